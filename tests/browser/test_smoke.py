@@ -1,0 +1,27 @@
+"""The home page opens in a real browser, renders its heading and raises nothing."""
+
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.harness import APP_SELECTOR, EXCEPTION_SELECTOR, wait_for_app_ready
+
+
+def test_home_page_renders_without_exception(
+    page: Page, streamlit_app: str, screenshot_dir: Path
+) -> None:
+    page.goto(streamlit_app)
+    wait_for_app_ready(page)
+
+    # A syntax error is not an stException: it shows in a dialog and sets this state instead.
+    expect(page.locator(APP_SELECTOR)).to_have_attribute("data-test-script-state", "notRunning")
+    expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+
+    heading = page.locator("h1").first
+    expect(heading).to_be_visible()
+    assert "Knobs" in page.title() or "Knobs" in heading.inner_text(), (
+        f"expected 'Knobs' in the page title {page.title()!r} "
+        f"or the first heading {heading.inner_text()!r}"
+    )
+
+    page.screenshot(path=str(screenshot_dir / "home.png"), full_page=True)
