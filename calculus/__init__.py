@@ -1,0 +1,22 @@
+"""Knobs' maths engine: text -> exact derivatives -> fast numbers. Never imports streamlit.
+
+>>> from calculus import parse_function
+>>> f = parse_function("x1 x2^2, sqrt(x2 x3)")
+>>> f.variables, f.shape
+(('x1', 'x2', 'x3'), (2, 3))
+"""
+
+from calculus.errors import ExpressionError
+from calculus.limits import describe_limits
+from calculus.vector_function import VectorFunction, build_function, parse_function
+from calculus.worker import run_symbolic, start_workers
+
+__all__ = [
+    "ExpressionError",
+    "VectorFunction",
+    "build_function",
+    "describe_limits",
+    "parse_function",
+    "run_symbolic",
+    "start_workers",
+]

@@ -1,0 +1,22 @@
+"""The one exception the engine raises for input it refuses."""
+
+from __future__ import annotations
+
+
+class ExpressionError(ValueError):
+    """Input the engine refuses, with a message a learner can act on.
+
+    ``column`` is the 1-based column of the problem in the text (``None`` when the problem is not
+    at one place, e.g. "too long"); the message already mentions it.
+    """
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        if column is not None and "column" not in message:
+            message = f"{message} at column {column}"
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+    def __reduce__(self) -> tuple[type[ExpressionError], tuple[str, int | None]]:
+        # Errors travel back from the symbolic worker process by pickling.
+        return (type(self), (self.message, self.column))

@@ -1,0 +1,178 @@
+"""The functions a learner may call, as sympy objects with their numpy twins.
+
+Each machine-learning function (``sigmoid``, ``relu``, ``softplus``) and the real cube root is a
+small sympy ``Function`` class that keeps its derivative rule next to its definition, prints under
+its own name, and has a numpy implementation used by the compiled code. Everything else maps to
+sympy's own functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import sympy as sp
+
+
+class sigmoid(sp.Function):
+    """The logistic function 1 / (1 + exp(-z)); sigma' = sigma (1 - sigma)."""
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sigmoid(self.args[0]) * (1 - sigmoid(self.args[0]))
+
+    @classmethod
+    def eval(cls, z: sp.Expr) -> sp.Expr | None:
+        if z.is_zero:
+            return sp.Rational(1, 2)
+        return None
+
+    def _eval_rewrite_as_exp(self, z: sp.Expr, **kwargs: object) -> sp.Expr:
+        return 1 / (1 + sp.exp(-z))
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
+        return rf"\sigma\left({printer._print(self.args[0])}\right)"
+
+
+class softplus(sp.Function):
+    """log(1 + exp(z)), a smooth relu; its derivative is sigmoid(z)."""
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sigmoid(self.args[0])
+
+    @classmethod
+    def eval(cls, z: sp.Expr) -> sp.Expr | None:
+        if z.is_zero:
+            return sp.log(2)
+        return None
+
+    def _eval_rewrite_as_log(self, z: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.log(1 + sp.exp(z))
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
+        return rf"\operatorname{{softplus}}\left({printer._print(self.args[0])}\right)"
+
+
+class relu(sp.Function):
+    """max(0, z). Its derivative is the step H(z), which does not exist at the kink z = 0."""
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.Heaviside(self.args[0])
+
+    @classmethod
+    def eval(cls, z: sp.Expr) -> sp.Expr | None:
+        if z.is_number and z.is_real:
+            return sp.Max(0, z)
+        return None
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
+        return rf"\operatorname{{relu}}\left({printer._print(self.args[0])}\right)"
+
+
+class cbrt(sp.Function):
+    """The real cube root (sympy's own cbrt is the principal, complex root for negative z)."""
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return 1 / (3 * cbrt(self.args[0]) ** 2)
+
+    @classmethod
+    def eval(cls, z: sp.Expr) -> sp.Expr | None:
+        if z.is_number and z.is_real:
+            return sp.sign(z) * sp.Abs(z) ** sp.Rational(1, 3)
+        return None
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
+        return rf"\sqrt[3]{{{printer._print(self.args[0])}}}"
+
+
+def _log_base(base: int) -> Callable[[sp.Expr], sp.Expr]:
+    return lambda z: sp.log(z, base)
+
+
+#: Functions of one argument, by every name a learner may type.
+UNARY_FUNCTIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "asin": sp.asin,
+    "acos": sp.acos,
+    "atan": sp.atan,
+    "arcsin": sp.asin,
+    "arccos": sp.acos,
+    "arctan": sp.atan,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "tanh": sp.tanh,
+    "exp": sp.exp,
+    "log": sp.log,
+    "ln": sp.log,
+    "log10": _log_base(10),
+    "log2": _log_base(2),
+    "sqrt": sp.sqrt,
+    "cbrt": cbrt,
+    "abs": sp.Abs,
+    "sign": sp.sign,
+    "sigmoid": sigmoid,
+    "relu": relu,
+    "softplus": softplus,
+}
+
+#: Functions of two or more arguments.
+VARIADIC_FUNCTIONS: dict[str, Callable[..., sp.Expr]] = {"min": sp.Min, "max": sp.Max}
+
+FUNCTION_NAMES: frozenset[str] = frozenset(UNARY_FUNCTIONS) | frozenset(VARIADIC_FUNCTIONS)
+
+
+def _np_sigmoid(z: np.ndarray) -> np.ndarray:
+    # exp(-logaddexp(0, -z)) never overflows, unlike 1 / (1 + exp(-z)) for z << 0.
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def _np_dirac_delta(z: np.ndarray, k: int = 0) -> np.ndarray:
+    # A second derivative of relu/abs/max: zero away from the kink, undefined at it.
+    return np.where(z == 0, np.nan, 0.0)
+
+
+#: Implementations of the names the compiled code calls that numpy does not provide.
+NUMPY_IMPLEMENTATIONS: dict[str, Callable[..., np.ndarray]] = {
+    "sigmoid": _np_sigmoid,
+    "softplus": lambda z: np.logaddexp(0.0, z),
+    "relu": lambda z: np.maximum(z, 0.0),
+    "cbrt": np.cbrt,
+    "DiracDelta": _np_dirac_delta,
+}
+
+
+def kink_arguments(expr: sp.Expr) -> set[sp.Expr]:
+    """The expressions whose zeros are kinks of ``expr``: where it has no derivative.
+
+    ``abs(u)``, ``sign(u)``, ``relu(u)`` and the step ``H(u)`` bend at ``u = 0``;
+    ``max(a, b)`` and ``min(a, b)`` bend where ``a - b = 0``.
+    """
+    kinks: set[sp.Expr] = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Abs | sp.sign | relu | sp.Heaviside | sp.DiracDelta):
+            kinks.add(node.args[0])
+        elif isinstance(node, sp.Max | sp.Min):
+            args = node.args
+            kinks.update(a - b for i, a in enumerate(args) for b in args[i + 1 :])
+    return kinks

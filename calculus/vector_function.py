@@ -1,0 +1,173 @@
+"""``VectorFunction``: f: R^m -> R^n with its exact Jacobian and compiled numpy code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from calculus import limits
+from calculus.codegen import compile_source, evaluate, stack
+from calculus.errors import ExpressionError
+from calculus.symbolic import Differentiated, differentiate
+from calculus.syntax import parse_text
+from calculus.worker import run_symbolic
+
+#: A Jacobian entry whose kink argument is this close to zero is reported as undefined.
+KINK_TOLERANCE = 1e-12
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    values: Callable[..., list[Any]]
+    jacobian: Callable[..., list[Any]]
+    kinks: Callable[..., list[Any]]
+    kink_entries: tuple[tuple[int, int, int], ...]
+
+
+@dataclass(frozen=True, eq=False)
+class VectorFunction:
+    """A function f: R^m -> R^n: m knobs (``variables``), n ``outputs``, compiled once.
+
+    Shapes: ``value_at`` gives (n,), ``jacobian_at`` gives (n, m): row = output, column = knob.
+    Both are vectorised: given m arrays of one shape G they give (n, *G) and (n, m, *G).
+
+    >>> f = parse_function("x1 x2^2")
+    >>> f.jacobian()
+    Matrix([[x2**2, 2*x1*x2]])
+    >>> f.jacobian_at([1.0, 3.0]).tolist()
+    [[9.0, 6.0]]
+    """
+
+    variables: tuple[str, ...]
+    outputs: tuple[sp.Expr, ...]
+    derivatives: tuple[tuple[sp.Expr, ...], ...] = field(repr=False)
+    _compiled: _Compiled = field(repr=False)
+    text: str = ""
+
+    @property
+    def symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(sp.Symbol(name, real=True) for name in self.variables)
+
+    @property
+    def n_inputs(self) -> int:
+        """m, the number of knobs."""
+        return len(self.variables)
+
+    @property
+    def n_outputs(self) -> int:
+        """n, the number of outputs."""
+        return len(self.outputs)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """The Jacobian's shape (n, m)."""
+        return (self.n_outputs, self.n_inputs)
+
+    def jacobian(self) -> sp.Matrix:
+        """The exact n x m Jacobian, J[i, j] = d y_i / d x_j."""
+        return sp.Matrix(self.n_outputs, self.n_inputs, lambda i, j: self.derivatives[i][j])
+
+    def derivative(self, output: int, knob: int) -> sp.Expr:
+        """d y_output / d x_knob, exactly."""
+        return self.derivatives[output][knob]
+
+    def _check(self, point: Sequence[Any]) -> None:
+        if len(point) != self.n_inputs:
+            raise ValueError(
+                f"expected {self.n_inputs} knob values "
+                f"({', '.join(self.variables)}), got {len(point)}"
+            )
+
+    def value_at(self, point: Sequence[Any]) -> np.ndarray:
+        """The outputs at ``point`` (m floats, or m arrays of one shape G): shape (n,) or (n, *G).
+
+        Where an output is undefined (log of a negative, 1/0, overflow) it is nan or inf.
+        """
+        self._check(point)
+        results, shape = evaluate(self._compiled.values, point)
+        return stack(results, shape)
+
+    def jacobian_at(self, point: Sequence[Any]) -> np.ndarray:
+        """The Jacobian's values at ``point``: shape (n, m), or (n, m, *G) on a grid.
+
+        Entries that do not exist there (at a kink of abs, relu, max, ...) are nan.
+        """
+        self._check(point)
+        results, shape = evaluate(self._compiled.jacobian, point)
+        values = stack(results, shape).reshape(self.n_outputs, self.n_inputs, *shape)
+        if self._compiled.kink_entries:
+            values[self._kink_mask(point, shape)] = np.nan
+        return values
+
+    def kinks_at(self, point: Sequence[Any]) -> np.ndarray:
+        """Which Jacobian entries do not exist at ``point`` because of a kink: bool (n, m, *G)."""
+        self._check(point)
+        shape = np.broadcast_shapes(*(np.shape(value) for value in point)) if point else ()
+        return self._kink_mask(point, shape)
+
+    def _kink_mask(self, point: Sequence[Any], shape: tuple[int, ...]) -> np.ndarray:
+        mask = np.zeros((self.n_outputs, self.n_inputs, *shape), dtype=bool)
+        if not self._compiled.kink_entries:
+            return mask
+        results, _ = evaluate(self._compiled.kinks, point)
+        at_kink = [np.abs(np.asarray(value, dtype=float)) <= KINK_TOLERANCE for value in results]
+        for k, i, j in self._compiled.kink_entries:
+            mask[i, j] |= at_kink[k]
+        return mask
+
+
+def build_function(
+    outputs: Sequence[sp.Expr], variables: Sequence[str], text: str = ""
+) -> VectorFunction:
+    """A VectorFunction from sympy outputs built by this package (never from user text).
+
+    Differentiation and code generation run in a worker process with a time and memory limit.
+    """
+    if not 1 <= len(outputs) <= limits.MAX_OUTPUTS:
+        raise ExpressionError(f"a function needs 1 to {limits.MAX_OUTPUTS} outputs")
+    if len(variables) > limits.MAX_VARIABLES:
+        raise ExpressionError(f"too many variables (the limit is {limits.MAX_VARIABLES} knobs)")
+    symbols = tuple(sp.Symbol(name, real=True) for name in variables)
+    result: Differentiated = run_symbolic(differentiate, tuple(outputs), symbols)
+    compiled = _Compiled(
+        values=compile_source(result.value_source),
+        jacobian=compile_source(result.jacobian_source),
+        kinks=compile_source(result.kink_source),
+        kink_entries=result.kink_entries,
+    )
+    return VectorFunction(
+        variables=tuple(variables),
+        outputs=tuple(outputs),
+        derivatives=result.jacobian,
+        _compiled=compiled,
+        text=text,
+    )
+
+
+@lru_cache(maxsize=256)
+def _parse_function_cached(text: str, variables: tuple[str, ...] | None) -> VectorFunction:
+    parsed = parse_text(text, variables)
+    return build_function(parsed.outputs, parsed.variables, text=text)
+
+
+def parse_function(text: str, variables: Sequence[str] | None = None) -> VectorFunction:
+    """Parse, differentiate and compile ``text`` (cached per text and variables).
+
+    ``variables`` fixes the knobs and their order; by default they are found in the text, in
+    natural order (x, y, z; x1, x2, x10; other names alphabetically). Raises ``ExpressionError``
+    with a message for the learner on any input it refuses.
+
+    >>> parse_function("x^2 + 4x - 2").jacobian()
+    Matrix([[2*x + 4]])
+    """
+    if not isinstance(text, str):
+        raise ExpressionError("the function must be text")
+    if len(text) > limits.MAX_TEXT_LENGTH:  # before the cache key keeps a huge string
+        parse_text(text)
+    key = None if variables is None else tuple(str(name) for name in variables)
+    return _parse_function_cached(text, key)
