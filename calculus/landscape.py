@@ -1,0 +1,462 @@
+"""A function of several knobs and one output, f: R^m -> R, seen as a landscape.
+
+The page "Partial derivatives and the gradient" needs, for such an f: its gradient (the row of
+partial derivatives), its Hessian (the gradient's own Jacobian), slices along one knob with the
+others held still, directional derivatives, gradient descent, and the critical points where the
+gradient vanishes with their classification from the Hessian's eigenvalues.
+
+How it works
+------------
+``landscape_of(f)`` checks that f has one output and at least two knobs, then asks the engine for
+the Jacobian of the gradient (``build_function(gradient, variables)``): its outputs are the partial
+derivatives, its Jacobian is the exact Hessian and its compiled code gives the Hessian's numbers.
+Everything after that is numpy on compiled code, vectorised over grids.
+
+Shapes: a point is m floats; ``value_at`` gives a float, ``gradient_at`` (m,), ``hessian_at``
+(m, m). Given m arrays of one shape G instead (a grid), they give G, (m, *G) and (m, m, *G).
+
+Known pitfalls
+--------------
+- Where f is undefined (log of a negative, 1/0) or not differentiable (the kink of abs, relu),
+  values are nan; every function here passes nan through instead of raising.
+- Newton's method finds critical points only near where it starts; ``critical_points`` starts it
+  from the knob point and from the local minima of |grad f| on a grid, which finds the critical
+  points in view, not every critical point there is.
+- At a degenerate critical point (a zero eigenvalue, e.g. every point of the line x2 = 0 for
+  ``x1 x2^2``) the second-derivative test is inconclusive and says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import numpy as np
+import sympy as sp
+
+from calculus.errors import ExpressionError
+from calculus.vector_function import VectorFunction, build_function, parse_function
+
+#: The examples menu of the page: label -> text as a learner would type it.
+LANDSCAPE_EXAMPLES: dict[str, str] = {
+    "The chapter's y = x1 x2²": "x1 x2^2",
+    "Quadratic bowl": "x^2 + 3y^2",
+    "Saddle": "x^2 - y^2",
+    "Rosenbrock's banana valley": "(1 - x)^2 + 100(y - x^2)^2",
+    "Egg crate sin(x) cos(y)": "sin(x) cos(y)",
+    "Logistic loss of two weights": (
+        "log(1 + exp(-(w1 + 2 w2))) + log(1 + exp(2 w1 - w2)) + (w1^2 + w2^2)/10"
+    ),
+}
+
+#: Largest |value| of a plotting range end, a knob or a learning rate: beyond it floats and
+#: pictures stop meaning anything, and a huge grid step could hide the whole landscape.
+MAX_COORDINATE = 1e6
+#: Most gradient-descent steps one request may ask for.
+MAX_DESCENT_STEPS = 1000
+#: A descent whose point leaves this radius has diverged; it stops there.
+DIVERGENCE_RADIUS = 1e8
+#: |grad f| at or below this counts as zero: a critical point.
+GRADIENT_ZERO_TOLERANCE = 1e-8
+#: An eigenvalue within this fraction of the largest |eigenvalue| (or 1) counts as zero. Not
+#: tighter: Newton approaches a degenerate critical point only linearly, and stops about 1e-7 off
+#: it, where the Hessian's zero eigenvalues read about 1e-7.
+EIGENVALUE_ZERO_TOLERANCE = 1e-6
+#: Newton iterations per start; quadratic convergence needs far fewer where it converges at all.
+NEWTON_ITERATIONS = 60
+#: Newton stops once every partial derivative is this small (well inside the tolerance above).
+NEWTON_GRADIENT_TOLERANCE = 1e-13
+#: How many grid minima of |grad f| Newton starts from, besides the knob point.
+NEWTON_GRID_STARTS = 24
+#: Two critical points closer than this (relative to the plotted span) are the same point.
+SAME_POINT_TOLERANCE = 1e-6
+
+Kind = Literal["minimum", "maximum", "saddle", "degenerate"]
+
+
+@dataclass(frozen=True, eq=False)
+class Landscape:
+    """f: R^m -> R (m >= 2) with its exact gradient and Hessian, compiled.
+
+    ``function`` is f itself; ``gradient_function`` is the vector function whose outputs are the m
+    partial derivatives, so its Jacobian is the m x m Hessian.
+    """
+
+    function: VectorFunction
+    gradient_function: VectorFunction
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return self.function.variables
+
+    @property
+    def n_inputs(self) -> int:
+        """m, the number of knobs."""
+        return self.function.n_inputs
+
+    @property
+    def expression(self) -> sp.Expr:
+        """f as a sympy expression."""
+        return self.function.outputs[0]
+
+    def gradient(self) -> tuple[sp.Expr, ...]:
+        """The exact partial derivatives (df/dx_1, ..., df/dx_m)."""
+        return self.function.derivatives[0]
+
+    def hessian(self) -> sp.Matrix:
+        """The exact m x m Hessian, H[i, j] = d^2 f / dx_i dx_j."""
+        return self.gradient_function.jacobian()
+
+    def value_at(self, point: Sequence[float] | Sequence[np.ndarray]) -> np.ndarray:
+        """f at a point (m floats -> shape ()) or on a grid (m arrays of shape G -> G)."""
+        return self.function.value_at(point)[0]
+
+    def gradient_at(self, point: Sequence[float] | Sequence[np.ndarray]) -> np.ndarray:
+        """grad f at a point: (m,), or (m, *G) on a grid. nan where a partial does not exist."""
+        return self.function.jacobian_at(point)[0]
+
+    def hessian_at(self, point: Sequence[float] | Sequence[np.ndarray]) -> np.ndarray:
+        """The Hessian's numbers at a point: (m, m), or (m, m, *G) on a grid."""
+        return self.gradient_function.jacobian_at(point)
+
+    def directional_derivative(self, point: Sequence[float], direction: Sequence[float]) -> float:
+        """D_u f = grad f . u with u = direction / |direction| (the slope along u)."""
+        return float(self.gradient_at(point) @ unit_vector(direction))
+
+
+def landscape_of(function: VectorFunction) -> Landscape:
+    """The landscape of f, or ``ExpressionError`` saying why f is not R^m -> R with m >= 2.
+
+    Differentiating the gradient runs in the engine's bounded worker process.
+    """
+    if function.n_outputs != 1:
+        raise ExpressionError(
+            f"this page draws a function with one output (f: R^m -> R), but this one has "
+            f"{function.n_outputs} outputs — remove the commas, or explore several outputs "
+            f"on the knob machine"
+        )
+    if function.n_inputs < 2:
+        knobs = "no knob" if function.n_inputs == 0 else f"one knob ({function.variables[0]})"
+        raise ExpressionError(
+            f"a landscape needs at least two knobs, but this function has {knobs} — "
+            f"try x1 x2^2, or explore one knob on the rate-of-change page"
+        )
+    gradient = build_function(
+        list(function.derivatives[0]), function.variables, text=f"grad({function.text})"
+    )
+    return Landscape(function=function, gradient_function=gradient)
+
+
+@lru_cache(maxsize=64)
+def parse_landscape(text: str) -> Landscape:
+    """Parse ``text`` (see ``parse_function``) and build its landscape; cached per text."""
+    return landscape_of(parse_function(text))
+
+
+# --- checking numbers that come from widgets ---------------------------------------------------
+
+
+def check_number(value: float, what: str, limit: float = MAX_COORDINATE) -> float:
+    """``value`` as a float if it is finite and |value| <= limit, else ``ExpressionError``."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ExpressionError(f"{what} must be a number") from exc
+    if not math.isfinite(number) or abs(number) > limit:
+        raise ExpressionError(f"{what} must be a finite number between -{limit:g} and {limit:g}")
+    return number
+
+
+def check_range(low: float, high: float, what: str = "the range") -> tuple[float, float]:
+    """(low, high) as floats if finite, bounded and low < high, else ``ExpressionError``."""
+    low = check_number(low, f"the start of {what}")
+    high = check_number(high, f"the end of {what}")
+    if not low < high:
+        raise ExpressionError(f"{what} must start below where it ends (got {low:g} to {high:g})")
+    return low, high
+
+
+def unit_vector(direction: Sequence[float]) -> np.ndarray:
+    """direction / |direction|, shape (m,); ``ExpressionError`` for a zero or non-finite vector."""
+    vector = np.asarray(direction, dtype=float)
+    norm = float(np.linalg.norm(vector))
+    if not math.isfinite(norm) or norm == 0.0:
+        raise ExpressionError("a direction needs a non-zero length: set at least one component")
+    return vector / norm
+
+
+def direction_from_angle(angle_degrees: float, plotted: tuple[int, int], m: int) -> np.ndarray:
+    """The unit vector at ``angle_degrees`` in the plane of the two plotted knobs: shape (m,).
+
+    0° points along the first plotted knob, 90° along the second.
+    """
+    angle = math.radians(angle_degrees)
+    u = np.zeros(m)
+    u[plotted[0]] = math.cos(angle)
+    u[plotted[1]] = math.sin(angle)
+    return u
+
+
+# --- pictures' data: grids, slices, arrows -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grid:
+    """f sampled over the plane of two plotted knobs, the other knobs held at ``held``.
+
+    ``x`` has shape (nx,), ``y`` shape (ny,), ``z`` shape (ny, nx): z[row, col] = f(x[col], y[row]),
+    the layout plotly's contour and surface traces expect. nan where f is undefined.
+    """
+
+    plotted: tuple[int, int]
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    held: tuple[float, ...]
+
+
+def grid_point(
+    held: Sequence[float], plotted: tuple[int, int], x: np.ndarray, y: np.ndarray
+) -> list[np.ndarray | float]:
+    """The m coordinates of points whose plotted knobs are (x, y), the others at ``held``."""
+    coordinates: list[np.ndarray | float] = [float(value) for value in held]
+    coordinates[plotted[0]] = x
+    coordinates[plotted[1]] = y
+    return coordinates
+
+
+def sample_grid(
+    landscape: Landscape,
+    plotted: tuple[int, int],
+    held: Sequence[float],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    resolution: int = 81,
+) -> Grid:
+    """f on a resolution x resolution grid over the plotted knobs (the others at ``held``)."""
+    x = np.linspace(*x_range, resolution)
+    y = np.linspace(*y_range, resolution)
+    xx, yy = np.meshgrid(x, y)
+    z = np.asarray(landscape.value_at(grid_point(held, plotted, xx, yy)), dtype=float)
+    z = np.broadcast_to(z, xx.shape).copy()
+    z[~np.isfinite(z)] = np.nan  # inf is as undrawable as nan
+    return Grid(plotted=plotted, x=x, y=y, z=z, held=tuple(float(v) for v in held))
+
+
+def slice_along(
+    landscape: Landscape, point: Sequence[float], knob: int, t: np.ndarray
+) -> np.ndarray:
+    """f along one knob through ``point``, the others held still: f(..., t, ...), shape t.shape."""
+    coordinates: list[np.ndarray | float] = [float(value) for value in point]
+    coordinates[knob] = np.asarray(t, dtype=float)
+    return np.broadcast_to(landscape.value_at(coordinates), np.shape(t)).astype(float)
+
+
+def values_along(
+    landscape: Landscape, point: Sequence[float], direction: Sequence[float], t: np.ndarray
+) -> np.ndarray:
+    """f(point + t u) for each t, u = direction / |direction|: shape t.shape."""
+    u = unit_vector(direction)
+    t = np.asarray(t, dtype=float)
+    coordinates = [float(p) + t * float(c) for p, c in zip(point, u, strict=True)]
+    return np.broadcast_to(landscape.value_at(coordinates), t.shape).astype(float)
+
+
+@dataclass(frozen=True)
+class GradientField:
+    """grad f on a coarse grid of the plotted plane: arrows from (x, y) along (gx, gy).
+
+    All four arrays have shape (k,), only points where both partials are finite.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    gx: np.ndarray
+    gy: np.ndarray
+
+
+def gradient_field(
+    landscape: Landscape,
+    plotted: tuple[int, int],
+    held: Sequence[float],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    resolution: int = 15,
+) -> GradientField:
+    """The plotted knobs' partial derivatives on a resolution x resolution grid."""
+    x = np.linspace(*x_range, resolution)
+    y = np.linspace(*y_range, resolution)
+    xx, yy = np.meshgrid(x, y)
+    gradient = landscape.gradient_at(grid_point(held, plotted, xx, yy))
+    gx = np.broadcast_to(gradient[plotted[0]], xx.shape).ravel()
+    gy = np.broadcast_to(gradient[plotted[1]], xx.shape).ravel()
+    finite = np.isfinite(gx) & np.isfinite(gy)
+    return GradientField(x=xx.ravel()[finite], y=yy.ravel()[finite], gx=gx[finite], gy=gy[finite])
+
+
+# --- gradient descent ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DescentPath:
+    """The points of gradient descent x_{k+1} = x_k - rate * grad f(x_k): shape (steps + 1, m).
+
+    ``values`` has shape (steps + 1,). ``stopped`` says why it ended early ("" if it did not).
+    """
+
+    points: np.ndarray
+    values: np.ndarray
+    stopped: str
+
+
+def gradient_descent(
+    landscape: Landscape, start: Sequence[float], learning_rate: float, steps: int
+) -> DescentPath:
+    """Run ``steps`` steps of gradient descent on all knobs from ``start``.
+
+    Stops early where the gradient does not exist (nan) or the point runs away (diverges).
+    """
+    rate = check_number(learning_rate, "the learning rate")
+    if not 0 <= int(steps) <= MAX_DESCENT_STEPS:
+        raise ExpressionError(f"the number of steps must be 0 to {MAX_DESCENT_STEPS}")
+    x = np.asarray(start, dtype=float)
+    points = [x]
+    stopped = ""
+    for _ in range(int(steps)):
+        g = landscape.gradient_at(x)
+        if not np.all(np.isfinite(g)):
+            stopped = "the gradient does not exist at the last point"
+            break
+        x = x - rate * g
+        if not np.all(np.isfinite(x)) or float(np.linalg.norm(x)) > DIVERGENCE_RADIUS:
+            stopped = "the steps ran away (diverged): try a smaller learning rate"
+            break
+        points.append(x)
+    path = np.array(points)
+    values = np.array([float(landscape.value_at(p)) for p in path])
+    return DescentPath(points=path, values=values, stopped=stopped)
+
+
+# --- critical points ----------------------------------------------------------------------------
+
+
+def classify(hessian: np.ndarray) -> tuple[Kind, np.ndarray]:
+    """The second-derivative test: the kind of critical point a Hessian (m, m) says, and its
+    eigenvalues (m,), ascending.
+
+    All eigenvalues > 0: minimum; all < 0: maximum; some of each sign: saddle; otherwise (a zero
+    eigenvalue and no sign change) the test is inconclusive: "degenerate".
+    """
+    symmetric = (np.asarray(hessian, dtype=float) + np.asarray(hessian, dtype=float).T) / 2
+    eigenvalues = np.linalg.eigvalsh(symmetric)
+    tolerance = EIGENVALUE_ZERO_TOLERANCE * max(1.0, float(np.max(np.abs(eigenvalues))))
+    if np.any(eigenvalues > tolerance) and np.any(eigenvalues < -tolerance):
+        return "saddle", eigenvalues
+    if np.all(eigenvalues > tolerance):
+        return "minimum", eigenvalues
+    if np.all(eigenvalues < -tolerance):
+        return "maximum", eigenvalues
+    return "degenerate", eigenvalues
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    """A point (m,) where grad f = 0, with the Hessian (m, m) there and what it says."""
+
+    point: np.ndarray
+    value: float
+    hessian: np.ndarray
+    eigenvalues: np.ndarray
+    kind: Kind
+
+
+def _newton(landscape: Landscape, starts: np.ndarray) -> np.ndarray:
+    """Newton's method on grad f = 0 from each row of ``starts`` (k, m), all at once: (k, m).
+
+    A singular Hessian (degenerate points) gets the least-squares step (pseudo-inverse).
+    """
+    x = np.array(starts, dtype=float)
+    for _ in range(NEWTON_ITERATIONS):
+        columns = list(x.T)
+        g = landscape.gradient_at(columns).T  # (k, m)
+        h = np.moveaxis(landscape.hessian_at(columns), -1, 0)  # (k, m, m)
+        usable = np.all(np.isfinite(g), axis=1) & np.all(np.isfinite(h), axis=(1, 2))
+        if not np.any(usable) or np.all(np.abs(g[usable]) <= NEWTON_GRADIENT_TOLERANCE):
+            break
+        step = np.zeros_like(x)
+        step[usable] = np.einsum("kij,kj->ki", np.linalg.pinv(h[usable]), g[usable])
+        x = np.where(usable[:, None], x - step, np.nan)
+        if np.all(np.abs(step[usable]) <= 1e-14 * (1 + np.abs(x[usable]))):
+            break
+    return x
+
+
+def grid_starts(grid: Grid, landscape: Landscape, count: int = NEWTON_GRID_STARTS) -> np.ndarray:
+    """Up to ``count`` grid points (k, m) where |grad f| is a local minimum, smallest first."""
+    xx, yy = np.meshgrid(grid.x, grid.y)
+    gradient = landscape.gradient_at(grid_point(grid.held, grid.plotted, xx, yy))
+    norm = np.sqrt(
+        sum(np.broadcast_to(gradient[k], xx.shape) ** 2 for k in range(landscape.n_inputs))
+    )
+    norm = np.where(np.isfinite(norm), norm, np.inf)
+    padded = np.pad(norm, 1, constant_values=np.inf)
+    neighbours = [
+        padded[1 + dr : 1 + dr + norm.shape[0], 1 + dc : 1 + dc + norm.shape[1]]
+        for dr in (-1, 0, 1)
+        for dc in (-1, 0, 1)
+        if (dr, dc) != (0, 0)
+    ]
+    is_minimum = np.isfinite(norm) & np.all([norm <= n for n in neighbours], axis=0)
+    rows, cols = np.nonzero(is_minimum)
+    order = np.argsort(norm[rows, cols])[:count]
+    starts = np.tile(np.asarray(grid.held, dtype=float), (len(order), 1))
+    starts[:, grid.plotted[0]] = grid.x[cols[order]]
+    starts[:, grid.plotted[1]] = grid.y[rows[order]]
+    return starts
+
+
+def critical_points(landscape: Landscape, starts: np.ndarray) -> list[CriticalPoint]:
+    """The distinct critical points Newton's method reaches from ``starts`` (k, m), classified."""
+    if len(starts) == 0:
+        return []
+    ends = _newton(landscape, starts)
+    found: list[CriticalPoint] = []
+    for x in ends:
+        if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > MAX_COORDINATE:
+            continue
+        g = landscape.gradient_at(list(x))
+        if not np.all(np.isfinite(g)) or np.linalg.norm(g) > GRADIENT_ZERO_TOLERANCE:
+            continue
+        scale = SAME_POINT_TOLERANCE * (1 + float(np.max(np.abs(x))))
+        if any(np.max(np.abs(x - c.point)) <= scale for c in found):
+            continue
+        hessian = landscape.hessian_at(list(x))
+        if not np.all(np.isfinite(hessian)):
+            continue
+        kind, eigenvalues = classify(hessian)
+        found.append(
+            CriticalPoint(
+                point=x,
+                value=float(landscape.value_at(list(x))),
+                hessian=hessian,
+                eigenvalues=eigenvalues,
+                kind=kind,
+            )
+        )
+    return found
+
+
+def nearest_critical_point(
+    landscape: Landscape, point: Sequence[float], known: Sequence[CriticalPoint] = ()
+) -> CriticalPoint | None:
+    """The critical point nearest to ``point``: among ``known`` ones (e.g. found from
+    ``grid_starts``) and the one Newton's method reaches from ``point`` itself; None if none.
+    """
+    here = np.asarray(point, dtype=float)
+    found = [*known, *critical_points(landscape, here[None, :])]
+    if not found:
+        return None
+    return min(found, key=lambda c: float(np.linalg.norm(c.point - here)))
