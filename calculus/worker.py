@@ -19,9 +19,11 @@ import resource
 import threading
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
+from multiprocessing import spawn
 from typing import TypeVar
 
 from pebble import ProcessExpired, ProcessPool
+from pebble.pool.process import WORKERS_NAME
 
 from calculus import limits
 from calculus.errors import ExpressionError
@@ -30,6 +32,25 @@ T = TypeVar("T")
 
 _pool: ProcessPool | None = None
 _pool_lock = threading.Lock()
+
+
+def _preparation_data_without_main(name: str) -> dict[str, object]:
+    """Start our workers without re-running the ``__main__`` module in them.
+
+    Hazard: a forkserver child re-imports the parent's ``__main__`` by default, and under Streamlit
+    ``__main__`` is the page script itself, so every new worker would run the whole app (and
+    start workers of its own). Our jobs live in importable modules and need no ``__main__``.
+    """
+    data = _original_preparation_data(name)
+    if name == WORKERS_NAME:
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
+
+
+_original_preparation_data = spawn.get_preparation_data
+if getattr(spawn.get_preparation_data, "__name__", "") != _preparation_data_without_main.__name__:
+    spawn.get_preparation_data = _preparation_data_without_main
 
 
 def _limit_worker(memory_bytes: int) -> None:

@@ -1,0 +1,235 @@
+"""The knob machine: type f, turn the knobs, watch the outputs and the Jacobian answer."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import numpy as np
+import streamlit as st
+
+from calculus import VectorFunction
+from calculus.export import (
+    derivative_latex,
+    derivative_texts,
+    jacobian_csv,
+    jacobian_latex,
+    output_names,
+    partial_latex,
+    plain_symbol,
+    python_snippet,
+    values_latex,
+)
+from calculus.linearisation import direction, error_curve, nudge
+from calculus.reading import determinant_sentence, format_number, sensitivity_sentences
+from ui import (
+    Example,
+    error_curve_figure,
+    function_box,
+    idea,
+    jacobian_heatmap,
+    knob_query,
+    knob_sliders,
+    setup_page,
+    write_query,
+)
+
+PAGE = "knob"
+EXERCISE = "(x1^2 x2^2)^2, x1^2 x2^2 sqrt(x2 x3), sqrt(x2 x3)^2"
+EXAMPLES = [
+    Example("The chapter's R³ → R³ exercise", EXERCISE,
+            "f = h(g(x)) with g = (x1² x2², √(x2 x3)) and h(u, v) = (u², u v, v²). Find ∂y2/∂x2 "
+            "in the heatmap: it adds two paths, through u and through v."),
+    Example("The loss x² + 4x − 2", "x^2 + 4x - 2",
+            "f'(x) = 2x + 4: negative left of x = −2, zero at the minimum x = −2, positive right "
+            "of it. Drag x across −2 and watch the cell change colour."),
+    Example("y = x²", "x^2", "One knob, one output, one path: dy/dx = 2x."),
+    Example("exp(sin x)", "exp(sin x)",
+            "A chain through u = sin x: dy/dx = e^(sin x) · cos x. It is 0 where cos x is."),
+    Example("x² ln x (two paths)", "x^2 ln x",
+            "u = x², v = ln x, y = u v: two paths give v·2x + u·(1/x) = 2x ln x + x, the "
+            "product rule. Undefined for x ≤ 0."),
+    Example("x1 x2² (partials)", "x1 x2^2",
+            "Turn one knob, hold the other: ∂y/∂x1 = x2², ∂y/∂x2 = 2 x1 x2. Together: the "
+            "gradient."),
+    Example("(x², √x): a 2 × 1 Jacobian", "x^2, sqrt(x)",
+            "Two outputs, one knob: J is a column [2x, 1/(2√x)]ᵀ. √x has no derivative at 0."),
+    Example("A linear layer W x", "2x1 - x2 + 0.5x3, -x1 + 3x2, x1 + x2 - x3",
+            "J = W, the matrix of coefficients, at every knob setting: a linear map is its own "
+            "derivative."),
+    Example("A neuron sigmoid(w x + b)", "sigmoid(w x + b)",
+            "∂y/∂w = x σ'(z): how a network learns w. Push w x + b far from 0 and every "
+            "derivative fades: the neuron saturates."),
+    Example("A two-output model (softplus, relu)", "softplus(2x - y), relu(x + y - 1)",
+            "relu bends where x + y = 1: there its derivatives do not exist, and the heatmap "
+            "says so."),
+]  # fmt: skip
+STEPS = [1.0, 0.5, 0.1, 0.05, 0.01, 0.001, 0.0001]
+
+
+def main() -> None:
+    setup_page("The knob machine")
+    st.title("🎛️ The knob machine")
+    idea(
+        "A function is a machine with knobs: f: ℝᵐ → ℝⁿ has m knobs (inputs) and n outputs. "
+        "Its derivatives — m × n of them, the <b>Jacobian</b> — say how strongly each output "
+        "reacts to a small turn of each knob, right where the knobs are set. Type a function, "
+        "turn the knobs, and watch."
+    )
+    f = function_box(PAGE, default=EXERCISE, examples=EXAMPLES)
+    machine(f)
+
+
+@st.fragment
+def machine(f: VectorFunction) -> None:
+    """Everything that moves with the knobs: a knob move reruns only this."""
+    outputs = output_names(f)
+    left, right = st.columns([1, 1.7], gap="large")
+    with left:
+        point = knob_sliders(PAGE, f.variables)
+        values = f.value_at(point)
+        show_outputs(outputs, values)
+    jacobian = f.jacobian_at(point)
+    kinks = f.kinks_at(point)
+    with right:
+        show_heatmap(f, jacobian, kinks)
+    show_exact_jacobian(f, jacobian)
+    show_nudge_check(f, point)
+    show_share_and_export(f, point, jacobian)
+
+
+def show_outputs(outputs: list[str], values: np.ndarray) -> None:
+    st.markdown("**Outputs**")
+    lines = []
+    for name, value in zip(outputs, values, strict=True):
+        shown = format_number(value) if np.isfinite(value) else "undefined at this setting"
+        lines.append(f"- {plain_symbol(name)} = **{shown}**")
+    st.markdown("\n".join(lines))
+
+
+def show_heatmap(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray) -> None:
+    n, m = f.shape
+    outputs = output_names(f)
+    st.markdown(
+        f"**Jacobian heatmap** · {n} × {m}: a row per output, a column per knob. "
+        "Red: the output rises as the knob turns up; blue: it falls; white: no reaction."
+    )
+    texts = derivative_texts(f)
+    notes = [["kink" if kinks[i, j] else "" for j in range(m)] for i in range(n)]
+    figure = jacobian_heatmap(
+        jacobian,
+        [plain_symbol(y) for y in outputs],
+        [plain_symbol(x) for x in f.variables],
+        texts,
+        notes=notes,
+    )
+    st.plotly_chart(figure, key=f"{PAGE}_heatmap", config={"displaylogo": False})
+    sentences = sensitivity_sentences(
+        jacobian, [plain_symbol(y) for y in outputs], [plain_symbol(x) for x in f.variables]
+    )
+    if kinks.any():
+        sentences.append(
+            "Grey cells marked *kink*: the function bends sharply here (relu, abs, max at a tie), "
+            "so that derivative does not exist — nudge the knob off the kink."
+        )
+    elif not np.all(np.isfinite(jacobian)):
+        sentences.append(
+            "Grey cells: that derivative is undefined at this setting (for example √ or ln at 0, "
+            "or a division by zero)."
+        )
+    if (det := determinant_sentence(jacobian)) is not None:
+        sentences.append(det)
+    st.markdown("\n".join(f"- {s}" for s in sentences))
+
+
+def show_exact_jacobian(f: VectorFunction, jacobian: np.ndarray) -> None:
+    st.subheader("The exact Jacobian")
+    exact, here = st.columns([3, 2], gap="large")
+    with exact:
+        st.caption("Each entry J[i, j] = ∂yᵢ/∂xⱼ, differentiated exactly.")
+        st.latex(rf"J = {jacobian_latex(f)}")
+        if f.n_outputs * f.n_inputs <= 4:
+            for i in range(f.n_outputs):
+                for j in range(f.n_inputs):
+                    st.latex(rf"{partial_latex(f, i, j)} = {derivative_latex(f, i, j)}")
+    with here:
+        st.caption("Its values at the knob setting.")
+        st.latex(rf"J = {values_latex(jacobian)}")
+
+
+def show_nudge_check(f: VectorFunction, point: np.ndarray) -> None:
+    st.subheader("Nudge check: does the Jacobian predict the change?")
+    st.caption(
+        "Turn the knobs by a small step dx. The Jacobian predicts each output changes by "
+        "J dx; compare with what f actually does."
+    )
+    choose, size = st.columns(2)
+    options = ["every knob", *f.variables]
+    which = choose.selectbox(
+        "Nudge",
+        options,
+        key=f"{PAGE}_nudge_knob",
+        format_func=lambda o: o if o == "every knob" else f"only {plain_symbol(o)}",
+    )
+    step = size.select_slider("by a step of h =", STEPS, value=0.1, key=f"{PAGE}_nudge_step")
+    knob = None if which == "every knob" or which not in f.variables else f.variables.index(which)
+    unit = direction(f, knob)
+    result = nudge(f, point, step * unit)
+    rows = {
+        "output": [plain_symbol(y) for y in output_names(f)],
+        "predicted  J dx": [format_number(v) for v in result.predicted],
+        "actual  f(x+dx) − f(x)": [format_number(v) for v in result.actual],
+        "error": [format_number(v, 2) for v in result.error],
+    }
+    table, plot = st.columns([2, 3], gap="large")
+    with table:
+        st.dataframe(rows, hide_index=True)
+    curve = error_curve(f, point, unit)
+    with plot:
+        st.plotly_chart(
+            error_curve_figure(curve.steps, curve.errors, step),
+            key=f"{PAGE}_error_curve",
+            config={"displaylogo": False},
+        )
+    if curve.slope is None:
+        st.markdown(
+            "The prediction is exact here (errors are round-off only): f changes linearly in "
+            "this direction."
+        )
+    else:
+        st.markdown(
+            f"On the log-log plot the error falls along a line of slope **{curve.slope:.2f}**: "
+            "make the step 10× smaller and the error gets about 100× smaller (error ∝ h²). "
+            "That is what it means for J to be the best linear approximation of f. For very "
+            "tiny steps, floating-point round-off takes over and the curve turns back up."
+        )
+
+
+def show_share_and_export(f: VectorFunction, point: np.ndarray, jacobian: np.ndarray) -> None:
+    text = st.session_state.get(f"{PAGE}_good_text", f.text)
+    write_query({"f": text, **knob_query(PAGE, f.variables, point)}, prefix_owned=("k_", "r_"))
+    st.subheader("Share and export")
+    link, export = st.columns([2, 3], gap="large")
+    with link:
+        base = (st.context.url or "").split("?")[0]
+        query = urllib.parse.urlencode(st.query_params.to_dict(), quote_via=urllib.parse.quote)
+        st.caption("Copy this link (button at its right) to share exactly this state.")
+        st.code(f"{base}?{query}", language=None, wrap_lines=True)
+    with export:
+        latex_tab, csv_tab, python_tab = st.tabs(["LaTeX", "CSV", "Python"])
+        with latex_tab:
+            st.code(jacobian_latex(f), language="latex", wrap_lines=True)
+        with csv_tab:
+            csv_text = jacobian_csv(f, jacobian)
+            st.code(csv_text, language=None)
+            st.download_button(
+                "Download the values as CSV",
+                csv_text,
+                file_name="jacobian.csv",
+                mime="text/csv",
+                key=f"{PAGE}_csv",
+            )
+        with python_tab:
+            st.code(python_snippet(f, point), language="python")
+
+
+main()

@@ -1,0 +1,175 @@
+"""One slider per knob, with editable ranges, a reset, and values that survive formula edits.
+
+Keys are page-prefixed and derived from the variable's name (``{page}_knob_{name}``), so a knob
+keeps its value while the formula is edited, as long as the variable still exists. Streamlit drops
+a widget's state when it is not rendered (another page), so each value is also kept in a shadow
+key (``{page}_saved_{name}``) and in the URL (``k_{name}``, ranges in ``r_{name}``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from calculus.export import symbol_latex
+from ui.url_state import MAX_URL_NUMBER, number_text, parse_float, query_float, query_text
+
+DEFAULT_VALUE = 1.0
+
+
+@dataclass(frozen=True)
+class KnobRange:
+    """A slider's range and step."""
+
+    low: float = -3.0
+    high: float = 3.0
+    step: float = 0.01
+
+    def clamp(self, value: float) -> float:
+        return min(max(value, self.low), self.high)
+
+    def to_text(self) -> str:
+        return ",".join(number_text(v) for v in (self.low, self.high, self.step))
+
+    @staticmethod
+    def from_text(text: str | None) -> KnobRange | None:
+        parts = (text or "").split(",")
+        if len(parts) != 3:
+            return None
+        low, high, step = (parse_float(part) for part in parts)
+        if low is None or high is None or step is None:
+            return None
+        return KnobRange(low, high, step) if _range_problem(low, high, step) is None else None
+
+
+def _range_problem(low: float, high: float, step: float) -> str | None:
+    if not all(math.isfinite(v) and abs(v) <= MAX_URL_NUMBER for v in (low, high, step)):
+        return f"numbers must be finite and at most {MAX_URL_NUMBER:g} in size"
+    if low >= high:
+        return "the lowest value must be below the highest"
+    if not 0 < step <= high - low:
+        return "the step must be positive and fit in the range"
+    if (high - low) / step > 1e6:
+        return "the step is too fine for this range (at most a million positions)"
+    return None
+
+
+def _format_for(step: float) -> str:
+    decimals = max(0, min(6, -math.floor(math.log10(step)))) if step < 1 else 0
+    return f"%.{decimals}f"
+
+
+def knob_range(page: str, name: str) -> KnobRange:
+    key = f"{page}_range_{name}"
+    if key not in st.session_state:
+        st.session_state[key] = KnobRange.from_text(query_text(f"r_{name}")) or KnobRange()
+    return st.session_state[key]
+
+
+def _apply_range(page: str, name: str) -> None:
+    low = st.session_state.get(f"{page}_low_{name}")
+    high = st.session_state.get(f"{page}_high_{name}")
+    step = st.session_state.get(f"{page}_step_{name}")
+    problem = None if None in (low, high, step) else _range_problem(low, high, step)
+    if problem or None in (low, high, step):
+        st.session_state[f"{page}_range_problem"] = f"{name}: {problem or 'fill in all three'}"
+        return
+    st.session_state.pop(f"{page}_range_problem", None)
+    new = KnobRange(float(low), float(high), float(step))
+    st.session_state[f"{page}_range_{name}"] = new
+    key = f"{page}_knob_{name}"
+    if key in st.session_state:
+        st.session_state[key] = new.clamp(st.session_state[key])
+
+
+def _reset(page: str, names: Sequence[str]) -> None:
+    for name in names:
+        st.session_state[f"{page}_knob_{name}"] = knob_range(page, name).clamp(DEFAULT_VALUE)
+
+
+def knob_sliders(
+    page: str, variables: Sequence[str], *, columns: int | None = None, title: str = "Knobs"
+) -> np.ndarray:
+    """Render the knobs and return their values in ``variables`` order, shape (m,)."""
+    head, reset, ranges = st.columns([2, 1, 1], vertical_alignment="center")
+    head.markdown(f"**{title}**")
+    reset.button(
+        "Reset",
+        key=f"{page}_reset",
+        on_click=_reset,
+        args=(page, tuple(variables)),
+        help=f"Set every knob back to {number_text(DEFAULT_VALUE)}",
+        width="stretch",
+    )
+    with ranges.popover("Ranges", width="stretch"):
+        _range_editor(page, variables)
+    if problem := st.session_state.get(f"{page}_range_problem"):
+        st.warning(f"Range not changed — {problem}.", icon="⚠️")
+
+    count = columns or (1 if len(variables) <= 4 else 2)
+    cells = st.columns(count) if count > 1 else [st.container()]
+    values = []
+    for index, name in enumerate(variables):
+        rng = knob_range(page, name)
+        key = f"{page}_knob_{name}"
+        if key not in st.session_state:
+            start = st.session_state.get(f"{page}_saved_{name}", query_float(f"k_{name}"))
+            st.session_state[key] = rng.clamp(DEFAULT_VALUE if start is None else start)
+        with cells[index % count]:
+            value = st.slider(
+                f"${symbol_latex(name)}$",
+                min_value=rng.low,
+                max_value=rng.high,
+                step=rng.step,
+                format=_format_for(rng.step),
+                key=key,
+            )
+        st.session_state[f"{page}_saved_{name}"] = value
+        values.append(float(value))
+    return np.array(values)
+
+
+def _range_editor(page: str, variables: Sequence[str]) -> None:
+    st.caption("Lowest, highest value and step of each knob.")
+    for name in variables:
+        rng = knob_range(page, name)
+        for part, value in (("low", rng.low), ("high", rng.high), ("step", rng.step)):
+            key = f"{page}_{part}_{name}"
+            if key not in st.session_state:
+                st.session_state[key] = value
+        low, high, step = st.columns(3)
+        args = (page, name)
+        label = f"${symbol_latex(name)}$"
+        low.number_input(
+            f"{label} from",
+            key=f"{page}_low_{name}",
+            on_change=_apply_range,
+            args=args,
+            format="%g",
+        )
+        high.number_input(
+            "to", key=f"{page}_high_{name}", on_change=_apply_range, args=args, format="%g"
+        )
+        step.number_input(
+            "step",
+            key=f"{page}_step_{name}",
+            on_change=_apply_range,
+            args=args,
+            format="%g",
+            min_value=0.0,
+        )
+
+
+def knob_query(page: str, variables: Sequence[str], point: Sequence[float]) -> dict[str, str]:
+    """URL parameters for the knobs: values, and ranges that differ from the default."""
+    values: dict[str, str] = {}
+    for name, value in zip(variables, point, strict=True):
+        values[f"k_{name}"] = number_text(value)
+        rng = knob_range(page, name)
+        if rng != KnobRange():
+            values[f"r_{name}"] = rng.to_text()
+    return values

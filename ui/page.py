@@ -1,0 +1,39 @@
+"""Page set-up shared by every page: config, look, and server settings that keep updates fast."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import streamlit as st
+
+_CSS = """
+<style>
+  /* A calmer, denser work area: less empty space above the title, readable maths. */
+  .block-container { padding-top: 2.2rem; padding-bottom: 3rem; max-width: 1280px; }
+  [data-testid="stCaptionContainer"] { color: #4b5563; }
+  .katex { font-size: 1.08em; }
+  .knobs-idea { font-size: 1.02rem; color: #374151; margin-bottom: 0.4rem; }
+</style>
+"""
+
+_gc_frozen = threading.Event()
+
+
+def setup_page(title: str, icon: str = "🎛️") -> None:
+    """Call first on every page: title, wide layout, the look, and a one-off GC freeze.
+
+    Why the freeze: sympy leaves hundreds of thousands of long-lived objects; moving them out of
+    the collector's sight keeps every later garbage collection (and so every update) short.
+    """
+    st.set_page_config(page_title=f"{title} · Knobs", page_icon=icon, layout="wide")
+    st.markdown(_CSS, unsafe_allow_html=True)
+    if not _gc_frozen.is_set():
+        _gc_frozen.set()
+        gc.collect()
+        gc.freeze()
+
+
+def idea(text: str) -> None:
+    """The page's one-paragraph idea from the chapter, under the title."""
+    st.markdown(f'<div class="knobs-idea">{text}</div>', unsafe_allow_html=True)
