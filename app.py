@@ -68,7 +68,7 @@ STEPS = [1.0, 0.5, 0.1, 0.05, 0.01, 0.001, 0.0001]
 
 def main() -> None:
     setup_page("The knob machine")
-    st.title("🎛️ The knob machine")
+    st.title("The knob machine")
     idea(
         "A function is a machine with knobs: f: ℝᵐ → ℝⁿ has m knobs (inputs) and n outputs. "
         "Its derivatives — m × n of them, the <b>Jacobian</b> — say how strongly each output "
@@ -199,8 +199,7 @@ def show_nudge_check(f: VectorFunction, point: np.ndarray) -> None:
         st.markdown(
             f"On the log-log plot the error falls along a line of slope **{curve.slope:.2f}**: "
             "make the step 10× smaller and the error gets about 100× smaller (error ∝ h²). "
-            "That is what it means for J to be the best linear approximation of f. For very "
-            "tiny steps, floating-point round-off takes over and the curve turns back up."
+            "That is what it means for J to be the best linear approximation of f."
         )
 
 

@@ -69,6 +69,13 @@ def function_box(
     """
     text_key, good_key = f"{page}_text", f"{page}_good_text"
     if text_key not in st.session_state:
+        linked = st.query_params.get("f")
+        if linked is not None and query_text("f") is None:
+            st.error(
+                f"The function in this link is too long ({len(linked)} characters; the limit is "
+                f"{MAX_TEXT_LENGTH}), so the default is shown instead.",
+                icon="✋",
+            )
         st.session_state[text_key] = st.session_state.get(good_key) or query_text("f") or default
 
     box, menu = st.columns([3, 1], vertical_alignment="bottom")

@@ -1,0 +1,182 @@
+"""The knob machine (app.py) through Streamlit's AppTest: what a learner sees after each action."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from calculus import parse_function
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT = 120  # the first run imports sympy and starts the worker pool
+RTOL = 1e-12
+
+
+def run_app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def heatmap(at: AppTest) -> np.ndarray:
+    """The z values of the trace named 'jacobian' (nan where the page shows no number)."""
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        for trace in spec["data"]:
+            if trace.get("name") == "jacobian":
+                return np.array(trace["z"], dtype=float)
+    raise AssertionError("no Jacobian heatmap on the page")
+
+
+def heatmap_texts(at: AppTest) -> list[list[str]]:
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        for trace in spec["data"]:
+            if trace.get("name") == "jacobian":
+                return trace["text"]
+    raise AssertionError("no Jacobian heatmap on the page")
+
+
+def knob_values(at: AppTest, names: list[str]) -> list[float]:
+    return [float(at.slider(key=f"knob_knob_{name}").value) for name in names]
+
+
+def page_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_default_is_the_chapter_exercise_with_its_heatmap() -> None:
+    at = run_app()
+    f = parse_function(at.text_area(key="knob_text").value)
+    assert f.variables == ("x1", "x2", "x3")
+    assert [s.label for s in at.slider] == ["$x_{1}$", "$x_{2}$", "$x_{3}$"]
+    point = knob_values(at, ["x1", "x2", "x3"])
+    np.testing.assert_allclose(heatmap(at), f.jacobian_at(point), rtol=RTOL)
+    assert "3 × 3" in page_text(at)
+
+
+def test_typing_a_function_and_moving_a_knob_updates_outputs_and_heatmap() -> None:
+    at = run_app()
+    at.text_area(key="knob_text").set_value("x^2 y, sin(x) + y^3").run()
+    assert [s.label for s in at.slider] == ["$x$", "$y$"]
+    at.slider(key="knob_knob_x").set_value(2.0).run()
+    at.slider(key="knob_knob_y").set_value(-0.5).run()
+    assert not at.exception
+    f = parse_function("x^2 y, sin(x) + y^3")
+    expected = f.jacobian_at([2.0, -0.5])
+    np.testing.assert_allclose(heatmap(at), expected, rtol=RTOL)
+    text = page_text(at)
+    assert "y₁ = **−2**" in text  # x^2 y at (2, -0.5)
+    assert f"y₂ = **{np.sin(2.0) - 0.125:.4g}**" in text
+    assert "2 × 2" in text
+
+
+def test_bad_input_shows_where_and_keeps_the_last_good_function() -> None:
+    at = run_app()
+    at.text_area(key="knob_text").set_value("x^2 y, sin(x) + y^3").run()
+    at.slider(key="knob_knob_x").set_value(0.5).run()
+    before = heatmap(at)
+    at.text_area(key="knob_text").set_value("x^2 y, sinn(x)").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "unknown function 'sinn' at column 8 — did you mean sin?"
+    ]
+    assert any("x^2 y, sin(x) + y^3" in c.value for c in at.caption)
+    np.testing.assert_array_equal(heatmap(at), before)
+    assert knob_values(at, ["x"]) == [0.5]
+
+
+def test_a_knob_keeps_its_value_while_the_formula_is_edited() -> None:
+    at = run_app()
+    at.text_area(key="knob_text").set_value("x y").run()
+    at.slider(key="knob_knob_y").set_value(2.5).run()
+    at.text_area(key="knob_text").set_value("x y + z").run()
+    assert at.slider(key="knob_knob_y").value == 2.5
+    assert at.slider(key="knob_knob_z").value == 1.0
+
+
+def test_query_parameters_restore_function_knobs_and_ranges() -> None:
+    at = run_app(f="x^2 + 4x - 2", k_x="-2.5", r_x="-10,10,0.5")
+    slider = at.slider(key="knob_knob_x")
+    assert (slider.value, slider.min, slider.max, slider.step) == (-2.5, -10.0, 10.0, 0.5)
+    np.testing.assert_allclose(heatmap(at), [[2 * -2.5 + 4]])
+    assert at.query_params["f"] == "x^2 + 4x - 2"
+    assert at.query_params["k_x"] == "-2.5"
+
+
+def test_state_is_written_to_the_url() -> None:
+    at = run_app()
+    at.text_area(key="knob_text").set_value("x y").run()
+    at.slider(key="knob_knob_x").set_value(1.5).run()
+    assert at.query_params["f"] == "x y"
+    assert at.query_params["k_x"] == "1.5"
+    assert at.query_params["k_y"] == "1"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"f": "__import__('os').system('touch /tmp/knobs-canary-app')"},
+        {"f": "x" * 100_000},
+        {"f": "9^9^9^9"},
+        {"f": "x^2", "k_x": "1e999"},
+        {"f": "x^2", "k_x": "nan"},
+        {"f": "x^2", "k_x": "__import__('os')"},
+        {"f": "x^2", "r_x": "5,1,0"},
+        {"f": "x^2", "r_x": "-1e300,1e300,1"},
+    ],
+)
+def test_hostile_query_parameters_are_refused(query: dict[str, str]) -> None:
+    canary = Path("/tmp/knobs-canary-app")
+    canary.unlink(missing_ok=True)
+    at = run_app(**query)
+    assert not canary.exists()
+    slider = at.slider(key="knob_knob_x") if "k_x" in query or "r_x" in query else None
+    if slider is not None:  # the bad number is ignored: default value and range
+        assert (slider.value, slider.min, slider.max) == (1.0, -3.0, 3.0)
+    else:  # the bad text is refused with a message and the default function is shown
+        assert at.error, "a refused function must say why"
+        assert [s.label for s in at.slider] == ["$x_{1}$", "$x_{2}$", "$x_{3}$"]
+
+
+def test_examples_menu_loads_a_function_with_what_to_notice() -> None:
+    at = run_app()
+    at.selectbox(key="knob_example").select("The loss x² + 4x − 2").run()
+    assert at.text_area(key="knob_text").value == "x^2 + 4x - 2"
+    assert any("x = −2" in i.value for i in at.info)
+    at.slider(key="knob_knob_x").set_value(-2.0).run()
+    np.testing.assert_allclose(heatmap(at), [[0.0]], atol=1e-15)
+
+
+def test_kinks_and_undefined_points_are_said_in_words() -> None:
+    at = run_app(f="relu(x), sqrt(y)", k_x="0", k_y="-1")
+    texts = heatmap_texts(at)
+    assert texts[0][0] == "kink"
+    assert texts[1][1] == "undefined"
+    text = page_text(at)
+    assert "y₂ = **undefined at this setting**" in text
+    assert "kink" in text
+    assert "nan" not in text.lower()
+
+
+def test_nudge_check_compares_prediction_with_actual_change() -> None:
+    at = run_app(f="x^2 + 4x - 2", k_x="1")
+    at.select_slider(key="knob_nudge_step").set_value(0.01).run()
+    table = at.dataframe[0].value
+    # f(1.01) - f(1) = 0.0601 and J dx = 6 * 0.01 = 0.06: the error is h^2 = 1e-4
+    assert list(table["predicted  J dx"]) == ["0.06"]
+    assert list(table["actual  f(x+dx) − f(x)"]) == ["0.0601"]
+    assert list(table["error"]) == ["0.0001"]
+    assert "slope **2.0" in page_text(at)
+
+
+def test_square_jacobian_reports_its_determinant() -> None:
+    at = run_app(f="2x - y, x + 3y")
+    assert "det J = 7" in page_text(at)
