@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from calculus import ExpressionError, VectorFunction, parse_function
-from calculus.export import function_latex
+from calculus.export import function_latex, output_names, plain_symbol
 from calculus.limits import MAX_TEXT_LENGTH
 from ui.url_state import query_text
 
@@ -119,7 +119,22 @@ def function_box(
             st.info(f"**{notice.label}.** {notice.notice}", icon="💡")
     assert function is not None
     st.latex(function_latex(function))
+    st.caption(understood_caption(function))
     return function
+
+
+def understood_caption(function: VectorFunction) -> str:
+    """'f: ℝ³ → ℝ² · 3 knobs: x₁, x₂, x₃ · 2 outputs: y₁, y₂'."""
+    m, n = function.n_inputs, function.n_outputs
+    power = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+    space = "ℝ" if m == 1 else f"ℝ{str(m).translate(power)}"
+    image = "ℝ" if n == 1 else f"ℝ{str(n).translate(power)}"
+    knobs = ", ".join(plain_symbol(name) for name in function.variables)
+    outputs = ", ".join(plain_symbol(name) for name in output_names(function))
+    return (
+        f"f: {space} → {image} · {m} knob{'s' * (m != 1)}: {knobs} · "
+        f"{n} output{'s' * (n != 1)}: {outputs}"
+    )
 
 
 def _understand(
