@@ -7,15 +7,19 @@
 """
 
 from calculus.errors import ExpressionError
+from calculus.graph import ComputationGraph, graph_from_formula, graph_from_steps
 from calculus.limits import describe_limits
 from calculus.vector_function import VectorFunction, build_function, parse_function
 from calculus.worker import run_symbolic, start_workers
 
 __all__ = [
+    "ComputationGraph",
     "ExpressionError",
     "VectorFunction",
     "build_function",
     "describe_limits",
+    "graph_from_formula",
+    "graph_from_steps",
     "parse_function",
     "run_symbolic",
     "start_workers",

@@ -1,0 +1,469 @@
+"""The chain-rule page's builders: presets, plain and LaTeX text, the graph as DOT, the paths'
+shares as a figure (all pure), and the steps box (Streamlit).
+
+The graph is drawn with ``st.graphviz_chart(dot)``: Streamlit's frontend lays DOT out in the
+browser (Graphviz compiled to WebAssembly), so nothing is installed and nothing is fetched.
+Graphviz cannot typeset LaTeX, so node and edge labels are plain Unicode (``2x₁x₂²``, ``√(x₂x₃)``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import ClassVar
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+import sympy as sp
+from sympy.printing.precedence import precedence
+from sympy.printing.str import StrPrinter
+
+from calculus import ExpressionError
+from calculus.export import plain_symbol, symbol_latex
+from calculus.graph import ComputationGraph, Edge, Level, Path, StepsError, graph_from_steps
+from calculus.limits import MAX_TEXT_LENGTH
+from calculus.reading import format_number
+from ui.figures import FONT
+from ui.function_box import error_excerpt
+from ui.url_state import query_text
+
+Mode = str  # "steps" or "formula"
+MODES: tuple[str, ...] = ("steps", "formula")
+MODE_LABELS = {"steps": "Named steps", "formula": "One formula"}
+LEVEL_LABELS = {"functions": "whole functions", "operations": "every operation"}
+
+#: Longest plain label on an edge before it is cut with "…" (the graph stays readable).
+MAX_EDGE_LABEL = 36
+#: Longest LaTeX shown for one formula; longer ones are summarised (KaTeX slows on huge input).
+MAX_LATEX = 1500
+
+# Colours: the knob machine's blue for knobs, amber for outputs; red marks the highlighted path.
+KNOB_FILL, OUTPUT_FILL, VALUE_FILL = "#dbeafe", "#fef3c7", "#ffffff"
+HIGHLIGHT, ON_PATH, OFF_PATH, FADED = "#dc2626", "#1d4ed8", "#9ca3af", "#d1d5db"
+POSITIVE, NEGATIVE, TOTAL = "#b2182b", "#2166ac", "#374151"
+
+
+# --- presets -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preset:
+    """An example from the chapter: how it is typed, where to look, and what to notice."""
+
+    label: str
+    mode: Mode
+    text: str
+    notice: str
+    level: Level = "operations"
+    output: str | None = None
+    knob: str | None = None
+    knobs: Mapping[str, float] = field(default_factory=dict)
+
+
+R3_STEPS = "u = x1^2 x2^2\nv = sqrt(x2 x3)\ny1 = u^2\ny2 = u v\ny3 = v^2"
+PRESETS: tuple[Preset, ...] = (
+    Preset(
+        "The R³ → R³ exercise: ∂y2/∂x2",
+        "steps",
+        R3_STEPS,
+        "g = (x1² x2², √(x2 x3)) feeds h(u, v) = (u², u v, v²). From x2 to y2 there are two "
+        "paths, through u and through v: ∂y2/∂x2 = v · 2x1²x2 + u · x3/(2√(x2 x3)).",
+        output="y2",
+        knob="x2",
+        knobs={"x1": 1.0, "x2": 2.0, "x3": 2.0},
+    ),
+    Preset(
+        "u = x², v = ln x, y = u v: the product rule",
+        "steps",
+        "u = x^2\nv = ln(x)\ny = u v",
+        "Two paths from x to y: v · 2x through u, and u · 1/x through v. Their sum "
+        "2x ln x + x is the product rule (u v)' = u' v + u v'. Below x = 0, ln x is undefined.",
+        output="y",
+        knob="x",
+        knobs={"x": 2.0},
+    ),
+    Preset(
+        "A two-layer network: backpropagation",
+        "steps",
+        "h = sigmoid(w1 x + b1)\ny = w2 h + b2",
+        "Every weight is a knob. ∂y/∂w1 has one path, w1 → h → y: w2 · x σ'(w1 x + b1). "
+        "Backpropagation computes exactly these products, starting from the output.",
+        output="y",
+        knob="w1",
+        knobs={"x": 1.0, "w1": 0.5, "b1": 0.0, "w2": 2.0, "b2": 0.0},
+    ),
+    Preset(
+        "y = x²: one path",
+        "formula",
+        "x^2",
+        "One knob, one output, one edge: the whole chain rule is dy/dx = 2x.",
+        output="y",
+        knob="x",
+        knobs={"x": 1.5},
+    ),
+    Preset(
+        "exp(sin x): a path through u = sin x",
+        "formula",
+        "exp(sin x)",
+        "dy/dx = dy/du · du/dx = exp(u) · cos x = exp(sin x) cos x: one path, two factors.",
+        level="functions",
+        output="y",
+        knob="x",
+        knobs={"x": 0.5},
+    ),
+    Preset(
+        "x1 x2²: one path per knob",
+        "formula",
+        "x1 x2^2",
+        "Every operation gets its own value: u1 = x2², y = u1 x1. ∂y/∂x2 = x1 · 2x2 along "
+        "x2 → u1 → y; ∂y/∂x1 = x2² along the single edge x1 → y.",
+        output="y",
+        knob="x2",
+        knobs={"x1": 1.0, "x2": 2.0},
+    ),
+    Preset(
+        "(x², √x): two outputs",
+        "formula",
+        "x^2, sqrt(x)",
+        "Two outputs, one knob: the Jacobian is the column (2x, 1/(2√x)). Each entry has its "
+        "own path. √x has no derivative at 0.",
+        output="y2",
+        knob="x",
+        knobs={"x": 1.0},
+    ),
+)
+
+
+def preset_by_label(label: str | None) -> Preset | None:
+    return next((preset for preset in PRESETS if preset.label == label), None)
+
+
+# --- plain text (for the graph) -----------------------------------------------------------------
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+class _PlainPrinter(StrPrinter):
+    """sympy's text printer with maths typography: x₁², √(x), σ(z), |x|, ln, e, π."""
+
+    _default_settings: ClassVar[dict[str, object]] = {
+        **StrPrinter._default_settings,
+        "full_prec": False,
+    }
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        return plain_symbol(expr.name)
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        base, exponent = expr.base, expr.exp
+        if exponent is sp.S.Half:
+            return f"√({self._print(base)})" if not base.is_Atom else f"√{self._print(base)}"
+        if exponent.is_Integer and exponent > 1:
+            shown = self.parenthesize(base, precedence(expr), strict=True)
+            return shown + str(exponent).translate(_SUPERSCRIPT)
+        return super()._print_Pow(expr, rational)
+
+    def _print_Float(self, expr: sp.Float) -> str:
+        return f"{float(expr):.4g}"
+
+    def _print_Exp1(self, expr: sp.Expr) -> str:
+        return "e"
+
+    def _print_Pi(self, expr: sp.Expr) -> str:
+        return "π"
+
+    def _print_Abs(self, expr: sp.Abs) -> str:
+        return f"|{self._print(expr.args[0])}|"
+
+    def _print_log(self, expr: sp.log) -> str:
+        return f"ln({self._print(expr.args[0])})"
+
+    def _print_Function(self, expr: sp.Function) -> str:
+        names = {"sigmoid": "σ", "Heaviside": "H"}
+        name = names.get(expr.func.__name__, expr.func.__name__)
+        return f"{name}({', '.join(self._print(arg) for arg in expr.args)})"
+
+    def _print_Heaviside(self, expr: sp.Expr) -> str:
+        return f"H({self._print(expr.args[0])})"
+
+    def _print_Max(self, expr: sp.Expr) -> str:
+        return f"max({', '.join(self._print(arg) for arg in expr.args)})"
+
+    def _print_Min(self, expr: sp.Expr) -> str:
+        return f"min({', '.join(self._print(arg) for arg in expr.args)})"
+
+
+def plain_expr(expr: sp.Expr) -> str:
+    """A formula as compact plain text: ``2*x1*x2**2`` -> ``2x₁·x₂²``, ``-x`` -> ``−x``."""
+    text = _PlainPrinter().doprint(expr)
+    text = text.replace("**", "^")
+    text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\*(?=[^\d\s(])", r"\1", text)  # 2*x -> 2x
+    return text.replace("*", "·").replace("-", "−")
+
+
+def shorten(text: str, limit: int = MAX_EDGE_LABEL) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def path_label(path: Path) -> str:
+    """``('x2', 'u', 'y2')`` -> ``x₂ → u → y₂``."""
+    return " → ".join(plain_symbol(name) for name in path)
+
+
+# --- the graph as DOT ---------------------------------------------------------------------------
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', "") + '"'
+
+
+def _node_label(name: str, value: float | None) -> str:
+    shown = "" if value is None else format_number(float(value), 3)
+    return (
+        f'<<FONT POINT-SIZE="14"><B>{html.escape(plain_symbol(name))}</B></FONT>'
+        f'<BR/><FONT POINT-SIZE="11" COLOR="#374151">{html.escape(shown)}</FONT>>'
+    )
+
+
+def _edge_label(text: str, value: float | None) -> str:
+    shown = "" if value is None else "= " + format_number(float(value), 3)
+    return (
+        f'<<FONT POINT-SIZE="11">{html.escape(shorten(text))}</FONT>'
+        f'<BR/><FONT POINT-SIZE="10" COLOR="#4b5563">{html.escape(shown)}</FONT>>'
+    )
+
+
+def edge_texts(graph: ComputationGraph) -> dict[tuple[str, str], str]:
+    """Each edge's local derivative as plain text (computed once per graph)."""
+    return {(e.source, e.target): plain_expr(e.derivative) for e in graph.edges}
+
+
+def _edges_of(paths: Sequence[Path]) -> set[tuple[str, str]]:
+    return {(a, b) for path in paths for a, b in pairwise(path)}
+
+
+def graph_dot(
+    graph: ComputationGraph,
+    values: Mapping[str, float] | None = None,
+    edge_values: Mapping[tuple[str, str], float] | None = None,
+    *,
+    texts: Mapping[tuple[str, str], str] | None = None,
+    knob: str | None = None,
+    output: str | None = None,
+    paths_on: Sequence[Path] = (),
+    paths_off: Sequence[Path] = (),
+    highlight: Path | None = None,
+) -> str:
+    """The graph in DOT: knobs on the left, outputs on the right, values on nodes, local
+    derivatives (formula and value) on edges.
+
+    Edges of the ``highlight`` path are red and thick, of the other ``paths_on`` blue, of
+    ``paths_off`` grey and dashed; every other edge is faded. Nodes show ``values[name]``.
+    """
+    texts = texts if texts is not None else edge_texts(graph)
+    on, off = _edges_of(paths_on), _edges_of(paths_off)
+    lit = _edges_of([highlight]) if highlight else set()
+    lines = [
+        "digraph chain {",
+        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.3, ranksep=0.75, '
+        'fontname="Helvetica"];',
+        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#6b7280", '
+        'fontname="Helvetica", margin="0.12,0.05"];',
+        '  edge [color="#9ca3af", fontname="Helvetica", arrowsize=0.7];',
+    ]
+    outputs = set(graph.outputs)
+    for name in graph.nodes:
+        fill = KNOB_FILL if name in graph.knobs else OUTPUT_FILL if name in outputs else VALUE_FILL
+        shape = "ellipse" if name in graph.knobs else "box"
+        chosen = name in (knob, output)
+        border = f'color="{ON_PATH}", penwidth=2.2' if chosen else 'color="#6b7280", penwidth=1'
+        value = None if values is None else values.get(name)
+        lines.append(
+            f"  {_quoted(name)} [label={_node_label(name, value)}, shape={shape}, "
+            f'fillcolor="{fill}", {border}];'
+        )
+    lines.append("  { rank=source; " + " ".join(_quoted(k) for k in graph.knobs) + " }")
+    if not any(edge.source in outputs for edge in graph.edges):
+        lines.append("  { rank=sink; " + " ".join(_quoted(y) for y in graph.outputs) + " }")
+    for edge in graph.edges:
+        key = (edge.source, edge.target)
+        value = None if edge_values is None else edge_values.get(key)
+        if key in lit:
+            style = f'color="{HIGHLIGHT}", fontcolor="{HIGHLIGHT}", penwidth=3.2'
+        elif key in on:
+            style = f'color="{ON_PATH}", fontcolor="#1f2937", penwidth=2'
+        elif key in off:
+            style = f'color="{OFF_PATH}", fontcolor="{OFF_PATH}", style=dashed, penwidth=1.2'
+        elif paths_on or paths_off:
+            style = f'color="{FADED}", fontcolor="#9ca3af", penwidth=1'
+        else:
+            style = 'color="#6b7280", fontcolor="#1f2937", penwidth=1.2'
+        lines.append(
+            f"  {_quoted(edge.source)} -> {_quoted(edge.target)} "
+            f"[label={_edge_label(texts[key], value)}, {style}];"
+        )
+    lines.append("}")
+    return "\n".join(lines)
+
+
+# --- LaTeX ---------------------------------------------------------------------------------------
+
+
+def latex(expr: sp.Expr, limit: int = MAX_LATEX) -> str:
+    """``sp.latex`` with a guard: a formula too long to read is summarised."""
+    text = sp.latex(expr)
+    if len(text) > limit:
+        return rf"\text{{(a formula of {len(text)} LaTeX characters: too long to show)}}"
+    return text
+
+
+def partial(output: str, knob: str) -> str:
+    """``\\frac{\\partial y_{2}}{\\partial x_{2}}``."""
+    return rf"\frac{{\partial {symbol_latex(output)}}}{{\partial {symbol_latex(knob)}}}"
+
+
+def steps_latex(graph: ComputationGraph) -> str:
+    """The steps as an aligned block, ``u &= x^{2} \\\\ y &= u v``."""
+    rows = [rf"{symbol_latex(s.name)} &= {latex(s.expression)}" for s in graph.steps]
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+
+def _factor_latex(expr: sp.Expr) -> str:
+    text = latex(expr)
+    if isinstance(expr, sp.Add) or (expr.could_extract_minus_sign() and expr != -1):
+        return rf"\left({text}\right)"
+    return text
+
+
+def path_latex(path: Path, edges: Sequence[Edge]) -> str:
+    """``∂y/∂u · ∂u/∂x = (factor)(factor)``: the chain rule written along one path,
+    output side first as the chapter writes it."""
+    names = " ".join(partial(e.target, e.source) for e in reversed(edges))
+    factors = r" \cdot ".join(_factor_latex(e.derivative) for e in reversed(edges))
+    return f"{names} = {factors}" if len(edges) > 1 else names
+
+
+# --- the paths' shares as a figure --------------------------------------------------------------
+
+
+def path_shares_figure(
+    labels: Sequence[str],
+    values: Sequence[float],
+    on: Sequence[bool],
+    direct: float,
+    *,
+    title: str | None = None,
+) -> go.Figure:
+    """A waterfall: each path switched on adds its product to the running sum; paths switched
+    off add nothing. The last bar is the sum; a dashed line marks the Jacobian entry computed
+    directly, so with every path on the sum ends exactly on it.
+
+    Traces: 'paths' (the waterfall). Undefined values are drawn as 0 and labelled 'undefined'.
+    """
+    shown = [
+        float(v) if (flag and np.isfinite(v)) else 0.0 for v, flag in zip(values, on, strict=True)
+    ]
+    text = [
+        (format_number(float(v)) if flag else "off") for v, flag in zip(values, on, strict=True)
+    ]
+    total = float(np.sum([v for v, flag in zip(values, on, strict=True) if flag]))
+    figure = go.Figure(
+        go.Waterfall(
+            name="paths",
+            orientation="h",
+            y=[*labels, "sum of the paths on"],
+            x=[*shown, 0.0],
+            measure=[*(["relative"] * len(labels)), "total"],
+            text=[*text, format_number(total)],
+            textposition="outside",
+            cliponaxis=False,
+            increasing={"marker": {"color": POSITIVE}},
+            decreasing={"marker": {"color": NEGATIVE}},
+            totals={"marker": {"color": TOTAL}},
+            connector={"line": {"color": "#9ca3af", "dash": "dot", "width": 1}},
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    if np.isfinite(direct):
+        figure.add_vline(
+            x=float(direct),
+            line={"color": HIGHLIGHT, "dash": "dash", "width": 2},
+            annotation={
+                "text": f"Jacobian entry {format_number(float(direct))}",
+                "font": {"color": HIGHLIGHT, "size": 12},
+            },
+            annotation_position="top",
+        )
+    figure.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 14}} if title else None,
+        height=150 + 34 * (len(labels) + 1),
+        margin={"l": 10, "r": 40, "t": 60 if title else 40, "b": 10},
+        font=FONT,
+        plot_bgcolor="white",
+        showlegend=False,
+        yaxis={"autorange": "reversed", "type": "category"},
+        xaxis={"gridcolor": "#e5e7eb", "zerolinecolor": "#6b7280", "title": {"text": "value"}},
+    )
+    return figure
+
+
+# --- the steps box (Streamlit) ------------------------------------------------------------------
+
+
+def text_index(text: str, line: int | None, column: int | None) -> int | None:
+    """The 1-based position in ``text`` of ``column`` on ``line`` (for ``error_excerpt``)."""
+    if line is None or column is None:
+        return None
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    return sum(len(earlier) + 1 for earlier in lines[: line - 1]) + column
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_steps_graph(text: str) -> ComputationGraph:
+    """The graph of a steps text, built once per text for the whole server."""
+    return graph_from_steps(text)
+
+
+def steps_box(page: str, default: str) -> tuple[ComputationGraph, str]:
+    """A box for steps, one per line, that behaves like the function box: a refused text shows
+    the message (with the line) and the last steps that worked stay on screen.
+
+    State: ``{page}_steps`` (the box), ``{page}_good_steps``, URL ``steps``.
+    Returns the graph and its text.
+    """
+    key, good_key = f"{page}_steps", f"{page}_good_steps"
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(good_key) or query_text("steps") or default
+    text = st.text_area(
+        "Your steps, one per line",
+        key=key,
+        height=140,
+        max_chars=MAX_TEXT_LENGTH,
+        help="Name each value and say how it is computed: u = x^2, v = ln(x), y = u v. "
+        "Names used but never defined are the knobs; values no step uses are the outputs "
+        "(and every name starting with y).",
+    )
+    try:
+        graph = cached_steps_graph(text or "")
+    except ExpressionError as problem:
+        st.error(problem.message, icon="✋")
+        line = problem.line if isinstance(problem, StepsError) else None
+        excerpt = error_excerpt(text or "", text_index(text or "", line, problem.column))
+        if excerpt:
+            st.code(excerpt, language=None)
+        fallback = st.session_state.get(good_key) or default
+        try:
+            graph = cached_steps_graph(fallback)
+        except ExpressionError:  # a stale good text from an older version of the rules
+            fallback = default
+            graph = cached_steps_graph(default)
+        st.caption("Still showing the last steps that worked:")
+        return graph, fallback
+    st.session_state[good_key] = text
+    return graph, text or ""
