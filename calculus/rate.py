@@ -66,7 +66,7 @@ MINIMUM, MAXIMUM, NEITHER = "minimum", "maximum", "neither"
 CONVERGES = "converges"
 OSCILLATES_CONVERGING = "oscillates while converging"
 OSCILLATES = "oscillates without settling"
-DRIFTS = "keeps moving at a steady pace"
+DRIFTS = "keeps going downhill"
 DIVERGES = "diverges"
 UNDEFINED = "stops: f' is undefined"
 
@@ -596,8 +596,10 @@ class Descent:
 
     ``iterates`` and ``slopes`` have shape (K + 1,): x_0..x_K and g'(x_0)..g'(x_K), K <= steps
     (fewer when it ran away past ``ESCAPE_BOUND`` or reached a place where g' is undefined).
-    ``behaviour`` is one of CONVERGES, OSCILLATES_CONVERGING, OSCILLATES, DRIFTS, DIVERGES,
-    UNDEFINED.
+    ``behaviour`` is one of CONVERGES (steps shrink, one way), OSCILLATES_CONVERGING (steps
+    shrink, flipping sides), OSCILLATES (flipping with steps that stay the same), DIVERGES
+    (flipping with growing steps, or past ``ESCAPE_BOUND``), DRIFTS (steps that do not shrink, all
+    one way: downhill with no minimum met yet) or UNDEFINED (g' undefined at the last iterate).
     """
 
     rate: float
@@ -658,11 +660,13 @@ def _behaviour(iterates: np.ndarray, slopes: np.ndarray, rate: float) -> str:
     recent = moves[-window - 1 :]
     ratio = (sizes[-1] / max(sizes[-window - 1], np.finfo(float).tiny)) ** (1.0 / window)
     flips = bool(np.all(recent[:-1] * recent[1:] < 0))
-    if ratio > 1.0 + STEADY_RATIO_TOLERANCE:
-        return DIVERGES
     if ratio < 1.0 - STEADY_RATIO_TOLERANCE:
         return OSCILLATES_CONVERGING if flips else CONVERGES
-    return OSCILLATES if flips else DRIFTS
+    if flips:  # overshooting the bottom by as much or more every time
+        return DIVERGES if ratio > 1.0 + STEADY_RATIO_TOLERANCE else OSCILLATES
+    # Steps as long or longer, all one way: rolling down a slope that does not flatten
+    # (sigmoid far right, a line); it runs away only if it never meets a minimum.
+    return DRIFTS
 
 
 def step_factor(rate: float, curvature: float) -> float:
@@ -686,10 +690,19 @@ def explain_descent(run: Descent, curvature: float | None, constant: bool, minim
             f"The descent stopped at ${_fmt(run.iterates[-1])}$: $f'$ is undefined there, so the "
             "update rule cannot take another step."
         )
+    steps = run.steps[np.isfinite(run.steps)]
+    one_way = len(steps) > 0 and bool(np.all(np.sign(steps) == np.sign(steps[0])))
+    if run.behaviour == DRIFTS or (run.behaviour == DIVERGES and one_way):
+        # Rolling away from every minimum: the parabola picture near a minimum does not apply.
+        return (
+            "The slope does not fade along the way, so the steps do not shrink: the iterates "
+            "keep going downhill, away from any minimum."
+            if run.behaviour == DRIFTS
+            else "The iterates run downhill and away: f keeps falling in that direction."
+        )
     if curvature is None or not math.isfinite(curvature) or curvature <= 0:
         return {
             DIVERGES: "The iterates run away: each step is longer than the one before.",
-            DRIFTS: "The slope does not shrink here, so every step has the same length.",
             OSCILLATES: "The iterates jump back and forth between the same two places.",
         }.get(
             run.behaviour,

@@ -79,7 +79,7 @@ BEHAVIOUR_HEADLINES = {
     CONVERGES: (st.success, "Converges", ":material/check_circle:"),
     OSCILLATES_CONVERGING: (st.success, "Oscillates while converging", ":material/swap_horiz:"),
     OSCILLATES: (st.warning, "Oscillates without settling", ":material/sync:"),
-    DRIFTS: (st.info, "Keeps moving at a steady pace", ":material/arrow_forward:"),
+    DRIFTS: (st.info, "Keeps going downhill", ":material/trending_down:"),
     DIVERGES: (st.error, "Diverges", ":material/warning:"),
     UNDEFINED: (st.warning, "Stops: f' is undefined here", ":material/block:"),
 }

@@ -1,0 +1,302 @@
+"""The "Rate of change" page through Streamlit's AppTest, and its pure figure builders."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from calculus import parse_function
+from calculus.rate import Slice, critical_points
+from ui.rate import (
+    Marker,
+    descent_figure,
+    robust_range,
+    secant_error_figure,
+    secant_window,
+    sign_bands,
+    tangent_figure,
+)
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Rate_of_change.py")
+TIMEOUT = 120  # the first run imports sympy and starts the worker pool
+RTOL = 1e-9
+LOSS = "x^2 + 4x - 2"
+
+
+def run_page(**query: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def charts(at: AppTest) -> dict[str, str]:
+    """Every plotly chart's JSON spec, by its figure's ``uirevision`` ('rate-tangent', ...)."""
+    return {
+        json.loads(chart.proto.spec)["layout"]["uirevision"]: chart.proto.spec
+        for chart in at.get("plotly_chart")
+    }
+
+
+def trace(at: AppTest, revision: str, name: str) -> dict:
+    spec = json.loads(charts(at)[revision])
+    for item in spec["data"]:
+        if item.get("name") == name:
+            return item
+    raise AssertionError(f"no trace {name!r} in the chart {revision!r}")
+
+
+def array(data: list | dict) -> np.ndarray:
+    """A plotly data array: a list, or numpy's bytes as base64 ({"dtype", "bdata"})."""
+    if isinstance(data, dict):
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+    return np.array([math.nan if v is None else v for v in data], dtype=float)
+
+
+def tangent_slope(at: AppTest) -> float:
+    """The slope of the plotted tangent, read from its two points."""
+    line = trace(at, "rate-tangent", "tangent")
+    (x0, x1), (y0, y1) = array(line["x"]), array(line["y"])
+    return float((y1 - y0) / (x1 - x0))
+
+
+def text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown]
+    for kind in ("success", "info", "warning", "error"):
+        parts += [element.value for element in at.get(kind)]
+    return "\n".join(parts)
+
+
+def latex(at: AppTest) -> str:
+    return "\n".join(element.value for element in at.latex)
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+def test_default_is_the_loss_with_its_tangent_and_minimum() -> None:
+    at = run_page()
+    assert at.text_area(key="rate_text").value == LOSS
+    assert at.slider(key="rate_knob_x").value == 1.0
+    assert tangent_slope(at) == pytest.approx(6.0, rel=RTOL)  # f'(1) = 2 + 4
+    assert "f'(x) = 2 x + 4" in latex(at)
+    shown = text(at)
+    assert "$x = -2$" in shown and "**minimum**" in shown
+    assert "$f''(-2) = 2 > 0$, so the curve bends up there" in shown
+    assert "Converges" in shown
+
+
+@pytest.mark.parametrize("x", [-3.0, -2.0, 0.25, 2.5])
+def test_moving_the_knob_moves_the_tangent(x: float) -> None:
+    at = run_page()
+    at.slider(key="rate_knob_x").set_value(x).run()
+    assert not at.exception
+    assert tangent_slope(at) == pytest.approx(2 * x + 4, abs=1e-9)
+    point = trace(at, "rate-tangent", "point")
+    assert array(point["x"]).tolist() == [x]
+    assert array(point["y"])[0] == pytest.approx(x * x + 4 * x - 2)
+    word = "rises" if x > -2 else "falls" if x < -2 else "flat"
+    assert word in text(at)
+
+
+def test_unchanged_plots_stay_byte_identical() -> None:
+    at = run_page()
+    before = charts(at)
+    at.slider(key="rate_eta").set_value(0.3).run()
+    after_rate = charts(at)
+    for revision in ("rate-tangent", "rate-secant", "rate-error"):
+        assert after_rate[revision] == before[revision], f"{revision} changed with the rate"
+    assert after_rate["rate-descent"] != before["rate-descent"]
+    at.select_slider(key="rate_h").set_value(0.01).run()
+    after_h = charts(at)
+    for revision in ("rate-tangent", "rate-descent"):
+        assert after_h[revision] == after_rate[revision], f"{revision} changed with h"
+    assert after_h["rate-secant"] != after_rate["rate-secant"]
+
+
+@pytest.mark.parametrize(
+    ("rate", "words"),
+    [
+        (0.1, "Converges"),
+        (0.9, "Oscillates while converging"),
+        (1.0, "Oscillates without settling"),
+        (1.1, "Diverges"),
+    ],
+)
+def test_gradient_descent_behaviour_for_the_documented_rates(rate: float, words: str) -> None:
+    at = run_page()
+    at.slider(key="rate_eta").set_value(rate).run()
+    shown = text(at)
+    assert words in shown
+    assert "1 - \\eta f''" in shown  # the why: the step factor
+    path = array(trace(at, "rate-descent", "descent")["x"])
+    assert path[0] == 1.0  # starts at the knob
+    assert len(path) == 11  # x_0 and 10 steps
+
+
+@pytest.mark.parametrize(
+    "example",
+    ["exp(sin x)", "x^2 ln x", "sigmoid(x)", "relu(x)", "x^3 - 3x", "sin(x)/x"],
+)
+def test_every_example_shows_its_critical_points(example: str) -> None:
+    at = run_page()
+    at.text_area(key="rate_text").set_value(example).run()
+    assert not at.exception
+    assert not at.error
+    g = Slice.along(parse_function(example), "x")
+    found = critical_points(g, -4.0, 4.0)
+    shown = text(at)
+    for point in found.points:
+        assert f"**{point.kind}**" in shown
+    if found.method == "numeric":
+        assert "numerically" in shown
+    assert tangent_slope(at) == pytest.approx(float(g.slope(1.0)), rel=1e-9)
+
+
+def test_the_example_menu_loads_a_function() -> None:
+    at = run_page()
+    at.selectbox(key="rate_example").set_value("x³ − 3x").run()
+    assert at.text_area(key="rate_text").value == "x^3 - 3x"
+    shown = text(at)
+    assert "$f''(-1) = -6 < 0$" in shown and "$f''(1) = 6 > 0$" in shown
+
+
+def test_several_variables_make_a_partial_derivative() -> None:
+    at = run_page()
+    at.text_area(key="rate_text").set_value("x y^2 + x^2").run()
+    assert not at.exception
+    assert at.selectbox(key="rate_wrt").value == "x"
+    assert at.slider(key="rate_fixed_knob_y").value == 1.0
+    assert "partial derivative" in text(at)
+    assert tangent_slope(at) == pytest.approx(1.0 + 2.0)  # y^2 + 2x at (1, 1)
+    at.slider(key="rate_fixed_knob_y").set_value(0.5).run()
+    assert tangent_slope(at) == pytest.approx(0.25 + 2.0)
+    assert "- \\frac{1}{8}" in text(at)  # 2x + 1/4 = 0
+    at.selectbox(key="rate_wrt").set_value("y").run()
+    assert not at.exception
+    assert at.slider(key="rate_fixed_knob_x").value == 1.0
+    assert at.slider(key="rate_knob_y").value == 0.5  # y keeps its value as the turning knob
+    assert tangent_slope(at) == pytest.approx(2 * 1.0 * 0.5)  # 2 x y at (1, 0.5)
+
+
+def test_bad_input_keeps_the_last_good_function() -> None:
+    at = run_page()
+    at.slider(key="rate_knob_x").set_value(0.5).run()
+    at.text_area(key="rate_text").set_value("x^2 +").run()
+    assert not at.exception
+    assert at.error, "the problem is shown"
+    assert tangent_slope(at) == pytest.approx(5.0)  # still the loss at 0.5
+    assert at.slider(key="rate_knob_x").value == 0.5
+
+
+def test_several_outputs_are_refused_in_plain_words() -> None:
+    at = run_page()
+    at.text_area(key="rate_text").set_value("x, x^2").run()
+    assert not at.exception
+    assert "one output" in at.error[0].value
+    assert tangent_slope(at) == pytest.approx(6.0)
+
+
+def test_undefined_point_and_kink_are_said_in_plain_words() -> None:
+    at = run_page()
+    at.text_area(key="rate_text").set_value("x^2 ln x").run()
+    at.slider(key="rate_knob_x").set_value(-1.0).run()
+    assert not at.exception
+    assert "f is undefined at x = −1" in text(at)
+    assert np.isnan(array(trace(at, "rate-tangent", "tangent")["y"])).all()
+    at.text_area(key="rate_text").set_value("relu(x)").run()
+    at.slider(key="rate_knob_x").set_value(0.0).run()
+    assert not at.exception
+    assert "no derivative" in text(at)
+
+
+def test_state_is_written_to_the_url_and_restored() -> None:
+    at = run_page()
+    at.slider(key="rate_knob_x").set_value(-0.5).run()
+    at.slider(key="rate_eta").set_value(0.9).run()
+    at.select_slider(key="rate_h").set_value(0.01).run()
+    assert at.query_params["f"] == LOSS
+    assert at.query_params["k_x"] == "-0.5"
+    assert at.query_params["eta"] == "0.9"
+    assert at.query_params["h"] == "0.01"
+    again = run_page(**{key: at.query_params[key] for key in at.query_params})
+    assert again.slider(key="rate_knob_x").value == -0.5
+    assert again.slider(key="rate_eta").value == 0.9
+    assert again.select_slider(key="rate_h").value == 0.01
+    assert "Oscillates while converging" in text(again)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"eta": "nan", "n": "1e9", "h": "-3"},
+        {"eta": "1e300", "n": "-4", "h": "0"},
+        {"k_x": "inf", "r_x": "5,-5,0"},
+        {"f": "__import__('os')", "wrt": "os"},
+    ],
+)
+def test_hostile_links_fall_back_to_safe_values(query: dict[str, str]) -> None:
+    at = run_page(**query)
+    assert 0.0 <= at.slider(key="rate_eta").value <= 2.0
+    assert 1 <= at.slider(key="rate_steps").value <= 100
+    assert math.isfinite(tangent_slope(at))
+
+
+# --- the figures, without Streamlit --------------------------------------------------------------
+
+
+def test_sign_bands_meet_where_the_slope_crosses_zero() -> None:
+    t = np.linspace(-4.0, 4.0, 11)
+    assert sign_bands(t, 2 * t + 4) == [(-4.0, -2.0, -1), (-2.0, 4.0, 1)]
+    assert sign_bands(t, np.where(t < 0, 0.0, 1.0))[0][2] == 1  # flat then rising
+    assert sign_bands(t, np.full(11, np.nan)) == []
+
+
+def test_robust_range_ignores_a_pole_but_keeps_a_smooth_curve() -> None:
+    t = np.linspace(-4.0, 4.0, 801)
+    low, high = robust_range(t**2)
+    assert low < 0 < 16 < high  # all of x^2 on [-4, 4], padded
+    with np.errstate(divide="ignore"):
+        low, high = robust_range(1 / t**2)
+    assert high < 1e4  # not stretched to the pole
+    assert robust_range(np.full(3, np.nan)) == pytest.approx([-1.16, 1.16])
+
+
+def test_tangent_figure_traces() -> None:
+    t = np.linspace(-4.0, 4.0, 81)
+    markers = [Marker(-2.0, -6.0, "minimum", "minimum at x = −2")]
+    figure = tangent_figure(t, t**2 + 4 * t - 2, 2 * t + 4, 1.0, 3.0, 6.0, markers)
+    names = [item.name for item in figure.data]
+    assert names == ["f", "f'", "tangent", "critical points", "point", "slope"]
+    tangent = figure.data[2]
+    slope = (tangent.y[1] - tangent.y[0]) / (tangent.x[1] - tangent.x[0])
+    assert slope == pytest.approx(6.0)
+    assert len(figure.layout.shapes) == 2 * 2 + 1  # two bands on both plots, the zero line
+
+
+def test_secant_error_figure_leaves_out_exact_zeros() -> None:
+    figure = secant_error_figure(np.array([1.0, 0.1, 0.01]), np.array([1.0, 0.0, 0.01]), 0.1)
+    assert np.isnan(figure.data[0].y[1])
+    assert figure.data[1].x == (0.1,) and figure.data[1].y == (None,)
+
+
+def test_secant_window_shows_both_points() -> None:
+    start, end = secant_window(1.0, 2.0, -4.0, 4.0)
+    assert start < 1.0 < 3.0 < end
+
+
+def test_descent_figure_joins_the_iterates_in_order() -> None:
+    t = np.linspace(-4.0, 4.0, 81)
+    iterates = np.array([1.0, -0.2, -1.16])
+    figure = descent_figure(t, t**2 + 4 * t - 2, iterates, iterates**2 + 4 * iterates - 2)
+    path = figure.data[-1]
+    assert path.name == "descent" and list(path.x) == iterates.tolist()
+    assert list(path.customdata) == [0, 1, 2]
