@@ -212,6 +212,10 @@ def parse_steps(text: str, knobs: Sequence[str] | None = None) -> tuple[Step, ..
         try:
             parsed = parse_text(padded)
         except ExpressionError as exc:
+            if exc.message.startswith("too many variables"):  # the parser counts them as knobs
+                raise _line_error(
+                    number, f"too many inputs in one step (the limit is {limits.MAX_VARIABLES})"
+                ) from exc
             raise _line_error(number, exc.message, exc.column) from exc
         if len(parsed.outputs) != 1:
             raise _line_error(
@@ -594,7 +598,7 @@ class ComputationGraph:
         """
         values = self.values_at(point)
         edge_values = self.edge_values_at(values)
-        shape = np.broadcast_shapes(*(np.shape(v) for v in point)) if point else ()
+        shape = np.broadcast_shapes(*(np.shape(v) for v in point)) if len(point) else ()
         totals = np.zeros((len(self.outputs), len(self.knobs), *shape))
         for j, knob in enumerate(self.knobs):
             sensitivity: dict[str, np.ndarray | float] = {knob: 1.0}
@@ -658,7 +662,7 @@ class ComputationGraph:
 
 
 def _broadcast(value: np.ndarray | float, point: Sequence[float | np.ndarray]) -> np.ndarray:
-    shape = np.broadcast_shapes(*(np.shape(v) for v in point)) if point else ()
+    shape = np.broadcast_shapes(*(np.shape(v) for v in point)) if len(point) else ()
     return np.broadcast_to(value, shape).copy() if shape else np.float64(value)
 
 

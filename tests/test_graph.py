@@ -318,6 +318,7 @@ REFUSALS = [
     ("y = x, x^2", 1, "one value per step"),
     ("y = sinn(x)", 1, "unknown function 'sinn'"),
     ("", None, "type at least one step"),
+    ("y = " + " + ".join(f"x{k}" for k in range(17)), 1, "too many inputs in one step"),
 ]
 
 

@@ -24,7 +24,16 @@ from sympy.printing.str import StrPrinter
 
 from calculus import ExpressionError
 from calculus.export import plain_symbol, symbol_latex
-from calculus.graph import ComputationGraph, Edge, Level, Path, StepsError, graph_from_steps
+from calculus.graph import (
+    ChainRule,
+    ComputationGraph,
+    Edge,
+    Level,
+    Path,
+    PathTerm,
+    StepsError,
+    graph_from_steps,
+)
 from calculus.limits import MAX_TEXT_LENGTH
 from calculus.reading import format_number
 from ui.figures import FONT
@@ -343,8 +352,7 @@ def path_latex(path: Path, edges: Sequence[Edge]) -> str:
     """``∂y/∂u · ∂u/∂x = (factor)(factor)``: the chain rule written along one path,
     output side first as the chapter writes it."""
     names = " ".join(partial(e.target, e.source) for e in reversed(edges))
-    factors = r" \cdot ".join(_factor_latex(e.derivative) for e in reversed(edges))
-    return f"{names} = {factors}" if len(edges) > 1 else names
+    return f"{names} = {_factors_latex(edges)}"
 
 
 # --- the paths' shares as a figure --------------------------------------------------------------
@@ -467,3 +475,66 @@ def steps_box(page: str, default: str) -> tuple[ComputationGraph, str]:
         return graph, fallback
     st.session_state[good_key] = text
     return graph, text or ""
+
+
+# --- one entry's chain rule, ready to show ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainView:
+    """What the page shows for d output / d knob, as text (built once per graph and pair).
+
+    ``paths`` is None when there are too many to list (``path_count`` says how many).
+    """
+
+    output: str
+    knob: str
+    path_count: int
+    paths: tuple[Path, ...] | None
+    labels: tuple[str, ...]
+    path_formulas: tuple[str, ...]
+    total: str | None
+    direct: str
+    equal: bool | None
+
+
+def _factors_latex(edges: Sequence[Edge]) -> str:
+    """The local derivatives along a path, output side first: ``v \\cdot 2 x_{1}^{2} x_{2}``."""
+    return r" \cdot ".join(_factor_latex(e.derivative) for e in reversed(edges))
+
+
+def _chain_along(graph: ComputationGraph, term: PathTerm) -> str:
+    """``∂y/∂u ∂u/∂x = (factors) = (product in the knobs)`` for one path."""
+    edges = graph.path_edges(term.path)
+    names = " ".join(partial(e.target, e.source) for e in reversed(edges))
+    forms = [names, _factors_latex(edges), latex(term.in_knobs)]
+    return " = ".join(dict.fromkeys(forms))  # drop a repeated form, keep the order
+
+
+def chain_view(graph: ComputationGraph, chain: ChainRule) -> ChainView:
+    """The LaTeX and labels for one entry: each path's chain of factors and product, the sum
+    (as the paths' factors, then in the knobs) and the entry computed directly."""
+    terms = chain.terms or ()
+    total = None
+    if chain.terms is not None and chain.total_in_knobs is not None:
+        sums = [
+            " + ".join(_wrapped_sum_term(_factors_latex(graph.path_edges(t.path))) for t in terms),
+            latex(chain.total_in_knobs),
+        ]
+        total = " = ".join(dict.fromkeys(s for s in sums if s)) if terms else "0"
+    return ChainView(
+        output=chain.output,
+        knob=chain.knob,
+        path_count=chain.path_count,
+        paths=None if chain.terms is None else tuple(t.path for t in terms),
+        labels=tuple(path_label(t.path) for t in terms),
+        path_formulas=tuple(_chain_along(graph, t) for t in terms),
+        total=total,
+        direct=latex(chain.direct),
+        equal=chain.equal,
+    )
+
+
+def _wrapped_sum_term(text: str) -> str:
+    # "a + -b" reads badly: a term that starts with a minus goes in brackets.
+    return rf"\left({text}\right)" if text.startswith("-") else text

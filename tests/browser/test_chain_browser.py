@@ -1,0 +1,92 @@
+"""The chain-rule page in a real browser: the R³ → R³ exercise draws its graph, and the two
+paths from x2 to y2 add up to the Jacobian entry shown beside them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.harness import APP_SELECTOR, EXCEPTION_SELECTOR, wait_for_app_ready
+
+#: Shown numbers have 4 significant digits: the sum of two rounded paths is this close.
+SHOWN_RTOL = 2e-3
+PATH_ROWS = '[data-testid="stHorizontalBlock"]:has([data-testid="stCheckbox"])'
+
+
+def shown_number(text: str) -> float:
+    """'−12.25' or '8' as a float (format_number writes a real minus sign)."""
+    match = re.search(r"[−-]?\d+(?:\.\d+)?(?:×10\^[−-]?\d+)?", text)
+    assert match, f"no number in {text!r}"
+    number = match.group().replace("−", "-")
+    if "×10^" in number:
+        mantissa, exponent = number.split("×10^")
+        return float(mantissa) * 10 ** int(exponent)
+    return float(number)
+
+
+def choose_radio(page: Page, group: str, option: str) -> None:
+    radio = page.locator('[data-testid="stRadio"]').filter(has_text=group)
+    radio.locator("label").filter(has_text=re.compile(f"^{option}$")).click()
+    wait_for_app_ready(page, settle_ms=150)
+
+
+def test_r3_preset_has_two_paths_summing_to_the_jacobian_entry(
+    page: Page, streamlit_server, screenshot_dir: Path
+) -> None:
+    base = streamlit_server("app.py")
+    page.goto(f"{base}/Chain_rule?mode=formula&f=x%5E2")  # start elsewhere: the preset must load
+    wait_for_app_ready(page)
+    expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Examples from the chapter").click()
+    page.get_by_role("option", name=re.compile("R³ → R³")).click()
+    wait_for_app_ready(page, settle_ms=150)
+    choose_radio(page, "Output", "y₂")
+    choose_radio(page, "Knob", "x₂")
+
+    expect(page.locator(APP_SELECTOR)).to_have_attribute("data-test-script-state", "notRunning")
+    expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+    rows = page.locator(PATH_ROWS)
+    expect(rows).to_have_count(2)
+    labels = [rows.nth(k).locator('[data-testid="stCheckbox"]').inner_text() for k in range(2)]
+    assert [label.strip() for label in labels] == ["x₂ → u → y₂", "x₂ → v → y₂"]
+    values = [
+        shown_number(rows.nth(k).locator('[data-testid="stMarkdownContainer"]').last.inner_text())
+        for k in range(2)
+    ]
+
+    metrics = page.locator('[data-testid="stMetric"]')
+    entry = metrics.filter(has_text="Jacobian entry ∂y₂/∂x₂")
+    expect(entry).to_have_count(1)
+    direct = shown_number(entry.locator('[data-testid="stMetricValue"]').inner_text())
+    total = shown_number(
+        metrics.filter(has_text="Sum of the 2 paths")
+        .locator('[data-testid="stMetricValue"]')
+        .inner_text()
+    )
+    assert abs(sum(values) - direct) <= SHOWN_RTOL * max(1.0, abs(direct)), (
+        f"paths {values} add to {sum(values)}, the page shows the entry {direct}"
+    )
+    assert abs(total - direct) <= SHOWN_RTOL * max(1.0, abs(direct))
+    expect(page.get_by_text("✓ Equal")).to_be_visible()
+
+    # The graph is drawn in the browser: 8 values, the highlighted path in red.
+    chart = page.locator('[data-testid="stGraphVizChart"] svg')
+    expect(chart).to_be_visible()
+    expect(chart.locator("g.node")).to_have_count(8)
+    expect(chart.locator('g.edge path[stroke="#dc2626"]')).to_have_count(2)
+    page.screenshot(path=str(screenshot_dir / "chain-r3-1280.png"), full_page=True)
+
+    # Switch the path through v off: the sum drops to the path through u alone.
+    rows.nth(1).locator('[data-testid="stCheckbox"] label').click()
+    wait_for_app_ready(page, settle_ms=150)
+    expect(page.get_by_text("Not equal")).to_be_visible()
+    sum_one = metrics.filter(has_text="Sum of the 1 path").locator('[data-testid="stMetricValue"]')
+    assert abs(shown_number(sum_one.inner_text()) - values[0]) <= SHOWN_RTOL * abs(values[0])
+    page.screenshot(path=str(screenshot_dir / "chain-r3-one-path-off.png"), full_page=True)
+
+    page.set_viewport_size({"width": 420, "height": 900})
+    wait_for_app_ready(page, settle_ms=300)
+    page.screenshot(path=str(screenshot_dir / "chain-r3-420.png"), full_page=True)

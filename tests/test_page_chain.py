@@ -1,0 +1,255 @@
+"""The chain-rule page under AppTest: presets, typing steps and formulas, bad input, undefined
+points, switching paths off, the bounds, and the state in the URL."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.chain import PRESETS
+
+PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Chain_rule.py")
+#: Shown numbers have 4 significant digits.
+SHOWN_RTOL = 2e-3
+
+
+def run_page(**query: str) -> AppTest:
+    at = AppTest.from_file(PAGE_FILE, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def number(text: str) -> float:
+    text = text.replace("−", "-")
+    if "×10^" in text:
+        mantissa, exponent = text.split("×10^")
+        return float(mantissa) * 10 ** int(exponent)
+    return float(text)
+
+
+def metric(at: AppTest, starts: str) -> str:
+    found = [m for m in at.metric if m.label.startswith(starts)]
+    assert len(found) == 1, [m.label for m in at.metric]
+    return found[0].value
+
+
+def path_labels(at: AppTest) -> list[str]:
+    return [c.label for c in at.checkbox if c.key and c.key.startswith("chain_on_")]
+
+
+def assert_sum_equals_entry(at: AppTest) -> None:
+    total = number(metric(at, "Sum of the"))
+    direct = number(metric(at, "Jacobian entry"))
+    assert abs(total - direct) <= SHOWN_RTOL * max(1.0, abs(direct)), (total, direct)
+    assert any("Equal" in s.value for s in at.success)
+
+
+def dot(at: AppTest) -> str:
+    charts = at.get("graphviz_chart")
+    assert len(charts) == 1
+    return charts[0].proto.spec
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(
+        [e.value for e in at.markdown]
+        + [e.value for e in at.caption]
+        + [e.value for e in at.info]
+        + [e.value for e in at.error]
+        + [e.value for e in at.latex]
+    )
+
+
+def load(at: AppTest, label: str) -> AppTest:
+    at.selectbox(key="chain_preset").set_value(label).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_opens_on_the_r3_exercise_with_two_paths_that_add_up() -> None:
+    at = run_page()
+    assert at.radio(key="chain_mode").value == "steps"
+    assert at.radio(key="chain_of").value == "y2" and at.radio(key="chain_wrt").value == "x2"
+    assert path_labels(at) == ["x₂ → u → y₂", "x₂ → v → y₂"]
+    assert metric(at, "Sum of the 2 paths") == "10"  # 8 through u, 2 through v at (1, 2, 2)
+    assert metric(at, "Jacobian entry ∂y₂/∂x₂") == "10"
+    assert_sum_equals_entry(at)
+    graph = dot(at)
+    assert graph.count("shape=ellipse") == 3 and graph.count(" -> ") == 8
+    assert "sympy confirms" in texts(at)
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.label)
+def test_every_preset_loads_and_its_paths_add_up_to_the_entry(preset) -> None:
+    at = load(run_page(mode="formula", f="x^2"), preset.label)
+    assert at.radio(key="chain_mode").value == preset.mode
+    assert at.radio(key="chain_of").value == preset.output
+    assert at.radio(key="chain_wrt").value == preset.knob
+    assert any(preset.label in i.value for i in at.info), "the preset's notice is shown"
+    for name, value in preset.knobs.items():
+        assert at.slider(key=f"chain_knob_{name}").value == pytest.approx(value)
+    assert path_labels(at)
+    assert_sum_equals_entry(at)
+
+
+def test_the_network_preset_is_one_path_per_weight() -> None:
+    at = load(run_page(), PRESETS[2].label)
+    assert path_labels(at) == ["w₁ → h → y"]
+    for knob, paths in (("b2", ["b₂ → y"]), ("x", ["x → h → y"])):
+        at.radio(key="chain_wrt").set_value(knob).run()
+        assert path_labels(at) == paths
+        assert_sum_equals_entry(at)
+
+
+def test_typed_steps_show_their_graph_and_roles() -> None:
+    at = run_page()
+    at.text_area(key="chain_steps").set_value("a = sin(t)\nb = a t\ny = a + b").run()
+    assert not at.exception
+    assert "Knobs (used, never defined): t" in texts(at)
+    assert path_labels(at) == ["t → a → b → y", "t → a → y", "t → b → y"]
+    assert_sum_equals_entry(at)
+
+
+def test_bad_steps_are_refused_with_the_line_and_the_last_good_graph_stays() -> None:
+    at = run_page()
+    at.text_area(key="chain_steps").set_value("u = x^2\nv = u +\ny = u v").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "line 2: the text ends too early: a value is missing at column 8"
+    ]
+    assert at.code[0].value == "v = u +\n       ^"
+    assert "Still showing the last steps that worked" in texts(at)
+    assert path_labels(at) == ["x₂ → u → y₂", "x₂ → v → y₂"]  # the R³ exercise stays
+
+    for steps, message in [
+        ("u = x^2\nu = x", "line 2: 'u' is already defined on line 1"),
+        ("u = v\nv = u", "line 1: 'u' depends on itself"),
+        ("import os", "line 1: a step looks like u = x^2"),
+        ("y = __import__('os')", "line 1: character"),
+    ]:
+        at.text_area(key="chain_steps").set_value(steps).run()
+        assert not at.exception
+        assert at.error and at.error[0].value.startswith(message), at.error[0].value
+
+
+def test_an_undefined_point_says_undefined() -> None:
+    at = load(run_page(), PRESETS[1].label)  # u = x^2, v = ln x, y = u v
+    at.slider(key="chain_knob_x").set_value(-1.0).run()
+    assert not at.exception
+    assert metric(at, "Jacobian entry") == "undefined"
+    assert metric(at, "Sum of the") == "undefined"
+    assert any("Undefined here" in i.value for i in at.info)
+    assert "undefined" in dot(at)
+
+
+def test_switching_a_path_off_leaves_its_share_out() -> None:
+    at = run_page()
+    at.checkbox(key="chain_on_x2-v-y2").uncheck().run()
+    assert not at.exception
+    assert metric(at, "Sum of the 1 path") == "8"
+    assert any("Not equal" in w.value and "carry 2" in w.value for w in at.warning)
+    assert "style=dashed" in dot(at)
+    waterfall = at.get("plotly_chart")[0].proto.spec
+    assert '"off"' in waterfall
+
+
+def test_highlighting_a_path_colours_it_in_the_graph() -> None:
+    at = run_page()
+    first = dot(at)
+    at.radio(key="chain_highlight").set_value(1).run()
+    second = dot(at)
+    red = re.compile(r'"(\w+)" -> "(\w+)" \[[^\n]*#dc2626')
+    assert red.findall(first) == [("x2", "u"), ("u", "y2")]
+    assert red.findall(second) == [("x2", "v"), ("v", "y2")]
+
+
+def test_a_formula_is_cut_into_steps_at_the_chosen_level() -> None:
+    at = run_page(mode="formula", f="w2 sigmoid(w1 x + b1) + b2", out="y", wrt="w1")
+    assert at.radio(key="chain_level").value == "operations"
+    fine = dot(at).count(" -> ")
+    assert path_labels(at) == ["w₁ → u₁ → u₂ → u₃ → u₄ → y"]
+    at.radio(key="chain_level").set_value("functions").run()
+    assert not at.exception
+    assert dot(at).count(" -> ") < fine
+    assert path_labels(at) == ["w₁ → u₁ → y"]
+    assert_sum_equals_entry(at)
+    at.button(key="chain_edit").click().run()
+    assert at.radio(key="chain_mode").value == "steps"
+    assert at.text_area(key="chain_steps").value == "u1 = sigmoid(b1 + w1*x)\ny = b2 + u1*w2"
+    assert path_labels(at) == ["w₁ → u₁ → y"]
+
+
+def test_a_bad_formula_keeps_the_last_good_one() -> None:
+    at = run_page(mode="formula", f="exp(sin x)")
+    at.text_area(key="chain_text").set_value("exp(sin x").run()
+    assert not at.exception
+    assert at.error
+    assert path_labels(at) == ["x → u₁ → y"]
+
+
+def test_the_state_lives_in_the_url() -> None:
+    at = run_page()
+    at.slider(key="chain_knob_x3").set_value(0.5).run()
+    params = at.query_params
+    assert params["mode"] == ["steps"] or params["mode"] == "steps"
+    assert "y2 = u v" in str(params["steps"])
+    assert str(params["k_x3"]).strip("[]'") == "0.5"
+
+    again = run_page(
+        mode="formula", f="x1 x2^2", level="functions", out="y", wrt="x1", k_x1="2", k_x2="3"
+    )
+    assert at.radio is not None
+    assert again.radio(key="chain_level").value == "functions"
+    assert again.radio(key="chain_wrt").value == "x1"
+    assert again.slider(key="chain_knob_x2").value == 3.0
+    assert path_labels(again) == ["x₁ → y"]
+    assert metric(again, "Jacobian entry") == "9"
+
+
+def test_hostile_links_are_refused_politely() -> None:
+    at = run_page(mode="steps", steps="y = __import__('os').system('ls')", out="y2", wrt="x2")
+    assert at.error and at.error[0].value.startswith("line 1: character")
+    assert path_labels(at) == ["x₂ → u → y₂", "x₂ → v → y₂"]  # the default steps instead
+    at = run_page(mode="nonsense", steps="y = x^2", out="zz", wrt="__class__", k_x="1e308")
+    assert at.radio(key="chain_mode").value == "steps"
+    assert at.radio(key="chain_of").value == "y" and at.radio(key="chain_wrt").value == "x"
+    assert at.slider(key="chain_knob_x").value == 1.0  # a huge knob value is not taken
+
+
+def _diamonds(levels: int) -> str:
+    lines, previous = [], "x"
+    for k in range(1, levels + 1):
+        lines += [f"a{k} = sin({previous})", f"b{k} = cos({previous})", f"c{k} = a{k} b{k}"]
+        previous = f"c{k}"
+    return "\n".join([*lines, f"y = {previous}"])
+
+
+def test_too_many_paths_show_the_totals_only() -> None:
+    at = run_page(mode="steps", steps=_diamonds(7), k_x="0.7")
+    assert any("128 paths lead from x to y" in i.value for i in at.info)
+    assert path_labels(at) == []
+    total = number(metric(at, "Sum over all 128 paths"))
+    assert total == pytest.approx(number(metric(at, "Jacobian entry")), rel=SHOWN_RTOL)
+    assert len(at.get("graphviz_chart")) == 1  # 23 values: still drawn
+
+
+def test_a_graph_too_large_to_draw_says_so() -> None:
+    steps = "u0 = sin(x)\n" + "\n".join(f"u{k} = u{k - 1} + x/{k}" for k in range(1, 45))
+    at = run_page(mode="steps", steps=steps, out="u44", wrt="x")
+    assert any("46 values: too many to draw" in i.value for i in at.info)
+    assert len(at.get("graphviz_chart")) == 0
+    assert len(path_labels(at)) == 45
+    assert_sum_equals_entry(at)
+
+
+def test_a_formula_too_large_for_a_graph_shows_its_totals_only() -> None:
+    text = " + ".join(f"sin({k} x)" for k in range(1, 70))
+    at = run_page(mode="formula", f=text, level="operations")
+    assert any("more than 64" in i.value and "totals only" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 1  # the Jacobian heatmap
