@@ -455,11 +455,13 @@ def layer_value(layer: Layer, point: Sequence[float]) -> np.ndarray:
 class Term:
     """One term of the index method's sum, e.g. ``w_{2,3} delta_{3,1}``.
 
-    ``symbols`` is its LaTeX in letters; ``factors`` are the numbers of its factors (the delta's
-    0 or 1 last); ``value`` is their product; ``survives`` is True when the delta is 1.
+    ``symbols`` is its LaTeX in letters and ``labels`` its factors as plain text
+    (``("w[2,3]", "δ[3,1]")``); ``factors`` are their numbers (the delta's 0 or 1 last);
+    ``value`` is their product; ``survives`` is True when the delta is 1.
     """
 
     symbols: str
+    labels: tuple[str, ...]
     factors: tuple[float, ...]
     value: float
     survives: bool
@@ -523,6 +525,7 @@ def index_walkthrough(
         return tuple(
             Term(
                 symbols=rf"{letter}_{{{indices.format(k=k)}}}\,\delta_{{{k},{j}}}",
+                labels=(f"{letter}[{indices.format(k=k)}]", f"δ[{k},{j}]"),
                 factors=(float(coefficients[k - 1]), _delta(k, j)),
                 value=float(coefficients[k - 1]) * _delta(k, j),
                 survives=k == j,
@@ -581,6 +584,7 @@ def index_walkthrough(
         terms = tuple(
             Term(
                 symbols=rf"y_{{{l}}}\, a_{{{l},{k}}}\,\delta_{{{k},{j}}}",
+                labels=(f"y[{l}]", f"a[{l},{k}]", f"δ[{k},{j}]"),
                 factors=(float(ys[l - 1]), float(a[l - 1, k - 1]), _delta(k, j)),
                 value=float(ys[l - 1]) * float(a[l - 1, k - 1]) * _delta(k, j),
                 survives=k == j,
