@@ -1,0 +1,193 @@
+"""Browser benchmark: how long from a knob's key press to the plot showing the new values.
+
+    .venv/bin/python bench/browser.py                  # every scenario, 30 timed presses each
+    .venv/bin/python bench/browser.py --presses 60 --only knob_machine
+
+For every scenario module in ``bench/scenarios/`` (the knob machine first) this serves the
+scenario's script with ``streamlit run`` on 127.0.0.1, opens it in headless Chromium (1280x800)
+and lets the scenario press a slider's arrow key repeatedly. Each latency is measured in the page
+(see ``bench/scenarios/__init__.py``): from the keydown to the animation frame after the plot
+trace's values changed, never from a sleep. A scenario with a ``BASELINE_SCRIPT`` (the knob
+machine: ``bench/naive_knob_machine.py``) is measured against it in the same run.
+
+Prints a table (scenario, p50, p95, floor, PASS/FAIL, the baseline/optimised ratio) and a
+breakdown of the median press: key -> message sent, sent -> plot's new spec arrives (server),
+arrives -> plot redrawn (browser), redrawn -> painted. Exits 1 if any floor is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from playwright.sync_api import sync_playwright
+
+from bench.scenarios import PRESSES, Press, discover, percentile
+from tests.browser.harness import launch_chromium, start_streamlit
+
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+@dataclass
+class Result:
+    """The timed presses of one scenario run (optimised page or baseline)."""
+
+    label: str
+    latencies: list[float]
+    presses: list[Press] = field(default_factory=list)
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.latencies, 95)
+
+
+def run(browser: object, scenario: ModuleType, script: str, args: tuple[str, ...], presses: int,
+        label: str) -> Result:  # fmt: skip
+    """Serve ``script``, measure the scenario on a fresh page, stop the server."""
+    started = time.monotonic()
+    with start_streamlit(script, args) as (url, _process):
+        context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+        try:
+            page = context.new_page()
+            record: list[Press] = []
+            latencies = _measure(scenario, page, url, presses, record)
+        finally:
+            context.close()
+    print(f"  {label}: {len(latencies)} presses in {time.monotonic() - started:.0f} s", flush=True)
+    return Result(label, latencies, record)
+
+
+def _measure(
+    scenario: ModuleType, page: object, url: str, presses: int, record: list[Press]
+) -> list[float]:
+    """Call the scenario's ``measure``; put its timed presses (no warm-up) in ``record``."""
+    PRESSES.clear()
+    latencies = scenario.measure(page, url, presses)
+    record.extend(PRESSES[len(PRESSES) - len(latencies) :])
+    return latencies
+
+
+def _module_name(scenario: ModuleType) -> str:
+    return scenario.__name__.rsplit(".", 1)[-1]
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _median_or_none(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def breakdown(result: Result) -> list[str]:
+    """Medians of the phases of a press, in ms."""
+    presses = result.presses
+
+    def phase(start: str, end: str) -> float | None:
+        spans = [
+            getattr(p, end) - getattr(p, start)
+            for p in presses
+            if getattr(p, start) is not None and getattr(p, end) is not None
+        ]
+        return _median_or_none(spans)
+
+    return [
+        result.label,
+        _ms(phase("pressed", "sent")),
+        _ms(phase("sent", "arrived")),
+        _ms(phase("arrived", "changed")),
+        _ms(phase("changed", "painted")),
+        _ms(result.p50),
+    ]
+
+
+def table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        cells = [cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
+                 enumerate(zip(row, widths, strict=True))]  # fmt: skip
+        return "  ".join(cells).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(row) for row in rows)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--presses", type=int, default=30, help="timed presses per page (30)")
+    parser.add_argument("--only", help="run one scenario: its module name or NAME")
+    options = parser.parse_args(argv)
+    if options.presses < 1:
+        parser.error("--presses must be at least 1")
+
+    scenarios = discover()
+    if options.only:
+        scenarios = [s for s in scenarios if options.only in (_module_name(s), s.NAME)]
+        if not scenarios:
+            parser.error(f"no scenario named {options.only!r}")
+
+    rows: list[list[str]] = []
+    phases: list[list[str]] = []
+    failed = False
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            for scenario in scenarios:
+                print(f"{scenario.NAME}: {scenario.SCRIPT} at {scenario.URL_PATH}", flush=True)
+                result = run(browser, scenario, scenario.SCRIPT, (), options.presses,
+                             scenario.NAME)  # fmt: skip
+                floor_p95 = getattr(scenario, "FLOOR_P95_MS", None)
+                ok = result.p50 <= scenario.FLOOR_P50_MS and (
+                    floor_p95 is None or result.p95 <= floor_p95
+                )
+                floor = f"p50 ≤ {scenario.FLOOR_P50_MS:g}" + (
+                    f", p95 ≤ {floor_p95:g}" if floor_p95 is not None else ""
+                )
+                rows.append([scenario.NAME, _ms(result.p50), _ms(result.p95), floor,
+                             "PASS" if ok else "FAIL"])  # fmt: skip
+                phases.append(breakdown(result))
+                failed |= not ok
+                baseline_script = getattr(scenario, "BASELINE_SCRIPT", None)
+                if baseline_script is None:
+                    continue
+                label = f"{scenario.NAME} (naive)"
+                baseline = run(browser, scenario, baseline_script,
+                               tuple(getattr(scenario, "BASELINE_ARGS", ())), options.presses,
+                               label)  # fmt: skip
+                rows.append([label, _ms(baseline.p50), _ms(baseline.p95), "-", "-"])
+                phases.append(breakdown(baseline))
+                speedup = baseline.p50 / result.p50
+                wanted = getattr(scenario, "MIN_SPEEDUP", 2.0)
+                fast_enough = speedup >= wanted
+                rows.append([f"{scenario.NAME}: naive/optimised", f"{speedup:.1f}x",
+                             f"{baseline.p95 / result.p95:.1f}x", f"≥ {wanted:g}x at p50",
+                             "PASS" if fast_enough else "FAIL"])  # fmt: skip
+                failed |= not fast_enough
+        finally:
+            browser.close()
+
+    print()
+    print(f"Key press -> heatmap showing the new values, {options.presses} presses, ms:")
+    print(table(rows, ["scenario", "p50", "p95", "floor", "result"]))
+    print()
+    print("Where the time goes (medians, ms): key->sent, sent->plot spec arrives (server),")
+    print("arrives->plot redrawn (browser), redrawn->painted; total = p50.")
+    print(table(phases, ["page", "key→sent", "server", "browser", "paint", "total"]))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

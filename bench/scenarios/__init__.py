@@ -1,0 +1,274 @@
+"""Browser benchmark scenarios: one module per page, plus the shared measuring helpers.
+
+A scenario is a module ``bench/scenarios/<name>.py`` exposing::
+
+    NAME: str             # shown in the table, e.g. "knob machine"
+    SCRIPT: str           # the script to serve, relative to the repo root, e.g. "app.py"
+    URL_PATH: str         # where the page opens, "/" or e.g. "/Rate_of_change"
+    FLOOR_P50_MS: float   # the floor the median latency must meet
+    FLOOR_P95_MS: float   # optional
+    def measure(page, base_url: str, presses: int) -> list[float]   # latencies in ms
+
+A typical ``measure`` is three lines::
+
+    def measure(page, base_url, presses):
+        open_page(page, base_url + URL_PATH)
+        return measure_presses(page, knob(page, "x"), presses)
+
+``bench/browser.py`` serves ``SCRIPT``, opens a fresh 1280x800 page and calls ``measure``.
+
+How a latency is measured (all in the page, on the page's own clock, no sleeps):
+
+1. Before a key press, a script in the page remembers the plot trace's current ``z`` (as JSON),
+   arms a capturing ``keydown`` listener that notes ``performance.now()`` when the key arrives,
+   and a ``MutationObserver`` that, on every DOM change, compares the trace's ``z`` again.
+2. The key is pressed on the focused slider: Streamlit sends the new value, the server reruns,
+   the frontend redraws the plot with Plotly.
+3. When the observer sees a different ``z`` it notes the time the new plot is in the DOM
+   (``changed``) and asks for the next animation frame: the frame that paints it (``painted``).
+   The latency is ``painted - pressed``.
+
+Between presses the helpers wait until the app is idle (the script run has finished), so one
+press never overlaps the previous rerun.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from tests.browser.harness import wait_for_app_ready
+
+#: How long one press may take before the scenario fails (generous: a cold naive page parses).
+PRESS_TIMEOUT_MS = 30_000
+#: How long the first load may take: the server starts its worker processes and compiles f.
+LOAD_TIMEOUT_MS = 120_000
+#: The knob machine runs first; every other scenario follows in name order.
+FIRST = "knob_machine"
+
+PLOT_SELECTOR = ".js-plotly-plot"
+SLIDER_SELECTOR = '[data-testid="stSlider"] input[type="range"]'
+
+# Finds the trace named `trace` on any plotly graph div of the page; returns its z as JSON.
+_FIND_Z = """
+(trace) => {
+  for (const graph of document.querySelectorAll('.js-plotly-plot')) {
+    for (const t of graph.data || []) {
+      if (t.name === trace) return JSON.stringify(t.z === undefined ? null : t.z);
+    }
+  }
+  return null;
+}
+"""
+
+# Installed before the page loads: notes when the websocket sends (the widget's new value) and
+# when messages arrive, and whether a message carries the plot trace (its JSON spec names it).
+_WEBSOCKET_LOG = """
+(() => {
+  const log = {marker: null, sent: [], received: []};
+  window.__knobsWebSocket = log;
+  const Native = window.WebSocket;
+  const decoder = new TextDecoder();
+  class TimedWebSocket extends Native {
+    constructor(...args) {
+      super(...args);
+      // Registered before the app's own handler, so the time is the arrival, not the handling.
+      this.addEventListener('message', (event) => {
+        const now = performance.now();
+        let carries = false;
+        if (log.marker !== null && event.data instanceof ArrayBuffer) {
+          carries = decoder.decode(event.data).includes(log.marker);
+        }
+        log.received.push([now, carries]);
+      });
+    }
+    send(data) {
+      log.sent.push(performance.now());
+      return super.send(data);
+    }
+  }
+  window.WebSocket = TimedWebSocket;
+})();
+"""
+
+# Arms the measurement described in the module docstring; the state lives in window.__knobsBench.
+_ARM = (
+    """
+(trace) => {
+  const findZ = """
+    + _FIND_Z
+    + """;
+  const state = {before: findZ(trace), pressed: null, changed: null, painted: null};
+  window.__knobsBench = state;
+  const log = window.__knobsWebSocket;
+  if (log) { log.marker = '"name":"' + trace + '"'; log.sent = []; log.received = []; }
+  window.addEventListener('keydown', () => { state.pressed = performance.now(); },
+                          {capture: true, once: true});
+  const observer = new MutationObserver(() => {
+    if (state.pressed === null || state.changed !== null) return;
+    const now = findZ(trace);
+    if (now === null || now === state.before) return;
+    state.changed = performance.now();
+    observer.disconnect();
+    requestAnimationFrame(() => { state.painted = performance.now(); });
+  });
+  observer.observe(document.body,
+                   {subtree: true, childList: true, attributes: true, characterData: true});
+  state.stop = () => observer.disconnect();
+  return state.before;
+}
+"""
+)
+
+_READ = """
+() => {
+  const s = window.__knobsBench;
+  const log = window.__knobsWebSocket;
+  const after = (t) => t >= s.pressed;
+  const sent = log ? log.sent.find(after) : undefined;
+  const arrived = log ? log.received.find(([t, carries]) => carries && after(t)) : undefined;
+  return {pressed: s.pressed, changed: s.changed, painted: s.painted,
+          sent: sent === undefined ? null : sent,
+          arrived: arrived === undefined ? null : arrived[0]};
+}
+"""
+
+
+#: Every press timed in this process, in order: ``bench/browser.py`` reads the phases from it.
+PRESSES: list[Press] = []
+
+
+@dataclass(frozen=True)
+class Press:
+    """One timed key press: times in ms on the page's clock (``performance.now()``).
+
+    ``sent``: the first websocket message after the press (the slider's new value);
+    ``arrived``: the first message that carries the plot's new spec. Both are None when the
+    websocket log is missing (a page opened without :func:`open_page`).
+    """
+
+    pressed: float
+    changed: float
+    painted: float
+    sent: float | None = None
+    arrived: float | None = None
+
+    @property
+    def latency_ms(self) -> float:
+        """From the key press to the frame that paints the new plot."""
+        return self.painted - self.pressed
+
+
+def discover() -> list[ModuleType]:
+    """Every scenario module in this package, the knob machine first."""
+    names = sorted(
+        info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")
+    )
+    names.sort(key=lambda name: name != FIRST)
+    return [importlib.import_module(f"{__name__}.{name}") for name in names]
+
+
+def open_page(page: Any, url: str, *, plot_trace: str = "jacobian") -> None:
+    """Go to ``url``, wait for the first script run to finish and the trace to be drawn.
+
+    Also installs the websocket log that splits a latency into browser and server parts.
+    """
+    page.add_init_script(_WEBSOCKET_LOG)
+    page.goto(url, timeout=LOAD_TIMEOUT_MS)
+    wait_for_app_ready(page, timeout_ms=LOAD_TIMEOUT_MS)
+    page.wait_for_function(
+        f"(trace) => ({_FIND_Z})(trace) !== null", arg=plot_trace, timeout=LOAD_TIMEOUT_MS
+    )
+    wait_for_app_ready(page, timeout_ms=LOAD_TIMEOUT_MS)
+
+
+def knob(page: Any, name: str | None = None, *, index: int = 0) -> Any:
+    """The range input of a slider: the one labelled ``$name$`` (LaTeX), or the ``index``-th."""
+    sliders = page.locator(SLIDER_SELECTOR)
+    if name is not None:
+        return sliders.and_(page.locator(f'[aria-label="${name}$"]'))
+    return sliders.nth(index)
+
+
+def slider_value(slider: Any) -> float:
+    """The slider's current value, as the page holds it."""
+    return float(slider.evaluate("input => input.value"))
+
+
+def plot_z(page: Any, trace: str = "jacobian") -> Any:
+    """The ``z`` of the named trace as the page holds it (lists of rows, None where undefined)."""
+
+    found = page.evaluate(_FIND_Z, trace)
+    return None if found is None else json.loads(found)
+
+
+def press_and_wait_for_plot_change(
+    page: Any, target: Any, key: str = "ArrowRight", *, trace: str = "jacobian"
+) -> Press:
+    """Press ``key`` on ``target`` (focused first) and time it until the trace's z changes."""
+    target.focus()
+    page.evaluate(_ARM, trace)
+    target.press(key)
+    try:
+        page.wait_for_function(
+            "() => window.__knobsBench.painted !== null", timeout=PRESS_TIMEOUT_MS, polling=10
+        )
+    finally:
+        page.evaluate("() => window.__knobsBench.stop()")
+    press = Press(**page.evaluate(_READ))
+    PRESSES.append(press)
+    return press
+
+
+def measure_presses(
+    page: Any,
+    target: Any,
+    presses: int,
+    key: str = "ArrowRight",
+    *,
+    trace: str = "jacobian",
+    warmup: int = 2,
+) -> list[float]:
+    """Time ``presses`` key presses on ``target`` after ``warmup`` untimed ones; ms each.
+
+    Waits for the app to be idle before every press (the rerun of the previous press can go
+    on after the plot has changed: the rest of the page is still being drawn). A slider that
+    reaches an end of its range is turned back the other way.
+    """
+    latencies: list[float] = []
+    for number in range(warmup + presses):
+        wait_for_app_ready(page)
+        key = _turn_back_at_the_end(target, key)
+        press = press_and_wait_for_plot_change(page, target, key, trace=trace)
+        if number >= warmup:
+            latencies.append(press.latency_ms)
+    wait_for_app_ready(page)
+    return latencies
+
+
+def _turn_back_at_the_end(slider: Any, key: str) -> str:
+    """ArrowLeft at the top of a range input, ArrowRight at the bottom, else ``key``."""
+    value, low, high, step = slider.evaluate(
+        "input => [input.value, input.min, input.max, input.step].map(Number)"
+    )
+    if key == "ArrowRight" and value + step > high + 1e-12:
+        return "ArrowLeft"
+    if key == "ArrowLeft" and value - step < low - 1e-12:
+        return "ArrowRight"
+    return key
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0..100), linear interpolation between the closest ranks."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    if len(ordered) == 1:
+        return ordered[0]
+    return statistics.quantiles(ordered, n=100, method="inclusive")[round(q) - 1]

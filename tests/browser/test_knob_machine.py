@@ -1,0 +1,269 @@
+"""The knob machine (app.py) in a real browser: type f, turn a knob, read the heatmap's numbers.
+
+The heatmap is read from the page's plotly data (the trace named "jacobian" on a
+``.js-plotly-plot`` element: z is a list of rows, None where undefined) and compared with the
+engine's Jacobian at the knob values the page shows (each slider's range input).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from calculus import parse_function
+from tests.browser.harness import EXCEPTION_SELECTOR, wait_for_app_ready
+
+FUNCTION = "x^2 y, sin(x) + y^3"
+BAD_FUNCTION = "x^2 +* y"
+BAD_COLUMN = 6  # where '*' stands in BAD_FUNCTION
+#: One ArrowRight/ArrowLeft moves a knob by its step.
+STEP = 0.01
+START = 1.0
+#: The heatmap shows the engine's numbers: only JSON round-off may differ.
+TOLERANCE = 1e-9
+#: A knob move reruns a fragment: well under a second, but a loaded CI machine is slow.
+UPDATE_TIMEOUT_MS = 30_000
+#: The first load starts the worker processes and compiles the default function.
+LOAD_TIMEOUT_MS = 120_000
+WIDTHS = {"wide": {"width": 1280, "height": 800}, "narrow": {"width": 420, "height": 900}}
+
+_FIND_Z = """
+() => {
+  for (const graph of document.querySelectorAll('.js-plotly-plot')) {
+    for (const trace of graph.data || []) {
+      if (trace.name === 'jacobian') {
+        return JSON.stringify({z: trace.z, x: trace.x, y: trace.y});
+      }
+    }
+  }
+  return null;
+}
+"""
+
+# The tallest scrolled height on the page: Streamlit's main area scrolls inside a container.
+_CONTENT_HEIGHT = """
+() => Math.ceil(Math.max(document.documentElement.scrollHeight,
+  ...Array.from(document.querySelectorAll('*'))
+    .filter((e) => /auto|scroll/.test(getComputedStyle(e).overflowY))
+    .map((e) => e.scrollHeight)))
+"""
+
+_HEATMAP_IS = (
+    """
+([expected, knobs, tolerance]) => {
+  const found = ("""
+    + _FIND_Z
+    + """)();
+  if (found === null) return false;
+  const {z, x} = JSON.parse(found);
+  if (JSON.stringify(x) !== JSON.stringify(knobs) || z.length !== expected.length) return false;
+  const close = (shown, value) =>
+    value === null ? shown === null : shown !== null && Math.abs(shown - value) <= tolerance;
+  return expected.every((row, i) =>
+    z[i].length === row.length && row.every((value, j) => close(z[i][j], value)));
+}
+"""
+)
+
+
+# --- reading and driving the page --------------------------------------------------------------
+
+
+def heatmap(page: Page) -> dict[str, Any]:
+    """The jacobian trace as the page holds it: {'z': rows, 'x': knob labels, 'y': outputs}."""
+    found = page.evaluate(_FIND_Z)
+    assert found is not None, "no plotly trace named 'jacobian' on the page"
+    return json.loads(found)
+
+
+def knob(page: Page, name: str) -> Locator:
+    """The range input of the slider for variable ``name`` (labelled with its LaTeX)."""
+    return page.locator(f'[data-testid="stSlider"] input[type="range"][aria-label="${name}$"]')
+
+
+def knob_value(page: Page, name: str) -> float:
+    return float(knob(page, name).evaluate("input => input.value"))
+
+
+def function_box(page: Page) -> Locator:
+    return page.locator('[data-testid="stTextArea"] textarea')
+
+
+def open_app(page: Page, url: str) -> None:
+    page.goto(url, timeout=LOAD_TIMEOUT_MS)
+    wait_for_app_ready(page, timeout_ms=LOAD_TIMEOUT_MS)
+    page.wait_for_function(f"() => ({_FIND_Z})() !== null", timeout=LOAD_TIMEOUT_MS)
+
+
+def type_function(page: Page, text: str) -> None:
+    """Type into the function box and apply it (a text_area applies on Ctrl+Enter)."""
+    box = function_box(page)
+    box.fill(text)
+    box.press("Control+Enter")
+    wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=100)
+
+
+def turn(page: Page, name: str, presses: int) -> None:
+    """Press ArrowRight (presses > 0) or ArrowLeft on knob ``name``, one rerun at a time."""
+    slider = knob(page, name)
+    key = "ArrowRight" if presses > 0 else "ArrowLeft"
+    for _ in range(abs(presses)):
+        before = knob_value(page, name)
+        slider.focus()
+        slider.press(key)
+        page.wait_for_function(
+            "([input, before]) => Number(input.value) !== before",
+            arg=[slider.element_handle(), before],
+            timeout=UPDATE_TIMEOUT_MS,
+        )
+        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=50)
+
+
+def screenshot_whole_page(page: Page, path: Path) -> None:
+    """Save the whole app, not only the viewport.
+
+    Streamlit scrolls inside its own container, so Playwright's full_page shot stops at the
+    viewport: the viewport is made as tall as the scrolled content for the shot, then restored.
+    """
+    viewport = page.viewport_size
+    assert viewport is not None
+    height = page.evaluate(_CONTENT_HEIGHT)
+    page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
+    try:
+        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=300)
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(viewport)
+
+
+def expected_jacobian(text: str, point: list[float]) -> list[list[float | None]]:
+    """The engine's Jacobian at ``point`` as the heatmap encodes it (None where undefined)."""
+    values = parse_function(text).jacobian_at(point)
+    return [[float(v) if np.isfinite(v) else None for v in row] for row in values]
+
+
+def assert_heatmap_shows(page: Page, text: str, knobs: list[str]) -> list[list[float | None]]:
+    """Wait until the heatmap equals the Jacobian at the knobs' values on the page; return z."""
+    point = [knob_value(page, name) for name in knobs]
+    expected = expected_jacobian(text, point)
+    with suppress(PlaywrightTimeoutError):  # the assertion below says what differs
+        page.wait_for_function(
+            _HEATMAP_IS, arg=[expected, knobs, TOLERANCE], timeout=UPDATE_TIMEOUT_MS
+        )
+    shown = heatmap(page)
+    assert shown["x"] == knobs, f"heatmap columns {shown['x']} != knobs {knobs}"
+    np.testing.assert_allclose(
+        as_array(shown["z"]), as_array(expected), rtol=0, atol=TOLERANCE, equal_nan=True,
+        err_msg=f"heatmap of {text!r} at {dict(zip(knobs, point, strict=True))}",
+    )  # fmt: skip
+    return shown["z"]
+
+
+def as_array(rows: list[list[float | None]]) -> np.ndarray:
+    return np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=float)
+
+
+# --- tests --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_page(page: Page, streamlit_app: str) -> Iterator[Page]:
+    """The knob machine opened and idle, with FUNCTION typed in and its knobs x and y shown."""
+    open_app(page, streamlit_app)
+    type_function(page, FUNCTION)
+    expect(knob(page, "x")).to_have_count(1, timeout=UPDATE_TIMEOUT_MS)
+    expect(knob(page, "y")).to_have_count(1, timeout=UPDATE_TIMEOUT_MS)
+    yield page
+    expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+
+
+@pytest.mark.parametrize("presses", [1, 5])
+def test_turning_knob_x_updates_the_heatmap_to_the_jacobian(app_page: Page, presses: int) -> None:
+    page = app_page
+    assert knob_value(page, "x") == pytest.approx(START)
+    assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+
+    turn(page, "x", presses)
+
+    assert knob_value(page, "x") == pytest.approx(START + presses * STEP, abs=1e-12)
+    assert knob_value(page, "y") == pytest.approx(START)
+    assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+
+
+def test_bad_input_shows_its_column_and_keeps_the_last_good_heatmap(
+    app_page: Page, screenshot_dir: Path
+) -> None:
+    page = app_page
+    turn(page, "x", 2)
+    good = assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+
+    type_function(page, BAD_FUNCTION)
+
+    error = page.locator('[data-testid="stAlertContentError"]')
+    expect(error).to_have_count(1, timeout=UPDATE_TIMEOUT_MS)
+    expect(error).to_contain_text(f"column {BAD_COLUMN}")
+    expect(page.get_by_text("Still showing the last function that worked")).to_be_visible()
+    expect(function_box(page)).to_have_value(BAD_FUNCTION)  # the learner's text is kept to fix
+    assert heatmap(page)["z"] == good
+    assert knob_value(page, "x") == pytest.approx(START + 2 * STEP, abs=1e-12)
+    screenshot_whole_page(page, screenshot_dir / "knob_machine-bad-input.png")
+
+
+def test_shared_link_reproduces_knobs_and_heatmap_in_a_fresh_context(
+    app_page: Page, browser: Browser
+) -> None:
+    page = app_page
+    turn(page, "x", 3)
+    turn(page, "y", -2)
+    shown = assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+    knobs = {name: knob_value(page, name) for name in ("x", "y")}
+
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
+    assert query.get("f") == [FUNCTION]
+    assert float(query["k_x"][0]) == pytest.approx(knobs["x"], abs=1e-12)
+    assert float(query["k_y"][0]) == pytest.approx(knobs["y"], abs=1e-12)
+
+    context = browser.new_context(viewport=WIDTHS["wide"])
+    try:
+        fresh = context.new_page()
+        open_app(fresh, page.url)
+        expect(function_box(fresh)).to_have_value(FUNCTION)
+        for name, value in knobs.items():
+            assert knob_value(fresh, name) == pytest.approx(value, abs=1e-12), name
+        assert_heatmap_shows(fresh, FUNCTION, ["x", "y"])
+        assert heatmap(fresh)["z"] == shown
+        expect(fresh.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_screenshot_of_the_knob_machine(
+    browser: Browser, streamlit_app: str, screenshot_dir: Path, width: str
+) -> None:
+    """Saves knob_machine-<width>.png, the whole page, and -top.png, what a visitor sees first.
+
+    Knob x is moved first, so every section shows numbers for a setting the learner chose.
+    """
+    context = browser.new_context(viewport=WIDTHS[width])
+    try:
+        page = context.new_page()
+        open_app(page, streamlit_app)
+        type_function(page, FUNCTION)
+        expect(knob(page, "x")).to_have_count(1, timeout=UPDATE_TIMEOUT_MS)
+        turn(page, "x", 2)
+        assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+        expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+        page.screenshot(path=str(screenshot_dir / f"knob_machine-{width}-top.png"))
+        screenshot_whole_page(page, screenshot_dir / f"knob_machine-{width}.png")
+    finally:
+        context.close()
