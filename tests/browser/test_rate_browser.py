@@ -1,0 +1,168 @@
+"""The "Rate of change" page in a real browser: turn the knob, read the tangent's slope.
+
+The slope is read from the page's plotly data: the trace named "tangent" in the figure whose
+``layout.uirevision`` is "rate-tangent" holds two points, so its slope is rise over run. It is
+compared with the engine's f'(x) at the knob value the page shows (the slider's range input).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from calculus import parse_function
+from calculus.rate import Slice
+from tests.browser.harness import EXCEPTION_SELECTOR, wait_for_app_ready
+
+LOSS = "x^2 + 4x - 2"
+#: One ArrowRight/ArrowLeft moves the knob by its step.
+STEP = 0.01
+START = 1.0
+#: The plot holds the engine's floats; only the line's two-point arithmetic may differ.
+TOLERANCE = 1e-9
+UPDATE_TIMEOUT_MS = 30_000
+LOAD_TIMEOUT_MS = 120_000
+
+#: [slope, x of the point] of the tangent figure, or null while it is not drawn. numpy arrays
+#: reach the page as base64 float64 ({dtype: "f8", bdata}); lists (with null) as they are.
+_TANGENT = """
+() => {
+  const values = (a) => {
+    if (a && a.bdata) {
+      const bytes = Uint8Array.from(atob(a.bdata), (c) => c.charCodeAt(0));
+      return Array.from(new Float64Array(bytes.buffer));
+    }
+    return Array.from(a || [], (v) => (v === null ? NaN : v));
+  };
+  for (const graph of document.querySelectorAll('.js-plotly-plot')) {
+    if (!graph.layout || graph.layout.uirevision !== 'rate-tangent') continue;
+    let slope = null, x = null;
+    for (const trace of graph.data || []) {
+      const xs = values(trace.x), ys = values(trace.y);
+      if (trace.name === 'tangent' && Number.isFinite(ys[0]) && Number.isFinite(ys[1])) {
+        slope = (ys[1] - ys[0]) / (xs[1] - xs[0]);
+      }
+      if (trace.name === 'point') x = xs[0];
+    }
+    return slope === null ? null : [slope, x];
+  }
+  return null;
+}
+"""
+
+_CONTENT_HEIGHT = """
+() => Math.ceil(Math.max(document.documentElement.scrollHeight,
+  ...Array.from(document.querySelectorAll('*'))
+    .filter((e) => /auto|scroll/.test(getComputedStyle(e).overflowY))
+    .map((e) => e.scrollHeight)))
+"""
+
+
+def knob(page: Page, name: str = "x") -> Locator:
+    return page.locator(f'[data-testid="stSlider"] input[type="range"][aria-label="${name}$"]')
+
+
+def knob_value(page: Page) -> float:
+    return float(knob(page).evaluate("input => input.value"))
+
+
+def tangent(page: Page) -> tuple[float, float]:
+    """(slope, x) of the tangent as plotted."""
+    found = page.evaluate(_TANGENT)
+    assert found is not None, "no tangent drawn on the page"
+    return float(found[0]), float(found[1])
+
+
+def wait_for_tangent_at(page: Page, x: float) -> None:
+    page.wait_for_function(
+        f"([x]) => {{ const t = ({_TANGENT})(); return t !== null && Math.abs(t[1] - x) < 1e-9; }}",
+        arg=[x],
+        timeout=UPDATE_TIMEOUT_MS,
+    )
+
+
+def slope_at(text: str, x: float) -> float:
+    return float(Slice.along(parse_function(text), "x").slope(x))
+
+
+def turn(page: Page, presses: int) -> None:
+    slider = knob(page)
+    key = "ArrowRight" if presses > 0 else "ArrowLeft"
+    for _ in range(abs(presses)):
+        before = knob_value(page)
+        slider.focus()
+        slider.press(key)
+        page.wait_for_function(
+            "([input, before]) => Number(input.value) !== before",
+            arg=[slider.element_handle(), before],
+            timeout=UPDATE_TIMEOUT_MS,
+        )
+        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=50)
+
+
+def screenshot_whole_page(page: Page, path: Path) -> None:
+    """Streamlit scrolls inside its own container: make the viewport as tall as the content."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    height = page.evaluate(_CONTENT_HEIGHT)
+    page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
+    try:
+        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=300)
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(viewport)
+
+
+@pytest.fixture
+def rate_page(page: Page, streamlit_server: Callable[..., str]) -> Iterator[Page]:
+    """The page opened at the loss, idle, with its tangent drawn at the knob."""
+    page.goto(f"{streamlit_server('app.py')}/Rate_of_change", timeout=LOAD_TIMEOUT_MS)
+    wait_for_app_ready(page, timeout_ms=LOAD_TIMEOUT_MS)
+    page.wait_for_function(f"() => ({_TANGENT})() !== null", timeout=LOAD_TIMEOUT_MS)
+    yield page
+    expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+
+
+@pytest.mark.parametrize("presses", [5, -3])
+def test_turning_the_knob_moves_the_tangent_to_the_slope_f_prime(
+    rate_page: Page, presses: int
+) -> None:
+    page = rate_page
+    assert knob_value(page) == pytest.approx(START)
+    slope, x = tangent(page)
+    assert x == pytest.approx(START)
+    assert slope == pytest.approx(slope_at(LOSS, START), abs=TOLERANCE)
+
+    turn(page, presses)
+
+    x = knob_value(page)
+    assert x == pytest.approx(START + presses * STEP, abs=1e-12)
+    wait_for_tangent_at(page, x)
+    slope, shown_x = tangent(page)
+    assert shown_x == x
+    assert slope == pytest.approx(2 * x + 4, abs=TOLERANCE), f"tangent at x = {x}"
+
+
+def test_typed_function_gets_its_tangent_and_screenshots(
+    rate_page: Page, screenshot_dir: Path
+) -> None:
+    page = rate_page
+    screenshot_whole_page(page, screenshot_dir / "rate_1280.png")
+    box = page.locator('[data-testid="stTextArea"] textarea')
+    box.fill("x^3 - 3x")
+    box.press("Control+Enter")
+    wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=100)
+    page.wait_for_function(
+        f"() => {{ const t = ({_TANGENT})(); return t !== null && Math.abs(t[0]) < 1e-9; }}",
+        timeout=UPDATE_TIMEOUT_MS,
+    )  # f'(1) = 3 - 3 = 0: the tangent is flat at the minimum
+    turn(page, -20)
+    x = knob_value(page)
+    wait_for_tangent_at(page, x)
+    assert tangent(page)[0] == pytest.approx(slope_at("x^3 - 3x", x), abs=TOLERANCE)
+    expect(page.get_by_text("so the curve bends up there").first).to_be_visible()
+    page.set_viewport_size({"width": 420, "height": 900})
+    screenshot_whole_page(page, screenshot_dir / "rate_420.png")
