@@ -30,6 +30,7 @@ from ui.chain import (
     cached_steps_graph,
     chain_view,
     edge_texts,
+    graph_depth,
     graph_dot,
     partial,
     path_shares_figure,
@@ -42,6 +43,8 @@ from ui.url_state import query_text
 
 PAGE = "chain"
 DEFAULT_FORMULA = "exp(sin x)"
+#: Longest path (in edges) of a graph drawn beside the knobs; deeper ones get the full width.
+SIDE_BY_SIDE_DEPTH = 3
 #: A path sum and the directly computed entry agree to rounding when within this.
 SAME_RTOL = 1e-9
 
@@ -258,13 +261,23 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level) -> None
     if not graph.knobs:
         st.warning("These steps have no knobs: every value is a constant. Use a variable.")
         return
-    controls, drawing = st.columns([1.4, 2.4], gap="large")
-    with controls:
-        point = knob_sliders(PAGE, graph.knobs)
-        st.markdown("**Which derivative?**")
-        output = pick("Output", graph.outputs, f"{PAGE}_of")
-        knob = pick("Knob", graph.knobs, f"{PAGE}_wrt")
-    with drawing:
+    if graph_depth(graph) <= SIDE_BY_SIDE_DEPTH:
+        # A shallow graph fits beside the knobs; a deep one needs the whole width to stay legible.
+        controls, drawing = st.columns([1.4, 2.4], gap="large")
+        with controls:
+            point = knob_sliders(PAGE, graph.knobs)
+            st.markdown("**Which derivative?**")
+            output = pick("Output", graph.outputs, f"{PAGE}_of")
+            knob = pick("Knob", graph.knobs, f"{PAGE}_wrt")
+        with drawing:
+            picture = st.container()
+    else:
+        point = knob_sliders(PAGE, graph.knobs, columns=min(len(graph.knobs), 4))
+        left, right = st.columns(2)
+        with left:
+            output = pick("Which derivative? Output", graph.outputs, f"{PAGE}_of")
+        with right:
+            knob = pick("Knob", graph.knobs, f"{PAGE}_wrt")
         picture = st.container()
     values = graph.values_at(point)
     edge_values = graph.edge_values_at(values)
@@ -330,14 +343,13 @@ def paths_table(
     on: list[Path] = []
     off: list[Path] = []
     for k, path in enumerate(chain.paths):
-        switch, formula, number = st.columns([1.3, 5, 1], vertical_alignment="center")
+        switch, number = st.columns([4, 1], vertical_alignment="center")
         with switch:
             kept = st.checkbox(chain.labels[k], value=True, key=f"{PAGE}_on_{'-'.join(path)}")
-        with formula:
-            st.latex(chain.path_formulas[k])
         with number:
-            value = float(_path_value(path, edge_values))
-            st.markdown(f"**{format_number(value)}**" if kept else f"~~{format_number(value)}~~")
+            shown = format_number(_path_value(path, edge_values))
+            st.markdown(f"= **{shown}**" if kept else f"= ~~{shown}~~ (off)")
+        st.latex(chain.path_formulas[k])
         (on if kept else off).append(path)
     return on, off, chain.paths[highlighted] if highlighted is not None else None
 
@@ -428,10 +440,7 @@ def compare(
                 icon="🚫",
             )
         elif abs(total - direct_value) <= SAME_RTOL * max(1.0, abs(direct_value)):
-            st.success(
-                "**✓ Equal**" + ("" if all_on else ": the paths switched off add 0 here"),
-                icon="✅",
-            )
+            st.success("**✓ Equal**" + ("" if all_on else ": the paths switched off add 0 here"))
         else:
             st.warning(
                 f"**Not equal**: the paths switched off carry "

@@ -251,6 +251,14 @@ def edge_texts(graph: ComputationGraph) -> dict[tuple[str, str], str]:
     return {(e.source, e.target): plain_expr(e.derivative) for e in graph.edges}
 
 
+def graph_depth(graph: ComputationGraph) -> int:
+    """The number of edges on the longest path: how many columns the drawing has, minus one."""
+    depth = dict.fromkeys(graph.knobs, 0)
+    for step in graph.steps:
+        depth[step.name] = 1 + max((depth[name] for name in step.inputs), default=-1)
+    return max(depth.values(), default=0)
+
+
 def _edges_of(paths: Sequence[Path]) -> set[tuple[str, str]]:
     return {(a, b) for path in paths for a, b in pairwise(path)}
 
@@ -278,7 +286,7 @@ def graph_dot(
     lit = _edges_of([highlight]) if highlight else set()
     lines = [
         "digraph chain {",
-        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.3, ranksep=0.75, '
+        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.3, ranksep=0.55, '
         'fontname="Helvetica"];',
         '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#6b7280", '
         'fontname="Helvetica", margin="0.12,0.05"];',
