@@ -36,6 +36,12 @@ class _KnobsPrinter(NumPyPrinter):
     def _print_Half(self, expr: sp.Rational) -> str:
         return "0.5"
 
+    def _print_Heaviside(self, expr: sp.Heaviside) -> str:
+        # numpy's own step. sympy's printer goes through Piecewise and simplifies its conditions,
+        # which takes seconds for the Heaviside(x - Max(y, z)) in the derivative of max(x, y, z).
+        argument, at_zero = expr.args
+        return f"heaviside({self._print(argument)}, {self._print(at_zero)})"
+
 
 def _float_literal(number: sp.Rational) -> str:
     try:
@@ -101,17 +107,26 @@ def evaluate(
     Returns the raw results and the broadcast shape G. Domain problems (log of a negative, 1/0,
     overflow) give nan or inf silently: real semantics, no warnings.
     """
-    arrays = [np.asarray(value, dtype=float) for value in point]
-    shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
+    if all(isinstance(value, _SCALARS) for value in point):
+        # One point: numpy scalars are several times faster than 0-d arrays, and unlike Python
+        # floats they follow numpy's rules (1/0 is inf, not ZeroDivisionError).
+        arrays: list[Any] = [np.float64(value) for value in point]
+        shape: tuple[int, ...] = ()
+    else:
+        arrays = [np.asarray(value, dtype=float) for value in point]
+        shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
     with np.errstate(all="ignore"):
         results = function(*arrays)
     return results, shape
 
 
+_SCALARS = (float, int, np.floating, np.integer)
+
+
 def stack(results: Sequence[Any], shape: tuple[int, ...]) -> np.ndarray:
     """Results (scalars or arrays) as one float array of shape (len(results), *shape)."""
     if not shape:
-        return np.array(results, dtype=float).reshape(len(results))
+        return np.fromiter(results, dtype=float, count=len(results))
     out = np.empty((len(results), *shape))
     for index, result in enumerate(results):
         out[index] = result  # constants broadcast to the grid

@@ -9,6 +9,7 @@ sympy's own functions.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -162,17 +163,45 @@ NUMPY_IMPLEMENTATIONS: dict[str, Callable[..., np.ndarray]] = {
 }
 
 
-def kink_arguments(expr: sp.Expr) -> set[sp.Expr]:
-    """The expressions whose zeros are kinks of ``expr``: where it has no derivative.
+@dataclass(frozen=True)
+class Kink:
+    """A place where an expression may have no derivative: where ``distance`` is zero.
 
-    ``abs(u)``, ``sign(u)``, ``relu(u)`` and the step ``H(u)`` bend at ``u = 0``;
-    ``max(a, b)`` and ``min(a, b)`` bend where ``a - b = 0``.
+    ``argument`` is what crosses zero there (``u`` in ``abs(u)``, ``a - b`` in ``max(a, b)``).
+    ``bends`` is True for a continuous bend (abs, relu, max, min): turning a knob that does not
+    move ``argument`` at that point (d argument / d knob = 0, e.g. the dead inner neuron of
+    ``relu(relu(x))`` at x = -1) leaves a derivative that exists. False for a jump (sign, step),
+    which has no derivative along any knob it depends on.
     """
-    kinks: set[sp.Expr] = set()
+
+    argument: sp.Expr
+    distance: sp.Expr
+    bends: bool
+
+
+def kinks(expr: sp.Expr) -> list[Kink]:
+    """Where ``expr`` may have no derivative, in a fixed order.
+
+    ``abs(u)``, ``relu(u)`` bend and ``sign(u)``, the step ``H(u)`` and ``δ(u)`` jump at ``u = 0``;
+    ``max(a, b, ...)`` bends where two of its arguments tie *and* are the largest (a tie below
+    the maximum is no kink), ``min`` likewise.
+    """
+    found: dict[tuple[sp.Expr, sp.Expr], bool] = {}
     for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Abs | sp.sign | relu | sp.Heaviside | sp.DiracDelta):
-            kinks.add(node.args[0])
+        if isinstance(node, sp.Abs | relu):
+            argument = node.args[0]
+            found.setdefault((argument, sp.Abs(argument)), True)
+        elif isinstance(node, sp.sign | sp.Heaviside | sp.DiracDelta):
+            argument = node.args[0]
+            found[(argument, sp.Abs(argument))] = False
         elif isinstance(node, sp.Max | sp.Min):
             args = node.args
-            kinks.update(a - b for i, a in enumerate(args) for b in args[i + 1 :])
-    return kinks
+            for i, a in enumerate(args):
+                for b in args[i + 1 :]:
+                    # Zero where a and b tie at the extreme: |a - b| + (max - max(a, b)).
+                    pair = type(node)(a, b)
+                    below = node - pair if isinstance(node, sp.Max) else pair - node
+                    distance = sp.Abs(a - b) + (below if len(args) > 2 else 0)
+                    found.setdefault((a - b, distance), True)
+    ordered = sorted(found.items(), key=lambda item: sp.default_sort_key(item[0][1]))
+    return [Kink(argument, distance, bends) for (argument, distance), bends in ordered]

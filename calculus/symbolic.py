@@ -12,40 +12,70 @@ from dataclasses import dataclass
 import sympy as sp
 
 from calculus.codegen import numpy_source
-from calculus.functions import kink_arguments
+from calculus.functions import kinks
+from calculus.syntax import ParsedText, parse_text
 
 
 @dataclass(frozen=True)
 class Differentiated:
     """The exact Jacobian of some outputs, and numpy source for evaluating everything.
 
-    ``kink_entries`` lists ``(k, i, j)``: Jacobian entry (i, j) does not exist where kink
-    argument ``k`` is zero (e.g. ``d relu(x - y) / dy`` at ``x = y``).
+    ``jacobian_source`` computes the n*m Jacobian entries row by row, then the n outputs (a
+    derivative does not exist where its output is undefined). ``kink_source`` computes the
+    values listed by ``kink_entries`` ``(d, s, i, j)``: Jacobian entry (i, j) does not exist where
+    value ``d`` is zero, unless value ``s`` (the kink argument's slope along knob j) is zero too;
+    ``s = -1`` for a jump, which has no derivative either way.
     """
 
     jacobian: tuple[tuple[sp.Expr, ...], ...]
     value_source: str
     jacobian_source: str
     kink_source: str
-    kink_entries: tuple[tuple[int, int, int], ...]
+    kink_entries: tuple[tuple[int, int, int, int], ...]
 
 
 def differentiate(outputs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> Differentiated:
     """Differentiate every output by every knob and generate numpy code for all of it."""
     jacobian = tuple(tuple(sp.diff(output, symbol) for symbol in symbols) for output in outputs)
-    kinks: list[sp.Expr] = []
-    entries: list[tuple[int, int, int]] = []
+    checks: list[sp.Expr] = []  # the values kink_source computes
+
+    def index(expr: sp.Expr) -> int:
+        if expr not in checks:
+            checks.append(expr)
+        return checks.index(expr)
+
+    entries: list[tuple[int, int, int, int]] = []
     for i, output in enumerate(outputs):
-        for argument in sorted(kink_arguments(output), key=sp.default_sort_key):
-            if argument not in kinks:
-                kinks.append(argument)
-            k = kinks.index(argument)
-            entries.extend((k, i, j) for j, s in enumerate(symbols) if argument.has(s))
+        for kink in kinks(output):
+            d = index(kink.distance)
+            for j, s in enumerate(symbols):
+                if kink.argument.has(s):
+                    slope = index(sp.diff(kink.argument, s)) if kink.bends else -1
+                    entries.append((d, slope, i, j))
     flat = [entry for row in jacobian for entry in row]
     return Differentiated(
         jacobian=jacobian,
         value_source=numpy_source(outputs, symbols),
-        jacobian_source=numpy_source(flat, symbols),
-        kink_source=numpy_source(kinks, symbols),
-        kink_entries=tuple(entries),
+        jacobian_source=numpy_source([*flat, *outputs], symbols),
+        kink_source=numpy_source(checks, symbols),
+        kink_entries=tuple(dict.fromkeys(entries)),
     )
+
+
+def read_and_differentiate(
+    text: str, variables: Sequence[str] | None
+) -> tuple[ParsedText, Differentiated]:
+    """Parse the learner's text and differentiate it: one worker job under one time limit."""
+    parsed = parse_text(text, variables)
+    symbols = [sp.Symbol(name, real=True) for name in parsed.variables]
+    return parsed, differentiate(parsed.outputs, symbols)
+
+
+def warm_up() -> None:
+    """Differentiate and generate code for a tiny function once.
+
+    The first code generation in a process imports about 150 modules (over a second); a worker
+    does it when it starts, not in the middle of a learner's request and its time limit.
+    """
+    x = sp.Symbol("x", real=True)
+    differentiate([sp.sin(x) * x**2], [x])

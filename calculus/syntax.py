@@ -135,6 +135,8 @@ def _tokenize(text: str) -> list[Token]:
             assert match is not None
             tokens.append(Token(NUMBER, match.group(), i))
             i = match.end()
+            if text[i : i + 1] == ".":  # 1.2.3 or 2..3 would otherwise read as a product
+                raise _error(text, i, "a number has a second decimal point")
         elif char.isascii() and char.isalpha():
             match = _NAME_RE.match(text, i)
             assert match is not None
@@ -376,29 +378,31 @@ class _Parser:
             raise self.error(start, "this output is not a real number anywhere")
         return expr
 
+    # Terms and factors are collected and combined once: sympy sorts a sum or product each time
+    # it is built, so adding 400 terms one at a time would take seconds.
     def parse_expr(self) -> sp.Expr:
-        result = self.parse_term()
+        terms = [self.parse_term()]
         while self.token.kind == OP and self.token.text in "+-":
             op = self.advance()
             self.count(op)
             right = self.parse_term()
-            result = result + right if op.text == "+" else result - right
-        return result
+            terms.append(right if op.text == "+" else -right)
+        return sp.Add(*terms)
 
     def parse_term(self) -> sp.Expr:
-        result = self.parse_unary()
+        factors = [self.parse_unary()]
         while True:
             token = self.token
             if token.kind == OP and token.text in "*/":
                 self.advance()
                 self.count(token)
                 right = self.parse_unary()
-                result = result * right if token.text == "*" else self.divide(result, right, token)
+                factors.append(right if token.text == "*" else self.reciprocal(right, token))
             elif token.kind in _STARTS_FACTOR:
                 self.count(token)
-                result = result * self.parse_power()
+                factors.append(self.parse_power())
             else:
-                return result
+                return sp.Mul(*factors)
 
     def parse_unary(self) -> sp.Expr:
         token = self.token
@@ -563,7 +567,9 @@ class _Parser:
             if name in ("log", "ln", "log2", "log10") and argument.is_zero:
                 raise self.error(token, f"{name}(0) is undefined")
             result = UNARY_FUNCTIONS[name](argument)
-        if result.has(sp.I, sp.zoo, sp.nan):
+        # asin(2) stays unevaluated without an I in it, but is no real number either.
+        not_real = result.is_number and result.is_extended_real is False
+        if result.has(sp.I, sp.zoo, sp.nan) or not_real:
             raise self.error(token, f"{name} is given a value where it is not a real number")
         return result
 
@@ -590,10 +596,10 @@ class _Parser:
             return sp.Integer(int(literal))
         return sp.Float(literal, 15)
 
-    def divide(self, numerator: sp.Expr, denominator: sp.Expr, token: Token) -> sp.Expr:
+    def reciprocal(self, denominator: sp.Expr, token: Token) -> sp.Expr:
         if denominator.is_zero:
             raise self.error(token, "division by zero")
-        return numerator / denominator
+        return sp.Pow(denominator, -1)
 
     def power(self, base: sp.Expr, exponent: sp.Expr, token: Token) -> sp.Expr:
         if exponent.is_number:
@@ -616,7 +622,13 @@ class _Parser:
                         "this power is too large a number "
                         f"(more than {limits.MAX_NUMBER_DIGITS} digits)",
                     )
-        return base**exponent
+        result = base**exponent
+        if base.is_number and exponent.is_number and result.is_extended_real is False:
+            # (-8)^(1/3) is sympy's complex principal root, not the real -2.
+            cube_root = exponent == sp.Rational(1, 3)
+            hint = " — for the real cube root write cbrt(...)" if cube_root else ""
+            raise self.error(token, "this power is not a real number", hint)
+        return result
 
 
 def _log10(value: float) -> float:

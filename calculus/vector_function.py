@@ -13,7 +13,7 @@ import sympy as sp
 from calculus import limits
 from calculus.codegen import compile_source, evaluate, stack
 from calculus.errors import ExpressionError
-from calculus.symbolic import Differentiated, differentiate
+from calculus.symbolic import Differentiated, differentiate, read_and_differentiate
 from calculus.syntax import parse_text
 from calculus.worker import run_symbolic
 
@@ -26,7 +26,7 @@ class _Compiled:
     values: Callable[..., list[Any]]
     jacobian: Callable[..., list[Any]]
     kinks: Callable[..., list[Any]]
-    kink_entries: tuple[tuple[int, int, int], ...]
+    kink_entries: tuple[tuple[int, int, int, int], ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,8 +98,13 @@ class VectorFunction:
         Entries that do not exist there (at a kink of abs, relu, max, ...) are nan.
         """
         self._check(point)
+        n, m = self.shape
         results, shape = evaluate(self._compiled.jacobian, point)
-        values = stack(results, shape).reshape(self.n_outputs, self.n_inputs, *shape)
+        stacked = stack(results, shape)  # n*m entries, then the n outputs
+        values = stacked[: n * m].reshape(n, m, *shape)
+        undefined = np.isnan(stacked[n * m :])
+        if undefined.any():  # log(x) at x = -1: the formula 1/x gives a number, but f is undefined
+            values[np.broadcast_to(undefined[:, None], values.shape)] = np.nan
         if self._compiled.kink_entries:
             values[self._kink_mask(point, shape)] = np.nan
         return values
@@ -107,7 +112,7 @@ class VectorFunction:
     def kinks_at(self, point: Sequence[Any]) -> np.ndarray:
         """Which Jacobian entries do not exist at ``point`` because of a kink: bool (n, m, *G)."""
         self._check(point)
-        shape = np.broadcast_shapes(*(np.shape(value) for value in point)) if point else ()
+        shape = np.broadcast_shapes(*(np.shape(value) for value in point)) if len(point) else ()
         return self._kink_mask(point, shape)
 
     def _kink_mask(self, point: Sequence[Any], shape: tuple[int, ...]) -> np.ndarray:
@@ -115,9 +120,12 @@ class VectorFunction:
         if not self._compiled.kink_entries:
             return mask
         results, _ = evaluate(self._compiled.kinks, point)
-        at_kink = [np.abs(np.asarray(value, dtype=float)) <= KINK_TOLERANCE for value in results]
-        for k, i, j in self._compiled.kink_entries:
-            mask[i, j] |= at_kink[k]
+        checks = [np.asarray(value, dtype=float) for value in results]
+        for d, slope, i, j in self._compiled.kink_entries:
+            at_kink = np.abs(checks[d]) <= KINK_TOLERANCE
+            if slope >= 0:  # a knob that does not move a bend's argument turns smoothly
+                at_kink &= checks[slope] != 0
+            mask[i, j] |= at_kink
         return mask
 
 
@@ -134,6 +142,12 @@ def build_function(
         raise ExpressionError(f"too many variables (the limit is {limits.MAX_VARIABLES} knobs)")
     symbols = tuple(sp.Symbol(name, real=True) for name in variables)
     result: Differentiated = run_symbolic(differentiate, tuple(outputs), symbols)
+    return _assemble(tuple(outputs), tuple(variables), result, text)
+
+
+def _assemble(
+    outputs: tuple[sp.Expr, ...], variables: tuple[str, ...], result: Differentiated, text: str
+) -> VectorFunction:
     compiled = _Compiled(
         values=compile_source(result.value_source),
         jacobian=compile_source(result.jacobian_source),
@@ -141,8 +155,8 @@ def build_function(
         kink_entries=result.kink_entries,
     )
     return VectorFunction(
-        variables=tuple(variables),
-        outputs=tuple(outputs),
+        variables=variables,
+        outputs=outputs,
         derivatives=result.jacobian,
         _compiled=compiled,
         text=text,
@@ -151,8 +165,10 @@ def build_function(
 
 @lru_cache(maxsize=256)
 def _parse_function_cached(text: str, variables: tuple[str, ...] | None) -> VectorFunction:
-    parsed = parse_text(text, variables)
-    return build_function(parsed.outputs, parsed.variables, text=text)
+    # Reading the text runs in the worker too: sympy takes seconds to build some short texts
+    # (max of 16 powers, 400 sines), which in this process would freeze every session.
+    parsed, result = run_symbolic(read_and_differentiate, text, variables)
+    return _assemble(parsed.outputs, parsed.variables, result, text)
 
 
 def parse_function(text: str, variables: Sequence[str] | None = None) -> VectorFunction:

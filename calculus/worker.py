@@ -56,6 +56,9 @@ if getattr(spawn.get_preparation_data, "__name__", "") != _preparation_data_with
 def _limit_worker(memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     os.nice(5)  # the server's own threads come first
+    from calculus.symbolic import warm_up
+
+    warm_up()
 
 
 def _get_pool() -> ProcessPool:
