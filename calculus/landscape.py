@@ -122,6 +122,23 @@ class Landscape:
         """The Hessian's numbers at a point: (m, m), or (m, m, *G) on a grid."""
         return self.gradient_function.jacobian_at(point)
 
+    def numeric_hessian(self, point: Sequence[float], step: float = 1e-5) -> np.ndarray:
+        """The Hessian measured, not derived: central differences of the exact gradient, (m, m).
+
+        Column k is (grad f(p + h e_k) - grad f(p - h e_k)) / 2h with h = step * max(1, |p_k|):
+        an independent check of ``hessian_at``, good to about h^2 times the third derivatives.
+        """
+        p = np.asarray(point, dtype=float)
+        columns = []
+        for k in range(self.n_inputs):
+            h = step * max(1.0, abs(float(p[k])))
+            e = np.zeros_like(p)
+            e[k] = h
+            columns.append(
+                (self.gradient_at(list(p + e)) - self.gradient_at(list(p - e))) / (2 * h)
+            )
+        return np.column_stack(columns)
+
     def directional_derivative(self, point: Sequence[float], direction: Sequence[float]) -> float:
         """D_u f = grad f . u with u = direction / |direction| (the slope along u)."""
         return float(self.gradient_at(point) @ unit_vector(direction))

@@ -292,3 +292,9 @@ def test_bad_ranges_are_refused(low: float, high: float, message: str) -> None:
 def test_zero_direction_is_refused() -> None:
     with pytest.raises(ExpressionError, match="non-zero"):
         unit_vector([0.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize(("text", "point"), FUNCTIONS_AND_POINTS)
+def test_numeric_hessian_agrees_with_the_exact_one(text: str, point: list[float]) -> None:
+    landscape = parse_landscape(text)
+    _assert_close(landscape.hessian_at(point), landscape.numeric_hessian(point), text)
