@@ -251,7 +251,7 @@ def contour_figure(
         "yanchor": "bottom",
         "len": 0.7,
         "thickness": 10,
-        "title": {"text": "f", "side": "left"},
+        "title": {"text": "f", "side": "top"},
     }
     if levels.logarithmic:
         colourbar |= {"tickvals": levels.tick_values, "ticktext": levels.tick_texts}
