@@ -691,6 +691,11 @@ def explain_descent(run: Descent, curvature: float | None, constant: bool, minim
             "update rule cannot take another step."
         )
     steps = run.steps[np.isfinite(run.steps)]
+    if len(steps) and not np.any(steps):
+        return (
+            f"$f'({_fmt(run.iterates[0])}) = 0$: the start is already a critical point, so the "
+            "update rule does not move. Turn the knob to start somewhere else."
+        )
     one_way = len(steps) > 0 and bool(np.all(np.sign(steps) == np.sign(steps[0])))
     if run.behaviour == DRIFTS or (run.behaviour == DIVERGES and one_way):
         # Rolling away from every minimum: the parabola picture near a minimum does not apply.
@@ -711,12 +716,12 @@ def explain_descent(run: Descent, curvature: float | None, constant: bool, minim
     factor = step_factor(run.rate, curvature)
     c = _fmt(curvature)
     where = (
-        f"$f'' = {c}$ everywhere"
+        f"Here $f'' = {c}$ everywhere"
         if constant
-        else f"near the minimum at ${minimum}$, $f'' \\approx {c}$"
+        else f"Near the minimum at ${minimum}$, $f'' \\approx {c}$"
     )
     core = (
-        f"Here {where}, so each step multiplies the distance to ${minimum}$ by "
+        f"{where}, so each step multiplies the distance to ${minimum}$ by "
         f"$1 - \\eta f'' = 1 - {eta} \\cdot {c} = {_fmt(factor)}$"
     )
     limit = f"$\\eta < 2 / f'' = {_fmt(2 / curvature)}$"

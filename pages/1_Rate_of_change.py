@@ -254,12 +254,13 @@ def show_readout(
         )
         return
     st.latex(rf"f({at}) = {tex(value)}, \qquad \text{{slope}} = f'({at}) = {tex(slope)}")
-    if slope > 0:
-        trend = "f **rises** as the knob turns up"
-    elif slope < 0:
-        trend = "f **falls** as the knob turns up"
-    else:
-        trend = "f is **flat** here: a critical point"
+    if slope == 0:
+        st.markdown(
+            "f is **flat** here: the tangent is level, so this is a critical point. A small "
+            "turn of the knob barely changes f."
+        )
+        return
+    trend = "f **rises** as the knob turns up" if slope > 0 else "f **falls** as the knob turns up"
     st.markdown(
         f"{trend}: turning it by a small ε changes f by about {format_number(slope)} ε. "
         "That is the tangent's rise over run."
@@ -317,7 +318,7 @@ def show_secant(g: Slice, x: float, value: float, slope: float, low: float, high
         st.markdown("The secant or the tangent is undefined here: move the knob.")
         return
     st.markdown(
-        "Right: the error |secant slope − f'(x)| as h shrinks (left to right, both axes "
+        "The second plot: the error |secant slope − f'(x)| as h shrinks (left to right, both axes "
         "logarithmic). At first it falls in step with h: the curve bends away from the secant "
         f"by about |f''| h / 2. Below h ≈ {h_label(table.best_step)} it rises again: f(x + h) "
         "and f(x) agree in almost all their digits, and their difference is mostly "

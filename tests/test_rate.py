@@ -273,6 +273,14 @@ def test_descent_on_a_line_drifts() -> None:
 def test_descent_from_the_minimum_stays() -> None:
     run = gradient_descent(along(LOSS).slope, -2.0, 0.3, 5)
     assert run.behaviour == CONVERGES and set(run.iterates.tolist()) == {-2.0}
+    assert "already a critical point" in explain_descent(run, 2.0, True, "-2")
+
+
+def test_explanation_of_a_run_away_from_every_minimum() -> None:
+    # x^3 - 3x from -1.5: f' > 0, so it heads left, away from the minimum at 1, faster and faster.
+    run = gradient_descent(along("x^3 - 3x").slope, -1.5, 0.05, 6)
+    assert run.behaviour == DRIFTS
+    assert "away from any minimum" in explain_descent(run, 6.0, False, "1")
 
 
 def test_descent_refuses_nonsense() -> None:
