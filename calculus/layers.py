@@ -474,7 +474,8 @@ class Walkthrough:
     ``steps`` are LaTeX lines from the layer's i-th output to the entry, in letters;
     ``terms`` are the terms of the final sum over k, each with a Kronecker delta.
     The entry is ``factor * sum(term.value)`` (``factor`` is sigma'(z_i) for the sigmoid layer
-    and 1 otherwise), and ``result`` is the closed form's letters for it (``w_{2,1}``).
+    and 1 otherwise), and ``result`` is the closed form's letters for it (``w_{2,1}``);
+    ``note`` says in words which terms survive and why.
     """
 
     row: int
@@ -486,6 +487,7 @@ class Walkthrough:
     value: float
     factor: float = 1.0
     factor_symbols: str = ""
+    note: str = ""
 
 
 def _delta(k: int, j: int) -> float:
@@ -541,8 +543,9 @@ def index_walkthrough(
             steps = (
                 rf"y_{{{i}}} = {sum_k} w_{{{i},k}}\, {x}_k",
                 rf"{entry} = {sum_k} w_{{{i},k}}\, {dx} = {sum_k} w_{{{i},k}}\, \delta_{{k,{j}}}",
-                rf"{entry} = w_{{{i},{j}}} \quad \text{{(only }} k = {j} \text{{ survives)}}",
+                rf"{entry} = w_{{{i},{j}}}",
             )
+            note = f"Only the term k = {j} survives."
         else:
             if point is None:
                 raise ValueError("the sigmoid layer's entries depend on x: give the point")
@@ -556,8 +559,11 @@ def index_walkthrough(
                 rf"{entry} = \sigma'(z_{{{i}}})\, "
                 rf"\frac{{\partial z_{{{i}}}}}{{\partial {x}_{{{j}}}}}"
                 rf" = \sigma'(z_{{{i}}}) {sum_k} w_{{{i},k}}\, \delta_{{k,{j}}}",
-                rf"{entry} = \sigma'(z_{{{i}}})\, w_{{{i},{j}}} \quad \text{{(only }} k = {j}"
-                r" \text{ survives; } b_{" + str(i) + r"} \text{ does not depend on } x)",
+                rf"{entry} = \sigma'(z_{{{i}}})\, w_{{{i},{j}}}",
+            )
+            note = (
+                f"Only the term k = {j} survives, and b{_sub(i)} does not depend on "
+                f"{x}{_sub(j)}: row {i} of W, scaled by σ′(z{_sub(i)})."
             )
     elif layer.kind == "dot":
         terms = delta_terms("a", p["a"][:, 0], "{k}")
@@ -565,9 +571,9 @@ def index_walkthrough(
         steps = (
             rf"y = a^{{\top}} x = {sum_k} a_k\, {x}_k",
             rf"{entry} = {sum_k} a_k\, {dx} = {sum_k} a_k\, \delta_{{k,{j}}}",
-            rf"{entry} = a_{{{j}}} \quad \text{{(only }} k = {j} \text{{ survives; the "
-            rf"Jacobian is the row }} a^{{\top}}\text{{, 1}} \times {m})",
+            rf"{entry} = a_{{{j}}}",
         )
+        note = f"Only the term k = {j} survives. One output: the Jacobian is the row aᵀ, 1 × {m}."
     elif layer.kind == "affine":
         matrix = p["A"] @ p["B"] + p["C"]
         terms = delta_terms("M", matrix[i - 1], f"{i},{{k}}")
@@ -577,8 +583,9 @@ def index_walkthrough(
             rf"a_{{{i},l}}\, b_{{l,k}} + c_{{{i},k}}",
             rf"y_{{{i}}} = {sum_k} M_{{{i},k}}\, {x}_k",
             rf"{entry} = {sum_k} M_{{{i},k}}\, {dx} = {sum_k} M_{{{i},k}}\, \delta_{{k,{j}}}",
-            rf"{entry} = M_{{{i},{j}}} \quad \text{{(only }} k = {j} \text{{ survives)}}",
+            rf"{entry} = M_{{{i},{j}}}",
         )
+        note = f"Only the term k = {j} survives: the entry of M = A B + C itself."
     else:  # bilinear: s = sum_l sum_k y_l a_lk x_k
         ys, a = p["y"][:, 0], p["A"]
         terms = tuple(
@@ -599,8 +606,11 @@ def index_walkthrough(
             rf"s = y^{{\top}} A x = {sum_l} {sum_k} y_l\, a_{{l,k}}\, {x}_k",
             rf"{entry} = {sum_l} {sum_k} y_l\, a_{{l,k}}\, {dx} = {sum_l} {sum_k} y_l\, "
             rf"a_{{l,k}}\, \delta_{{k,{j}}}",
-            rf"{entry} = {sum_l} y_l\, a_{{l,{j}}} = (y^{{\top}} A)_{{{j}}} \quad "
-            rf"\text{{(for each }} l\text{{, only }} k = {j} \text{{ survives)}}",
+            rf"{entry} = {sum_l} y_l\, a_{{l,{j}}} = (y^{{\top}} A)_{{{j}}}",
+        )
+        note = (
+            f"For each l, only the term k = {j} survives: column {j} of A, weighted by y — "
+            f"entry {j} of the row yᵀ A."
         )
     total = math.fsum(term.value for term in terms)
     return Walkthrough(
@@ -613,7 +623,12 @@ def index_walkthrough(
         value=factor * total,
         factor=factor,
         factor_symbols=factor_symbols,
+        note=note,
     )
+
+
+def _sub(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def identity_grid(shape: tuple[int, int]) -> np.ndarray:

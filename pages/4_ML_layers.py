@@ -320,6 +320,7 @@ def show_walkthrough(layer: Layer, x: np.ndarray | None) -> None:
     )
     for step in walk.steps:
         st.latex(step)
+    st.markdown(walk.note)
     st.markdown("**With your numbers** (kept terms boxed):")
     st.latex(terms_latex(walk))
     st.dataframe(styled_terms_table(walk), hide_index=True)

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
+from calculus import ExpressionError
 from calculus.layers import (
     LAYER_KINDS,
     MAX_ENTRY_MAGNITUDE,
@@ -48,6 +49,18 @@ def _random_layer(kind: str, n: int, m: int, rng: np.random.Generator):
     return make_layer(kind, {name: rng.normal(0, 2, size=shape) for name, shape in shapes.items()})
 
 
+def _built(layer, attempts: int = 3):
+    """``layer_function(layer)``, tried up to ``attempts`` times: the engine's 4 s limit is
+    wall-clock time, and a 6 x 6 sigmoid layer (0.3 s on an idle machine, more in a worker's
+    first job) can overrun it on a machine busy with other work."""
+    for _ in range(attempts - 1):
+        try:
+            return layer_function(layer)
+        except ExpressionError:
+            continue
+    return layer_function(layer)
+
+
 def _expected_shape(kind: str, n: int, m: int) -> tuple[int, int]:
     return (1, m) if LAYER_KINDS[kind].scalar_output else (n, m)
 
@@ -58,9 +71,9 @@ def test_engine_jacobian_equals_closed_form_for_every_size(kind: str) -> None:
     cases = [
         (n, m, _random_layer(kind, n, m, rng), rng.normal(0, 1.5, size=m)) for n, m in ALL_SIZES
     ]
-    # The engine differentiates in a pool of worker processes: keep them all busy.
-    with ThreadPoolExecutor(max_workers=3) as threads:
-        functions = list(threads.map(lambda case: layer_function(case[2]), cases))
+    # The engine differentiates in worker processes: keep both cores busy.
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        functions = list(threads.map(lambda case: _built(case[2]), cases))
     for (n, m, layer, x), function in zip(cases, functions, strict=True):
         engine = function.jacobian_at(x)
         closed = closed_form_jacobian(layer, x)
@@ -188,6 +201,7 @@ def test_walkthrough_of_w_x_keeps_exactly_the_term_k_equals_j() -> None:
     assert walk.result == "w_{2,3}"
     assert r"\delta_{3,3}" in walk.terms[2].symbols
     assert any(r"\delta_{k,3}" in step for step in walk.steps)
+    assert walk.note == "Only the term k = 3 survives."
 
 
 def test_walkthrough_of_y_a_x_keeps_one_term_per_l() -> None:

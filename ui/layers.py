@@ -370,7 +370,10 @@ def _starting_numbers(name: str, shape: tuple[int, int]) -> np.ndarray:
     text = query_text(f"g_{name}")
     if text is not None:
         try:
-            return resize_grid(grid_from_text(name, text), shape)
+            numbers = grid_from_text(name, text)
+            if shape[1] == 1 and numbers.shape[0] == 1:  # a vector written as a row
+                numbers = numbers.T
+            return resize_grid(numbers, shape)
         except EntryError as problem:
             problems = st.session_state.setdefault(f"{PAGE}_url_problems", [])
             problems.append(f"The link's {name} could not be read ({problem}); using the default.")

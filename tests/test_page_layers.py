@@ -1,0 +1,197 @@
+"""The "Jacobians of ML layers" page in AppTest: every layer renders, the engine's heatmap equals
+the closed form, edits, fillers, sizes and the URL drive it, bad cells are named, and a knob move
+leaves a linear layer's heatmaps untouched but moves the sigmoid layer's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from calculus.layers import LAYER_KINDS
+
+PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "4_ML_layers.py")
+TIMEOUT_S = 120
+#: The engine's Jacobian against the closed form on the page (both computed in floats).
+ATOL = 1e-12
+
+
+def _app(**query: str) -> AppTest:
+    at = AppTest.from_file(PAGE_FILE, default_timeout=TIMEOUT_S)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _heatmaps(at: AppTest) -> dict[str, dict]:
+    """The page's plotly charts by key, as JSON specs."""
+    return {_key(chart): json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+
+
+def _key(chart) -> str:
+    for key in ("layers_heatmap_engine", "layers_heatmap_closed"):
+        if key in chart.proto.id:
+            return key
+    return chart.proto.id
+
+
+def _z(at: AppTest, which: str = "engine") -> np.ndarray:
+    spec = _heatmaps(at)[f"layers_heatmap_{which}"]
+    trace = next(t for t in spec["data"] if t.get("name") == "jacobian")
+    return np.array(trace["z"], dtype=float)
+
+
+def _text(at: AppTest) -> str:
+    return "\n".join(element.value for element in at.markdown)
+
+
+def _no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _edit(at: AppTest, name: str, rows: dict[int, dict[str, object]]) -> AppTest:
+    """Type into P's grid: AppTest applies data_editor edits through its session state."""
+    editor = next(e for e in at.data_editor if e.key and e.key.startswith(f"layers_grid_{name}_"))
+    at.session_state[editor.key] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+def test_default_page_shows_w_and_its_jacobian() -> None:
+    at = _app()
+    _no_exception(at)
+    w = np.array([[2, -1, 0.5], [-1, 3, 1]])
+    assert np.array_equal(_z(at, "engine"), w)
+    assert np.array_equal(_z(at, "closed"), w)
+    text = _text(at)
+    assert "J − W = 0" in text
+    assert "a linear map's derivative is the map itself" in "\n".join(c.value for c in at.caption)
+    assert at.query_params["layer"] == "linear"
+    assert at.query_params["g_W"] == "2,-1,0.5;-1,3,1"
+    assert any("y_{1} &= 2 x_{1} - x_{2} + 0.5 x_{3}" in latex.value for latex in at.latex)
+
+
+@pytest.mark.parametrize("kind", list(LAYER_KINDS))
+def test_every_layer_renders_with_equal_heatmaps_of_the_right_shape(kind: str) -> None:
+    at = _app(layer=kind, n="3", m="4", inner="2")
+    _no_exception(at)
+    engine, closed = _z(at, "engine"), _z(at, "closed")
+    expected = (1, 4) if LAYER_KINDS[kind].scalar_output else (3, 4)
+    assert engine.shape == closed.shape == expected
+    assert np.allclose(engine, closed, rtol=0, atol=ATOL)
+    assert f"{expected[0]} × {expected[1]}" in _text(at)
+
+
+def test_dot_layer_says_the_jacobian_is_a_row() -> None:
+    at = _app(layer="dot", m="4", g_a="1,2,3,4")
+    _no_exception(at)
+    assert at.data_editor[0].value.shape == (4, 1), "a is shown as a column"
+    assert _z(at).tolist() == [[1, 2, 3, 4]]
+    assert "**one row**: 1 × 4" in _text(at)
+
+
+def test_an_edit_of_w_shows_up_in_both_heatmaps() -> None:
+    at = _app()
+    at = _edit(at, "W", {1: {"2": 7.25}})
+    _no_exception(at)
+    assert _z(at, "engine")[1, 1] == 7.25
+    assert _z(at, "closed")[1, 1] == 7.25
+    assert at.query_params["g_W"] == "2,-1,0.5;-1,7.25,1"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [(None, "W, row 1, column 3 is empty"), (2e6, "W, row 1, column 3: 2e+06 is too large")],
+)
+def test_a_bad_cell_is_named_and_no_jacobian_is_shown(value: object, message: str) -> None:
+    at = _edit(_app(), "W", {0: {"3": value}})
+    _no_exception(at)
+    assert any(message in error.value for error in at.error), [e.value for e in at.error]
+    assert not at.get("plotly_chart")
+
+
+def test_a_bad_grid_in_the_link_is_reported_and_replaced() -> None:
+    at = _app(g_W="1,x,3;4,5,6")
+    _no_exception(at)
+    assert any("The link's W could not be read" in w.value for w in at.warning)
+    assert "'x' is not a number" in at.warning[0].value
+    assert _z(at).shape == (2, 3)
+
+
+def test_the_link_restores_layer_sizes_numbers_and_knobs() -> None:
+    at = _app(layer="sigmoid", n="2", m="2", g_W="1,2;3,4", g_b="0;-1", k_x1="0.5", k_x2="-1")
+    _no_exception(at)
+    assert at.slider(key="layers_knob_x1").value == 0.5
+    z = np.array([[1, 2], [3, 4]]) @ np.array([0.5, -1]) + np.array([0, -1])
+    slope = np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))) ** 2
+    assert np.allclose(_z(at), slope[:, None] * np.array([[1, 2], [3, 4]]), atol=ATOL)
+
+
+def test_identity_filler_and_resizing() -> None:
+    at = _app()
+    at.button(key="layers_identity_W").click().run()
+    _no_exception(at)
+    assert _z(at).tolist() == [[1, 0, 0], [0, 1, 0]]
+    at.number_input(key="layers_n").set_value(4).run()
+    at.number_input(key="layers_m").set_value(2).run()
+    _no_exception(at)
+    assert _z(at).tolist() == [[1, 0], [0, 1], [0, 0], [0, 0]], "overlap kept, rest zero"
+    at.button(key="layers_random_W").click().run()
+    random = _z(at)
+    assert random.shape == (4, 2)
+    assert np.all(random == np.round(random)) and np.all(np.abs(random) <= 5)
+
+
+def test_edits_survive_looking_at_another_layer() -> None:
+    at = _edit(_app(), "W", {0: {"1": 9.0}})
+    at.selectbox(key="layers_kind").set_value("dot").run()
+    at.selectbox(key="layers_kind").set_value("linear").run()
+    _no_exception(at)
+    assert _z(at)[0, 0] == 9.0
+
+
+def test_a_knob_move_leaves_a_linear_layers_heatmaps_byte_identical() -> None:
+    at = _app()
+    before = {key: json.dumps(spec, sort_keys=True) for key, spec in _heatmaps(at).items()}
+    at.slider(key="layers_knob_x2").set_value(-2.5).run()
+    _no_exception(at)
+    after = {key: json.dumps(spec, sort_keys=True) for key, spec in _heatmaps(at).items()}
+    assert before == after
+    assert "y₁ = **5**" in _text(at)  # 2·1 − 1·(−2.5) + 0.5·1
+
+
+def test_a_knob_move_changes_the_sigmoid_jacobian_and_shows_saturation() -> None:
+    at = _app(layer="sigmoid")
+    first = _z(at)
+    at.slider(key="layers_knob_x1").set_value(3.0).run()
+    at.slider(key="layers_knob_x2").set_value(-3.0).run()
+    _no_exception(at)
+    moved = _z(at)
+    assert not np.allclose(first, moved)
+    assert "saturated" in _text(at)
+    assert np.allclose(_z(at, "engine"), _z(at, "closed"), atol=ATOL)
+
+
+def test_the_walkthrough_follows_the_chosen_entry() -> None:
+    at = _app()
+    at.selectbox(key="layers_entry_i").set_value(2).run()
+    at.selectbox(key="layers_entry_j").set_value(3).run()
+    _no_exception(at)
+    latex = "\n".join(element.value for element in at.latex)
+    assert r"\boxed{w_{2,3}\,\delta_{3,3}}" in latex
+    assert r"\delta_{k,3}" in latex
+    assert "So J[2, 3] = **1**" in _text(at)
+    table = at.dataframe[-1].value
+    assert list(table["δ keeps it"]) == ["no", "no", "yes"]
+
+
+def test_the_walkthrough_of_y_a_x_lists_every_term() -> None:
+    at = _app(layer="bilinear", n="2", m="3", g_y="1;2", g_A="1,2,3;4,5,6")
+    at.selectbox(key="layers_entry_j").set_value(2).run()
+    _no_exception(at)
+    table = at.dataframe[-1].value
+    assert len(table) == 6
+    assert list(table["δ keeps it"]).count("yes") == 2
+    assert "So J[1, 2] = **12**" in _text(at)  # y1 a12 + y2 a22 = 2 + 10
