@@ -1,5 +1,6 @@
 """The Jacobians of ML layers: the general engine against the chapter's closed forms, the index
-method's terms against the entries, finite differences as an independent oracle, and refusals."""
+method's terms against the entries, finite differences as an independent oracle, refusals, and
+the page's pure helpers (URL text, heatmaps, LaTeX, tables)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,20 @@ from calculus.layers import (
     random_integer_grid,
     resize_grid,
     sigmoid_slope,
+)
+from ui.layers import (
+    default_grid,
+    engine_formulas,
+    frame_cells,
+    grid_frame,
+    grid_from_text,
+    grid_to_text,
+    heatmap_text_style,
+    layer_heatmaps,
+    shape_sentences,
+    terms_latex,
+    terms_table,
+    written_out_latex,
 )
 
 #: Engine Jacobian against the closed form (both in floats; they differ by rounding only).
@@ -329,3 +344,135 @@ def test_fillers() -> None:
     assert grid.shape == (4, 5)
     assert np.all(grid == np.round(grid)) and np.all(np.abs(grid) <= 5)
     assert resize_grid(np.array([[1.0, 2.0], [3.0, 4.0]]), (3, 1)).tolist() == [[1], [3], [0]]
+
+
+# ---- the page's pure helpers (ui/layers.py): URL text, figures, LaTeX, tables ------------------
+
+
+@pytest.mark.parametrize(
+    "grid",
+    [
+        [[2.0, -1.0, 0.5], [-1.0, 3.0, 1.0]],
+        [[1 / 3], [0.1], [-1e6]],
+        [[1.2345678901234567e-5, 123456.78901234567]],
+    ],
+)
+def test_grids_survive_the_url_exactly(grid: list[list[float]]) -> None:
+    values = np.array(grid)
+    text = grid_to_text(values)
+    assert np.array_equal(grid_from_text("W", text), values), text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,2;3", "different lengths"),
+        ("1,x", "'x' is not a number"),
+        ("1,,2", "row 1, column 2 is empty"),
+        ("1,nan", "is empty"),
+        ("1," * 7 + "1", "larger than 6 x 6"),
+        (";".join(["1"] * 7), "larger than 6 x 6"),
+        ("1" * 2000, "too long"),
+    ],
+)
+def test_bad_grid_text_is_refused(text: str, message: str) -> None:
+    with pytest.raises(EntryError, match=message):
+        grid_from_text("W", text)
+
+
+def test_grid_frames_have_one_based_labels_and_report_empty_cells() -> None:
+    frame = grid_frame(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    assert list(frame.columns) == ["1", "2"] and list(frame.index) == ["1", "2"]
+    frame.iloc[1, 0] = np.nan
+    assert frame_cells(frame) == [[1.0, 2.0], [None, 4.0]]
+    with pytest.raises(EntryError, match="row 2, column 1 is empty"):
+        parse_entries("W", frame_cells(frame))
+
+
+def test_default_grids_are_fixed_and_start_with_the_chosen_numbers() -> None:
+    assert default_grid("W", (2, 3)).tolist() == [[2, -1, 0.5], [-1, 3, 1]]
+    big = default_grid("W", (6, 6))
+    assert big[:2, :3].tolist() == [[2, -1, 0.5], [-1, 3, 1]]
+    assert np.array_equal(big, default_grid("W", (6, 6)))
+    assert np.count_nonzero(big[2:, 3:]) > 0, "larger grids are not padded with zeros only"
+
+
+@pytest.mark.parametrize(
+    ("kind", "rows", "columns", "hover"),
+    [
+        ("linear", ["y₁", "y₂"], ["x₁", "x₂", "x₃"], "w₂,₃"),
+        ("dot", ["y"], ["x₁", "x₂", "x₃"], "a₃"),
+        ("bilinear", ["s"], ["x₁", "x₂", "x₃"], "(yᵀA)₃"),
+        ("affine", ["y₁", "y₂"], ["v₁", "v₂", "v₃"], "(AB + C)₂,₃"),
+        ("sigmoid", ["y₁", "y₂"], ["x₁", "x₂", "x₃"], "σ′(z₂) w₂,₃"),
+    ],
+)
+def test_the_two_heatmaps_share_labels_and_show_the_matrices(
+    kind: str, rows: list[str], columns: list[str], hover: str
+) -> None:
+    rng = np.random.default_rng(17)
+    layer = _random_layer(kind, 2, 3, rng)
+    x = np.array([0.5, -1.0, 2.0])
+    engine = layer_function(layer).jacobian_at(x)
+    closed = closed_form_jacobian(layer, x)
+    left, right = layer_heatmaps(layer, engine, closed, engine_formulas(layer_function(layer)))
+    for figure, values in ((left, engine), (right, closed)):
+        trace = next(t for t in figure.data if t.name == "jacobian")
+        assert list(trace.y) == rows and list(trace.x) == columns
+        assert np.array(trace.z, dtype=float).tolist() == values.tolist()
+    closed_trace = next(t for t in right.data if t.name == "jacobian")
+    assert closed_trace.customdata[-1][-1] == hover
+
+
+@pytest.mark.parametrize(("knobs", "digits"), [(3, None), (4, 3), (6, 2)])
+def test_many_knobs_get_shorter_numbers(knobs: int, digits: int | None) -> None:
+    style = heatmap_text_style(knobs)
+    if digits is None:
+        assert style == {}
+    else:
+        assert style["texttemplate"] == f"%{{z:.{digits}~g}}"
+
+
+def test_terms_latex_boxes_the_kept_term_and_greys_the_rest() -> None:
+    walk = index_walkthrough(make_layer("linear", {"W": [[1, 2, 3], [4, -5, 6]]}), 2, 2)
+    latex = terms_latex(walk)
+    assert r"\boxed{w_{2,2}\,\delta_{2,2}}" in latex
+    assert r"\color{#9ca3af} w_{2,1}\,\delta_{1,2}" in latex
+    assert r"\boxed{(-5) \cdot 1}" in latex
+    assert latex.endswith(r"&= (-5)\end{aligned}")
+
+
+def test_terms_latex_of_a_long_sum_writes_only_the_kept_terms() -> None:
+    layer = make_layer("bilinear", {"y": np.ones(3), "A": np.ones((3, 4))})
+    latex = terms_latex(index_walkthrough(layer, 1, 2))
+    assert latex.count(r"\boxed") == 6  # 3 letters + 3 numbers
+    assert "the 9 others are 0" in latex
+
+
+def test_sigmoid_terms_latex_carries_the_slope() -> None:
+    layer = make_layer("sigmoid", {"W": [[2.0, -1.0]], "b": [0.0]})
+    latex = terms_latex(index_walkthrough(layer, 1, 1, [0.0, 0.0]))
+    assert r"\sigma'(z_{1}) \left(" in latex
+    assert r"0.25 \cdot 2 = 0.5" in latex
+
+
+def test_terms_table_lists_every_term() -> None:
+    walk = index_walkthrough(make_layer("dot", {"a": [3, -1, 2]}), 1, 3)
+    table = terms_table(walk)
+    assert list(table["term"]) == ["a[1] · δ[1,3]", "a[2] · δ[2,3]", "a[3] · δ[3,3]"]
+    assert list(table["value"]) == ["0", "0", "2"]
+    assert list(table["δ keeps it"]) == ["no", "no", "yes"]
+
+
+def test_written_out_latex_rounds_for_reading_only() -> None:
+    layer = make_layer("linear", {"W": [[1 / 3, 2.0]]})
+    assert (
+        written_out_latex(layer) == r"\begin{aligned}y_{1} &= 0.3333 x_{1} + 2 x_{2}\end{aligned}"
+    )
+    # ... while the engine keeps every digit
+    assert layer_function(layer).jacobian_at([0.0, 0.0])[0, 0] == 1 / 3
+
+
+def test_shape_sentences_insist_on_the_row() -> None:
+    sentences = shape_sentences(make_layer("dot", {"a": [1, 2, 3, 4]}))
+    assert any("**one row**: 1 × 4" in s for s in sentences)

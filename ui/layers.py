@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -30,7 +31,7 @@ from calculus.layers import (
     Layer,
     Walkthrough,
     identity_grid,
-    layer_outputs,
+    layer_function,
     parse_entries,
     random_integer_grid,
     resize_grid,
@@ -159,12 +160,16 @@ def _rounded(expr: sp.Expr, digits: int = SHOWN_DIGITS) -> sp.Expr:
     return expr.xreplace({f: sp.Float(f, digits) for f in expr.atoms(sp.Float)})
 
 
-def engine_formulas(function: VectorFunction) -> list[list[str]]:
-    """Each entry the engine found, as short text with rounded coefficients, for hovers."""
-    return [
-        [sp.sstr(_rounded(entry)).replace("**", "^") for entry in row]
+@lru_cache(maxsize=64)
+def engine_formulas(function: VectorFunction) -> tuple[tuple[str, ...], ...]:
+    """Each entry the engine found, as short text with rounded coefficients, for hovers.
+
+    Cached per function (printing 36 sigmoid entries takes a few hundred ms: not per knob move).
+    """
+    return tuple(
+        tuple(sp.sstr(_rounded(entry)).replace("**", "^") for entry in row)
         for row in function.derivatives
-    ]
+    )
 
 
 def layer_heatmaps(
@@ -251,14 +256,19 @@ def shape_sentences(layer: Layer) -> list[str]:
 
 def written_out_latex(layer: Layer) -> str:
     """The outputs the engine receives, one per line (coefficients rounded for reading)."""
-    outputs = layer_outputs(layer)
-    names = [("s" if layer.kind == "bilinear" else "y")] if layer.spec.scalar_output else [
-        f"y_{{{i}}}" for i in range(1, len(outputs) + 1)
-    ]  # fmt: skip
-    symbols = {sp.Symbol(v, real=True): sp.Symbol(f"{v[0]}_{{{v[1:]}}}") for v in layer.variables}
+    if layer.spec.scalar_output:
+        names = ("s" if layer.kind == "bilinear" else "y",)
+    else:
+        names = tuple(f"y_{{{i}}}" for i in range(1, layer.n_outputs + 1))
+    return _written_out(layer_function(layer), names)
+
+
+@lru_cache(maxsize=64)
+def _written_out(function: VectorFunction, names: tuple[str, ...]) -> str:
+    symbols = {s: sp.Symbol(f"{s.name[0]}_{{{s.name[1:]}}}") for s in function.symbols}
     lines = [
         rf"{name} &= {sp.latex(_rounded(output).xreplace(symbols))}"
-        for name, output in zip(names, outputs, strict=True)
+        for name, output in zip(names, function.outputs, strict=True)
     ]
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
 
