@@ -380,50 +380,66 @@ def path_shares_figure(
 
     Traces: 'paths' (the waterfall). Undefined values are drawn as 0 and labelled 'undefined'.
     """
-    shown = [
-        float(v) if (flag and np.isfinite(v)) else 0.0 for v, flag in zip(values, on, strict=True)
-    ]
-    text = [
-        (format_number(float(v)) if flag else "off") for v, flag in zip(values, on, strict=True)
-    ]
-    total = float(np.sum([v for v, flag in zip(values, on, strict=True) if flag]))
-    figure = go.Figure(
-        go.Waterfall(
-            name="paths",
-            orientation="h",
-            y=[*labels, "sum of the paths on"],
-            x=[*shown, 0.0],
-            measure=[*(["relative"] * len(labels)), "total"],
-            text=[*text, format_number(total)],
-            textposition="outside",
-            cliponaxis=False,
-            increasing={"marker": {"color": POSITIVE}},
-            decreasing={"marker": {"color": NEGATIVE}},
-            totals={"marker": {"color": TOTAL}},
-            connector={"line": {"color": "#9ca3af", "dash": "dot", "width": 1}},
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
+    pairs = list(zip(values, on, strict=True))
+    shown = [float(v) if flag and np.isfinite(v) else 0.0 for v, flag in pairs]
+    text = [format_number(float(v)) if flag else "off" for v, flag in pairs]
+    total = float(np.sum([v for v, flag in pairs if flag]))
+    waterfall = go.Waterfall(
+        name="paths",
+        orientation="h",
+        y=[*labels, "sum of the paths on"],
+        x=[*shown, 0.0],
+        measure=[*(["relative"] * len(labels)), "total"],
+        text=[*text, format_number(total)],
+        textposition="outside",
+        cliponaxis=False,
+        increasing={"marker": {"color": POSITIVE}},
+        decreasing={"marker": {"color": NEGATIVE}},
+        totals={"marker": {"color": TOTAL}},
+        connector={"line": {"color": "#9ca3af", "dash": "dot", "width": 1}},
+        hovertemplate="%{y}: %{text}<extra></extra>",
     )
+    # The layout goes to the constructor with the line written out as a shape: add_vline and
+    # update_layout cost ~40-100 ms a call, and this figure is rebuilt on every knob move.
+    shapes, notes = [], []
     if np.isfinite(direct):
-        figure.add_vline(
-            x=float(direct),
-            line={"color": HIGHLIGHT, "dash": "dash", "width": 2},
-            annotation={
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": float(direct),
+                "x1": float(direct),
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": HIGHLIGHT, "dash": "dash", "width": 2},
+            }
+        )
+        notes.append(
+            {
+                "x": float(direct),
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
                 "text": f"Jacobian entry {format_number(float(direct))}",
                 "font": {"color": HIGHLIGHT, "size": 12},
-            },
-            annotation_position="top",
+            }
         )
-    figure.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 14}} if title else None,
-        height=150 + 34 * (len(labels) + 1),
-        margin={"l": 10, "r": 40, "t": 60 if title else 40, "b": 10},
-        font=FONT,
-        plot_bgcolor="white",
-        showlegend=False,
-        yaxis={"autorange": "reversed", "type": "category"},
-        xaxis={"gridcolor": "#e5e7eb", "zerolinecolor": "#6b7280", "title": {"text": "value"}},
-    )
+    layout = {
+        "title": {"text": title, "x": 0, "font": {"size": 14}} if title else None,
+        "shapes": shapes,
+        "annotations": notes,
+        "height": 150 + 34 * (len(labels) + 1),
+        "margin": {"l": 10, "r": 40, "t": 60 if title else 40, "b": 10},
+        "font": FONT,
+        "plot_bgcolor": "white",
+        "showlegend": False,
+        "yaxis": {"autorange": "reversed", "type": "category"},
+        "xaxis": {"gridcolor": "#e5e7eb", "zerolinecolor": "#6b7280", "title": {"text": "value"}},
+    }
+    figure = go.Figure(data=[waterfall], layout=layout)
     return figure
 
 

@@ -1,0 +1,25 @@
+"""The chain rule as paths (``pages/3_Chain_rule.py``): move knob x₁ of the R³ → R³ exercise.
+
+The page opens on the chapter's exercise as steps (u = x1² x2², v = √(x2 x3), y = (u², u v,
+v²)) with ∂y2/∂x2 selected. Every ArrowRight moves x₁ by 0.01: the values on the graph's nodes
+and edges, the two path products, their sum and the Jacobian heatmap at the bottom of the page
+all change. The timed trace is that heatmap (named 'jacobian'), the last thing the knob's
+fragment draws, so a latency covers the whole rerun: graph, paths, sums and figures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.scenarios import knob, measure_presses, open_page
+
+NAME = "chain rule"
+SCRIPT = "app.py"
+URL_PATH = "/Chain_rule"
+FLOOR_P50_MS = 150.0
+FLOOR_P95_MS = 300.0
+
+
+def measure(page: Any, base_url: str, presses: int) -> list[float]:
+    open_page(page, base_url.rstrip("/") + URL_PATH)
+    return measure_presses(page, knob(page, "x_{1}"), presses)
