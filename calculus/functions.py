@@ -32,6 +32,12 @@ class sigmoid(sp.Function):
     def _eval_rewrite_as_exp(self, z: sp.Expr, **kwargs: object) -> sp.Expr:
         return 1 / (1 + sp.exp(-z))
 
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        # A number for sigmoid(1), so that max(1, sigmoid(1)) can compare its arguments.
+        if not self.args[0].is_number:
+            return None
+        return self._eval_rewrite_as_exp(*self.args)._eval_evalf(prec)
+
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
@@ -55,6 +61,11 @@ class softplus(sp.Function):
 
     def _eval_rewrite_as_log(self, z: sp.Expr, **kwargs: object) -> sp.Expr:
         return sp.log(1 + sp.exp(z))
+
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        if not self.args[0].is_number:
+            return None
+        return self._eval_rewrite_as_log(*self.args)._eval_evalf(prec)
 
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from calculus.codegen import numpy_source
+from calculus.errors import ExpressionError
 from calculus.functions import kinks
 from calculus.syntax import ParsedText, parse_text
 
@@ -66,9 +67,19 @@ def read_and_differentiate(
     text: str, variables: Sequence[str] | None
 ) -> tuple[ParsedText, Differentiated]:
     """Parse the learner's text and differentiate it: one worker job under one time limit."""
-    parsed = parse_text(text, variables)
-    symbols = [sp.Symbol(name, real=True) for name in parsed.variables]
-    return parsed, differentiate(parsed.outputs, symbols)
+    try:
+        parsed = parse_text(text, variables)
+        symbols = [sp.Symbol(name, real=True) for name in parsed.variables]
+        return parsed, differentiate(parsed.outputs, symbols)
+    except (ExpressionError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:
+        # A sympy failure on some corner of the maths (e.g. a comparison it cannot decide) is
+        # still the learner's function that cannot be used: say so instead of crashing the page.
+        raise ExpressionError(
+            f"this function cannot be handled ({type(exc).__name__}: {str(exc)[:80]}) — "
+            "try writing it another way"
+        ) from exc
 
 
 def warm_up() -> None:
