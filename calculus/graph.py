@@ -43,6 +43,7 @@ Known pitfalls
 
 from __future__ import annotations
 
+import difflib
 import heapq
 import re
 from collections.abc import Mapping, Sequence
@@ -319,6 +320,27 @@ def _cycle_error(steps: Sequence[Step], stuck: set[str]) -> StepsError:
         first.line or 0,
         f"'{cycle[0]}' depends on itself: " + " ← ".join(cycle) + " (a cycle)",
     )
+
+
+def likely_typos(steps: Sequence[Step]) -> list[str]:
+    """Knobs that look like mistyped values: "line 2: vv is never defined, so it is a knob —
+    did you mean v?". A name used but never defined silently becomes a knob; this says so when
+    a defined name is one small edit away."""
+    defined = [step.name for step in steps]
+    notes = []
+    seen: set[str] = set()
+    for step in sorted(steps, key=lambda s: s.line or 0):
+        for name in step.inputs:
+            if name in defined or name in seen:
+                continue
+            seen.add(name)
+            close = difflib.get_close_matches(name, defined, n=1, cutoff=0.6)
+            if close and close[0] != step.name:
+                where = f"line {step.line}: " if step.line else ""
+                notes.append(
+                    f"{where}{name} is never defined, so it is a knob — did you mean {close[0]}?"
+                )
+    return notes
 
 
 # --- steps from a formula -----------------------------------------------------------------------

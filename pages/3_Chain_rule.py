@@ -8,7 +8,15 @@ import streamlit as st
 
 from calculus import ComputationGraph, ExpressionError, VectorFunction, graph_from_formula
 from calculus.export import plain_symbol
-from calculus.graph import LEVELS, MAX_DRAWN_NODES, MAX_PATHS, GraphTooLarge, Level, Path
+from calculus.graph import (
+    LEVELS,
+    MAX_DRAWN_NODES,
+    MAX_PATHS,
+    GraphTooLarge,
+    Level,
+    Path,
+    likely_typos,
+)
 from calculus.reading import format_number
 from ui import (
     function_box,
@@ -32,6 +40,7 @@ from ui.chain import (
     edge_texts,
     graph_depth,
     graph_dot,
+    numeric_chain_view,
     partial,
     path_shares_figure,
     preset_by_label,
@@ -178,6 +187,8 @@ def read_computation() -> tuple[str, str, Level] | None:
         graph, text = steps_box(PAGE, default=R3_STEPS)
         show_notice("steps", text)
         st.caption(roles_caption(graph))
+        for note in likely_typos(graph.steps):
+            st.warning(note, icon="🔤")
         return "steps", text, "operations"
     f = function_box(PAGE, default=DEFAULT_FORMULA, label="Your formula")
     show_notice("formula", f.text)
@@ -199,6 +210,9 @@ def read_computation() -> tuple[str, str, Level] | None:
     except GraphTooLarge as problem:
         st.info(f"{problem.message}. Here are its totals only: the Jacobian.", icon="🕸️")
         totals_only(f)
+        return None
+    except ExpressionError as problem:  # a step too large to compile in time
+        st.error(problem.message, icon="✋")
         return None
     shown, button = st.columns([4, 1], vertical_alignment="center")
     with shown:
@@ -281,7 +295,11 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level) -> None
         picture = st.container()
     values = graph.values_at(point)
     edge_values = graph.edge_values_at(values)
-    chain = cached_chain(mode, text, level, output, knob)
+    try:
+        chain = cached_chain(mode, text, level, output, knob)
+    except ExpressionError as problem:  # the symbolic expansion overran its time limit
+        st.warning(f"{problem.message}. The numbers below still add up.", icon="⏱️")
+        chain = numeric_chain_view(graph, output, knob)
     i, j = graph.outputs.index(output), graph.knobs.index(knob)
     direct_value = float(graph.direct.jacobian_at(point)[i, j])
 

@@ -27,6 +27,7 @@ from calculus.graph import (
     decompose,
     graph_from_formula,
     graph_from_steps,
+    likely_typos,
     parse_steps,
 )
 from calculus.syntax import parse_text
@@ -439,3 +440,11 @@ def test_the_engine_never_imports_streamlit() -> None:
     with open(calculus.graph.__file__, encoding="utf-8") as file:
         source = file.read()
     assert "streamlit" not in source.replace("independent of Streamlit", "")
+
+
+def test_a_name_one_letter_off_a_defined_value_is_flagged_as_a_likely_typo() -> None:
+    assert likely_typos(parse_steps("v = x^2\ny = x vv")) == [
+        "line 2: vv is never defined, so it is a knob — did you mean v?"
+    ]
+    assert likely_typos(parse_steps(PRESETS[0].text)) == []
+    assert likely_typos(parse_steps(PRESETS[2].text)) == []

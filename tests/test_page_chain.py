@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.chain import PRESETS
+from calculus.graph import graph_from_formula, graph_from_steps
+from calculus.syntax import parse_text
+from ui.chain import (
+    PRESETS,
+    graph_depth,
+    graph_dot,
+    numeric_chain_view,
+    path_shares_figure,
+    plain_expr,
+    text_index,
+)
 
 PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Chain_rule.py")
 #: Shown numbers have 4 significant digits.
@@ -253,3 +263,74 @@ def test_a_formula_too_large_for_a_graph_shows_its_totals_only() -> None:
     at = run_page(mode="formula", f=text, level="operations")
     assert any("more than 64" in i.value and "totals only" in i.value for i in at.info)
     assert len(at.get("plotly_chart")) == 1  # the Jacobian heatmap
+
+
+def test_a_likely_typo_is_pointed_out() -> None:
+    at = run_page(mode="steps", steps="v = x^2\ny = x vv")
+    assert [w.value for w in at.warning] == [
+        "line 2: vv is never defined, so it is a knob — did you mean v?"
+    ]
+
+
+# --- the pure builders ---------------------------------------------------------------------------
+
+PLAIN = [
+    ("2 x1 x2^2", "2x₁·x₂²"),
+    ("sqrt(x2 x3)/(2 x2)", "√(x₂·x₃)/(2x₂)"),
+    ("-x", "−x"),
+    ("ln(x) + exp(-x)", "ln(x) + exp(−x)"),
+    ("abs(x - 1)", "|x − 1|"),
+    ("u (3x + 3)", "u·(3x + 3)"),
+    ("theta2^3", "θ₂³"),
+    ("sigmoid(w x) (1 - sigmoid(w x))", "(1 − σ(w·x))·σ(w·x)"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PLAIN)
+def test_plain_expr(text: str, expected: str) -> None:
+    (expr,) = parse_text(text).outputs
+    assert plain_expr(expr) == expected
+
+
+def test_graph_dot_places_knobs_left_outputs_right_and_colours_the_paths() -> None:
+    graph = graph_from_steps(PRESETS[0].text)
+    values = graph.values_at([1.0, 2.0, 2.0])
+    values["v"] = float("nan")
+    on, off = [("x2", "u", "y2")], [("x2", "v", "y2")]
+    dot = graph_dot(
+        graph, values, graph.edge_values_at(values), knob="x2", output="y2",
+        paths_on=on, paths_off=off, highlight=on[0],
+    )  # fmt: skip
+    assert '{ rank=source; "x1" "x2" "x3" }' in dot
+    assert '{ rank=sink; "y1" "y2" "y3" }' in dot
+    assert dot.count(" -> ") == len(graph.edges)
+    assert re.search(r'"x2" -> "u" \[[^\n]*#dc2626', dot)
+    assert re.search(r'"v" -> "y2" \[[^\n]*style=dashed', dot)
+    assert re.search(r'"x1" -> "u" \[[^\n]*#d1d5db', dot)  # off every path between x2 and y2
+    assert ">undefined<" in dot  # the value of v
+    assert "2x₁·x₂²" in dot  # du/dx1 in plain text
+
+
+def test_path_shares_figure_adds_the_paths_on_and_marks_the_entry() -> None:
+    figure = path_shares_figure(["a", "b", "c"], [8.0, 2.0, -1.0], [True, False, True], 9.0)
+    (waterfall,) = figure.data
+    assert waterfall.name == "paths"
+    assert list(waterfall.x) == [8.0, 0.0, -1.0, 0.0]
+    assert list(waterfall.measure) == ["relative"] * 3 + ["total"]
+    assert list(waterfall.text) == ["8", "off", "−1", "7"]
+    (line,) = figure.layout.shapes
+    assert line.x0 == line.x1 == 9.0
+    assert not path_shares_figure(["a"], [1.0], [True], float("nan")).layout.shapes
+
+
+def test_text_index_and_depth() -> None:
+    assert text_index("u = x\nv = u +", 2, 8) == 14
+    assert text_index("u = x", 3, 1) is None
+    assert graph_depth(graph_from_steps(PRESETS[0].text)) == 2
+    assert graph_depth(graph_from_formula("w2 sigmoid(w1 x + b1) + b2", "operations")) == 5
+
+
+def test_numeric_chain_view_lists_the_paths_without_symbols() -> None:
+    view = numeric_chain_view(graph_from_steps(PRESETS[0].text), "y2", "x2")
+    assert view.labels == ("x₂ → u → y₂", "x₂ → v → y₂")
+    assert view.total is None and view.equal is None

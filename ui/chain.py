@@ -25,6 +25,7 @@ from sympy.printing.str import StrPrinter
 from calculus import ExpressionError
 from calculus.export import plain_symbol, symbol_latex
 from calculus.graph import (
+    MAX_PATHS,
     ChainRule,
     ComputationGraph,
     Edge,
@@ -562,3 +563,24 @@ def chain_view(graph: ComputationGraph, chain: ChainRule) -> ChainView:
 def _wrapped_sum_term(text: str) -> str:
     # "a + -b" reads badly: a term that starts with a minus goes in brackets.
     return rf"\left({text}\right)" if text.startswith("-") else text
+
+
+def numeric_chain_view(graph: ComputationGraph, output: str, knob: str) -> ChainView:
+    """The paths without their symbolic expansion, for when that overran its time limit: each
+    path is written as its chain of partial derivatives only."""
+    count = graph.count_paths(knob, output)
+    paths = graph.paths(knob, output) if count <= MAX_PATHS else None
+    return ChainView(
+        output=output,
+        knob=knob,
+        path_count=count,
+        paths=paths,
+        labels=tuple(path_label(p) for p in paths or ()),
+        path_formulas=tuple(
+            " ".join(partial(e.target, e.source) for e in reversed(graph.path_edges(p)))
+            for p in paths or ()
+        ),
+        total=None,
+        direct=r"\text{(too large to show)}",
+        equal=None,
+    )
