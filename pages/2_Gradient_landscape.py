@@ -13,6 +13,7 @@ from calculus import ExpressionError, VectorFunction
 from calculus.export import plain_symbol, symbol_latex
 from calculus.landscape import (
     CriticalPoint,
+    DescentPath,
     Landscape,
     critical_points,
     direction_from_angle,
@@ -67,27 +68,31 @@ EXAMPLES = [
             "x2 = 0 is critical, and there the Hessian cannot decide."),
     Example("A quadratic bowl", "x^2 + 3y^2",
             "One minimum at (0, 0). The level curves are ellipses, and the gradient arrow is "
-            "perpendicular to them — not pointing at the minimum."),
+            "perpendicular to them — so it does not point at the minimum."),
     Example("The saddle x² − y²", "x^2 - y^2",
-            "Up along x, down along y: the Hessian has one positive and one negative eigenvalue "
-            "at (0, 0), a saddle point. The gradient is zero there, yet it is no minimum."),
+            "Up along x, down along y: at (0, 0) the Hessian has one positive and one negative "
+            "eigenvalue, a saddle point. The gradient is zero there, yet it is no minimum."),
     Example("Rosenbrock's banana", "(1 - x)^2 + 100(y - x^2)^2",
             "A long, narrow, curved valley with its minimum at (1, 1). Gradient descent "
-            "zig-zags across the valley and crawls along it: see the descent section."),
+            "zig-zags across the valley and crawls along it: open Gradient descent below."),
     Example("sin(x) cos(y)", "sin(x) cos(y)",
-            "An egg crate: maxima, minima and saddles side by side. Use the Hessian section's "
-            "button to jump to the nearest critical point and classify it."),
+            "An egg crate: maxima, minima and saddles side by side. Open the Hessian below and "
+            "jump to the nearest critical point to classify it."),
     Example("A two-weight logistic loss",
             "log(1 + exp(-(w1 + 2 w2))) + log(1 + exp(2 w1 - w2)) + (w1^2 + w2^2)/10",
             "The loss of a logistic model with weights w1, w2 on two data points, plus a small "
             "weight penalty: a smooth bowl with one minimum, the kind of landscape training "
             "walks down."),
-    Example("Three knobs: x y² + z", "x y^2 + sin(z)",
-            "With three knobs the map shows two of them; the third is held fixed at its slider. "
-            "Pick which two to plot above the knobs."),
+    Example("Three knobs: x y² + sin z", "x y^2 + sin(z)",
+            "With three knobs the map shows two of them and holds the third at its slider. "
+            "Pick which two to map above the knobs."),
 ]  # fmt: skip
 
 VIEWS = ("Contour map", "Surface", "Both")
+SLICES, GRADIENT, PLANE, DIRECTIONAL, DESCENT, HESSIAN = (
+    "Slices", "Gradient", "Tangent plane", "Directional derivative", "Gradient descent", "Hessian",
+)  # fmt: skip
+SECTIONS = (SLICES, GRADIENT, PLANE, DIRECTIONAL, DESCENT, HESSIAN)
 MAP_RESOLUTION = 81
 SURFACE_RESOLUTION = 61
 FIELD_RESOLUTION = 15
@@ -100,6 +105,8 @@ MAX_STEPS = 300
 DEFAULT_ANGLE = 45.0
 #: Held knob values are rounded to this many significant digits in cache keys.
 KEY_DIGITS = 12
+#: Central-difference step for the numeric checks shown on the page.
+CHECK_STEP = 1e-5
 
 
 # --- cached per function and ranges (never per move of a plotted knob) ---------------------------
@@ -128,18 +135,13 @@ def full_point(held: tuple[float, ...], m: int, plotted: tuple[int, int]) -> lis
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def cached_contour(
-    text: str,
-    plotted: tuple[int, int],
-    held: tuple[float, ...],
-    frame: MapFrame,
-    field: bool,
+    text: str, plotted: tuple[int, int], held: tuple[float, ...], frame: MapFrame, field: bool
 ):
     """The heavy contour map: the same object (so the same bytes) for every knob move."""
     landscape = cached_landscape(text)
     point = full_point(held, landscape.n_inputs, plotted)
     grid = sample_grid(landscape, plotted, point, frame.x_range, frame.y_range, MAP_RESOLUTION)
-    arrows = None
-    spacing = 0.0
+    arrows, spacing = None, 0.0
     if field:
         arrows = gradient_field(
             landscape, plotted, point, frame.x_range, frame.y_range, FIELD_RESOLUTION
@@ -162,9 +164,8 @@ def cached_surface_grid(
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def cached_surface(
-    text: str, plotted: tuple[int, int], held: tuple[float, ...], frame: SurfaceFrame
-):
+def cached_surface(text: str, plotted: tuple[int, int], held: tuple[float, ...], frame):
+    """The heavy surface, per function, ranges and camera (never per knob move)."""
     grid = cached_surface_grid(text, plotted, held, frame.x_range, frame.y_range)
     return surface_figure(grid, frame)
 
@@ -184,6 +185,81 @@ def cached_critical_points(
     return tuple(critical_points(landscape, grid_starts(grid, landscape)))
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def latex_of(text: str, what: str, k: int = 0) -> str:
+    """LaTeX of the gradient's entry k, the gradient row or the Hessian, once per function."""
+    import sympy as sp
+
+    landscape = cached_landscape(text)
+    if what == "partial":
+        return sp.latex(landscape.gradient()[k])
+    if what == "gradient":
+        return sp.latex(sp.Matrix([list(landscape.gradient())]))
+    return sp.latex(landscape.hessian())
+
+
+# --- state --------------------------------------------------------------------------------------
+
+
+def remember(key: str, default: object, url_value: object | None = None) -> None:
+    """Start a widget from its saved value, the URL (validated by the caller) or its default.
+
+    A widget's state is dropped while it is not drawn (another section is open), so its value is
+    also saved under ``{key}_saved`` each run; it comes back from there.
+    """
+    if key not in st.session_state:
+        saved = st.session_state.get(f"{key}_saved")
+        if saved is not None:
+            st.session_state[key] = saved
+        else:
+            st.session_state[key] = default if url_value is None else url_value
+
+
+def save(*keys: str) -> None:
+    for key in keys:
+        st.session_state[f"{key}_saved"] = st.session_state[key]
+
+
+def start_state() -> None:
+    """Every control of the page starts from the URL or its default (once per session)."""
+    view, section = query_text("view"), query_text("look")
+    remember(f"{PAGE}_view", VIEWS[0], view if view in VIEWS else None)
+    remember(f"{PAGE}_section", SLICES, section if section in SECTIONS else None)
+    remember(f"{PAGE}_field", False, query_text("field") == "1" if query_text("field") else None)
+    remember(f"{PAGE}_path", True, query_text("path") != "0" if query_text("path") else None)
+    angle = query_float("angle")
+    remember(f"{PAGE}_angle", DEFAULT_ANGLE, None if angle is None else float(round(angle) % 360))
+    rate = query_float("eta")
+    remember(f"{PAGE}_eta", DEFAULT_RATE, rate if rate in RATES else None)
+    steps = query_float("n")
+    good_steps = steps is not None and steps == int(steps) and 1 <= steps <= MAX_STEPS
+    remember(f"{PAGE}_steps", DEFAULT_STEPS, int(steps) if good_steps and steps else None)
+    azimuth, elevation = query_float("az"), query_float("el")
+    if azimuth is not None:  # the URL holds 0..360, the slider -180..180 in steps of 5
+        azimuth = int(5 * round(azimuth / 5) % 360 - 180)
+    if elevation is not None:
+        elevation = int(5 * round(min(max(elevation, 0.0), 90.0) / 5))
+    remember(f"{PAGE}_azimuth", -60, azimuth)
+    remember(f"{PAGE}_elevation", 30, elevation)
+    mode = query_text("umode")
+    remember(f"{PAGE}_u_mode", "angle", mode if mode in ("angle", "vector") else None)
+
+
+def held_key(point: np.ndarray, plotted: tuple[int, int]) -> tuple[float, ...]:
+    """The values of the knobs that are not plotted, rounded: what the heavy figures depend on."""
+    return tuple(
+        float(f"{value:.{KEY_DIGITS}g}") for k, value in enumerate(point) if k not in plotted
+    )
+
+
+def vector_from_url(m: int) -> list[float] | None:
+    """The direction u from the URL ('1,0,2'): m finite numbers, else None."""
+    values = [parse_float(part) for part in (query_text("u") or "").split(",")]
+    if len(values) != m or any(v is None for v in values):
+        return None
+    return [float(v) for v in values if v is not None]
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 
@@ -201,129 +277,105 @@ def main() -> None:
     explore(cached_landscape(f.text))
 
 
-def remember(key: str, default: object, url_value: object | None) -> None:
-    """Start a widget from the URL (validated by the caller) or its default, once per session."""
-    if key not in st.session_state:
-        st.session_state[key] = default if url_value is None else url_value
-
-
 def choose_plotted(variables: tuple[str, ...]) -> tuple[int, int]:
     """The two knobs on the map's axes; with m > 2 the learner picks them."""
-    if len(variables) == 2:
-        return (0, 1)
     across_key, up_key = f"{PAGE}_across", f"{PAGE}_up"
     if st.session_state.get(across_key) not in variables:
         wanted = query_text("across")
         st.session_state[across_key] = wanted if wanted in variables else variables[0]
-    if st.session_state.get(up_key) not in variables:
-        wanted = query_text("up")
-        st.session_state[up_key] = wanted if wanted in variables else variables[1]
     left, right = st.columns(2)
     across = left.selectbox("Map across", variables, key=across_key, format_func=plain_symbol)
     others = [name for name in variables if name != across]
-    if st.session_state[up_key] not in others:
-        st.session_state[up_key] = others[0]
+    if st.session_state.get(up_key) not in others:
+        wanted = query_text("up")
+        st.session_state[up_key] = wanted if wanted in others else others[0]
     up = right.selectbox("Map up", others, key=up_key, format_func=plain_symbol)
     return (variables.index(across), variables.index(up))
 
 
-def start_state(landscape: Landscape) -> None:
-    """Every widget of the page starts from the URL or its default (once per session)."""
-    view = query_text("view")
-    remember(f"{PAGE}_view", VIEWS[0], view if view in VIEWS else None)
-    remember(f"{PAGE}_field", False, query_text("field") == "1" if query_text("field") else None)
-    remember(f"{PAGE}_path", True, query_text("path") != "0" if query_text("path") else None)
-    angle = query_float("angle")
-    remember(f"{PAGE}_angle", DEFAULT_ANGLE, None if angle is None else float(angle % 360))
-    rate = query_float("eta")
-    remember(f"{PAGE}_eta", DEFAULT_RATE, rate if rate in RATES else None)
-    steps = query_float("n")
-    ok_steps = steps is not None and steps == int(steps) and 1 <= steps <= MAX_STEPS
-    remember(f"{PAGE}_steps", DEFAULT_STEPS, int(steps) if ok_steps and steps else None)
-    azimuth, elevation = query_float("az"), query_float("el")
-    if azimuth is not None:
-        azimuth = 5 * round(azimuth / 5) % 360 - 180  # the URL holds 0..360, the slider ±180
-    if elevation is not None:
-        elevation = 5 * round(min(max(elevation, 0), 90) / 5)
-    remember(f"{PAGE}_azimuth", -60, azimuth)
-    remember(f"{PAGE}_elevation", 30, elevation)
-    remember(f"{PAGE}_u_mode", "angle", query_text("umode") if query_text("umode") else None)
-    if st.session_state[f"{PAGE}_u_mode"] not in ("angle", "vector"):
-        st.session_state[f"{PAGE}_u_mode"] = "angle"
-
-
-def held_key(point: np.ndarray, plotted: tuple[int, int]) -> tuple[float, ...]:
-    """The values of the knobs that are not plotted, rounded: what the heavy figures depend on."""
-    return tuple(
-        float(f"{value:.{KEY_DIGITS}g}") for k, value in enumerate(point) if k not in plotted
-    )
-
-
 @st.fragment
 def explore(landscape: Landscape) -> None:
-    """Everything that moves with the knobs: a knob move reruns only this."""
+    """Everything that moves with the knobs: a knob move reruns only this.
+
+    Order matters for speed: the map (with the gradient arrow) is drawn first, right after the
+    knobs, so it reaches the browser before the sections below are computed.
+    """
     variables = landscape.variables
     names = [plain_symbol(name) for name in variables]
     m = landscape.n_inputs
-    start_state(landscape)
+    start_state()
+    section = st.session_state[f"{PAGE}_section"]
     controls, picture = st.columns([1.25, 2.3], gap="large")
     with controls:
         plotted = choose_plotted(variables) if m > 2 else (0, 1)
         point = knob_sliders(PAGE, variables, columns=1)
-        i, j = plotted
-        x_range = (knob_range(PAGE, variables[i]).low, knob_range(PAGE, variables[i]).high)
-        y_range = (knob_range(PAGE, variables[j]).low, knob_range(PAGE, variables[j]).high)
-        if m > 2:
-            held = ", ".join(
-                f"{names[k]} = {format_number(point[k])}" for k in range(m) if k not in plotted
-            )
-            st.info(
-                f"f has {m} knobs; the pictures show {names[i]} (across) and {names[j]} (up), "
-                f"with {held} held fixed at {'its' if m == 3 else 'their'} slider"
-                f"{'' if m == 3 else 's'}.",
-                icon="🧭",
-            )
+    i, j = plotted
+    ranges = [knob_range(PAGE, variables[k]) for k in plotted]
+    x_range, y_range = (ranges[0].low, ranges[0].high), (ranges[1].low, ranges[1].high)
     held = held_key(point, plotted)
     value = float(landscape.value_at(point))
     gradient = landscape.gradient_at(point)
-    plane_gradient = (float(gradient[i]), float(gradient[j]))
-    direction = current_direction(landscape, point, plotted)
-    path = descent_path(landscape, point)
-    known = cached_critical_points(landscape.function.text, plotted, held, x_range, y_range)
-    nearest = nearest_critical_point(landscape, point, known)
+    direction = current_direction(landscape, plotted) if section == DIRECTIONAL else None
+    path = descent_path(landscape, point) if section == DESCENT else None
+    nearest = None
+    if section in (HESSIAN, DESCENT):
+        text = landscape.function.text
+        known = cached_critical_points(text, plotted, held, x_range, y_range)
+        nearest = nearest_critical_point(landscape, point, known)
 
     with picture:
         show_pictures(
-            landscape, point, plotted, held, x_range, y_range, value, plane_gradient,
+            landscape, point, plotted, held, x_range, y_range, value, gradient, section,
             direction, path, nearest,
         )  # fmt: skip
     with controls:
-        show_readout(landscape, point, value, gradient, plotted)
+        if m > 2:
+            fixed = ", ".join(
+                f"{names[k]} = {format_number(point[k])}" for k in range(m) if k not in plotted
+            )
+            st.info(
+                f"f has {m} knobs: the pictures show {names[i]} (across) and {names[j]} (up), "
+                f"with {fixed} held fixed at the slider.",
+                icon="🧭",
+            )
+        show_readout(point, value, gradient)
 
-    show_slices(landscape, point, plotted, x_range, y_range, value, gradient)
-    show_gradient(landscape, point, gradient, plotted)
-    show_tangent_plane(landscape, point, plotted, value, gradient)
-    show_directional(landscape, point, gradient, plotted, direction, x_range, y_range)
-    show_descent(landscape, point, path, plotted, nearest)
-    show_hessian(landscape, point, gradient, nearest)
+    st.radio(
+        "Look closer",
+        SECTIONS,
+        key=f"{PAGE}_section",
+        horizontal=True,
+        help="Each part draws its own marks on the map: slices, direction, descent path, "
+        "critical point.",
+    )
+    if section == SLICES:
+        show_slices(landscape, point, plotted, x_range, y_range, value, gradient)
+    elif section == GRADIENT:
+        show_gradient(landscape, gradient, plotted, x_range, y_range)
+    elif section == PLANE:
+        show_tangent_plane(landscape, point, plotted, value, gradient)
+    elif section == DIRECTIONAL:
+        show_directional(landscape, point, gradient, plotted, direction, x_range, y_range)
+    elif section == DESCENT and path is not None:
+        show_descent(landscape, path, nearest)
+    elif section == HESSIAN:
+        show_hessian(landscape, point, gradient, nearest)
+    save(f"{PAGE}_angle", f"{PAGE}_eta", f"{PAGE}_steps", f"{PAGE}_path", f"{PAGE}_u_mode")
     share(landscape, point, plotted)
 
 
 # --- what the knob point needs before the pictures ---------------------------------------------
 
 
-def current_direction(
-    landscape: Landscape, point: np.ndarray, plotted: tuple[int, int]
-) -> np.ndarray | None:
+def current_direction(landscape: Landscape, plotted: tuple[int, int]) -> np.ndarray | None:
     """The unit direction u of the directional-derivative section, shape (m,), or None."""
     m = landscape.n_inputs
     if st.session_state[f"{PAGE}_u_mode"] == "vector" and m > 2:
-        components = []
         linked = vector_from_url(m)
+        components = []
         for k, name in enumerate(landscape.variables):
             key = f"{PAGE}_u_{name}"
-            if key not in st.session_state:
-                st.session_state[key] = linked[k] if linked else float(k == plotted[0])
+            remember(key, linked[k] if linked else float(k == plotted[0]))
             components.append(float(st.session_state[key] or 0.0))
         try:
             return unit_vector(components)
@@ -332,16 +384,7 @@ def current_direction(
     return direction_from_angle(float(st.session_state[f"{PAGE}_angle"]), plotted, m)
 
 
-def vector_from_url(m: int) -> list[float] | None:
-    """The direction u from the URL ('1,0,2'): m finite numbers, else None."""
-    parts = (query_text("u") or "").split(",")
-    values = [parse_float(part) for part in parts]
-    if len(values) != m or any(v is None for v in values):
-        return None
-    return [float(v) for v in values if v is not None]
-
-
-def descent_path(landscape: Landscape, point: np.ndarray):
+def descent_path(landscape: Landscape, point: np.ndarray) -> DescentPath:
     rate = float(st.session_state[f"{PAGE}_eta"])
     steps = int(st.session_state[f"{PAGE}_steps"])
     return gradient_descent(landscape, point, rate, steps)
@@ -358,9 +401,10 @@ def show_pictures(
     x_range: tuple[float, float],
     y_range: tuple[float, float],
     value: float,
-    plane_gradient: tuple[float, float],
+    gradient: np.ndarray,
+    section: str,
     direction: np.ndarray | None,
-    path,
+    path: DescentPath | None,
     nearest: CriticalPoint | None,
 ) -> None:
     i, j = plotted
@@ -370,28 +414,32 @@ def show_pictures(
         "Show", VIEWS, key=f"{PAGE}_view", horizontal=True, label_visibility="collapsed"
     )
     both = view == "Both"
+    height = 460 if both else 560
     columns = st.columns(2, gap="small") if both else [st.container(), st.container()]
+    plane_gradient = (float(gradient[i]), float(gradient[j]))
     if view in ("Contour map", "Both"):
         with columns[0]:
-            frame = MapFrame(x_range, y_range, names[i], names[j], height=460 if both else 560)
+            frame = MapFrame(x_range, y_range, names[i], names[j], height=height)
             field = bool(st.session_state[f"{PAGE}_field"])
-            with st.container():
+            marks = map_marks(point, plotted, plane_gradient, frame, section, direction, path,
+                              nearest)  # fmt: skip
+            with st.container():  # the overlay's CSS stacks it on the chart before it
                 st.plotly_chart(
                     cached_contour(text, plotted, held, frame, field),
                     key=f"{PAGE}_map",
                     config=HEAVY_CONFIG,
                 )
                 st.plotly_chart(
-                    map_overlay(frame, map_marks(point, plotted, plane_gradient, frame, direction,
-                                                 path, nearest)),
+                    map_overlay(frame, marks),
                     key=f"{PAGE}_map_overlay",
                     config=LIGHT_CONFIG,
                     theme=None,
-                )  # fmt: skip
+                )
             st.checkbox(
-                "Gradient field (∇f on a coarse grid)",
+                "Gradient field: ∇f on a coarse grid",
                 key=f"{PAGE}_field",
-                help="An arrow of ∇f at each point of a 15 × 15 grid, all scaled together.",
+                help="An arrow of ∇f at each point of a 15 × 15 grid, all scaled together: "
+                "each is perpendicular to the level curve through its foot.",
             )
     if view in ("Surface", "Both"):
         with columns[1 if both else 0]:
@@ -404,8 +452,10 @@ def show_pictures(
                 names[j],
                 azimuth=float(st.session_state[f"{PAGE}_azimuth"]),
                 elevation=float(st.session_state[f"{PAGE}_elevation"]),
-                height=440 if both else 520,
+                height=height,
             )
+            marks3d = surface_marks(landscape, point, plotted, value, plane_gradient, section,
+                                    x_range, y_range)  # fmt: skip
             with st.container():
                 st.plotly_chart(
                     cached_surface(text, plotted, held, frame3d),
@@ -413,28 +463,38 @@ def show_pictures(
                     config=HEAVY_CONFIG,
                 )
                 st.plotly_chart(
-                    surface_overlay(frame3d, surface_marks(landscape, point, plotted, value,
-                                                           plane_gradient, x_range, y_range)),
+                    surface_overlay(frame3d, marks3d),
                     key=f"{PAGE}_surface_overlay",
                     config=LIGHT_CONFIG,
                     theme=None,
-                )  # fmt: skip
+                )
             turn, tilt = st.columns(2)
             turn.slider("Turn the view", -180, 180, step=5, key=f"{PAGE}_azimuth")
             tilt.slider("Tilt", 0, 90, step=5, key=f"{PAGE}_elevation")
+    st.caption(legend(view, section, names[i], names[j]))
+
+
+def legend(view: str, section: str, x_name: str, y_name: str) -> str:
+    """The marks on the pictures, in words with their colours."""
     parts = []
     if view != "Surface":
+        marks = [":red[**red arrow**]: the gradient ∇f", "**dark segment**: the level curve"]
+        if section == DIRECTIONAL:
+            marks.append(":green[**green arrow**]: the direction u")
+        if section == DESCENT:
+            marks.append("**white dots**: the descent path")
+        if section in (HESSIAN, DESCENT):
+            marks.append("**★**: the nearest critical point")
+        parts.append("Map — " + " · ".join(marks))
+    if section == SLICES:
         parts.append(
-            "Map: :red[**red arrow**] the gradient ∇f · **dark segment** the level curve "
-            "through the point · :green[**green arrow**] the direction u · **white dots** the "
-            "descent path · ★ the nearest critical point"
+            f":orange[**orange**] and :violet[**violet**]: the slices along {x_name} and "
+            f"{y_name} through the point"
         )
-    parts.append(
-        ":orange[**orange**] and :violet[**violet**]: the slices along "
-        f"{names[i]} and {names[j]} through the point"
-        + (" · on the surface, :orange[the tangent plane]" if view != "Contour map" else "")
-    )
-    st.caption(". ".join(parts) + ". The map spans each knob's range: change it under Ranges.")
+    if view != "Contour map" and section == PLANE:
+        parts.append(":orange[**orange plane**]: the tangent plane")
+    parts.append("The pictures span each knob's range: change it under Ranges")
+    return ". ".join(parts) + "."
 
 
 def map_marks(
@@ -442,14 +502,15 @@ def map_marks(
     plotted: tuple[int, int],
     plane_gradient: tuple[float, float],
     frame: MapFrame,
+    section: str,
     direction: np.ndarray | None,
-    path,
+    path: DescentPath | None,
     nearest: CriticalPoint | None,
 ) -> MapMarks:
     i, j = plotted
     length = math.hypot(*plane_gradient) if all(map(math.isfinite, plane_gradient)) else math.nan
     shown_path = None
-    if st.session_state[f"{PAGE}_path"] and len(path.points) > 1:
+    if path is not None and st.session_state[f"{PAGE}_path"] and len(path.points) > 1:
         shown_path = path.points[:, [i, j]]
     critical = None
     if nearest is not None:
@@ -462,6 +523,7 @@ def map_marks(
         point=(float(point[i]), float(point[j])),
         gradient=plane_gradient,
         gradient_scale=arrow_scale(length, frame.smaller_span),
+        slices=section == SLICES,
         direction=u,
         path=shown_path,
         critical=critical,
@@ -474,32 +536,30 @@ def surface_marks(
     plotted: tuple[int, int],
     value: float,
     plane_gradient: tuple[float, float],
+    section: str,
     x_range: tuple[float, float],
     y_range: tuple[float, float],
 ) -> SurfaceMarks:
     i, j = plotted
-    tx = np.linspace(*x_range, SLICE_POINTS)
-    ty = np.linspace(*y_range, SLICE_POINTS)
+    slice_x = slice_y = None
+    if section == SLICES:
+        tx = np.linspace(*x_range, SLICE_POINTS)
+        ty = np.linspace(*y_range, SLICE_POINTS)
+        slice_x = (tx, slice_along(landscape, point, i, tx))
+        slice_y = (ty, slice_along(landscape, point, j, ty))
     slopes = plane_gradient if all(map(math.isfinite, plane_gradient)) else None
     return SurfaceMarks(
         point=(float(point[i]), float(point[j]), value),
-        slice_x=(tx, slice_along(landscape, point, i, tx)),
-        slice_y=(ty, slice_along(landscape, point, j, ty)),
-        plane_slopes=slopes,
+        slice_x=slice_x,
+        slice_y=slice_y,
+        plane_slopes=slopes if section in (PLANE, GRADIENT) else None,
     )
 
 
-# --- read-outs and sections ----------------------------------------------------------------------
+# --- read-out and sections -----------------------------------------------------------------------
 
 
-def show_readout(
-    landscape: Landscape,
-    point: np.ndarray,
-    value: float,
-    gradient: np.ndarray,
-    plotted: tuple[int, int],
-) -> None:
-    arguments = ", ".join(tex(v) for v in point)
+def show_readout(point: np.ndarray, value: float, gradient: np.ndarray) -> None:
     if not math.isfinite(value):
         st.warning(
             "f is undefined at this point (for example ln or √ of a negative number, or a "
@@ -507,6 +567,7 @@ def show_readout(
             icon="⛔",
         )
         return
+    arguments = ", ".join(tex(v) for v in point)
     st.latex(rf"f({arguments}) = {tex(value)}")
     if not np.all(np.isfinite(gradient)):
         st.warning(
@@ -515,9 +576,8 @@ def show_readout(
             icon="⚠️",
         )
         return
-    st.latex(rf"\nabla f = {vector_tex(gradient)}")
-    length = float(np.linalg.norm(gradient))
-    st.markdown(f"|∇f| = **{format_number(length)}**")
+    length = tex(float(np.linalg.norm(gradient)))
+    st.latex(rf"\nabla f = {vector_tex(gradient)}, \quad |\nabla f| = {length}")
 
 
 def symbol(landscape: Landscape, k: int) -> str:
@@ -533,19 +593,17 @@ def show_slices(
     value: float,
     gradient: np.ndarray,
 ) -> None:
-    st.subheader("Slices: one knob turns, the others hold still")
     names = [plain_symbol(name) for name in landscape.variables]
     curves = []
     for k, span in zip(plotted, (x_range, y_range), strict=True):
         t = np.linspace(*span, SLICE_POINTS)
-        others = [n for index, n in enumerate(names) if index != k]
         held = ", ".join(
             f"{n} = {format_number(point[index])}" for index, n in enumerate(names) if index != k
         )
         curves.append(
             SliceCurve(
                 label=names[k],
-                held=f"{held} held" if others else "",
+                held=f"{held} held",
                 t=t,
                 values=slice_along(landscape, point, k, t),
                 at=float(point[k]),
@@ -557,77 +615,61 @@ def show_slices(
     with text:
         st.markdown(
             "Cut the landscape along one knob through the point (the dotted lines on the map): "
-            "what is left is an ordinary curve of one variable. The slope of its tangent is the "
-            "**partial derivative** along that knob."
+            "what is left is an ordinary curve of one variable, the other knobs held still. The "
+            "slope of its tangent is the **partial derivative** along that knob:"
         )
         for k in plotted:
             v = symbol(landscape, k)
-            formula = partial_formula(landscape, k)
+            formula = latex_of(landscape.function.text, "partial", k)
             st.latex(
                 rf"\frac{{\partial f}}{{\partial {v}}} = {formula} = {tex(float(gradient[k]))}"
             )
         if landscape.n_inputs > 2:
-            st.caption(
-                "The other partial derivatives are in the gradient below; choose other knobs to "
-                "map to see their slices."
-            )
+            st.caption("Map other knobs to see the other slices; every partial is in ∇f.")
     with figure:
         st.plotly_chart(slices_figure(curves), key=f"{PAGE}_slices", config=CHART_CONFIG)
 
 
-def partial_formula(landscape: Landscape, k: int) -> str:
-    return latex_of(landscape.function.text, "gradient", k)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def latex_of(text: str, what: str, k: int = 0) -> str:
-    """LaTeX of the gradient's entry k ('gradient') or of the Hessian ('hessian'), per text."""
-    import sympy as sp
-
-    landscape = cached_landscape(text)
-    if what == "gradient":
-        return sp.latex(landscape.gradient()[k])
-    if what == "gradient vector":
-        return sp.latex(sp.Matrix([list(landscape.gradient())]))
-    return sp.latex(landscape.hessian())
-
-
 def show_gradient(
-    landscape: Landscape, point: np.ndarray, gradient: np.ndarray, plotted: tuple[int, int]
+    landscape: Landscape,
+    gradient: np.ndarray,
+    plotted: tuple[int, int],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
 ) -> None:
-    st.subheader("The gradient: all the partial derivatives in one arrow")
     names = [plain_symbol(name) for name in landscape.variables]
-    text = landscape.function.text
-    st.latex(rf"\nabla f = {latex_of(text, 'gradient vector')} = {vector_tex(gradient)}")
+    st.latex(
+        rf"\nabla f = {latex_of(landscape.function.text, 'gradient')} = {vector_tex(gradient)}"
+    )
     if not np.all(np.isfinite(gradient)):
         st.markdown("At this point the gradient does not exist, so there is no arrow.")
         return
-    i, j = plotted
     length = float(np.linalg.norm(gradient))
     if length == 0:
         st.markdown(
             "The gradient is **zero** here: no direction goes up at first order. This is a "
-            "**critical point**; the Hessian section says which kind."
+            "**critical point**; open the Hessian to see which kind."
         )
         return
-    ranges = [knob_range(PAGE, landscape.variables[k]) for k in plotted]
-    span = min(r.high - r.low for r in ranges)
-    plane_length = math.hypot(float(gradient[i]), float(gradient[j]))
-    scale = arrow_scale(plane_length, span)
+    i, j = plotted
+    span = min(x_range[1] - x_range[0], y_range[1] - y_range[0])
+    scale = arrow_scale(math.hypot(float(gradient[i]), float(gradient[j])), span)
     words = direction_words(float(gradient[i]), float(gradient[j]), names[i], names[j])
     lines = [
         f"- **Direction:** {words}. This is the direction of **steepest ascent**: of all "
         "directions, f rises fastest this way; −∇f, the opposite, is steepest descent.",
         f"- **Length:** |∇f| = {format_number(length)}: a small step of length ε along it "
-        f"raises f by about {format_number(length)} ε, the most any step of that length can.",
-        "- **Perpendicular to the level curve** through the point (the dark segment on the "
-        "map): along a level curve f does not change, so its slope there is 0 = ∇f · u.",
-        f"- On the map the arrow is {scale_text(scale)}.",
+        f"raises f by about {format_number(length)} ε, more than a step of that length in any "
+        "other direction.",
+        "- **Perpendicular to the level curve** through the point (the dark segment): along a "
+        "level curve f does not change, so the slope there, ∇f · u, is 0.",
+        f"- The arrow on the map is drawn {scale_text(scale)}. Turn on the gradient field to "
+        "see ∇f everywhere at once.",
     ]
     if landscape.n_inputs > 2:
         lines.append(
-            f"- The map shows the arrow's {names[i]} and {names[j]} components; the others "
-            "point out of the map's plane."
+            f"- The map shows the arrow's {names[i]} and {names[j]} parts; the others point out "
+            "of the map's plane."
         )
     st.markdown("\n".join(lines))
 
@@ -639,7 +681,6 @@ def show_tangent_plane(
     value: float,
     gradient: np.ndarray,
 ) -> None:
-    st.subheader("The tangent plane")
     i, j = plotted
     x, y = symbol(landscape, i), symbol(landscape, j)
     a, b = float(point[i]), float(point[j])
@@ -648,15 +689,26 @@ def show_tangent_plane(
         st.markdown("No tangent plane here: f or one of its partial derivatives is undefined.")
         return
     st.markdown(
-        "Near the point, f is almost flat: the plane through (a, b, f(a, b)) with the two "
-        "partial derivatives as its slopes. It is drawn (orange) on the surface view."
+        "Zoom in far enough and the landscape looks flat: near the point, f is almost the plane "
+        "through (a, b, f(a, b)) whose slopes along the two knobs are the partial derivatives. "
+        "Show the **Surface** to see it (orange)."
     )
     st.latex(
-        rf"z = f(a, b) + \frac{{\partial f}}{{\partial {x}}}({x} - a) "
-        rf"+ \frac{{\partial f}}{{\partial {y}}}({y} - b)"
+        rf"z = f(a, b) + \frac{{\partial f}}{{\partial {x}}}(a, b)\,({x} - a) "
+        rf"+ \frac{{\partial f}}{{\partial {y}}}(a, b)\,({y} - b)"
     )
-    st.latex(
-        rf"z = {tex(value)} {signed(gx)} \,({x} {signed(-a)}) {signed(gy)} \,({y} {signed(-b)})"
+    st.latex(rf"z = {tex(value)} {signed(gx)}\,({x} {signed(-a)}) {signed(gy)}\,({y} {signed(-b)})")
+    step = 0.1
+    nearby = np.array(point, dtype=float)
+    nearby[i] += step
+    nearby[j] += step
+    actual = float(landscape.value_at(nearby))
+    predicted = value + (gx + gy) * step
+    st.markdown(
+        f"Check a step of {format_number(step)} along both knobs: the plane predicts "
+        f"{format_number(predicted)}, f is {format_number(actual)} — off by "
+        f"{format_number(actual - predicted, 2)}. Halve the step and the error drops about "
+        "fourfold: the plane is the best flat fit, wrong only to second order."
     )
 
 
@@ -674,10 +726,10 @@ def show_directional(
     x_range: tuple[float, float],
     y_range: tuple[float, float],
 ) -> None:
-    st.subheader("Directional derivative: the slope in any direction")
     m = landscape.n_inputs
     i, j = plotted
     names = [plain_symbol(name) for name in landscape.variables]
+    vector_mode = m > 2 and st.session_state[f"{PAGE}_u_mode"] == "vector"
     controls, figure = st.columns([2, 3], gap="large")
     with controls:
         if m > 2:
@@ -687,16 +739,16 @@ def show_directional(
                 key=f"{PAGE}_u_mode",
                 horizontal=True,
                 format_func=lambda mode: (
-                    "in the map's plane (angle)" if mode == "angle" else "any direction (vector)"
+                    "in the map's plane" if mode == "angle" else "any direction (a vector)"
                 ),
             )
-        vector_mode = m > 2 and st.session_state[f"{PAGE}_u_mode"] == "vector"
         if vector_mode:
             cells = st.columns(min(m, 4))
             for index, name in enumerate(landscape.variables):
                 cells[index % len(cells)].number_input(
-                    f"u {names[index]}", key=f"{PAGE}_u_{name}", step=0.1, format="%g"
+                    f"u along {names[index]}", key=f"{PAGE}_u_{name}", step=0.1, format="%g"
                 )
+            save(*(f"{PAGE}_u_{name}" for name in landscape.variables))
         else:
             st.slider(
                 f"Angle of u from the {names[i]} axis (degrees)",
@@ -713,38 +765,32 @@ def show_directional(
                     args=(math.degrees(math.atan2(gradient[j], gradient[i])) % 360,),
                 )
         if direction is None:
-            st.warning("u needs a non-zero length: set at least one component.", icon="⚠️")
+            st.warning("u needs a length: set at least one component to a number ≠ 0.", icon="⚠️")
             return
         slope = float(gradient @ direction)
         length = float(np.linalg.norm(gradient))
         u_text = vector_tex(direction, 3)
         st.latex(rf"u = {u_text}")
-        st.latex(
-            rf"D_u f = \nabla f \cdot u = {vector_tex(gradient)} \cdot {u_text} = {tex(slope)}"
-        )
-        h = 1e-5 * max(1.0, float(np.max(np.abs(point))))
+        st.latex(rf"D_u f = \nabla f \cdot u = {tex(slope)}")
+        h = CHECK_STEP * max(1.0, float(np.max(np.abs(point))))
         ends = values_along(landscape, point, direction, np.array([-h, h]))
         numeric = float((ends[1] - ends[0]) / (2 * h))
         st.markdown(
-            "The surface's own slope along u, measured: (f(p + h u) − f(p − h u)) / 2h with a "
-            f"tiny step h gives **{format_number(numeric)}**, the same."
+            "Measured on the surface instead: (f(p + h u) − f(p − h u)) / 2h with a tiny h gives "
+            f"**{format_number(numeric)}**, the same slope."
         )
-        if math.isfinite(length) and length > 0:
-            cosine = max(-1.0, min(1.0, slope / length))
-            phi = math.degrees(math.acos(cosine))
+        if math.isfinite(length) and length > 0 and math.isfinite(slope):
+            phi = math.degrees(math.acos(max(-1.0, min(1.0, slope / length))))
             st.markdown(
-                f"D_u f = |∇f| cos φ, with φ = {format_number(phi, 3)}° "
-                f"the angle between u and ∇f. It is largest, **|∇f| = {format_number(length)}**, "
-                "when u points along the gradient (φ = 0), −|∇f| against it, and 0 along the "
-                "level curve (φ = 90°)."
+                f"D_u f = |∇f| cos φ, where φ = {format_number(phi, 3)}° is the angle between u "
+                f"and ∇f: largest, **|∇f| = {format_number(length)}**, when u points along the "
+                "gradient (φ = 0), −|∇f| against it, and 0 along the level curve (φ = 90°)."
             )
     with figure:
         reach = 0.5 * min(x_range[1] - x_range[0], y_range[1] - y_range[0])
         t = np.linspace(-reach, reach, SLICE_POINTS)
         values = values_along(landscape, point, direction, t)
-        value = float(landscape.value_at(point))
-        angles = slopes = None
-        angle = gradient_angle = None
+        angles = slopes = angle = gradient_angle = None
         if not vector_mode:
             angles = np.linspace(0.0, 360.0, 181)
             radians = np.radians(angles)
@@ -752,26 +798,21 @@ def show_directional(
             angle = float(st.session_state[f"{PAGE}_angle"])
             if np.all(np.isfinite(gradient)) and math.hypot(gradient[i], gradient[j]) > 0:
                 gradient_angle = math.degrees(math.atan2(gradient[j], gradient[i])) % 360
-        slope = float(gradient @ direction)
         st.plotly_chart(
-            directional_figure(t, values, value, slope, angles, slopes, angle, gradient_angle),
+            directional_figure(
+                t, values, float(landscape.value_at(point)), float(gradient @ direction),
+                angles, slopes, angle, gradient_angle,
+            ),
             key=f"{PAGE}_directional",
             config=CHART_CONFIG,
-        )
+        )  # fmt: skip
 
 
 def set_angle(angle: float) -> None:
     st.session_state[f"{PAGE}_angle"] = float(round(angle))
 
 
-def show_descent(
-    landscape: Landscape,
-    point: np.ndarray,
-    path,
-    plotted: tuple[int, int],
-    nearest: CriticalPoint | None,
-) -> None:
-    st.subheader("Gradient descent on the landscape")
+def show_descent(landscape: Landscape, path: DescentPath, nearest: CriticalPoint | None) -> None:
     names = [plain_symbol(name) for name in landscape.variables]
     controls, figure = st.columns([2, 3], gap="large")
     with controls:
@@ -780,34 +821,34 @@ def show_descent(
             "trained on its loss:"
         )
         st.latex(r"x_{k+1} = x_k - \eta\, \nabla f(x_k)")
-        rate_col, steps_col = st.columns(2)
-        rate_col.select_slider(
-            "Learning rate η", RATES, key=f"{PAGE}_eta", format_func=lambda r: number_text(r)
+        rate_column, steps_column = st.columns(2)
+        rate_column.select_slider(
+            "Learning rate η", RATES, key=f"{PAGE}_eta", format_func=number_text
         )
-        steps_col.slider("Steps", 1, MAX_STEPS, key=f"{PAGE}_steps")
-        st.checkbox("Draw the path on the contour map", key=f"{PAGE}_path")
+        steps_column.slider("Steps", 1, MAX_STEPS, key=f"{PAGE}_steps")
+        st.checkbox("Draw the path on the map", key=f"{PAGE}_path")
         last = path.points[-1]
         k = len(path.points) - 1
         where = ", ".join(f"{n} = {format_number(v)}" for n, v in zip(names, last, strict=True))
         st.markdown(
             f"After **{k}** step{'s' * (k != 1)}: {where}, f = **{format_number(path.values[-1])}**"
-            f" (from {format_number(path.values[0])})."
+            f" (it started at {format_number(path.values[0])})."
         )
         if path.stopped:
             st.warning(f"Stopped early: {path.stopped}.", icon="⚠️")
-        rate = float(st.session_state[f"{PAGE}_eta"])
-        if nearest is not None and nearest.kind == "minimum":
-            note = valley_note(nearest.hessian, rate, at_minimum=True)
-        elif np.all(np.isfinite(last)):
-            note = valley_note(landscape.hessian_at(last), rate, at_minimum=False)
-        else:
-            note = None
-        if note:
-            st.markdown(note)
     with figure:
         st.plotly_chart(
             descent_values_figure(path.values), key=f"{PAGE}_descent", config=CHART_CONFIG
         )
+    rate = float(st.session_state[f"{PAGE}_eta"])
+    if nearest is not None and nearest.kind == "minimum":
+        note = valley_note(nearest.hessian, rate, at_minimum=True)
+    elif np.all(np.isfinite(last)):
+        note = valley_note(landscape.hessian_at(last), rate, at_minimum=False)
+    else:
+        note = None
+    if note:
+        st.markdown(note)
 
 
 def show_hessian(
@@ -816,29 +857,25 @@ def show_hessian(
     gradient: np.ndarray,
     nearest: CriticalPoint | None,
 ) -> None:
-    st.subheader("The Hessian: curvature, and what kind of critical point")
     names = [plain_symbol(name) for name in landscape.variables]
-    text = landscape.function.text
     exact, here = st.columns([3, 2], gap="large")
     hessian = landscape.hessian_at(point)
     with exact:
         st.markdown(
-            "The second derivatives: H[i, j] = ∂²f / ∂xᵢ∂xⱼ, the Jacobian of the gradient. Its "
-            "eigenvalues are the curvatures along the principal directions."
+            "The second derivatives, H[i, j] = ∂²f / ∂xᵢ∂xⱼ: the Jacobian of the gradient. "
+            "Its eigenvalues are the curvatures of f along its principal directions."
         )
-        st.latex(rf"H = {latex_of(text, 'hessian')}")
+        st.latex(rf"H = {latex_of(landscape.function.text, 'hessian')}")
     with here:
         st.markdown("At the knobs:")
         st.latex(rf"H = {matrix_tex(hessian)}")
         if np.all(np.isfinite(hessian)):
             eigenvalues = np.linalg.eigvalsh((hessian + hessian.T) / 2)
             st.markdown("Eigenvalues: " + ", ".join(f"**{format_number(e)}**" for e in eigenvalues))
-            numeric = landscape.numeric_hessian(point)
-            difference = float(np.max(np.abs(numeric - hessian)))
-            st.markdown(
-                "Measured instead of derived — central differences of ∇f, "
-                f"(∇f(x + h eⱼ) − ∇f(x − h eⱼ)) / 2h with h = 10⁻⁵: the largest difference from "
-                f"the exact values is **{format_number(difference, 2)}**."
+            difference = float(np.max(np.abs(landscape.numeric_hessian(point) - hessian)))
+            st.caption(
+                "Measured instead of derived — central differences of ∇f with a step of 10⁻⁵ "
+                f"agree with these values to within {format_number(difference, 2)}."
             )
     st.markdown(critical_story(gradient, nearest, point, names))
     if nearest is not None and not np.allclose(nearest.point, point, atol=1e-9):
@@ -857,30 +894,33 @@ def move_knobs(variables: tuple[str, ...], target: tuple[float, ...]) -> None:
 
 
 def share(landscape: Landscape, point: np.ndarray, plotted: tuple[int, int]) -> None:
+    """The page's state in the URL: a link reproduces what the learner sees."""
     text = st.session_state.get(f"{PAGE}_good_text", landscape.function.text)
     m = landscape.n_inputs
-    u_mode = st.session_state[f"{PAGE}_u_mode"]
+    vector_mode = m > 2 and st.session_state[f"{PAGE}_u_mode"] == "vector"
+    state = st.session_state
     write_query(
         {
             "f": text,
             **knob_query(PAGE, landscape.variables, point.tolist()),
             "across": landscape.variables[plotted[0]] if m > 2 else None,
             "up": landscape.variables[plotted[1]] if m > 2 else None,
-            "view": st.session_state[f"{PAGE}_view"],
-            "field": "1" if st.session_state[f"{PAGE}_field"] else None,
-            "path": None if st.session_state[f"{PAGE}_path"] else "0",
-            "angle": number_text(st.session_state[f"{PAGE}_angle"]),
-            "umode": u_mode if m > 2 and u_mode != "angle" else None,
+            "view": state[f"{PAGE}_view"],
+            "look": state[f"{PAGE}_section"],
+            "field": "1" if state[f"{PAGE}_field"] else None,
+            "path": None if state[f"{PAGE}_path"] else "0",
+            "angle": number_text(state[f"{PAGE}_angle"]),
+            "umode": "vector" if vector_mode else None,
             "u": ",".join(
-                number_text(float(st.session_state.get(f"{PAGE}_u_{name}") or 0.0))
+                number_text(float(state.get(f"{PAGE}_u_{name}") or 0.0))
                 for name in landscape.variables
             )
-            if m > 2 and u_mode == "vector"
+            if vector_mode
             else None,
-            "eta": number_text(st.session_state[f"{PAGE}_eta"]),
-            "n": str(st.session_state[f"{PAGE}_steps"]),
-            "az": str(st.session_state[f"{PAGE}_azimuth"] + 180),
-            "el": str(st.session_state[f"{PAGE}_elevation"]),
+            "eta": number_text(state[f"{PAGE}_eta"]),
+            "n": str(state[f"{PAGE}_steps"]),
+            "az": str(int(state[f"{PAGE}_azimuth"]) + 180),
+            "el": str(int(state[f"{PAGE}_elevation"])),
         },
         prefix_owned=("k_", "r_"),
     )

@@ -1,45 +1,55 @@
 """Figures for the "Partial derivatives and the gradient" page: pure functions, arrays in, plotly
-Figures out.
+Figures out, plus the page's numbers-to-words helpers.
 
 How the landscape stays fast
 ----------------------------
 A Streamlit chart whose JSON changes is rebuilt from scratch in the browser (its element id is a
 hash of the JSON). The contour map and the surface depend on the function and the ranges only, so
-they are *heavy* figures built once and sent byte-identical on every knob move: the browser keeps
-them. Everything that moves with the knobs (the point, the gradient arrow, the slices, the
-tangent plane, the descent path) is drawn in a *light* overlay figure with the same geometry and
-a transparent background, stacked exactly on top of the heavy one by the page's CSS
-(``OVERLAY_CSS``). For the stacking to line up both figures share ``MapFrame``/``SurfaceFrame``:
-fixed axis ranges, fixed margins that never grow (``autoexpand``), no zoom or rotation by mouse
-(the 3D view turns with the page's view controls instead), and the overlay ignores the pointer so
-the heavy figure below still answers hovers.
+they are *heavy* figures built once (the page caches them) and sent byte-identical on every knob
+move: the browser keeps them as they are. Everything that moves with the knobs (the point, the
+gradient arrow, the slices, the tangent plane, the descent path) is drawn in a *light* overlay
+figure with the same geometry and a transparent background, stacked exactly on top of the heavy
+one by the page's CSS (``OVERLAY_CSS``). For the stacking to line up both figures share
+``MapFrame``/``SurfaceFrame``: fixed axis ranges, fixed margins that never grow (``autoexpand``
+off), no zoom or rotation by mouse (the 3D view turns with the page's sliders instead), and the
+overlay lets the pointer through, so the heavy figure below still answers hovers.
+
+Every figure is written as a plain spec (dicts of traces and layout) in a ``SpecFigure``, which
+hands the spec to Streamlit as it is: building plotly's object tree costs tens of milliseconds per
+figure, on every knob move. The tests build every figure validated (reading ``fig.data`` does),
+so nothing unvalidated reaches a learner. Large arrays (the grids) travel
+as plotly's typed arrays (base64 float64): compact, and cheap to encode again on every rerun.
 
 Trace names are part of the contract (tests and the browser benchmark read them): heavy map ``f``
-and ``gradient field``; overlay ``slice 1``, ``slice 2``, ``level curve``, ``direction u``,
-``descent``, ``critical point``, ``gradient ∇f`` (its ``meta`` holds the gradient and the scale it
-is drawn at: x = [a, a + scale gx]), ``point``; heavy surface ``f``; surface overlay
-``slice 1``, ``slice 2``, ``tangent plane``, ``drop``, ``point``; slices ``slice`` and
-``tangent``; directional ``along u``, ``tangent``, ``D_u f``, ``current``.
+and ``gradient field``; map overlay ``slice 1``, ``slice 2``, ``level curve``, ``direction u``,
+``descent``, ``critical point``, ``gradient`` (its ``meta`` holds the gradient and the scale it is
+drawn at: x = [a, a + scale gx]) and ``point``; heavy surface ``f``; surface overlay ``slice 1``,
+``slice 2``, ``tangent plane``, ``drop``, ``point``; slices ``slice 1``/``slice 2`` with
+``tangent 1``/``tangent 2`` and ``point``; directional ``along u``, ``tangent``, ``point``,
+``D_u f``, ``maximum``, ``current``; descent ``f along the path``.
 """
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from calculus.landscape import GRADIENT_ZERO_TOLERANCE, CriticalPoint, GradientField, Grid
 from calculus.reading import format_number
 from ui.figures import FONT
 
+Spec = dict[str, Any]
+
 MAP_HEIGHT = 560
-SURFACE_HEIGHT = 520
-#: Margins in pixels; ``autoexpand`` off so a colour bar or legend never shifts the plot area
-#: of one figure and not the other.
+SURFACE_HEIGHT = 560
+#: Margins in pixels; ``autoexpand`` off so a colour bar never shifts the plot area of one
+#: figure and not the other.
 MAP_MARGIN = {"l": 52, "r": 16, "t": 12, "b": 100, "pad": 0, "autoexpand": False}
 SURFACE_MARGIN = {"l": 0, "r": 0, "t": 10, "b": 0, "pad": 0, "autoexpand": False}
 #: Plotted spans whose ratio is within this factor get equal scales on both axes, so the
@@ -50,7 +60,7 @@ ARROW_FRACTION = 0.35
 
 COLOURSCALE = [[0.0, "#f7fbff"], [0.35, "#c6dbef"], [0.7, "#7fa7cf"], [1.0, "#3f5f8f"]]
 GRADIENT = "#dc2626"
-SLICE_COLOURS = ("#ea580c", "#c026d3")
+SLICE_COLOURS = ("#ea580c", "#9333ea")
 DIRECTION = "#16a34a"
 DESCENT = "#111827"
 POINT = "#111827"
@@ -58,6 +68,8 @@ LEVEL = "#334155"
 PLANE = "#f59e0b"
 CRITICAL = "#facc15"
 GRID_LINES = "#e5e7eb"
+ZERO_LINE = "#9ca3af"
+TRANSPARENT = "rgba(0,0,0,0)"
 
 #: Heavy figures: no mode bar and no zoom (the overlay must stay aligned; ranges are edited
 #: with the knobs' range editor instead).
@@ -67,7 +79,7 @@ LIGHT_CONFIG = {"staticPlot": True, "displayModeBar": False}
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 #: The page's CSS: an overlay chart (key ending in ``_overlay``) sits exactly on the chart
-#: before it, in the same container, and lets the pointer through.
+#: before it in the same container, above it, and lets the pointer through.
 OVERLAY_CSS = """
 <style>
   [data-testid="stVerticalBlock"]:has(> [class*="_overlay"]) { position: relative; }
@@ -78,7 +90,137 @@ OVERLAY_CSS = """
 """
 
 
-# --- shared geometry ---------------------------------------------------------------------------
+# --- spec helpers ------------------------------------------------------------------------------
+
+
+def typed_array(values: np.ndarray) -> Spec:
+    """A float array as plotly's typed-array spec: base64 little-endian float64 with its shape.
+
+    nan stays nan (plotly draws a gap there); a 1D array has no ``shape`` key.
+    """
+    array = np.ascontiguousarray(values, dtype="<f8")
+    spec: Spec = {"dtype": "f8", "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
+    if array.ndim > 1:
+        spec["shape"] = ", ".join(str(n) for n in array.shape)
+    return spec
+
+
+def listed(values: Sequence[float] | np.ndarray) -> list[float | None]:
+    """A short array as a JSON list, None where it is not finite (a gap in a line)."""
+    return [float(v) if math.isfinite(v) else None for v in np.asarray(values, dtype=float)]
+
+
+class SpecFigure(go.Figure):
+    """A Figure that keeps its finished spec and hands it out as it is: read-only.
+
+    Why: even without validation plotly builds an object tree for a Figure and copies it again
+    in ``to_dict``, which is what ``st.plotly_chart`` calls: about 10 ms for an overlay and 25 ms
+    for the heavy map, on every knob move. Here ``to_dict`` returns the spec itself, and
+    ``data`` and ``layout`` are built (validated) only when something reads them, as tests do.
+    """
+
+    def __init__(self, spec: Spec) -> None:
+        super().__init__()  # an empty shell: plotly's own machinery reads data/layout meanwhile
+        self.__dict__["_knobs_spec"] = spec
+
+    def _built(self) -> go.Figure:
+        if "_knobs_built" not in self.__dict__:
+            self.__dict__["_knobs_built"] = go.Figure(self.__dict__["_knobs_spec"])
+        return self.__dict__["_knobs_built"]
+
+    @property
+    def data(self) -> tuple:  # type: ignore[override]
+        if "_knobs_spec" not in self.__dict__:
+            return super().data
+        return self._built().data
+
+    @property
+    def layout(self) -> go.Layout:  # type: ignore[override]
+        if "_knobs_spec" not in self.__dict__:
+            return super().layout
+        return self._built().layout
+
+    def to_dict(self) -> Spec:
+        return self.__dict__["_knobs_spec"]
+
+
+def _figure(data: list[Spec], layout: Spec) -> go.Figure:
+    """The Figure for a finished spec (see ``SpecFigure`` and the module doc)."""
+    return SpecFigure({"data": data, "layout": layout})
+
+
+def _arrow(
+    name: str, start: tuple[float, float], end: tuple[float, float], colour: str, **extra: Any
+) -> Spec:
+    """A line from ``start`` to ``end`` with an arrow head at ``end``."""
+    return {
+        "type": "scatter",
+        "x": [start[0], end[0]],
+        "y": [start[1], end[1]],
+        "name": name,
+        "mode": "lines+markers",
+        "line": {"color": colour, "width": 3},
+        "marker": {"symbol": "arrow", "angleref": "previous", "size": [0, 15], "color": colour},
+        "hoverinfo": "skip",
+        **extra,
+    }
+
+
+def _dot(name: str, x: float, y: float | None, size: int = 11, **extra: Any) -> Spec:
+    return {
+        "type": "scatter",
+        "x": [x],
+        "y": [y],
+        "name": name,
+        "mode": "markers",
+        "marker": {"color": POINT, "size": size, "line": {"color": "white", "width": 2}},
+        "hoverinfo": "skip",
+        **extra,
+    }
+
+
+def _plain_axis(title: str, **extra: Any) -> Spec:
+    return {
+        "title": {"text": title},
+        "gridcolor": GRID_LINES,
+        "zerolinecolor": ZERO_LINE,
+        "automargin": True,
+        **extra,
+    }
+
+
+def _chart_layout(height: int, **extra: Any) -> Spec:
+    return {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 36, "b": 10},
+        "font": FONT,
+        "plot_bgcolor": "white",
+        "showlegend": False,
+        "hovermode": "closest",
+        **extra,
+    }
+
+
+def _panel_title(text: str, x_domain: tuple[float, float]) -> Spec:
+    """A subplot title above a panel spanning ``x_domain`` of the figure's width."""
+    return {
+        "text": text,
+        "x": (x_domain[0] + x_domain[1]) / 2,
+        "y": 1.0,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "center",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 13},
+    }
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+# --- shared geometry of the map and its overlay ------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -101,15 +243,15 @@ class MapFrame:
         return min(self.x_range[1] - self.x_range[0], self.y_range[1] - self.y_range[0])
 
 
-def _map_layout(frame: MapFrame, *, overlay: bool) -> dict:
-    axis = {
+def _map_layout(frame: MapFrame, *, overlay: bool) -> Spec:
+    axis: Spec = {
         "fixedrange": True,
         "automargin": False,
         "showgrid": False,
         "zeroline": False,
         "ticks": "outside",
         "showline": True,
-        "linecolor": "#9ca3af",
+        "linecolor": ZERO_LINE,
         "mirror": True,
     }
     x_axis = {**axis, "range": list(frame.x_range), "title": {"text": frame.x_label}}
@@ -125,20 +267,18 @@ def _map_layout(frame: MapFrame, *, overlay: bool) -> dict:
         }
         x_axis |= {"constrain": "domain", "constraintoward": "center"}
     if overlay:
-        hidden = {"visible": False}
-        x_axis, y_axis = x_axis | hidden, y_axis | hidden
+        x_axis["visible"] = y_axis["visible"] = False
     return {
         "height": frame.height,
         "margin": MAP_MARGIN,
         "font": FONT,
         "xaxis": x_axis,
         "yaxis": y_axis,
-        "paper_bgcolor": "rgba(0,0,0,0)" if overlay else "white",
-        "plot_bgcolor": "rgba(0,0,0,0)" if overlay else "white",
+        "paper_bgcolor": TRANSPARENT if overlay else "white",
+        "plot_bgcolor": TRANSPARENT if overlay else "white",
         "showlegend": False,
         "hovermode": "closest",
         "dragmode": False,
-        "template": "none" if overlay else None,
     }
 
 
@@ -173,16 +313,11 @@ def colour_levels(z: np.ndarray) -> ColourLevels:
     # The unit of the logarithm: the spread of the smallest tenth (the valley floor).
     edge = float(np.percentile(finite, 10 if upward else 90))
     unit = max(abs(edge - base), span * 1e-6)
-
-    def forward(values: np.ndarray) -> np.ndarray:
-        distance = (values - base) if upward else (base - values)
-        return np.log10(1 + distance / unit)
-
-    shown = forward(z)
-    top = float(np.nanmax(shown))
-    ticks = np.linspace(0.0, top, 6)
-    originals = (10**ticks - 1) * unit
-    originals = base + originals if upward else base - originals
+    with np.errstate(invalid="ignore"):
+        shown = np.log10(1 + ((z - base) if upward else (base - z)) / unit)
+    ticks = np.linspace(0.0, float(np.nanmax(shown)), 6)
+    distances = (10**ticks - 1) * unit
+    originals = base + distances if upward else base - distances
     return ColourLevels(
         shown=shown,
         logarithmic=True,
@@ -205,17 +340,17 @@ def arrow_scale(length: float, span: float) -> float:
 
 
 def scale_text(scale: float) -> str:
-    """'true length' or 'drawn at 1/20 of its length'."""
+    """'at its true length' or 'at 1/20 of its length'."""
     if scale >= 1:
-        return "true length"
-    return f"drawn at 1/{format_number(1 / scale)} of its length"
+        return "at its true length"
+    return f"at 1/{format_number(1 / scale)} of its length"
 
 
 def field_segments(field: GradientField, spacing: float) -> tuple[list, list, list]:
     """The field as one trace's data: each arrow a segment start -> end followed by a gap.
 
     Arrows are scaled together so the longest is 0.9 grid spacings. Returns (x, y, marker sizes):
-    0 at a start, a head at an end.
+    0 at a start, a head at an end (none on arrows too short to show one).
     """
     lengths = np.hypot(field.gx, field.gy)
     longest = float(lengths.max()) if lengths.size else 0.0
@@ -236,12 +371,13 @@ def contour_figure(
     """The heavy contour map of f over the plotted knobs (rows of ``grid.z`` are y, columns x).
 
     With ``field``, the gradient field on a coarse grid as ONE scatter trace (``gradient field``)
-    of arrows. Nothing in it depends on the knob point: it is built once per function and ranges.
+    of arrows. Nothing in it depends on the knob point: the page builds it once per function and
+    ranges, and sends the same bytes on every knob move.
     """
     levels = colour_levels(grid.z)
     # A horizontal colour bar at the bottom of the figure: a vertical one beside a plot area
     # that equal scales shrink would float far from it.
-    colourbar: dict = {
+    colour_bar: Spec = {
         "orientation": "h",
         "xref": "container",
         "yref": "container",
@@ -254,52 +390,46 @@ def contour_figure(
         "title": {"text": "f", "side": "top"},
     }
     if levels.logarithmic:
-        colourbar |= {"tickvals": levels.tick_values, "ticktext": levels.tick_texts}
-    contour = go.Contour(
-        x=grid.x,
-        y=grid.y,
-        z=levels.shown,
-        name="f",
-        colorscale=COLOURSCALE,
-        ncontours=18,
-        contours={"coloring": "fill", "showlines": True},
-        line={"color": "rgba(51,65,85,0.35)", "width": 0.8},
-        colorbar=colourbar,
-        connectgaps=False,
-    )
-    label_x, label_y = frame.x_label, frame.y_label
-    if levels.logarithmic:
-        contour.customdata = grid.z
-        contour.hovertemplate = (
-            f"{label_x} = %{{x:.3g}}<br>{label_y} = %{{y:.3g}}<br>f = %{{customdata:.4g}}"
-            "<extra></extra>"
-        )
-    else:
-        contour.hovertemplate = (
-            f"{label_x} = %{{x:.3g}}<br>{label_y} = %{{y:.3g}}<br>f = %{{z:.4g}}<extra></extra>"
-        )
-    figure = go.Figure(contour)
+        colour_bar |= {"tickvals": levels.tick_values, "ticktext": levels.tick_texts}
+    where = f"{frame.x_label} = %{{x:.3g}}<br>{frame.y_label} = %{{y:.3g}}<br>"
+    contour: Spec = {
+        "type": "contour",
+        "x": typed_array(grid.x),
+        "y": typed_array(grid.y),
+        "z": typed_array(levels.shown),
+        "name": "f",
+        "colorscale": COLOURSCALE,
+        "ncontours": 18,
+        "contours": {"coloring": "fill", "showlines": True},
+        "line": {"color": "rgba(51,65,85,0.35)", "width": 0.8},
+        "colorbar": colour_bar,
+        "connectgaps": False,
+        "hovertemplate": where + "f = %{z:.4g}<extra></extra>",
+    }
+    if levels.logarithmic:  # the colours are log-spaced; the hover tells f itself
+        contour["customdata"] = typed_array(grid.z)
+        contour["hovertemplate"] = where + "f = %{customdata:.4g}<extra></extra>"
+    data = [contour]
     if field is not None and field.x.size:
         x, y, sizes = field_segments(field, field_spacing)
-        figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                name="gradient field",
-                mode="lines+markers",
-                line={"color": "rgba(185,28,28,0.55)", "width": 1.2},
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "x": x,
+                "y": y,
+                "name": "gradient field",
+                "mode": "lines+markers",
+                "line": {"color": "rgba(185,28,28,0.55)", "width": 1.2},
+                "marker": {
                     "symbol": "arrow",
                     "angleref": "previous",
                     "size": sizes,
                     "color": "rgba(185,28,28,0.7)",
                 },
-                hoverinfo="skip",
-                showlegend=False,
-            )
+                "hoverinfo": "skip",
+            }
         )
-    figure.update_layout(**_map_layout(frame, overlay=False))
-    return figure
+    return _figure(data, _map_layout(frame, overlay=False))
 
 
 # --- the light overlay on the map --------------------------------------------------------------
@@ -307,39 +437,41 @@ def contour_figure(
 
 @dataclass(frozen=True)
 class MapMarks:
-    """What moves on the map. ``point`` and vectors are in the plotted plane: (x, y).
+    """What moves on the map, in the plotted plane (x, y).
 
-    ``gradient`` is the plotted knobs' partial derivatives; ``gradient_scale`` the factor the
-    arrow is drawn at. ``direction`` is a unit vector (or None), ``path`` the descent's plotted
-    coordinates (k, 2) or None, ``critical`` the nearest critical point's (x, y, kind) or None.
+    ``gradient`` holds the plotted knobs' partial derivatives (None or nan: no arrow) and
+    ``gradient_scale`` the factor the arrow is drawn at. ``slices`` draws the lines through the
+    point along each knob; ``direction`` is a unit vector (or None); ``path`` the descent's
+    plotted coordinates, shape (k, 2), or None; ``critical`` a critical point (x, y, kind) or
+    None.
     """
 
     point: tuple[float, float]
     gradient: tuple[float, float] | None
     gradient_scale: float = 1.0
+    slices: bool = False
     direction: tuple[float, float] | None = None
     path: np.ndarray | None = None
     critical: tuple[float, float, str] | None = None
-    slices: bool = True
 
 
 def map_overlay(frame: MapFrame, marks: MapMarks) -> go.Figure:
     """The light figure stacked on ``contour_figure``: same geometry, transparent, static."""
     a, b = marks.point
-    traces: list[go.Scatter] = []
+    data: list[Spec] = []
     if marks.slices:
-        for index, (xs, ys) in enumerate(
-            (([*frame.x_range], [b, b]), ([a, a], [*frame.y_range])), start=1
-        ):
-            traces.append(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    name=f"slice {index}",
-                    mode="lines",
-                    line={"color": SLICE_COLOURS[index - 1], "width": 1.5, "dash": "dot"},
-                    showlegend=False,
-                )
+        lines = (([*frame.x_range], [b, b]), ([a, a], [*frame.y_range]))
+        for index, (xs, ys) in enumerate(lines, start=1):
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": xs,
+                    "y": ys,
+                    "name": f"slice {index}",
+                    "mode": "lines",
+                    "line": {"color": SLICE_COLOURS[index - 1], "width": 2, "dash": "dot"},
+                    "hoverinfo": "skip",
+                }
             )
     gradient = marks.gradient
     usable = gradient is not None and all(math.isfinite(g) for g in gradient)
@@ -347,84 +479,67 @@ def map_overlay(frame: MapFrame, marks: MapMarks) -> go.Figure:
         gx, gy = gradient
         norm = math.hypot(gx, gy)
         half = 0.12 * frame.smaller_span
-        traces.append(
-            go.Scatter(
-                x=[a - half * gy / norm, a + half * gy / norm],
-                y=[b + half * gx / norm, b - half * gx / norm],
-                name="level curve",
-                mode="lines",
-                line={"color": LEVEL, "width": 2.5},
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [a - half * gy / norm, a + half * gy / norm],
+                "y": [b + half * gx / norm, b - half * gx / norm],
+                "name": "level curve",
+                "mode": "lines",
+                "line": {"color": LEVEL, "width": 2.5},
+                "hoverinfo": "skip",
+            }
         )
     if marks.path is not None and len(marks.path) > 1:
-        traces.append(
-            go.Scatter(
-                x=marks.path[:, 0],
-                y=marks.path[:, 1],
-                name="descent",
-                mode="lines+markers",
-                line={"color": DESCENT, "width": 1.5},
-                marker={"size": 5, "color": "white", "line": {"color": DESCENT, "width": 1.2}},
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": listed(marks.path[:, 0]),
+                "y": listed(marks.path[:, 1]),
+                "name": "descent",
+                "mode": "lines+markers",
+                "line": {"color": DESCENT, "width": 1.5},
+                "marker": {"size": 5, "color": "white", "line": {"color": DESCENT, "width": 1.2}},
+                "hoverinfo": "skip",
+            }
         )
     if marks.direction is not None:
         ux, uy = marks.direction
         reach = 0.22 * frame.smaller_span
-        traces.append(
-            go.Scatter(
-                x=[a, a + reach * ux],
-                y=[b, b + reach * uy],
-                name="direction u",
-                mode="lines+markers",
-                line={"color": DIRECTION, "width": 3},
-                marker={"symbol": "arrow", "angleref": "previous", "size": [0, 13]},
-            )
-        )
+        data.append(_arrow("direction u", (a, b), (a + reach * ux, b + reach * uy), DIRECTION))
     if marks.critical is not None:
         cx, cy, kind = marks.critical
-        traces.append(
-            go.Scatter(
-                x=[cx],
-                y=[cy],
-                name="critical point",
-                text=[kind],
-                hovertemplate="%{text}<extra></extra>",
-                mode="markers",
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "x": [cx],
+                "y": [cy],
+                "name": "critical point",
+                "text": [kind],
+                "mode": "markers",
+                "marker": {
                     "symbol": "star",
-                    "size": 15,
+                    "size": 16,
                     "color": CRITICAL,
                     "line": {"color": "#111827", "width": 1},
                 },
-            )
+                "hoverinfo": "skip",
+            }
         )
     if usable and gradient is not None:
         gx, gy = gradient
         s = marks.gradient_scale
-        traces.append(
-            go.Scatter(
-                x=[a, a + s * gx],
-                y=[b, b + s * gy],
-                name="gradient ∇f",
-                mode="lines+markers",
-                line={"color": GRADIENT, "width": 3.5},
-                marker={"symbol": "arrow", "angleref": "previous", "size": [0, 16]},
+        data.append(
+            _arrow(
+                "gradient",
+                (a, b),
+                (a + s * gx, b + s * gy),
+                GRADIENT,
                 meta={"gradient": [gx, gy], "scale": s},
             )
         )
-    traces.append(
-        go.Scatter(
-            x=[a],
-            y=[b],
-            name="point",
-            mode="markers",
-            marker={"color": POINT, "size": 11, "line": {"color": "white", "width": 2}},
-            showlegend=False,
-        )
-    )
-    figure = go.Figure(traces)
-    figure.update_layout(**_map_layout(frame, overlay=True))
-    return figure
+    data.append(_dot("point", a, b))
+    return _figure(data, _map_layout(frame, overlay=True))
 
 
 # --- the surface -------------------------------------------------------------------------------
@@ -432,7 +547,7 @@ def map_overlay(frame: MapFrame, marks: MapMarks) -> go.Figure:
 
 @dataclass(frozen=True)
 class SurfaceFrame:
-    """What the surface and its overlay share: ranges, labels and the camera."""
+    """What the surface and its overlay share: ranges, labels and the camera (degrees)."""
 
     x_range: tuple[float, float]
     y_range: tuple[float, float]
@@ -458,7 +573,7 @@ def z_range(z: np.ndarray) -> tuple[float, float]:
     return (low - pad, high + pad)
 
 
-def _scene(frame: SurfaceFrame, *, overlay: bool) -> dict:
+def _scene(frame: SurfaceFrame, *, overlay: bool) -> Spec:
     elevation = math.radians(frame.elevation)
     azimuth = math.radians(frame.azimuth)
     distance = 2.1
@@ -467,7 +582,7 @@ def _scene(frame: SurfaceFrame, *, overlay: bool) -> dict:
         "y": distance * math.cos(elevation) * math.sin(azimuth),
         "z": distance * math.sin(elevation),
     }
-    axis = {"showspikes": False, "backgroundcolor": "#f8fafc", "gridcolor": GRID_LINES}
+    axis: Spec = {"showspikes": False, "backgroundcolor": "#f8fafc", "gridcolor": GRID_LINES}
     if overlay:
         axis = {"visible": False, "showspikes": False}
     return {
@@ -482,51 +597,51 @@ def _scene(frame: SurfaceFrame, *, overlay: bool) -> dict:
     }
 
 
-def surface_figure(grid: Grid, frame: SurfaceFrame) -> go.Figure:
-    """The heavy 3D surface of f over the plotted knobs, cut to ``frame.z_range``."""
-    low, high = frame.z_range
-    z = np.where((grid.z >= low) & (grid.z <= high), grid.z, np.nan)
-    figure = go.Figure(
-        go.Surface(
-            x=grid.x,
-            y=grid.y,
-            z=z,
-            name="f",
-            colorscale=COLOURSCALE,
-            showscale=False,
-            opacity=0.92,
-            contours={"z": {"show": True, "usecolormap": True, "width": 1, "project": {"z": True}}},
-            hovertemplate=(
-                f"{frame.x_label} = %{{x:.3g}}<br>{frame.y_label} = %{{y:.3g}}<br>"
-                "f = %{z:.4g}<extra></extra>"
-            ),
-        )
-    )
-    figure.update_layout(
-        height=frame.height,
-        margin=SURFACE_MARGIN,
-        font=FONT,
-        scene=_scene(frame, overlay=False),
-        paper_bgcolor="white",
-        showlegend=False,
-    )
-    return figure
-
-
-@dataclass(frozen=True)
-class SurfaceMarks:
-    """What moves on the surface: the point (a, b, f), the two slices (t, f) through it, and the
-    tangent plane's value and slopes there (None where f has no tangent plane)."""
-
-    point: tuple[float, float, float]
-    slice_x: tuple[np.ndarray, np.ndarray]
-    slice_y: tuple[np.ndarray, np.ndarray]
-    plane_slopes: tuple[float, float] | None
+def _surface_layout(frame: SurfaceFrame, *, overlay: bool) -> Spec:
+    return {
+        "height": frame.height,
+        "margin": SURFACE_MARGIN,
+        "font": FONT,
+        "scene": _scene(frame, overlay=overlay),
+        "paper_bgcolor": TRANSPARENT if overlay else "white",
+        "showlegend": False,
+    }
 
 
 def _inside(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     return np.where((values >= bounds[0]) & (values <= bounds[1]), values, np.nan)
+
+
+def surface_figure(grid: Grid, frame: SurfaceFrame) -> go.Figure:
+    """The heavy 3D surface of f over the plotted knobs, cut to ``frame.z_range``."""
+    surface = {
+        "type": "surface",
+        "x": typed_array(grid.x),
+        "y": typed_array(grid.y),
+        "z": typed_array(_inside(grid.z, frame.z_range)),
+        "name": "f",
+        "colorscale": COLOURSCALE,
+        "showscale": False,
+        "opacity": 0.92,
+        "contours": {"z": {"show": True, "usecolormap": True, "width": 1, "project": {"z": True}}},
+        "hovertemplate": (
+            f"{frame.x_label} = %{{x:.3g}}<br>{frame.y_label} = %{{y:.3g}}<br>"
+            "f = %{z:.4g}<extra></extra>"
+        ),
+    }
+    return _figure([surface], _surface_layout(frame, overlay=False))
+
+
+@dataclass(frozen=True)
+class SurfaceMarks:
+    """What moves on the surface: the point (a, b, f); optionally the two slices through it,
+    each (t, f along it), and the tangent plane's slopes there (None: no plane)."""
+
+    point: tuple[float, float, float]
+    slice_x: tuple[np.ndarray, np.ndarray] | None = None
+    slice_y: tuple[np.ndarray, np.ndarray] | None = None
+    plane_slopes: tuple[float, float] | None = None
 
 
 def surface_overlay(frame: SurfaceFrame, marks: SurfaceMarks) -> go.Figure:
@@ -535,73 +650,72 @@ def surface_overlay(frame: SurfaceFrame, marks: SurfaceMarks) -> go.Figure:
     Being a separate WebGL scene it is drawn on top of the surface, never hidden behind it.
     """
     a, b, value = marks.point
-    traces: list = []
-    (tx, fx), (ty, fy) = marks.slice_x, marks.slice_y
-    for index, (xs, ys, zs) in enumerate(
-        ((tx, np.full_like(tx, b), fx), (np.full_like(ty, a), ty, fy)), start=1
-    ):
-        traces.append(
-            go.Scatter3d(
-                x=xs,
-                y=ys,
-                z=_inside(zs, frame.z_range),
-                name=f"slice {index}",
-                mode="lines",
-                line={"color": SLICE_COLOURS[index - 1], "width": 6},
-            )
+    data: list[Spec] = []
+    for index, cut in enumerate((marks.slice_x, marks.slice_y), start=1):
+        if cut is None:
+            continue
+        t, values = cut
+        fixed = np.full_like(t, b if index == 1 else a)
+        data.append(
+            {
+                "type": "scatter3d",
+                "x": typed_array(t if index == 1 else fixed),
+                "y": typed_array(fixed if index == 1 else t),
+                "z": typed_array(_inside(values, frame.z_range)),
+                "name": f"slice {index}",
+                "mode": "lines",
+                "line": {"color": SLICE_COLOURS[index - 1], "width": 6},
+                "hoverinfo": "skip",
+            }
         )
     finite_point = math.isfinite(value)
     if marks.plane_slopes is not None and finite_point:
         sx, sy = marks.plane_slopes
         half_x = 0.2 * (frame.x_range[1] - frame.x_range[0])
         half_y = 0.2 * (frame.y_range[1] - frame.y_range[0])
-        px = np.linspace(a - half_x, a + half_x, 2)
-        py = np.linspace(b - half_y, b + half_y, 2)
-        xx, yy = np.meshgrid(px, py)
-        plane = value + sx * (xx - a) + sy * (yy - b)
-        traces.append(
-            go.Surface(
-                x=px,
-                y=py,
-                z=_inside(plane, frame.z_range),
-                name="tangent plane",
-                colorscale=[[0, PLANE], [1, PLANE]],
-                showscale=False,
-                opacity=0.55,
-            )
+        px = np.array([a - half_x, a + half_x])
+        py = np.array([b - half_y, b + half_y])
+        plane = value + sx * (px[None, :] - a) + sy * (py[:, None] - b)
+        data.append(
+            {
+                "type": "surface",
+                "x": listed(px),
+                "y": listed(py),
+                "z": [listed(row) for row in _inside(plane, frame.z_range)],
+                "name": "tangent plane",
+                "colorscale": [[0, PLANE], [1, PLANE]],
+                "showscale": False,
+                "opacity": 0.6,
+                "hoverinfo": "skip",
+            }
         )
     if finite_point:
-        traces.append(
-            go.Scatter3d(
-                x=[a, a],
-                y=[b, b],
-                z=[frame.z_range[0], min(max(value, frame.z_range[0]), frame.z_range[1])],
-                name="drop",
-                mode="lines",
-                line={"color": POINT, "width": 2, "dash": "dash"},
-            )
+        top = min(max(value, frame.z_range[0]), frame.z_range[1])
+        data.append(
+            {
+                "type": "scatter3d",
+                "x": [a, a],
+                "y": [b, b],
+                "z": [frame.z_range[0], top],
+                "name": "drop",
+                "mode": "lines",
+                "line": {"color": POINT, "width": 2, "dash": "dash"},
+                "hoverinfo": "skip",
+            }
         )
-        traces.append(
-            go.Scatter3d(
-                x=[a],
-                y=[b],
-                z=[value],
-                name="point",
-                mode="markers",
-                marker={"color": POINT, "size": 5, "line": {"color": "white", "width": 1}},
-            )
+        data.append(
+            {
+                "type": "scatter3d",
+                "x": [a],
+                "y": [b],
+                "z": [value],
+                "name": "point",
+                "mode": "markers",
+                "marker": {"color": POINT, "size": 5, "line": {"color": "white", "width": 1}},
+                "hoverinfo": "skip",
+            }
         )
-    figure = go.Figure(traces)
-    figure.update_layout(
-        height=frame.height,
-        margin=SURFACE_MARGIN,
-        font=FONT,
-        scene=_scene(frame, overlay=True),
-        paper_bgcolor="rgba(0,0,0,0)",
-        showlegend=False,
-        template="none",
-    )
-    return figure
+    return _figure(data, _surface_layout(frame, overlay=True))
 
 
 # --- slices, directional derivative, descent ---------------------------------------------------
@@ -609,8 +723,8 @@ def surface_overlay(frame: SurfaceFrame, marks: SurfaceMarks) -> go.Figure:
 
 @dataclass(frozen=True)
 class SliceCurve:
-    """f along one knob through the point: t (N,), values (N,), the point (t0, f0) and the
-    partial derivative there (the tangent's slope, nan if it does not exist)."""
+    """f along one knob through the point: t (N,), values (N,), the point (at, value) and the
+    partial derivative there (the tangent's slope; nan if it does not exist)."""
 
     label: str
     held: str
@@ -621,79 +735,58 @@ class SliceCurve:
     slope: float
 
 
-def _finite(values: np.ndarray) -> np.ndarray:
-    values = np.asarray(values, dtype=float)
-    return np.where(np.isfinite(values), values, np.nan)
-
-
-def _tangent_window(curve_t: np.ndarray, at: float, fraction: float = 0.3) -> np.ndarray:
-    half = fraction * float(curve_t[-1] - curve_t[0])
-    return np.array([at - half, at + half])
+def _tangent_ends(t: np.ndarray, at: float, fraction: float = 0.3) -> list[float]:
+    half = fraction * float(t[-1] - t[0])
+    return [at - half, at + half]
 
 
 def slices_figure(curves: Sequence[SliceCurve]) -> go.Figure:
-    """One panel per slice: f along that knob (others held) and its tangent at the point, whose
-    slope is the partial derivative. Traces per panel: ``slice``, ``tangent``, ``point``."""
-    figure = make_subplots(
-        rows=1,
-        cols=len(curves),
-        subplot_titles=[f"along {c.label} ({c.held})" for c in curves],
-        horizontal_spacing=0.1,
-    )
-    for column, (curve, colour) in enumerate(zip(curves, SLICE_COLOURS, strict=False), start=1):
-        figure.add_trace(
-            go.Scatter(
-                x=curve.t,
-                y=_finite(curve.values),
-                name="slice",
-                mode="lines",
-                line={"color": colour, "width": 2.5},
-                hovertemplate=f"{curve.label} = %{{x:.3g}}<br>f = %{{y:.4g}}<extra></extra>",
-                showlegend=False,
-            ),
-            row=1,
-            col=column,
+    """One panel per slice: f along that knob (the others held) and its tangent at the point,
+    whose slope is the partial derivative. Traces ``slice k``, ``tangent k`` (two points: its
+    slope is rise over run) and ``point``, k = 1, 2 from the left."""
+    count = len(curves)
+    gap = 0.1
+    width = (1 - gap * (count - 1)) / count
+    data: list[Spec] = []
+    layout = _chart_layout(300, annotations=[])
+    for index, (curve, colour) in enumerate(zip(curves, SLICE_COLOURS, strict=False), start=1):
+        suffix = "" if index == 1 else str(index)
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+        domain = (float((index - 1) * (width + gap)), float((index - 1) * (width + gap) + width))
+        layout[f"xaxis{suffix}"] = _plain_axis(
+            curve.label, domain=list(domain), anchor=f"y{suffix}"
+        )
+        layout[f"yaxis{suffix}"] = _plain_axis("f" if index == 1 else "", anchor=f"x{suffix}")
+        title = f"along {curve.label}" + (f" ({curve.held})" if curve.held else "")
+        layout["annotations"].append(_panel_title(title, domain))
+        data.append(
+            {
+                "type": "scatter",
+                "x": typed_array(curve.t),
+                "y": typed_array(curve.values),
+                "name": f"slice {index}",
+                "mode": "lines",
+                "line": {"color": colour, "width": 2.5},
+                "hovertemplate": f"{curve.label} = %{{x:.3g}}<br>f = %{{y:.4g}}<extra></extra>",
+                **axes,
+            }
         )
         if math.isfinite(curve.slope) and math.isfinite(curve.value):
-            ends = _tangent_window(curve.t, curve.at)
-            figure.add_trace(
-                go.Scatter(
-                    x=ends,
-                    y=curve.value + curve.slope * (ends - curve.at),
-                    name="tangent",
-                    mode="lines",
-                    line={"color": "#111827", "width": 2, "dash": "dash"},
-                    hovertemplate=f"slope {format_number(curve.slope)}<extra></extra>",
-                    showlegend=False,
-                ),
-                row=1,
-                col=column,
+            ends = _tangent_ends(curve.t, curve.at)
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": ends,
+                    "y": [curve.value + curve.slope * (e - curve.at) for e in ends],
+                    "name": f"tangent {index}",
+                    "mode": "lines",
+                    "line": {"color": "#111827", "width": 2, "dash": "dash"},
+                    "hovertemplate": f"slope {format_number(curve.slope)}<extra></extra>",
+                    **axes,
+                }
             )
-        figure.add_trace(
-            go.Scatter(
-                x=[curve.at],
-                y=[curve.value if math.isfinite(curve.value) else None],
-                name="point",
-                mode="markers",
-                marker={"color": POINT, "size": 10, "line": {"color": "white", "width": 2}},
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-            row=1,
-            col=column,
-        )
-        figure.update_xaxes(title_text=curve.label, row=1, col=column)
-    figure.update_yaxes(title_text="f", row=1, col=1)
-    figure.update_xaxes(gridcolor=GRID_LINES, zerolinecolor="#9ca3af")
-    figure.update_yaxes(gridcolor=GRID_LINES, zerolinecolor="#9ca3af")
-    figure.update_layout(
-        height=300,
-        margin={"l": 10, "r": 10, "t": 36, "b": 10},
-        font=FONT,
-        plot_bgcolor="white",
-    )
-    figure.update_annotations(font={"size": 13})
-    return figure
+        data.append(_dot("point", curve.at, _finite(curve.value), 10, **axes))
+    return _figure(data, layout)
 
 
 def directional_figure(
@@ -712,140 +805,108 @@ def directional_figure(
     by the trace ``maximum``), with the current ``angle``.
     """
     two = angles is not None and slopes is not None
-    figure = make_subplots(
-        rows=1,
-        cols=2 if two else 1,
-        subplot_titles=(["f along u through the point", "slope D_u f for each direction"])
-        if two
-        else ["f along u through the point"],
-        horizontal_spacing=0.12,
+    left = (0.0, 0.44) if two else (0.0, 1.0)
+    right = (0.56, 1.0)
+    layout = _chart_layout(
+        300,
+        xaxis=_plain_axis("t (distance along u)", domain=list(left), anchor="y"),
+        yaxis=_plain_axis("f", anchor="x"),
+        annotations=[_panel_title("f along u through the point", left)],
     )
-    figure.add_trace(
-        go.Scatter(
-            x=t,
-            y=_finite(values),
-            name="along u",
-            mode="lines",
-            line={"color": DIRECTION, "width": 2.5},
-            hovertemplate="t = %{x:.3g}<br>f(p + t u) = %{y:.4g}<extra></extra>",
-        ),
-        row=1,
-        col=1,
-    )
+    data: list[Spec] = [
+        {
+            "type": "scatter",
+            "x": typed_array(t),
+            "y": typed_array(values),
+            "name": "along u",
+            "mode": "lines",
+            "line": {"color": DIRECTION, "width": 2.5},
+            "hovertemplate": "t = %{x:.3g}<br>f(p + t u) = %{y:.4g}<extra></extra>",
+        }
+    ]
     if math.isfinite(slope) and math.isfinite(value):
-        ends = _tangent_window(t, 0.0)
-        figure.add_trace(
-            go.Scatter(
-                x=ends,
-                y=value + slope * ends,
-                name="tangent",
-                mode="lines",
-                line={"color": "#111827", "width": 2, "dash": "dash"},
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=1,
+        ends = _tangent_ends(t, 0.0)
+        data.append(
+            {
+                "type": "scatter",
+                "x": ends,
+                "y": [value + slope * e for e in ends],
+                "name": "tangent",
+                "mode": "lines",
+                "line": {"color": "#111827", "width": 2, "dash": "dash"},
+                "hoverinfo": "skip",
+            }
         )
-    figure.add_trace(
-        go.Scatter(
-            x=[0.0],
-            y=[value if math.isfinite(value) else None],
-            name="point",
-            mode="markers",
-            marker={"color": POINT, "size": 10, "line": {"color": "white", "width": 2}},
-            hoverinfo="skip",
-        ),
-        row=1,
-        col=1,
-    )
-    figure.update_xaxes(title_text="t (distance along u)", row=1, col=1)
-    figure.update_yaxes(title_text="f", row=1, col=1)
+    data.append(_dot("point", 0.0, _finite(value), 10))
     if two and angles is not None and slopes is not None:
-        figure.add_trace(
-            go.Scatter(
-                x=angles,
-                y=_finite(slopes),
-                name="D_u f",
-                mode="lines",
-                line={"color": GRADIENT, "width": 2.5},
-                hovertemplate="angle %{x:.0f}°<br>D_u f = %{y:.4g}<extra></extra>",
-            ),
-            row=1,
-            col=2,
-        )
-        if angle is not None:
-            figure.add_trace(
-                go.Scatter(
-                    x=[angle],
-                    y=[slope if math.isfinite(slope) else None],
-                    name="current",
-                    mode="markers",
-                    marker={"color": DIRECTION, "size": 11, "line": {"color": "white", "width": 2}},
-                    hoverinfo="skip",
-                ),
-                row=1,
-                col=2,
-            )
-        if gradient_angle is not None:
-            peak = float(np.nanmax(slopes)) if np.any(np.isfinite(slopes)) else None
-            figure.add_trace(
-                go.Scatter(
-                    x=[gradient_angle],
-                    y=[peak],
-                    name="maximum",
-                    mode="markers+text",
-                    marker={"color": GRADIENT, "size": 9, "symbol": "diamond"},
-                    text=["along ∇f: |∇f|"],
-                    textposition="top center",
-                    textfont={"size": 12, "color": GRADIENT},
-                    hoverinfo="skip",
-                ),
-                row=1,
-                col=2,
-            )
-        figure.update_xaxes(
-            title_text="direction angle (degrees)",
-            tickvals=[0, 90, 180, 270, 360],
+        layout["xaxis2"] = _plain_axis(
+            "direction angle (degrees)",
+            domain=list(right),
+            anchor="y2",
             range=[0, 360],
-            row=1,
-            col=2,
+            tickvals=[0, 90, 180, 270, 360],
         )
-        figure.update_yaxes(title_text="D_u f", row=1, col=2)
-    figure.update_xaxes(gridcolor=GRID_LINES, zerolinecolor="#9ca3af")
-    figure.update_yaxes(gridcolor=GRID_LINES, zerolinecolor="#9ca3af")
-    figure.update_layout(
-        height=300,
-        margin={"l": 10, "r": 10, "t": 36, "b": 10},
-        font=FONT,
-        plot_bgcolor="white",
-        showlegend=False,
-    )
-    figure.update_annotations(font={"size": 13})
-    return figure
+        layout["yaxis2"] = _plain_axis("D_u f", anchor="x2")
+        layout["annotations"].append(_panel_title("slope D_u f for each direction", right))
+        on_right = {"xaxis": "x2", "yaxis": "y2"}
+        data.append(
+            {
+                "type": "scatter",
+                "x": typed_array(angles),
+                "y": typed_array(slopes),
+                "name": "D_u f",
+                "mode": "lines",
+                "line": {"color": GRADIENT, "width": 2.5},
+                "hovertemplate": "angle %{x:.0f}°<br>D_u f = %{y:.4g}<extra></extra>",
+                **on_right,
+            }
+        )
+        finite = np.asarray(slopes, dtype=float)
+        if gradient_angle is not None and np.any(np.isfinite(finite)):
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": [gradient_angle],
+                    "y": [float(np.nanmax(finite))],
+                    "name": "maximum",
+                    "mode": "markers+text",
+                    "marker": {"color": GRADIENT, "size": 9, "symbol": "diamond"},
+                    "text": ["along ∇f: |∇f|"],
+                    "textposition": "top center",
+                    "textfont": {"size": 12, "color": GRADIENT},
+                    "cliponaxis": False,
+                    "hoverinfo": "skip",
+                    **on_right,
+                }
+            )
+        if angle is not None:
+            current = {**_dot("current", angle, _finite(slope), 11), **on_right}
+            current["marker"] = {**current["marker"], "color": DIRECTION}
+            data.append(current)
+    return _figure(data, layout)
 
 
 def descent_values_figure(values: np.ndarray) -> go.Figure:
     """f at each step of gradient descent (trace ``f along the path``)."""
-    figure = go.Figure(
-        go.Scatter(
-            x=np.arange(len(values)),
-            y=_finite(values),
-            name="f along the path",
-            mode="lines+markers",
-            line={"color": DESCENT, "width": 2},
-            marker={"size": 5},
-            hovertemplate="step %{x}<br>f = %{y:.6g}<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        height=260,
+    data = [
+        {
+            "type": "scatter",
+            "x": list(range(len(values))),
+            "y": listed(values),
+            "name": "f along the path",
+            "mode": "lines+markers",
+            "line": {"color": DESCENT, "width": 2},
+            "marker": {"size": 5},
+            "hovertemplate": "step %{x}<br>f = %{y:.6g}<extra></extra>",
+        }
+    ]
+    layout = _chart_layout(
+        260,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        font=FONT,
-        plot_bgcolor="white",
-        xaxis={"title": {"text": "step k"}, "gridcolor": GRID_LINES},
-        yaxis={"title": {"text": "f(x_k)"}, "gridcolor": GRID_LINES},
+        xaxis=_plain_axis("step k"),
+        yaxis=_plain_axis("f(x_k)"),
     )
-    return figure
+    return _figure(data, layout)
 
 
 # --- numbers and words for the page ------------------------------------------------------------
