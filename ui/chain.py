@@ -231,19 +231,29 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', "") + '"'
 
 
+# The value rows have a fixed size, so the layout does not move while a knob turns: a label
+# growing from "4" to "4.01" would otherwise shift every node after it.
+_VALUE_CELL = 'WIDTH="{width}" HEIGHT="{height}" FIXEDSIZE="TRUE"'
+_TABLE = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+
+
 def _node_label(name: str, value: float | None) -> str:
     shown = "" if value is None else format_number(float(value), 3)
+    cell = _VALUE_CELL.format(width=54, height=14)
     return (
-        f'<<FONT POINT-SIZE="14"><B>{html.escape(plain_symbol(name))}</B></FONT>'
-        f'<BR/><FONT POINT-SIZE="11" COLOR="#374151">{html.escape(shown)}</FONT>>'
+        f'<{_TABLE}<TR><TD><FONT POINT-SIZE="14"><B>{html.escape(plain_symbol(name))}</B></FONT>'
+        f'</TD></TR><TR><TD {cell}><FONT POINT-SIZE="11" COLOR="#374151">{html.escape(shown)}'
+        "</FONT></TD></TR></TABLE>>"
     )
 
 
 def _edge_label(text: str, value: float | None) -> str:
     shown = "" if value is None else "= " + format_number(float(value), 3)
+    cell = _VALUE_CELL.format(width=58, height=13)
     return (
-        f'<<FONT POINT-SIZE="11">{html.escape(shorten(text))}</FONT>'
-        f'<BR/><FONT POINT-SIZE="10" COLOR="#4b5563">{html.escape(shown)}</FONT>>'
+        f'<{_TABLE}<TR><TD><FONT POINT-SIZE="11">{html.escape(shorten(text))}</FONT></TD></TR>'
+        f'<TR><TD {cell}><FONT POINT-SIZE="10" COLOR="#4b5563">{html.escape(shown)}</FONT>'
+        "</TD></TR></TABLE>>"
     )
 
 

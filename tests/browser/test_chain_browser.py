@@ -26,6 +26,18 @@ def shown_number(text: str) -> float:
     return float(number)
 
 
+def node_boxes(page: Page) -> list[list[object]]:
+    """Where each node of the drawn graph sits (its title and the centre of its shape)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stGraphVizChart"] g.node')]
+            .map((node) => {
+              const box = node.querySelector('ellipse, polygon, path').getBBox();
+              return [node.querySelector('title').textContent,
+                      Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)];
+            })"""
+    )
+
+
 def choose_radio(page: Page, group: str, option: str) -> None:
     radio = page.locator('[data-testid="stRadio"]').filter(has_text=group)
     radio.locator("label").filter(has_text=re.compile(f"^{option}$")).click()
@@ -78,6 +90,18 @@ def test_r3_preset_has_two_paths_summing_to_the_jacobian_entry(
     expect(chart.locator("g.node")).to_have_count(8)
     expect(chart.locator('g.edge path[stroke="#dc2626"]')).to_have_count(2)
     page.screenshot(path=str(screenshot_dir / "chain-r3-1280.png"), full_page=True)
+
+    # Turning a knob changes the values on the graph but does not move its nodes.
+    before = node_boxes(page)
+    x1 = page.locator('[data-testid="stSlider"] input[type="range"][aria-label="$x_{1}$"]')
+    x1.focus()
+    x1.press("ArrowRight")
+    expect(chart.locator("g.node").filter(has_text="4.08")).to_have_count(1)  # u = 1.01² · 2²
+    wait_for_app_ready(page, settle_ms=150)
+    assert node_boxes(page) == before
+    x1.press("ArrowLeft")  # back to x1 = 1
+    expect(chart.locator("g.node").filter(has_text="4.08")).to_have_count(0)
+    wait_for_app_ready(page, settle_ms=150)
 
     # Switch the path through v off: the sum drops to the path through u alone.
     rows.nth(1).locator('[data-testid="stCheckbox"] label').click()
