@@ -102,8 +102,10 @@ class VectorFunction:
         results, shape = evaluate(self._compiled.jacobian, point)
         stacked = stack(results, shape)  # n*m entries, then the n outputs
         values = stacked[: n * m].reshape(n, m, *shape)
-        undefined = np.isnan(stacked[n * m :])
-        if undefined.any():  # log(x) at x = -1: the formula 1/x gives a number, but f is undefined
+        outputs = stacked[n * m :]
+        if np.isnan(outputs.sum()):  # cheap test first: any nan makes the sum nan
+            # log(x) at x = -1: the formula 1/x gives a number there, but f is undefined.
+            undefined = np.isnan(outputs)
             values[np.broadcast_to(undefined[:, None], values.shape)] = np.nan
         if self._compiled.kink_entries:
             values[self._kink_mask(point, shape)] = np.nan
