@@ -12,7 +12,7 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import islice, pairwise
 from typing import ClassVar
 
 import numpy as np
@@ -48,8 +48,12 @@ LEVEL_LABELS = {"functions": "whole functions", "operations": "every operation"}
 
 #: Longest plain label on an edge before it is cut with "…" (the graph stays readable).
 MAX_EDGE_LABEL = 36
+#: Nodes of a local derivative beyond which its edge label is not printed at all.
+MAX_LABEL_NODES = 120
 #: Longest LaTeX shown for one formula; longer ones are summarised (KaTeX slows on huge input).
 MAX_LATEX = 1500
+#: Nodes of a formula beyond which it is not even printed (printing costs ~0.1 ms a node).
+MAX_LATEX_NODES = 600
 
 # Colours: the knob machine's blue for knobs, amber for outputs; red marks the highlighted path.
 KNOB_FILL, OUTPUT_FILL, VALUE_FILL = "#dbeafe", "#fef3c7", "#ffffff"
@@ -259,7 +263,12 @@ def _edge_label(text: str, value: float | None) -> str:
 
 def edge_texts(graph: ComputationGraph) -> dict[tuple[str, str], str]:
     """Each edge's local derivative as plain text (computed once per graph)."""
-    return {(e.source, e.target): plain_expr(e.derivative) for e in graph.edges}
+    return {
+        (e.source, e.target): "(a long formula)"
+        if _node_count_exceeds(e.derivative, MAX_LABEL_NODES)
+        else plain_expr(e.derivative)
+        for e in graph.edges
+    }
 
 
 def graph_depth(graph: ComputationGraph) -> int:
@@ -341,9 +350,19 @@ def graph_dot(
 # --- LaTeX ---------------------------------------------------------------------------------------
 
 
+def _node_count_exceeds(expr: sp.Expr, limit: int) -> bool:
+    return next(islice(sp.preorder_traversal(expr), limit, None), None) is not None
+
+
 def latex(expr: sp.Expr, limit: int = MAX_LATEX) -> str:
-    """``sp.latex`` with a guard: a formula too long to read is summarised."""
-    text = sp.latex(expr)
+    """``sp.latex`` with a guard: a formula too long to read is summarised.
+
+    The size is checked by counting nodes (stopping at the limit) before printing, since printing
+    a huge expression would hold the server's interpreter for seconds.
+    """
+    if _node_count_exceeds(expr, MAX_LATEX_NODES):
+        return r"\text{(a formula too long to show)}"
+    text = sp.latex(expr, ln_notation=True)  # ln x, as the chapter writes it
     if len(text) > limit:
         return rf"\text{{(a formula of {len(text)} LaTeX characters: too long to show)}}"
     return text
