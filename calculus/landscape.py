@@ -40,16 +40,14 @@ import sympy as sp
 from calculus.errors import ExpressionError
 from calculus.vector_function import VectorFunction, build_function, parse_function
 
-#: The examples menu of the page: label -> text as a learner would type it.
+#: The page's examples (the issue's list), by short name: text as a learner would type it.
 LANDSCAPE_EXAMPLES: dict[str, str] = {
-    "The chapter's y = x1 x2²": "x1 x2^2",
-    "Quadratic bowl": "x^2 + 3y^2",
-    "Saddle": "x^2 - y^2",
-    "Rosenbrock's banana valley": "(1 - x)^2 + 100(y - x^2)^2",
-    "Egg crate sin(x) cos(y)": "sin(x) cos(y)",
-    "Logistic loss of two weights": (
-        "log(1 + exp(-(w1 + 2 w2))) + log(1 + exp(2 w1 - w2)) + (w1^2 + w2^2)/10"
-    ),
+    "chapter": "x1 x2^2",
+    "bowl": "x^2 + 3y^2",
+    "saddle": "x^2 - y^2",
+    "rosenbrock": "(1 - x)^2 + 100(y - x^2)^2",
+    "egg crate": "sin(x) cos(y)",
+    "logistic loss": ("log(1 + exp(-(w1 + 2 w2))) + log(1 + exp(2 w1 - w2)) + (w1^2 + w2^2)/10"),
 }
 
 #: Largest |value| of a plotting range end, a knob or a learning rate: beyond it floats and

@@ -12,6 +12,7 @@ import streamlit as st
 from calculus import ExpressionError, VectorFunction
 from calculus.export import plain_symbol, symbol_latex
 from calculus.landscape import (
+    LANDSCAPE_EXAMPLES,
     CriticalPoint,
     DescentPath,
     Landscape,
@@ -60,26 +61,25 @@ from ui.landscape import (
 from ui.url_state import number_text, parse_float, query_float, query_text
 
 PAGE = "landscape"
-DEFAULT = "x1 x2^2"
+DEFAULT = LANDSCAPE_EXAMPLES["chapter"]
 EXAMPLES = [
     Example("The chapter's y = x1 x2²", DEFAULT,
             "Turn x1 with x2 held: y changes at rate x2² (∂y/∂x1). Turn x2 with x1 held: at rate "
             "2 x1 x2. Together they are the gradient [x2², 2 x1 x2]. Every point of the line "
             "x2 = 0 is critical, and there the Hessian cannot decide."),
-    Example("A quadratic bowl", "x^2 + 3y^2",
+    Example("A quadratic bowl", LANDSCAPE_EXAMPLES["bowl"],
             "One minimum at (0, 0). The level curves are ellipses, and the gradient arrow is "
             "perpendicular to them — so it does not point at the minimum."),
-    Example("The saddle x² − y²", "x^2 - y^2",
+    Example("The saddle x² − y²", LANDSCAPE_EXAMPLES["saddle"],
             "Up along x, down along y: at (0, 0) the Hessian has one positive and one negative "
             "eigenvalue, a saddle point. The gradient is zero there, yet it is no minimum."),
-    Example("Rosenbrock's banana", "(1 - x)^2 + 100(y - x^2)^2",
+    Example("Rosenbrock's banana", LANDSCAPE_EXAMPLES["rosenbrock"],
             "A long, narrow, curved valley with its minimum at (1, 1). Gradient descent "
             "zig-zags across the valley and crawls along it: open Gradient descent below."),
-    Example("sin(x) cos(y)", "sin(x) cos(y)",
+    Example("sin(x) cos(y)", LANDSCAPE_EXAMPLES["egg crate"],
             "An egg crate: maxima, minima and saddles side by side. Open the Hessian below and "
             "jump to the nearest critical point to classify it."),
-    Example("A two-weight logistic loss",
-            "log(1 + exp(-(w1 + 2 w2))) + log(1 + exp(2 w1 - w2)) + (w1^2 + w2^2)/10",
+    Example("A two-weight logistic loss", LANDSCAPE_EXAMPLES["logistic loss"],
             "The loss of a logistic model with weights w1, w2 on two data points, plus a small "
             "weight penalty: a smooth bowl with one minimum, the kind of landscape training "
             "walks down."),
@@ -627,7 +627,9 @@ def show_slices(
         if landscape.n_inputs > 2:
             st.caption("Map other knobs to see the other slices; every partial is in ∇f.")
     with figure:
-        st.plotly_chart(slices_figure(curves), key=f"{PAGE}_slices", config=CHART_CONFIG)
+        st.plotly_chart(
+            slices_figure(curves), key=f"{PAGE}_slices", config=CHART_CONFIG, theme=None
+        )
 
 
 def show_gradient(
@@ -805,6 +807,7 @@ def show_directional(
             ),
             key=f"{PAGE}_directional",
             config=CHART_CONFIG,
+            theme=None,
         )  # fmt: skip
 
 
@@ -838,7 +841,10 @@ def show_descent(landscape: Landscape, path: DescentPath, nearest: CriticalPoint
             st.warning(f"Stopped early: {path.stopped}.", icon="⚠️")
     with figure:
         st.plotly_chart(
-            descent_values_figure(path.values), key=f"{PAGE}_descent", config=CHART_CONFIG
+            descent_values_figure(path.values),
+            key=f"{PAGE}_descent",
+            config=CHART_CONFIG,
+            theme=None,
         )
     rate = float(st.session_state[f"{PAGE}_eta"])
     if nearest is not None and nearest.kind == "minimum":

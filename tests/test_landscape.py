@@ -40,7 +40,7 @@ FUNCTIONS_AND_POINTS = [
     ("x^2 - y^2", [-1.2, 0.9]),
     ("(1 - x)^2 + 100(y - x^2)^2", [-0.5, 1.3]),
     ("sin(x) cos(y)", [0.4, 2.1]),
-    (LANDSCAPE_EXAMPLES["Logistic loss of two weights"], [0.3, -0.8]),
+    (LANDSCAPE_EXAMPLES["logistic loss"], [0.3, -0.8]),
     ("x y z + exp(x - z) + sqrt(y^2 + 1)", [0.2, -0.7, 1.1]),
     ("sigmoid(a + 2b) log(c^2 + 1) + a^3 d", [0.5, -0.25, 1.5, -1.0]),
 ]
@@ -153,7 +153,7 @@ def test_critical_points_of_the_examples_are_found_and_classified(
 
 
 def test_logistic_loss_has_one_minimum() -> None:
-    landscape = parse_landscape(LANDSCAPE_EXAMPLES["Logistic loss of two weights"])
+    landscape = parse_landscape(LANDSCAPE_EXAMPLES["logistic loss"])
     grid = sample_grid(landscape, (0, 1), [0.0, 0.0], (-3.0, 3.0), (-3.0, 3.0))
     found = critical_points(landscape, grid_starts(grid, landscape))
     assert [c.kind for c in found] == ["minimum"]

@@ -184,7 +184,9 @@ def _plain_axis(title: str, **extra: Any) -> Spec:
         "title": {"text": title},
         "gridcolor": GRID_LINES,
         "zerolinecolor": ZERO_LINE,
-        "automargin": True,
+        # Fixed margins instead: automargin makes plotly lay the chart out twice, and these
+        # charts are drawn again on every knob move.
+        "automargin": False,
         **extra,
     }
 
@@ -192,7 +194,8 @@ def _plain_axis(title: str, **extra: Any) -> Spec:
 def _chart_layout(height: int, **extra: Any) -> Spec:
     return {
         "height": height,
-        "margin": {"l": 10, "r": 10, "t": 36, "b": 10},
+        "margin": {"l": 60, "r": 16, "t": 36, "b": 48},
+        "paper_bgcolor": "white",
         "font": FONT,
         "plot_bgcolor": "white",
         "showlegend": False,
@@ -902,7 +905,7 @@ def descent_values_figure(values: np.ndarray) -> go.Figure:
     ]
     layout = _chart_layout(
         260,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin={"l": 60, "r": 16, "t": 12, "b": 48},
         xaxis=_plain_axis("step k"),
         yaxis=_plain_axis("f(x_k)"),
     )

@@ -1,0 +1,476 @@
+"""The gradient-landscape page: its figures as pure functions, then the page through AppTest."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from calculus.landscape import (
+    LANDSCAPE_EXAMPLES,
+    gradient_field,
+    parse_landscape,
+    sample_grid,
+    slice_along,
+)
+from ui.landscape import (
+    MapFrame,
+    MapMarks,
+    SliceCurve,
+    SurfaceFrame,
+    SurfaceMarks,
+    arrow_scale,
+    colour_levels,
+    contour_figure,
+    critical_story,
+    descent_values_figure,
+    direction_words,
+    directional_figure,
+    map_overlay,
+    slices_figure,
+    surface_figure,
+    surface_overlay,
+    typed_array,
+    valley_note,
+    z_range,
+)
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "2_Gradient_landscape.py")
+TIMEOUT = 120  # the first run imports sympy and starts the worker pool
+#: The plot holds the engine's floats; only two-point arithmetic may differ.
+RTOL = 1e-12
+ATOL = 1e-12
+
+
+# --- reading figures ----------------------------------------------------------------------------
+
+
+def values(array: Any) -> np.ndarray:
+    """A data array as plotted: a typed array ({dtype, bdata, shape}) or a list (None = nan)."""
+    if isinstance(array, dict):
+        decoded = np.frombuffer(base64.b64decode(array["bdata"]), dtype="<f8")
+        if "shape" in array:
+            decoded = decoded.reshape([int(n) for n in array["shape"].split(",")])
+        return decoded
+    return np.array([np.nan if v is None else v for v in array], dtype=float)
+
+
+def trace(spec: dict, name: str) -> dict:
+    found = [t for t in spec["data"] if t.get("name") == name]
+    assert found, f"no trace {name!r} among {[t.get('name') for t in spec['data']]}"
+    return found[0]
+
+
+def names(spec: dict) -> list[str]:
+    return [t.get("name") for t in spec["data"]]
+
+
+def validated(figure: go.Figure) -> dict:
+    """The figure's spec after plotly validated every property (raises on any mistake)."""
+    go.Figure(figure.to_dict())
+    return figure.to_dict()
+
+
+FRAME = MapFrame((-3.0, 3.0), (-2.0, 2.0), "x₁", "x₂")
+
+
+def chapter_grid():
+    landscape = parse_landscape("x1 x2^2")
+    return landscape, sample_grid(landscape, (0, 1), [0.0, 0.0], (-3.0, 3.0), (-2.0, 2.0), 21)
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+def test_every_figure_is_valid_plotly() -> None:
+    landscape, grid = chapter_grid()
+    field = gradient_field(landscape, (0, 1), [0.0, 0.0], (-3.0, 3.0), (-2.0, 2.0), 5)
+    t = np.linspace(-3, 3, 11)
+    frame3d = SurfaceFrame((-3.0, 3.0), (-2.0, 2.0), z_range(grid.z), "x₁", "x₂")
+    marks = MapMarks(
+        point=(1.0, 1.0),
+        gradient=(1.0, 2.0),
+        slices=True,
+        direction=(0.6, 0.8),
+        path=np.array([[1.0, 1.0], [0.9, 0.8], [0.85, 0.6]]),
+        critical=(0.5, 0.0, "degenerate"),
+    )
+    curve = SliceCurve("x₁", "x₂ = 1 held", t, t, 1.0, 1.0, 1.0)
+    figures = [
+        contour_figure(grid, FRAME),
+        contour_figure(grid, FRAME, field, 1.5),
+        map_overlay(FRAME, marks),
+        map_overlay(FRAME, MapMarks(point=(0.0, 0.0), gradient=(math.nan, 1.0))),
+        surface_figure(grid, frame3d),
+        surface_overlay(frame3d, SurfaceMarks((1.0, 1.0, 1.0), (t, t), (t, t), (1.0, 2.0))),
+        surface_overlay(frame3d, SurfaceMarks((1.0, 1.0, math.nan))),
+        directional_figure(t, t, 1.0, 2.0, t, t, 45.0, 63.0),
+        directional_figure(t, t * np.nan, math.nan, math.nan),
+        descent_values_figure(np.array([3.0, 2.0, math.nan])),
+    ]
+    figures.append(slices_figure([curve, curve]))
+    for figure in figures:
+        validated(figure)
+        assert len(figure.data) == len(figure.to_dict()["data"])  # built when read
+
+
+def test_the_heavy_map_does_not_depend_on_the_knob_point() -> None:
+    # The page keeps it byte-identical across knob moves: same inputs, same JSON.
+    _, grid = chapter_grid()
+    first = plotly.io.to_json(contour_figure(grid, FRAME).to_dict(), validate=False)
+    again = plotly.io.to_json(contour_figure(grid, FRAME).to_dict(), validate=False)
+    assert first == again
+    assert "point" not in first and "gradient" not in first
+
+
+def test_overlay_shares_the_heavy_map_geometry() -> None:
+    _, grid = chapter_grid()
+    heavy = contour_figure(grid, FRAME).to_dict()["layout"]
+    light = map_overlay(FRAME, MapMarks((1.0, 1.0), (1.0, 2.0))).to_dict()["layout"]
+    for key in ("height", "margin"):
+        assert heavy[key] == light[key]
+    for axis in ("xaxis", "yaxis"):
+        for key in ("range", "scaleanchor", "constrain", "constraintoward", "fixedrange"):
+            assert heavy[axis].get(key) == light[axis].get(key), (axis, key)
+    assert light["paper_bgcolor"] == light["plot_bgcolor"] == "rgba(0,0,0,0)"
+
+
+def test_gradient_arrow_and_level_curve() -> None:
+    marks = MapMarks(point=(1.0, 1.0), gradient=(1.0, 2.0), gradient_scale=0.5)
+    spec = validated(map_overlay(FRAME, marks))
+    arrow = trace(spec, "gradient")
+    np.testing.assert_allclose(values(arrow["x"]), [1.0, 1.5])
+    np.testing.assert_allclose(values(arrow["y"]), [1.0, 2.0])
+    assert arrow["meta"] == {"gradient": [1.0, 2.0], "scale": 0.5}
+    level = trace(spec, "level curve")
+    along = np.diff(values(level["x"]))[0], np.diff(values(level["y"]))[0]
+    assert abs(along[0] * 1.0 + along[1] * 2.0) < 1e-12  # perpendicular to the gradient
+    assert names(spec)[-1] == "point"  # drawn last: on top
+
+
+def test_no_arrow_where_the_gradient_does_not_exist() -> None:
+    spec = validated(map_overlay(FRAME, MapMarks((0.0, 0.0), (math.nan, 1.0))))
+    assert "gradient" not in names(spec) and "level curve" not in names(spec)
+
+
+@pytest.mark.parametrize(
+    ("length", "span", "scale"),
+    [(1.0, 6.0, 1.0), (2.236, 6.0, 0.5), (100.0, 6.0, 0.02), (7.0, 6.0, 0.2), (math.nan, 6, 1.0)],
+)
+def test_arrow_scale_is_a_round_factor_that_fits(length: float, span: float, scale: float) -> None:
+    assert arrow_scale(length, span) == pytest.approx(scale)
+
+
+def test_gradient_field_is_one_trace_of_arrows_along_the_gradient() -> None:
+    landscape, grid = chapter_grid()
+    field = gradient_field(landscape, (0, 1), [0.0, 0.0], (-3.0, 3.0), (-2.0, 2.0), 5)
+    spec = validated(contour_figure(grid, FRAME, field, 1.5))
+    assert names(spec) == ["f", "gradient field"]
+    arrows = trace(spec, "gradient field")
+    x, y = values(arrows["x"]), values(arrows["y"])
+    assert len(x) == 3 * field.x.size  # start, end, gap
+    dx, dy = x[1::3] - x[0::3], y[1::3] - y[0::3]
+    np.testing.assert_allclose(dx * field.gy - dy * field.gx, 0, atol=1e-12)  # parallel
+
+
+def test_colour_levels_are_logarithmic_only_for_steep_walls() -> None:
+    rosenbrock = parse_landscape("(1 - x)^2 + 100(y - x^2)^2")
+    grid = sample_grid(rosenbrock, (0, 1), [0.0, 0.0], (-2.0, 2.0), (-1.0, 3.0), 41)
+    levels = colour_levels(grid.z)
+    assert levels.logarithmic and levels.tick_texts[0] == "0"
+    order = np.argsort(grid.z.ravel())  # monotone: the level curves are those of f
+    assert np.all(np.diff(levels.shown.ravel()[order]) >= 0)
+    _, chapter = chapter_grid()
+    assert not colour_levels(chapter.z).logarithmic
+
+
+def test_surface_overlay_plane_passes_through_the_point_with_the_partials_as_slopes() -> None:
+    frame = SurfaceFrame((-3.0, 3.0), (-3.0, 3.0), (-50.0, 50.0), "x", "y")
+    spec = validated(surface_overlay(frame, SurfaceMarks((1.0, 2.0, 5.0), None, None, (3.0, -1.0))))
+    plane = trace(spec, "tangent plane")
+    px, py = values(plane["x"]), values(plane["y"])
+    pz = np.array([values(row) for row in plane["z"]])
+    np.testing.assert_allclose(pz, 5.0 + 3.0 * (px[None, :] - 1.0) - (py[:, None] - 2.0))
+    assert names(spec) == ["tangent plane", "drop", "point"]
+
+
+def test_directional_maximum_is_the_gradient_length_in_its_direction() -> None:
+    angles = np.linspace(0, 360, 361)
+    g = np.array([1.0, 2.0])
+    slopes = g[0] * np.cos(np.radians(angles)) + g[1] * np.sin(np.radians(angles))
+    spec = validated(
+        directional_figure(angles, angles, 0.0, 1.0, angles, slopes, 10.0, 63.43494882)
+    )
+    peak = trace(spec, "maximum")
+    assert values(peak["y"])[0] == pytest.approx(math.hypot(1, 2), rel=1e-4)
+
+
+def test_typed_arrays_round_trip_with_gaps() -> None:
+    z = np.array([[1.0, np.nan], [3.0, 4.0]])
+    np.testing.assert_array_equal(values(typed_array(z)), z)
+
+
+@pytest.mark.parametrize(
+    ("gx", "gy", "words"),
+    [
+        (1.0, 2.0, "towards larger x and larger y, at 63.4° from the x axis"),
+        (-1.0, 0.0, "towards smaller x, at 180° from the x axis"),
+        (0.0, -3.0, "towards smaller y, at −90° from the x axis"),
+    ],
+)
+def test_direction_in_words(gx: float, gy: float, words: str) -> None:
+    assert direction_words(gx, gy, "x", "y") == words
+
+
+def test_valley_note_speaks_of_zig_zag_in_narrow_valleys_only() -> None:
+    narrow = valley_note(np.array([[802.0, -400.0], [-400.0, 200.0]]), 0.001, at_minimum=True)
+    assert narrow is not None and "zig-zag" in narrow and "κ" in narrow
+    round_bowl = valley_note(np.diag([2.0, 6.0]), 0.05, at_minimum=True)
+    assert round_bowl is not None and "zig-zag" not in round_bowl
+    too_fast = valley_note(np.diag([2.0, 6.0]), 0.5, at_minimum=True)
+    assert too_fast is not None and "above" in too_fast
+    assert valley_note(np.diag([2.0, -2.0]), 0.1, at_minimum=False) is None
+
+
+def test_critical_story_without_a_gradient() -> None:
+    story = critical_story(np.array([np.nan, 1.0]), None, np.zeros(2), ["x", "y"])
+    assert "does not exist" in story
+
+
+# --- the page through AppTest -------------------------------------------------------------------
+
+
+def run_page(**query: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def chart(at: AppTest, key: str) -> dict:
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        if element.proto.id.endswith(f"-{key}"):
+            return spec
+    raise AssertionError(f"no chart with key {key!r}")
+
+
+def arrow(at: AppTest) -> tuple[np.ndarray, np.ndarray, dict]:
+    spec = chart(at, "landscape_map_overlay")
+    found = trace(spec, "gradient")
+    return values(found["x"]), values(found["y"]), found["meta"]
+
+
+def page_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [w.value for w in at.warning] + [i.value for i in at.info]
+    return "\n".join(parts)
+
+
+def latex(at: AppTest) -> str:
+    return "\n".join(block.value for block in at.latex)
+
+
+def set_knobs(at: AppTest, **knobs: float) -> None:
+    for name, value in knobs.items():
+        at.slider(key=f"landscape_knob_{name}").set_value(value).run()
+        assert not at.exception, [e.message for e in at.exception]
+
+
+def test_default_is_the_chapter_example_with_its_gradient() -> None:
+    at = run_page()
+    assert at.text_area(key="landscape_text").value == "x1 x2^2"
+    assert [s.label for s in at.slider][:2] == ["$x_{1}$", "$x_{2}$"]
+    x, y, meta = arrow(at)
+    assert meta["gradient"] == [1.0, 2.0]  # [x2^2, 2 x1 x2] at (1, 1)
+    np.testing.assert_allclose((x[1] - x[0], y[1] - y[0]), np.array([1.0, 2.0]) * meta["scale"])
+    assert r"\frac{\partial f}{\partial x_{1}} = x_{2}^{2} = 1" in latex(at)
+    assert r"\frac{\partial f}{\partial x_{2}} = 2 x_{1} x_{2} = 2" in latex(at)
+
+
+def test_moving_a_knob_moves_the_arrow_and_keeps_the_map_byte_identical() -> None:
+    at = run_page()
+    heavy = json.dumps(chart(at, "landscape_map"))
+    set_knobs(at, x1=-0.5, x2=1.5)
+    assert json.dumps(chart(at, "landscape_map")) == heavy
+    landscape = parse_landscape("x1 x2^2")
+    x, y, meta = arrow(at)
+    expected = landscape.gradient_at([-0.5, 1.5])
+    np.testing.assert_allclose(meta["gradient"], expected, rtol=RTOL)
+    np.testing.assert_allclose(x, [-0.5, -0.5 + meta["scale"] * expected[0]], rtol=RTOL)
+    np.testing.assert_allclose(y, [1.5, 1.5 + meta["scale"] * expected[1]], rtol=RTOL)
+    slices = chart(at, "landscape_slices")
+    for k, knob in enumerate(("x1", "x2"), start=1):
+        tangent = trace(slices, f"tangent {k}")
+        tx, ty = values(tangent["x"]), values(tangent["y"])
+        slope = (ty[1] - ty[0]) / (tx[1] - tx[0])
+        assert slope == pytest.approx(expected[k - 1], rel=1e-9), knob
+
+
+@pytest.mark.parametrize(
+    ("text", "knobs", "kind"),
+    [
+        ("x^2 + 3y^2", {"x": 0.0, "y": 0.0}, "(local) minimum"),
+        ("x^2 - y^2", {"x": 0.0, "y": 0.0}, "saddle point"),
+        ("-(x^2 + y^2)", {"x": 0.0, "y": 0.0}, "(local) maximum"),
+        ("(1 - x)^2 + 100(y - x^2)^2", {"x": 1.0, "y": 1.0}, "(local) minimum"),
+        ("x1 x2^2", {"x1": 0.5, "x2": 0.0}, "cannot decide"),
+    ],
+)
+def test_hessian_classifies_a_critical_point_at_the_knobs(
+    text: str, knobs: dict[str, float], kind: str
+) -> None:
+    query = {f"k_{name}": str(value) for name, value in knobs.items()}
+    at = run_page(f=text, look="Hessian", **query)
+    story = page_text(at)
+    assert "The gradient vanishes here: a critical point." in story
+    assert kind in story
+
+
+def test_hessian_finds_the_nearest_critical_point_and_moves_the_knobs_there() -> None:
+    at = run_page(f="sin(x) cos(y)", look="Hessian", k_x="1.2", k_y="0.3")
+    assert "Not at a critical point" in page_text(at)
+    assert "(local) maximum" in page_text(at)  # (π/2, 0)
+    at.button(key="landscape_go_critical").click().run()
+    assert not at.exception
+    assert at.slider(key="landscape_knob_x").value == pytest.approx(math.pi / 2)
+    assert at.slider(key="landscape_knob_y").value == pytest.approx(0.0, abs=1e-9)
+    assert "The gradient vanishes here" in page_text(at)
+    assert r"H = \begin{bmatrix}-1 & 0 \\ 0 & -1\end{bmatrix}" in latex(at)
+
+
+def test_hessian_shows_exact_formula_values_and_a_numeric_check() -> None:
+    at = run_page(look="Hessian")
+    text = latex(at)
+    assert r"H = \left[\begin{matrix}0 & 2 x_{2}\\2 x_{2} & 2 x_{1}\end{matrix}\right]" in text
+    assert r"H = \begin{bmatrix}0 & 2 \\ 2 & 2\end{bmatrix}" in text
+    assert "central differences" in page_text(at)
+
+
+def test_directional_derivative_is_the_gradient_dotted_with_u() -> None:
+    at = run_page(look="Directional derivative")
+    at.slider(key="landscape_angle").set_value(90.0).run()
+    assert r"D_u f = \nabla f \cdot u = 2" in latex(at)  # u = (0, 1): ∂f/∂x2 = 2
+    at.button(key="landscape_along_gradient").click().run()
+    assert at.slider(key="landscape_angle").value == 63.0  # atan2(2, 1), rounded
+    overlay = chart(at, "landscape_map_overlay")
+    assert "direction u" in names(overlay)
+
+
+def test_descent_path_is_drawn_and_narrow_valleys_get_a_note() -> None:
+    at = run_page(f="(1 - x)^2 + 100(y - x^2)^2", look="Gradient descent", k_x="-1", k_y="1")
+    at.select_slider(key="landscape_eta").set_value(0.001).run()
+    at.slider(key="landscape_steps").set_value(50).run()
+    assert not at.exception
+    path = trace(chart(at, "landscape_map_overlay"), "descent")
+    assert len(values(path["x"])) == 51
+    assert "narrow valley" in page_text(at).lower() and "zig-zag" in page_text(at)
+    at.select_slider(key="landscape_eta").set_value(0.1).run()
+    assert "Stopped early" in page_text(at) or "above that" in page_text(at)
+
+
+def test_three_knobs_plot_two_and_hold_the_third() -> None:
+    at = run_page(f="x y^2 + sin(z)", k_z="0.5")
+    assert "held fixed" in page_text(at) and "z = 0.5" in page_text(at)
+    at.selectbox(key="landscape_up").select("z").run()
+    assert not at.exception
+    overlay = chart(at, "landscape_map_overlay")
+    _, _, meta = arrow(at)
+    landscape = parse_landscape("x y^2 + sin(z)")
+    full = landscape.gradient_at([1.0, 1.0, 0.5])
+    np.testing.assert_allclose(meta["gradient"], [full[0], full[2]], rtol=RTOL)
+    assert overlay["layout"]["height"] > 0
+    assert at.query_params["up"] == "z"
+
+
+def test_direction_as_a_vector_with_three_knobs() -> None:
+    at = run_page(f="x y^2 + sin(z)", look="Directional derivative", umode="vector", u="0,0,2")
+    assert r"u = \begin{bmatrix}0 & 0 & 1\end{bmatrix}" in latex(at)
+    assert rf"D_u f = \nabla f \cdot u = {math.cos(1.0):.4g}" in latex(at)
+    at.number_input(key="landscape_u_z").set_value(0.0).run()
+    assert any("needs a length" in w.value for w in at.warning)
+
+
+def test_several_outputs_are_refused_with_a_pointer_to_the_knob_machine() -> None:
+    at = run_page()
+    at.text_area(key="landscape_text").set_value("x1 x2^2, sqrt(x2 x3)").run()
+    assert not at.exception
+    assert any("knob machine" in e.value for e in at.error)
+    _, _, meta = arrow(at)  # still the last good function
+    assert meta["gradient"] == [1.0, 2.0]
+
+
+def test_one_knob_is_refused() -> None:
+    at = run_page()
+    at.text_area(key="landscape_text").set_value("x^2 + 4x - 2").run()
+    assert any("at least two knobs" in e.value for e in at.error)
+
+
+def test_undefined_point_is_said_in_words() -> None:
+    at = run_page(f="log(x) + y", k_x="-1")
+    assert any("undefined" in w.value for w in at.warning)
+    assert "nan" not in page_text(at).lower()
+    assert "gradient" not in names(chart(at, "landscape_map_overlay"))
+
+
+def test_kink_has_no_gradient() -> None:
+    at = run_page(f="abs(x) + y^2", k_x="0")
+    assert any("no gradient" in w.value for w in at.warning)
+
+
+def test_state_is_written_to_and_restored_from_the_url() -> None:
+    at = run_page()
+    set_knobs(at, x1=0.25)
+    at.radio(key="landscape_section").set_value("Gradient descent").run()
+    at.select_slider(key="landscape_eta").set_value(0.01).run()
+    params = dict(at.query_params)
+    assert params["k_x1"] == "0.25" and params["look"] == "Gradient descent"
+    assert params["eta"] == "0.01"
+    again = run_page(**params)
+    assert again.slider(key="landscape_knob_x1").value == 0.25
+    assert again.radio(key="landscape_section").value == "Gradient descent"
+    assert again.select_slider(key="landscape_eta").value == 0.01
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"view": "<script>", "look": "nothing", "angle": "nan", "eta": "1e9", "n": "-5"},
+        {"az": "1e300", "el": "-7", "umode": "sideways", "u": "1,2"},
+        {"f": "x y^2 + z", "across": "q", "up": "x", "umode": "vector", "u": "a,b,c"},
+        {"f": "__import__('os').system('touch /tmp/knobs-canary-landscape')"},
+        {"k_x1": "inf", "r_x1": "5,1,0"},
+    ],
+)
+def test_hostile_query_parameters_fall_back_to_defaults(query: dict[str, str]) -> None:
+    canary = Path("/tmp/knobs-canary-landscape")
+    canary.unlink(missing_ok=True)
+    at = run_page(**query)
+    assert not canary.exists()
+    assert at.radio(key="landscape_view").value in ("Contour map", "Surface", "Both")
+    assert arrow(at)[2]["scale"] > 0
+
+
+@pytest.mark.parametrize("label", list(LANDSCAPE_EXAMPLES))
+def test_every_example_and_section_renders(label: str) -> None:
+    text = LANDSCAPE_EXAMPLES[label]
+    at = run_page(f=text, view="Both")
+    for section in ("Slices", "Gradient", "Tangent plane", "Directional derivative",
+                    "Gradient descent", "Hessian"):  # fmt: skip
+        at.radio(key="landscape_section").set_value(section).run()
+        assert not at.exception, (section, [e.message for e in at.exception])
+    landscape = parse_landscape(text)
+    _, _, meta = arrow(at)
+    np.testing.assert_allclose(meta["gradient"], landscape.gradient_at([1.0, 1.0]), rtol=RTOL)
+    t = np.array([0.0, 1.0])
+    assert np.all(np.isfinite(slice_along(landscape, [1.0, 1.0], 0, t)))
