@@ -8,6 +8,7 @@
 
 from calculus.errors import ExpressionError
 from calculus.graph import ComputationGraph, graph_from_formula, graph_from_steps
+from calculus.landscape import Landscape, landscape_of, parse_landscape
 from calculus.limits import describe_limits
 from calculus.vector_function import VectorFunction, build_function, parse_function
 from calculus.worker import run_symbolic, start_workers
@@ -15,12 +16,15 @@ from calculus.worker import run_symbolic, start_workers
 __all__ = [
     "ComputationGraph",
     "ExpressionError",
+    "Landscape",
     "VectorFunction",
     "build_function",
     "describe_limits",
     "graph_from_formula",
     "graph_from_steps",
+    "landscape_of",
     "parse_function",
+    "parse_landscape",
     "run_symbolic",
     "start_workers",
 ]
