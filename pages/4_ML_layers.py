@@ -186,18 +186,22 @@ def fill_layer(kind: str, sizes: dict[str, int], columns: Sequence[Any]) -> Laye
             problems.append(problem)
         elif grid is not None:
             values[name] = grid
+    # A grid with a bad cell keeps its last good numbers in the link.
+    kept = {f"g_{p.name}": st.query_params.get(f"g_{p.name}") for p in problems}
     query = {
         "layer": kind,
         "n": str(sizes["n"]),
         "m": str(sizes["m"]),
         "inner": str(sizes["k"]),
+        **kept,
         **{f"g_{name}": grid_to_text(grid) for name, grid in values.items()},
     }
     write_query(query, prefix_owned=("g_",))
     if problems:
         for problem in problems:
             st.error(f"{problem.message}.", icon="✋")
-        st.info("Fix the cell above to see the layer's Jacobian.", icon="ℹ️")
+        cells = "cell" if len(problems) == 1 else "cells"
+        st.info(f"Fix the {cells} above to see the layer's Jacobian.", icon="ℹ️")
         return None
     return make_layer(kind, values)
 

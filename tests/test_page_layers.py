@@ -110,6 +110,7 @@ def test_a_bad_cell_is_named_and_no_jacobian_is_shown(value: object, message: st
     _no_exception(at)
     assert any(message in error.value for error in at.error), [e.value for e in at.error]
     assert not at.get("plotly_chart")
+    assert at.query_params["g_W"] == "2,-1,0.5;-1,3,1", "the link keeps the last good W"
 
 
 def test_a_bad_grid_in_the_link_is_reported_and_replaced() -> None:

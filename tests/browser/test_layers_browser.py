@@ -18,6 +18,8 @@ GRID_ROW_HEIGHT = 35
 #: The first run imports sympy and starts the symbolic workers: be patient once.
 FIRST_RUN_TIMEOUT_MS = 120_000
 UPDATE_TIMEOUT_MS = 30_000
+#: Pause between the steps of typing into a grid cell, as a person would (see _type_into_cell).
+STEP_PAUSE_MS = 500
 
 
 def _heatmap_z(page: Page, key: str) -> list[list[float]]:
@@ -60,12 +62,17 @@ def _type_into_cell(page: Page, name: str, row: int, column: int, columns: int, 
     labels = box["width"] - columns * GRID_COLUMN_WIDTH
     x = box["x"] + labels + (column - 0.5) * GRID_COLUMN_WIDTH
     y = box["y"] + GRID_ROW_HEIGHT * row + GRID_ROW_HEIGHT / 2
+    # Select the cell first and give the grid a moment between steps: a double-click straight
+    # after a rerun, or an Enter right after typing, is sometimes dropped by the grid.
+    page.mouse.click(x, y)
+    page.wait_for_timeout(STEP_PAUSE_MS)
     page.mouse.dblclick(x, y)
     editor = page.locator("input.gdg-input, textarea.gdg-input")
     expect(editor).to_be_visible(timeout=5_000)
     before = editor.input_value()
     page.keyboard.press("Control+a")
     page.keyboard.type(text)
+    page.wait_for_timeout(STEP_PAUSE_MS)
     page.keyboard.press("Enter")
     return before
 
