@@ -424,13 +424,23 @@ def test_the_two_heatmaps_share_labels_and_show_the_matrices(
     assert closed_trace.customdata[-1][-1] == hover
 
 
-@pytest.mark.parametrize(("knobs", "digits"), [(3, None), (4, 3), (6, 2)])
-def test_many_knobs_get_shorter_numbers(knobs: int, digits: int | None) -> None:
-    style = heatmap_text_style(knobs)
-    if digits is None:
-        assert style == {}
-    else:
-        assert style["texttemplate"] == f"%{{z:.{digits}~g}}"
+@pytest.mark.parametrize(
+    ("knobs", "fixed", "template"),
+    [(3, False, None), (4, False, "%{z:.3~g}"), (6, False, "%{z:.2~g}"), (2, True, "%{z:.3f}")],
+)
+def test_many_knobs_get_shorter_numbers(knobs: int, fixed: bool, template: str | None) -> None:
+    style = heatmap_text_style(knobs, fixed_decimals=fixed)
+    assert style.get("texttemplate") == template
+
+
+def test_sigmoid_heatmaps_keep_one_colour_scale_so_saturation_fades() -> None:
+    layer = make_layer("sigmoid", {"W": [[2.0, -4.0], [1.0, 1.0]], "b": [0.0, 0.0]})
+    function = layer_function(layer)
+    for x in ([0.0, 0.0], [30.0, 30.0]):
+        jacobian = function.jacobian_at(x)
+        for figure in layer_heatmaps(layer, jacobian, jacobian, engine_formulas(function)):
+            trace = next(t for t in figure.data if t.name == "jacobian")
+            assert (trace.zmin, trace.zmax) == (-1.0, 1.0)  # max|w| / 4, wherever x is
 
 
 def test_terms_latex_boxes_the_kept_term_and_greys_the_rest() -> None:

@@ -180,28 +180,36 @@ def layer_heatmaps(
 ) -> tuple[go.Figure, go.Figure]:
     """The engine's Jacobian and the closed form as two heatmaps built the same way.
 
-    ``engine`` and ``closed`` have shape (outputs, m); both use the same labels and colours
-    (each centred at 0 and scaled to its own largest entry, so equal matrices look equal).
+    ``engine`` and ``closed`` have shape (outputs, m); both use the same labels and colours,
+    centred at 0. A linear layer's colours span its own largest entry. The sigmoid layer's span
+    the largest its Jacobian can ever be, max|w| / 4 (sigma' <= 1/4), so a saturated unit's row
+    fades to white instead of being stretched back to full colour.
     Their titles are left to the page (a title inside the figure would sit on the knob axis).
     """
     rows, columns = output_labels(layer), knob_labels(layer)
     left = jacobian_heatmap(engine, rows, columns, engine_hover)
     right = jacobian_heatmap(closed, rows, columns, closed_form_formulas(layer))
-    for figure in (left, right):  # side by side, cells are narrow: shorter numbers for many knobs
-        figure.update_traces(selector={"name": "jacobian"}, **heatmap_text_style(len(columns)))
+    style = heatmap_text_style(len(columns), fixed_decimals=layer.kind == "sigmoid")
+    if layer.kind == "sigmoid":
+        bound = float(np.max(np.abs(layer.parameters["W"]))) / 4 or 1.0
+        style.update(zmin=-bound, zmax=bound)
+    for figure in (left, right):
+        figure.update_traces(selector={"name": "jacobian"}, **style)
     return left, right
 
 
-def heatmap_text_style(knobs: int) -> dict[str, Any]:
+def heatmap_text_style(knobs: int, *, fixed_decimals: bool = False) -> dict[str, Any]:
     """How the numbers in a half-width heatmap with ``knobs`` columns are written.
 
     Up to 3 knobs the shared builder's 4 digits fit; beyond, 3 and then 2 significant digits
-    (the hover still gives every digit).
+    (the hover still gives every digit). ``fixed_decimals`` (the sigmoid layer) writes 3, then
+    2 decimals instead, so a saturated entry reads 0.000 rather than 3.34×10^−5.
     """
-    if knobs <= 3:
+    if knobs <= 3 and not fixed_decimals:
         return {}
-    digits, size = (3, 13) if knobs == 4 else (2, 12)
-    return {"texttemplate": f"%{{z:.{digits}~g}}", "textfont": {"size": size}}
+    digits, size = (3, 14) if knobs <= 3 else (3, 13) if knobs == 4 else (2, 12)
+    kind = "f" if fixed_decimals else "~g"
+    return {"texttemplate": f"%{{z:.{digits}{kind}}}", "textfont": {"size": size}}
 
 
 def closed_form_text(layer: Layer) -> str:
