@@ -9,6 +9,13 @@
 from calculus.errors import ExpressionError
 from calculus.graph import ComputationGraph, graph_from_formula, graph_from_steps
 from calculus.landscape import Landscape, landscape_of, parse_landscape
+from calculus.layers import (
+    Layer,
+    closed_form_jacobian,
+    index_walkthrough,
+    layer_function,
+    make_layer,
+)
 from calculus.limits import describe_limits
 from calculus.vector_function import VectorFunction, build_function, parse_function
 from calculus.worker import run_symbolic, start_workers
@@ -17,12 +24,17 @@ __all__ = [
     "ComputationGraph",
     "ExpressionError",
     "Landscape",
+    "Layer",
     "VectorFunction",
     "build_function",
+    "closed_form_jacobian",
     "describe_limits",
     "graph_from_formula",
     "graph_from_steps",
+    "index_walkthrough",
     "landscape_of",
+    "layer_function",
+    "make_layer",
     "parse_function",
     "parse_landscape",
     "run_symbolic",
