@@ -74,7 +74,7 @@ def function_box(
             st.error(
                 f"The function in this link is too long ({len(linked)} characters; the limit is "
                 f"{MAX_TEXT_LENGTH}), so the default is shown instead.",
-                icon="✋",
+                icon=":material/error:",
             )
         st.session_state[text_key] = st.session_state.get(good_key) or query_text("f") or default
 
@@ -103,7 +103,7 @@ def function_box(
 
     function, problem = _understand(text or "", check)
     if problem is not None:
-        st.error(problem.message, icon="✋")
+        st.error(problem.message, icon=":material/error:")
         excerpt = error_excerpt(text or "", problem.column)
         if excerpt:
             st.code(excerpt, language=None)
@@ -116,7 +116,7 @@ def function_box(
         st.session_state[good_key] = text
         notice = st.session_state.get(f"{page}_notice")
         if notice is not None and notice.text == text:
-            st.info(f"**{notice.label}.** {notice.notice}", icon="💡")
+            st.info(f"**{notice.label}.** {notice.notice}", icon=":material/lightbulb:")
     assert function is not None
     st.latex(function_latex(function))
     st.caption(understood_caption(function))

@@ -108,7 +108,7 @@ def knob_sliders(
     with ranges.popover("Ranges", width="stretch"):
         _range_editor(page, variables)
     if problem := st.session_state.get(f"{page}_range_problem"):
-        st.warning(f"Range not changed — {problem}.", icon="⚠️")
+        st.warning(f"Range not changed — {problem}.", icon=":material/warning:")
 
     count = columns or (1 if len(variables) <= 4 else 2)
     cells = st.columns(count) if count > 1 else [st.container()]
