@@ -74,8 +74,15 @@ def _get_pool() -> ProcessPool:
                 initargs=(limits.WORKER_MEMORY_LIMIT_BYTES,),
                 context=context,
             )
-            atexit.register(_pool.stop)
+            atexit.register(_stop, _pool)
         return _pool
+
+
+def _stop(pool: ProcessPool) -> None:
+    # Join too: after a job overran, stop() alone left a worker that multiprocessing's own exit
+    # handler then waited for forever, so the server (or a test run) never exited.
+    pool.stop()
+    pool.join(timeout=5)
 
 
 def start_workers() -> None:

@@ -8,8 +8,11 @@ minutes. It runs in a thread here, as one learner's request would in Streamlit, 
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -130,3 +133,31 @@ def test_run_symbolic_states_its_own_time_limit() -> None:
     with pytest.raises(ExpressionError, match=r"too large to solve in 0\.5 s"):
         run_symbolic(time.sleep, 5, what="solve", timeout=0.5)
     assert time.perf_counter() - start < 2.5
+
+
+#: A process whose learner's function overran must still exit (e.g. the server on Ctrl-C).
+EXIT_AFTER_OVERRUN_S = 60.0
+REPO = Path(__file__).resolve().parents[1]
+OVERRUN_SCRIPT = f"""
+import calculus
+from calculus import ExpressionError, parse_function
+
+if __name__ == "__main__":
+    calculus.start_workers()
+    try:
+        parse_function({PATHOLOGICAL!r})
+    except ExpressionError:
+        print("refused", flush=True)
+"""
+
+
+def test_the_process_can_exit_after_a_function_overran() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", OVERRUN_SCRIPT],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=EXIT_AFTER_OVERRUN_S,
+    )
+    assert result.stdout.strip() == "refused", result.stderr[-2000:]
+    assert result.returncode == 0, result.stderr[-2000:]
