@@ -22,6 +22,7 @@ from calculus.rate import (
     UNDEFINED,
     CriticalPoints,
     Descent,
+    SecantTable,
     Slice,
     critical_points,
     explain_descent,
@@ -35,9 +36,8 @@ from ui.rate import (
     CONFIG,
     Marker,
     descent_figure,
+    markdown_table,
     secant_error_figure,
-    secant_figure,
-    secant_window,
     tangent_figure,
 )
 from ui.url_state import number_text, query_float, query_text
@@ -207,14 +207,17 @@ def explore(f: VectorFunction) -> None:
     t = np.linspace(low, high, CURVE_POINTS)
     with readout:
         show_readout(g, x, value, slope, general, here, others)
-    figure = tangent_figure(t, g.value(t), g.slope(t), x, value, slope, markers, name)
+    h = step_h()  # the secant is drawn on the tangent's figure; its knob is further down
+    far = (x + h, float(g.value(x + h)))
+    figure = tangent_figure(t, g.value(t), g.slope(t), x, value, slope, markers, name, far)
     st.plotly_chart(figure, key=f"{PAGE}_tangent", config=CONFIG)
     st.caption(
-        "Top: f and its tangent at the knob. Bottom: the derivative f', the tangent's slope at "
-        "every point. Shaded blue where f' < 0 (f falls), red where f' > 0 (f rises). The plotted "
-        "range is the knob's range: change it under *Ranges*."
+        "Top: f, its tangent at the knob (dashed) and the secant through x and x + h. Bottom: "
+        "the derivative f', the tangent's slope at every point. Shaded blue where f' < 0 "
+        "(f falls), red where f' > 0 (f rises). The plotted range is the knob's range: change "
+        "it under *Ranges*."
     )
-    show_secant(g, x, value, slope, low, high)
+    show_secant(g, x, value, slope, far[1])
     show_critical_points(g, found)
     show_descent(g, x, found, constant_curvature, t)
     share(f, variable, others, x, fixed)
@@ -280,45 +283,45 @@ def h_label(h: float) -> str:
     return number_text(h)
 
 
-def show_secant(g: Slice, x: float, value: float, slope: float, low: float, high: float) -> None:
-    st.subheader("Secant to tangent")
-    st.markdown(
-        "The slope between two points of the curve, x and x + h, is the secant's "
-        "(f(x + h) − f(x)) / h. Shrink h and the secant turns into the tangent."
-    )
+def step_h() -> float:
+    """The secant's step h: from the widget's state, the URL, or the default."""
     key = f"{PAGE}_h"
     remember(key, DEFAULT_H, "h")
     if st.session_state[key] not in H_CHOICES:
         st.session_state[key] = DEFAULT_H
+    return float(st.session_state[key])
+
+
+def show_secant(g: Slice, x: float, value: float, slope: float, value_h: float) -> None:
+    st.subheader("Secant to tangent")
+    st.markdown(
+        "The secant through x and x + h (blue in the plot above) has the slope "
+        "(f(x + h) − f(x)) / h. Shrink h and the secant turns into the tangent."
+    )
     control, numbers = st.columns([1.3, 1], gap="large")
-    h = control.select_slider("Step h", H_CHOICES, key=key, format_func=h_label)
-    value_h = float(g.value(x + h))
+    h = control.select_slider("Step h", H_CHOICES, key=f"{PAGE}_h", format_func=h_label)
     secant = (value_h - value) / h
     numbers.latex(
         rf"\frac{{f(x + h) - f(x)}}{{h}} = {tex(secant, 8)}"
         rf"\quad\text{{vs.}}\quad f'(x) = {tex(slope, 8)}"
     )
-    start, end = secant_window(x, h, low, high)
-    window = np.linspace(start, end, 201)
     steps = tuple(sorted({*SECANT_STEPS, h}, reverse=True))
     table = secant_table(g, x, steps)
-    close_up, errors = st.columns(2, gap="large")
-    name = plain_symbol(g.variable)
-    with close_up:
-        st.plotly_chart(
-            secant_figure(window, g.value(window), x, h, value, value_h, slope, name),
-            key=f"{PAGE}_secant",
-            config=CONFIG,
-        )
+    errors, words = st.columns([3, 2], gap="large")
     with errors:
         st.plotly_chart(
             secant_error_figure(table.steps, table.errors, h), key=f"{PAGE}_error", config=CONFIG
         )
+    with words:
+        explain_secant(table, slope, secant)
+
+
+def explain_secant(table: SecantTable, slope: float, secant: float) -> None:
     if not math.isfinite(slope) or not math.isfinite(secant):
         st.markdown("The secant or the tangent is undefined here: move the knob.")
         return
     st.markdown(
-        "The second plot: the error |secant slope − f'(x)| as h shrinks (left to right, both axes "
+        "The plot shows the error |secant slope − f'(x)| as h shrinks (left to right, both axes "
         "logarithmic). At first it falls in step with h: the curve bends away from the secant "
         f"by about |f''| h / 2. Below h ≈ {h_label(table.best_step)} it rises again: f(x + h) "
         "and f(x) agree in almost all their digits, and their difference is mostly "
@@ -326,13 +329,14 @@ def show_secant(g: Slice, x: float, value: float, slope: float, low: float, high
         "as x and the secant slope is 0."
     )
     with st.expander("The numbers"):
-        st.dataframe(
-            {
-                "h": [h_label(s) for s in table.steps],
-                "secant slope": [format_number(s, 10) for s in table.secants],
-                "error": [format_number(e, 2) for e in table.errors],
-            },
-            hide_index=True,
+        st.markdown(
+            markdown_table(
+                {
+                    "h": [h_label(s) for s in table.steps],
+                    "secant slope": [format_number(s, 10) for s in table.secants],
+                    "error": [format_number(e, 2) for e in table.errors],
+                }
+            )
         )
 
 
@@ -394,7 +398,8 @@ def show_descent(
         )
     with story:
         show_descent_story(g, run, found, constant_curvature)
-        st.dataframe(steps_table(run, values), hide_index=True, height=250)
+        with st.container(height=260, border=False):
+            st.markdown(markdown_table(steps_table(run, values)))
 
 
 def show_descent_story(
@@ -427,10 +432,10 @@ def steps_table(run: Descent, values: np.ndarray) -> dict[str, list[str]]:
     moves = -run.rate * run.slopes
     return {
         "k": [str(k) for k in range(len(run.iterates))],
-        "x_k": [format_number(v, 6) for v in run.iterates],
-        "f(x_k)": [format_number(v, 6) for v in values],
-        "f'(x_k)": [format_number(v, 6) for v in run.slopes],
-        "step −η f'(x_k)": [format_number(v, 4) for v in moves],
+        "xₖ": [format_number(v, 6) for v in run.iterates],
+        "f(xₖ)": [format_number(v, 6) for v in values],
+        "f'(xₖ)": [format_number(v, 6) for v in run.slopes],
+        "step −η f'(xₖ)": [format_number(v, 4) for v in moves],
     }
 
 

@@ -16,9 +16,9 @@ from calculus.rate import Slice, critical_points
 from ui.rate import (
     Marker,
     descent_figure,
+    markdown_table,
     robust_range,
     secant_error_figure,
-    secant_window,
     sign_bands,
     tangent_figure,
 )
@@ -112,14 +112,24 @@ def test_unchanged_plots_stay_byte_identical() -> None:
     before = charts(at)
     at.slider(key="rate_eta").set_value(0.3).run()
     after_rate = charts(at)
-    for revision in ("rate-tangent", "rate-secant", "rate-error"):
+    for revision in ("rate-tangent", "rate-error"):
         assert after_rate[revision] == before[revision], f"{revision} changed with the rate"
     assert after_rate["rate-descent"] != before["rate-descent"]
     at.select_slider(key="rate_h").set_value(0.01).run()
     after_h = charts(at)
-    for revision in ("rate-tangent", "rate-descent"):
-        assert after_h[revision] == after_rate[revision], f"{revision} changed with h"
-    assert after_h["rate-secant"] != after_rate["rate-secant"]
+    assert after_h["rate-descent"] == after_rate["rate-descent"], "descent changed with h"
+    assert after_h["rate-tangent"] != after_rate["rate-tangent"]  # the secant moved
+    assert after_h["rate-error"] != after_rate["rate-error"]  # the marked h moved
+
+
+def test_the_secant_through_x_and_x_plus_h() -> None:
+    at = run_page()
+    at.select_slider(key="rate_h").set_value(0.1).run()
+    line = trace(at, "rate-tangent", "secant")
+    (x0, x1), (y0, y1) = array(line["x"]), array(line["y"])
+    assert (y1 - y0) / (x1 - x0) == pytest.approx(6.1)  # (f(1.1) - f(1)) / 0.1 = 2 + 4 + 0.1
+    assert array(trace(at, "rate-tangent", "secant point")["x"]).tolist() == [1.1]
+    assert "6.1" in latex(at)
 
 
 @pytest.mark.parametrize(
@@ -273,9 +283,13 @@ def test_robust_range_ignores_a_pole_but_keeps_a_smooth_curve() -> None:
 def test_tangent_figure_traces() -> None:
     t = np.linspace(-4.0, 4.0, 81)
     markers = [Marker(-2.0, -6.0, "minimum", "minimum at x = −2")]
-    figure = tangent_figure(t, t**2 + 4 * t - 2, 2 * t + 4, 1.0, 3.0, 6.0, markers)
+    figure = tangent_figure(t, t**2 + 4 * t - 2, 2 * t + 4, 1.0, 3.0, 6.0, markers, "x", (2, 10))
     names = [item.name for item in figure.data]
-    assert names == ["f", "f'", "tangent", "critical points", "point", "slope"]
+    assert names == [
+        "f", "f'", "tangent", "secant", "secant point", "critical points", "point", "slope"
+    ]  # fmt: skip
+    secant = figure.data[3]
+    assert (secant.y[1] - secant.y[0]) / (secant.x[1] - secant.x[0]) == pytest.approx(7.0)
     tangent = figure.data[2]
     slope = (tangent.y[1] - tangent.y[0]) / (tangent.x[1] - tangent.x[0])
     assert slope == pytest.approx(6.0)
@@ -288,9 +302,9 @@ def test_secant_error_figure_leaves_out_exact_zeros() -> None:
     assert figure.data[1].x == (0.1,) and figure.data[1].y == (None,)
 
 
-def test_secant_window_shows_both_points() -> None:
-    start, end = secant_window(1.0, 2.0, -4.0, 4.0)
-    assert start < 1.0 < 3.0 < end
+def test_markdown_table() -> None:
+    table = markdown_table({"k": ["0", "1"], "xₖ": ["1", "−0.2"]})
+    assert table.splitlines() == ["| k | xₖ |", "|---:|---:|", "| 0 | 1 |", "| 1 | −0.2 |"]
 
 
 def test_descent_figure_joins_the_iterates_in_order() -> None:

@@ -1,7 +1,7 @@
 """Figures for the "Rate of change" page: pure functions, arrays and labels in, plotly Figure out.
 
 Trace names are part of the contract (tests and the browser benchmark read them): ``f``,
-``f'``, ``tangent``, ``point``, ``slope``, ``critical points``, ``secant``, ``secant points``,
+``f'``, ``tangent``, ``point``, ``slope``, ``critical points``, ``secant``, ``secant point``,
 ``error``, ``current h``, ``descent``.
 
 Colours follow the heatmap of the knob page: blue where f' < 0 (f falls), red where f' > 0 (f
@@ -44,6 +44,18 @@ class Marker:
     y: float
     kind: str
     label: str
+
+
+def markdown_table(columns: dict[str, Sequence[str]]) -> str:
+    """A Markdown table from columns of text (all of one length), numbers right-aligned.
+
+    Why not a dataframe widget: a plain table costs the browser far less to redraw on every knob
+    move, and these tables are read, not sorted.
+    """
+    header = "| " + " | ".join(columns) + " |"
+    rule = "|" + "|".join("---:" for _ in columns) + "|"
+    rows = ["| " + " | ".join(cells) + " |" for cells in zip(*columns.values(), strict=True)]
+    return "\n".join([header, rule, *rows])
 
 
 def finite_or_nan(values: np.ndarray) -> np.ndarray:
@@ -165,12 +177,15 @@ def tangent_figure(
     slope: float,
     markers: Sequence[Marker] = (),
     variable: str = "x",
+    secant: tuple[float, float] | None = None,
 ) -> go.Figure:
     """f with the tangent at (x, f(x)) on top; f' with the point (x, f'(x)) below; shared x axis.
 
     ``t``, ``values``, ``slopes`` have shape (N,): the grid, f and f' on it. The bands where
     f' < 0 (blue) and f' > 0 (red) are shaded on both plots. The trace ``tangent`` holds two
-    points at the ends of the grid, so its slope is (y1 - y0) / (x1 - x0).
+    points at the ends of the grid, so its slope is (y1 - y0) / (x1 - x0). ``secant`` is
+    (x + h, f(x + h)): the trace ``secant`` is the line through it and (x, f(x)), and the trace
+    ``secant point`` marks it.
     """
     values, slopes = finite_or_nan(values), finite_or_nan(slopes)
     name = variable
@@ -188,6 +203,21 @@ def tangent_figure(
         _line("tangent", ends, tangent_y, TANGENT, **on_f, hoverinfo="skip",
               line={"color": TANGENT, "width": 2, "dash": "dash"}),
     ]  # fmt: skip
+    if secant is not None:
+        far_x, far_y = secant
+        rise = (far_y - value) / (far_x - x) if far_x != x else np.nan
+        defined = np.isfinite(rise) and np.isfinite(value)
+        data.append(
+            _line("secant", ends, value + rise * (ends - x) if defined else [None, None], SECANT,
+                  **on_f, hoverinfo="skip", line={"color": SECANT, "width": 1.8})
+        )  # fmt: skip
+        data.append(
+            {"type": "scatter", "x": [float(far_x)], "y": [_point(far_y)],
+             "name": "secant point", "mode": "markers+text", "text": [f"{name}+h"],
+             "textposition": "bottom right", "showlegend": False, **on_f,
+             "marker": {"color": SECANT, "size": 9, "line": {"color": "white", "width": 1.5}},
+             "hovertemplate": f"({name}+h, f({name}+h)) = (%{{x:.6g}}, %{{y:.6g}})<extra></extra>"}
+        )  # fmt: skip
     if markers:
         data.append(_critical_trace(markers, 11, **on_f))
     point_marker = {"color": TANGENT, "size": 12, "line": {"color": "white", "width": 2}}
@@ -227,51 +257,6 @@ def tangent_figure(
         "shapes": shapes,
     }  # fmt: skip
     return _figure(data, layout, 560, "rate-tangent")
-
-
-def secant_figure(
-    t: np.ndarray,
-    values: np.ndarray,
-    x: float,
-    h: float,
-    value: float,
-    value_h: float,
-    slope: float,
-    variable: str = "x",
-) -> go.Figure:
-    """A close-up of f around x with the secant through x and x + h, and the tangent at x.
-
-    ``t`` and ``values`` (shape (N,)) should cover the window around x (see ``secant_window``).
-    """
-    values = finite_or_nan(values)
-    ends = np.array([t[0], t[-1]], dtype=float)
-    secant = (value_h - value) / h if h else np.nan
-    defined = np.isfinite(value) and np.isfinite(value_h) and np.isfinite(secant)
-    none = [None, None]
-    data = [
-        _line("f", t, values, CURVE,
-              hovertemplate=f"{variable} = %{{x:.4g}}<br>f = %{{y:.4g}}<extra></extra>"),
-        _line("secant", ends, value + secant * (ends - x) if defined else none, SECANT,
-              hoverinfo="skip", line={"color": SECANT, "width": 2}),
-        _line("tangent", ends, value + slope * (ends - x) if np.isfinite(slope) else none,
-              TANGENT, hoverinfo="skip", line={"color": TANGENT, "width": 2, "dash": "dash"}),
-        {"type": "scatter", "x": [float(x), float(x + h)], "y": [_point(value), _point(value_h)],
-         "name": "secant points", "mode": "markers+text", "text": [variable, f"{variable}+h"],
-         "textposition": "top left", "showlegend": False,
-         "marker": {"color": SECANT, "size": 10, "line": {"color": "white", "width": 2}},
-         "hovertemplate": "(%{x:.6g}, %{y:.6g})<extra></extra>"},
-    ]  # fmt: skip
-    layout = {
-        "xaxis": {"range": [float(t[0]), float(t[-1])], "title": _title(variable)},
-        "yaxis": {"range": robust_range(values)},
-    }
-    return _figure(data, layout, 340, "rate-secant")
-
-
-def secant_window(x: float, h: float, low: float, high: float) -> tuple[float, float]:
-    """The close-up around x: wide enough to show x + h, at least a sixth of the range."""
-    half = max(1.6 * abs(h), (high - low) / 12)
-    return x - half, x + half
 
 
 def secant_error_figure(steps: np.ndarray, errors: np.ndarray, current: float) -> go.Figure:
