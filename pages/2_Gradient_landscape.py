@@ -36,6 +36,7 @@ from ui.landscape import (
     HEAVY_CONFIG,
     LIGHT_CONFIG,
     OVERLAY_CSS,
+    SURFACE_OVERLAY_CONFIG,
     MapFrame,
     MapMarks,
     SliceCurve,
@@ -305,7 +306,9 @@ def explore(landscape: Landscape) -> None:
     m = landscape.n_inputs
     start_state()
     section = st.session_state[f"{PAGE}_section"]
-    controls, picture = st.columns([1.25, 2.3], gap="large")
+    # "Both" gives the two pictures more of the width.
+    wide = st.session_state[f"{PAGE}_view"] == "Both"
+    controls, picture = st.columns([1, 2.8] if wide else [1.5, 2.3], gap="large")
     with controls:
         plotted = choose_plotted(variables) if m > 2 else (0, 1)
         point = knob_sliders(PAGE, variables, columns=1)
@@ -414,7 +417,7 @@ def show_pictures(
         "Show", VIEWS, key=f"{PAGE}_view", horizontal=True, label_visibility="collapsed"
     )
     both = view == "Both"
-    height = 460 if both else 560
+    height = 420 if both else 560
     columns = st.columns(2, gap="small") if both else [st.container(), st.container()]
     plane_gradient = (float(gradient[i]), float(gradient[j]))
     if view in ("Contour map", "Both"):
@@ -465,7 +468,7 @@ def show_pictures(
                 st.plotly_chart(
                     surface_overlay(frame3d, marks3d),
                     key=f"{PAGE}_surface_overlay",
-                    config=LIGHT_CONFIG,
+                    config=SURFACE_OVERLAY_CONFIG,
                     theme=None,
                 )
             turn, tilt = st.columns(2)
@@ -576,8 +579,8 @@ def show_readout(point: np.ndarray, value: float, gradient: np.ndarray) -> None:
             icon="⚠️",
         )
         return
-    length = tex(float(np.linalg.norm(gradient)))
-    st.latex(rf"\nabla f = {vector_tex(gradient)}, \quad |\nabla f| = {length}")
+    st.latex(rf"\nabla f = {vector_tex(gradient)}")
+    st.latex(rf"|\nabla f| = {tex(float(np.linalg.norm(gradient)))}")
 
 
 def symbol(landscape: Landscape, k: int) -> str:
@@ -879,9 +882,12 @@ def show_hessian(
             eigenvalues = np.linalg.eigvalsh((hessian + hessian.T) / 2)
             st.markdown("Eigenvalues: " + ", ".join(f"**{format_number(e)}**" for e in eigenvalues))
             difference = float(np.max(np.abs(landscape.numeric_hessian(point) - hessian)))
+            agreement = (
+                "exactly" if difference == 0 else f"to within {difference:.0e}".replace("e", "×10^")
+            )
             st.caption(
-                "Measured instead of derived — central differences of ∇f with a step of 10⁻⁵ "
-                f"agree with these values to within {format_number(difference, 2)}."
+                "Measured instead of derived: central differences of ∇f with a step of 10⁻⁵ "
+                f"agree with these values {agreement}."
             )
     st.markdown(critical_story(gradient, nearest, point, names))
     if nearest is not None and not np.allclose(nearest.point, point, atol=1e-9):

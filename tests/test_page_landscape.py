@@ -190,6 +190,13 @@ def test_colour_levels_are_logarithmic_only_for_steep_walls() -> None:
     assert np.all(np.diff(levels.shown.ravel()[order]) >= 0)
     _, chapter = chapter_grid()
     assert not colour_levels(chapter.z).logarithmic
+    cliff = sample_grid(
+        parse_landscape("-exp(x^2 + y^2)"), (0, 1), [0.0, 0.0], (-3, 3), (-3, 3), 21
+    )
+    downward = colour_levels(cliff.z)
+    assert downward.logarithmic
+    order = np.argsort(cliff.z.ravel())
+    assert np.all(np.diff(downward.shown.ravel()[order]) >= 0)  # still increasing with f
 
 
 def test_surface_overlay_plane_passes_through_the_point_with_the_partials_as_slopes() -> None:

@@ -74,8 +74,11 @@ TRANSPARENT = "rgba(0,0,0,0)"
 #: Heavy figures: no mode bar and no zoom (the overlay must stay aligned; ranges are edited
 #: with the knobs' range editor instead).
 HEAVY_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
-#: Overlays: static pictures, the cheapest thing plotly can draw.
+#: The map's overlay: a static picture, the cheapest thing plotly can draw.
 LIGHT_CONFIG = {"staticPlot": True, "displayModeBar": False}
+#: The surface's overlay: plotly does not draw a static 3D scene at all, so it stays a live plot
+#: (its scene ignores dragging and the page's CSS lets the pointer through).
+SURFACE_OVERLAY_CONFIG = {"displayModeBar": False, "scrollZoom": False}
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 #: The page's CSS: an overlay chart (key ending in ``_overlay``) sits exactly on the chart
@@ -316,17 +319,35 @@ def colour_levels(z: np.ndarray) -> ColourLevels:
     # The unit of the logarithm: the spread of the smallest tenth (the valley floor).
     edge = float(np.percentile(finite, 10 if upward else 90))
     unit = max(abs(edge - base), span * 1e-6)
+    # Increasing with f either way, so dark still means high.
+    sign = 1.0 if upward else -1.0
     with np.errstate(invalid="ignore"):
-        shown = np.log10(1 + ((z - base) if upward else (base - z)) / unit)
-    ticks = np.linspace(0.0, float(np.nanmax(shown)), 6)
-    distances = (10**ticks - 1) * unit
-    originals = base + distances if upward else base - distances
-    return ColourLevels(
-        shown=shown,
-        logarithmic=True,
-        tick_values=[float(t) for t in ticks],
-        tick_texts=[format_number(float(v), 3) for v in originals],
-    )
+        shown = sign * np.log10(1 + np.abs(z - base) / unit)
+    # Label round values of f: 0 (if in view) and the powers of ten between the extremes.
+    candidates = [0.0] + [sign * 10.0**k for k in range(-6, 16) for sign in (1, -1)]
+    top = float(np.nanmax(np.abs(shown)))
+    ticks: list[float] = []
+    texts: list[str] = []
+    for v in sorted((v for v in candidates if low <= v <= high), key=lambda v: abs(v - base)):
+        position = sign * float(np.log10(1 + abs(v - base) / unit))
+        if not ticks or abs(position - ticks[-1]) >= 0.08 * top:  # labels that do not collide
+            ticks.append(position)
+            texts.append(power_text(v))
+    return ColourLevels(shown=shown, logarithmic=True, tick_values=ticks, tick_texts=texts)
+
+
+def power_text(value: float) -> str:
+    """0, 0.01, 1, 100, 10⁴, −10⁶: a round value for a colour bar."""
+    if value == 0:
+        return "0"
+    exponent = round(math.log10(abs(value)))
+    sign = "−" if value < 0 else ""
+    if -2 <= exponent <= 3:
+        return sign + format_number(abs(value))
+    return f"{sign}10{str(exponent).translate(SUPERSCRIPTS)}"
+
+
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def arrow_scale(length: float, span: float) -> float:
@@ -579,7 +600,7 @@ def z_range(z: np.ndarray) -> tuple[float, float]:
 def _scene(frame: SurfaceFrame, *, overlay: bool) -> Spec:
     elevation = math.radians(frame.elevation)
     azimuth = math.radians(frame.azimuth)
-    distance = 2.1
+    distance = 2.6
     eye = {
         "x": distance * math.cos(elevation) * math.cos(azimuth),
         "y": distance * math.cos(elevation) * math.sin(azimuth),
@@ -594,7 +615,12 @@ def _scene(frame: SurfaceFrame, *, overlay: bool) -> Spec:
         "zaxis": {**axis, "range": list(frame.z_range), "title": {"text": "f"}},
         "aspectmode": "manual",
         "aspectratio": {"x": 1, "y": 1, "z": 0.7},
-        "camera": {"eye": eye, "center": {"x": 0, "y": 0, "z": 0}, "up": {"x": 0, "y": 0, "z": 1}},
+        # The centre a little low: the surface sits higher in the frame, nearer its controls.
+        "camera": {
+            "eye": eye,
+            "center": {"x": 0, "y": 0, "z": -0.12},
+            "up": {"x": 0, "y": 0, "z": 1},
+        },
         "dragmode": False,
         "domain": {"x": [0, 1], "y": [0, 1]},
     }
@@ -874,8 +900,8 @@ def directional_figure(
                     "name": "maximum",
                     "mode": "markers+text",
                     "marker": {"color": GRADIENT, "size": 9, "symbol": "diamond"},
-                    "text": ["along ∇f: |∇f|"],
-                    "textposition": "top center",
+                    "text": ["  |∇f|, along ∇f"],
+                    "textposition": "middle right",
                     "textfont": {"size": 12, "color": GRADIENT},
                     "cliponaxis": False,
                     "hoverinfo": "skip",
@@ -1015,8 +1041,8 @@ def valley_note(hessian: np.ndarray | None, rate: float, at_minimum: bool) -> st
     where = "At the minimum" if at_minimum else "Where the path ends"
     text = (
         f"{where} the curvatures (Hessian eigenvalues) range from {format_number(low)} to "
-        f"{format_number(high)}: κ = λ_max / λ_min ≈ {format_number(kappa, 3)}. Descent is "
-        f"stable only for η < 2 / λ_max ≈ {format_number(limit, 3)}"
+        f"{format_number(high)}: κ = λ_max / λ_min ≈ {format_number(round(kappa), 4)}. Descent "
+        f"is stable only for η < 2 / λ_max ≈ {format_number(limit, 3)}"
     )
     if rate >= limit:
         text += (
@@ -1029,8 +1055,9 @@ def valley_note(hessian: np.ndarray | None, rate: float, at_minimum: bool) -> st
         text += (
             " **A narrow valley** (κ ≫ 1): a learning rate small enough not to bounce between "
             "the steep walls makes only tiny progress along the flat floor, so descent zig-zags "
-            "across the valley and crawls along it — try Rosenbrock's banana with η = 0.002 "
-            "and 300 steps. Momentum and adaptive methods such as Adam were invented for this."
+            "across the valley and crawls along it (on Rosenbrock's banana, compare η = 0.001 "
+            "and 0.002 over 300 steps). Momentum and adaptive methods such as Adam were "
+            "invented for this."
         )
     elif rate < limit:
         text += " The bowl is round enough (κ small) for descent to head almost straight down."
