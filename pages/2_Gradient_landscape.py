@@ -339,7 +339,7 @@ def explore(landscape: Landscape) -> None:
             st.info(
                 f"f has {m} knobs: the pictures show {names[i]} (across) and {names[j]} (up), "
                 f"with {fixed} held fixed at the slider.",
-                icon="🧭",
+                icon=":material/explore:",
             )
         show_readout(point, value, gradient)
 
@@ -567,7 +567,7 @@ def show_readout(point: np.ndarray, value: float, gradient: np.ndarray) -> None:
         st.warning(
             "f is undefined at this point (for example ln or √ of a negative number, or a "
             "division by zero): no value, no slopes. Move the knobs.",
-            icon="⛔",
+            icon=":material/block:",
         )
         return
     arguments = ", ".join(tex(v) for v in point)
@@ -576,7 +576,7 @@ def show_readout(point: np.ndarray, value: float, gradient: np.ndarray) -> None:
         st.warning(
             "f has no gradient here: at least one partial derivative does not exist (a kink or "
             "an edge of the domain). Move the knobs off it.",
-            icon="⚠️",
+            icon=":material/warning:",
         )
         return
     st.latex(rf"\nabla f = {vector_tex(gradient)}")
@@ -770,7 +770,10 @@ def show_directional(
                     args=(math.degrees(math.atan2(gradient[j], gradient[i])) % 360,),
                 )
         if direction is None:
-            st.warning("u needs a length: set at least one component to a number ≠ 0.", icon="⚠️")
+            st.warning(
+                "u needs a length: set at least one component to a number ≠ 0.",
+                icon=":material/warning:",
+            )
             return
         slope = float(gradient @ direction)
         length = float(np.linalg.norm(gradient))
@@ -841,7 +844,7 @@ def show_descent(landscape: Landscape, path: DescentPath, nearest: CriticalPoint
             f" (it started at {format_number(path.values[0])})."
         )
         if path.stopped:
-            st.warning(f"Stopped early: {path.stopped}.", icon="⚠️")
+            st.warning(f"Stopped early: {path.stopped}.", icon=":material/warning:")
     with figure:
         st.plotly_chart(
             descent_values_figure(path.values),
