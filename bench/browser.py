@@ -18,22 +18,31 @@ arrives -> plot redrawn (browser), redrawn -> painted. Exits 1 if any floor is m
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from playwright.sync_api import sync_playwright
 
+import bench.scenarios as scenarios
 from bench.scenarios import PRESSES, Press, discover, percentile
 from tests.browser.harness import launch_chromium, start_streamlit
 
 VIEWPORT = {"width": 1280, "height": 800}
+WHERE_THE_TIME_GOES = """\
+Where the time goes (medians, ms): key->sent; sent->the page handles the plot's new spec
+(server, plus the page busy with earlier messages); handled->plot redrawn; redrawn->painted;
+total = p50. CPU ms per press, from the key to idle: the server process, the page's main thread
+(CPU time hardly depends on other load on the machine; latency does)."""
 
 
 @dataclass
@@ -57,16 +66,40 @@ def run(browser: object, scenario: ModuleType, script: str, args: tuple[str, ...
         label: str) -> Result:  # fmt: skip
     """Serve ``script``, measure the scenario on a fresh page, stop the server."""
     started = time.monotonic()
-    with start_streamlit(script, args) as (url, _process):
+    with start_streamlit(script, args) as (url, process):
         context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
         try:
             page = context.new_page()
+            scenarios.work_counters = _cpu_counters(context, page, process.pid)
             record: list[Press] = []
             latencies = _measure(scenario, page, url, presses, record)
         finally:
+            scenarios.work_counters = None
             context.close()
     print(f"  {label}: {len(latencies)} presses in {time.monotonic() - started:.0f} s", flush=True)
     return Result(label, latencies, record)
+
+
+def _cpu_counters(context: Any, page: Any, server_pid: int) -> Callable[[], dict[str, float]]:
+    """CPU ms so far of the server process (all threads) and of the page's main thread.
+
+    CPU time, unlike latency, hardly changes when other programs share the machine: it says how
+    much work a press costs each side, which is what the latency is made of on an idle machine.
+    """
+    session = context.new_cdp_session(page)
+    session.send("Performance.enable")
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def read() -> dict[str, float]:
+        with open(f"/proc/{server_pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        server = (int(fields[11]) + int(fields[12])) * 1000 / ticks  # utime + stime
+        metrics = session.send("Performance.getMetrics")["metrics"]
+        # ThreadTime is the main thread's CPU time; TaskDuration would count waiting for a core.
+        browser = next(m["value"] for m in metrics if m["name"] == "ThreadTime") * 1000
+        return {"server": server, "browser": browser}
+
+    return read
 
 
 def _measure(
@@ -103,6 +136,9 @@ def breakdown(result: Result) -> list[str]:
         ]
         return _median_or_none(spans)
 
+    def work(side: str) -> float | None:
+        return _median_or_none([p.work[side] for p in presses if p.work and side in p.work])
+
     return [
         result.label,
         _ms(phase("pressed", "sent")),
@@ -110,6 +146,8 @@ def breakdown(result: Result) -> list[str]:
         _ms(phase("arrived", "changed")),
         _ms(phase("changed", "painted")),
         _ms(result.p50),
+        _ms(work("server")),
+        _ms(work("browser")),
     ]
 
 
@@ -183,9 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Key press -> heatmap showing the new values, {options.presses} presses, ms:")
     print(table(rows, ["scenario", "p50", "p95", "floor", "result"]))
     print()
-    print("Where the time goes (medians, ms): key->sent, sent->plot spec arrives (server),")
-    print("arrives->plot redrawn (browser), redrawn->painted; total = p50.")
-    print(table(phases, ["page", "key→sent", "server", "browser", "paint", "total"]))
+    print(WHERE_THE_TIME_GOES)
+    header = ["page", "key→sent", "→spec", "→redrawn", "→painted", "total", "CPU srv", "CPU page"]
+    print(table(phases, header))
     return 1 if failed else 0
 
 

@@ -38,8 +38,8 @@ import importlib
 import json
 import pkgutil
 import statistics
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
 
@@ -55,12 +55,16 @@ FIRST = "knob_machine"
 PLOT_SELECTOR = ".js-plotly-plot"
 SLIDER_SELECTOR = '[data-testid="stSlider"] input[type="range"]'
 
-# Finds the trace named `trace` on any plotly graph div of the page; returns its z as JSON.
+# Finds the trace named `trace` on any plotly graph div of the page; returns the watched fields
+# (default: its z) as JSON, or null when there is no such trace.
 _FIND_Z = """
-(trace) => {
+(trace, fields = ['z']) => {
   for (const graph of document.querySelectorAll('.js-plotly-plot')) {
     for (const t of graph.data || []) {
-      if (t.name === trace) return JSON.stringify(t.z === undefined ? null : t.z);
+      if (t.name === trace) {
+        const values = fields.map((field) => (t[field] === undefined ? null : t[field]));
+        return JSON.stringify(fields.length === 1 ? values[0] : values);
+      }
     }
   }
   return null;
@@ -100,11 +104,11 @@ _WEBSOCKET_LOG = """
 # Arms the measurement described in the module docstring; the state lives in window.__knobsBench.
 _ARM = (
     """
-(trace) => {
+([trace, fields]) => {
   const findZ = """
     + _FIND_Z
     + """;
-  const state = {before: findZ(trace), pressed: null, changed: null, painted: null};
+  const state = {before: findZ(trace, fields), pressed: null, changed: null, painted: null};
   window.__knobsBench = state;
   const log = window.__knobsWebSocket;
   if (log) { log.marker = '"name":"' + trace + '"'; log.sent = []; log.received = []; }
@@ -112,7 +116,7 @@ _ARM = (
                           {capture: true, once: true});
   const observer = new MutationObserver(() => {
     if (state.pressed === null || state.changed !== null) return;
-    const now = findZ(trace);
+    const now = findZ(trace, fields);
     if (now === null || now === state.before) return;
     state.changed = performance.now();
     observer.disconnect();
@@ -143,14 +147,20 @@ _READ = """
 #: Every press timed in this process, in order: ``bench/browser.py`` reads the phases from it.
 PRESSES: list[Press] = []
 
+#: Set by ``bench/browser.py``: CPU time counters in ms that only grow (e.g. the server process
+#: and the page's main thread); :func:`measure_presses` records their growth over each press.
+work_counters: Callable[[], dict[str, float]] | None = None
+
 
 @dataclass(frozen=True)
 class Press:
     """One timed key press: times in ms on the page's clock (``performance.now()``).
 
     ``sent``: the first websocket message after the press (the slider's new value);
-    ``arrived``: the first message that carries the plot's new spec. Both are None when the
-    websocket log is missing (a page opened without :func:`open_page`).
+    ``arrived``: the first message that carries the plot's new spec, when the page handled it
+    (a busy page handles messages late: this is not the network arrival). Both are None when
+    the websocket log is missing (a page opened without :func:`open_page`). ``work``: CPU ms
+    per counter from the press until the app was idle again (see ``work_counters``).
     """
 
     pressed: float
@@ -158,6 +168,7 @@ class Press:
     painted: float
     sent: float | None = None
     arrived: float | None = None
+    work: dict[str, float] | None = None
 
     @property
     def latency_ms(self) -> float:
@@ -203,17 +214,25 @@ def slider_value(slider: Any) -> float:
 
 def plot_z(page: Any, trace: str = "jacobian") -> Any:
     """The ``z`` of the named trace as the page holds it (lists of rows, None where undefined)."""
-
-    found = page.evaluate(_FIND_Z, trace)
+    found = page.evaluate(f"(trace) => ({_FIND_Z})(trace)", trace)
     return None if found is None else json.loads(found)
 
 
 def press_and_wait_for_plot_change(
-    page: Any, target: Any, key: str = "ArrowRight", *, trace: str = "jacobian"
+    page: Any,
+    target: Any,
+    key: str = "ArrowRight",
+    *,
+    trace: str = "jacobian",
+    watch: Sequence[str] = ("z",),
 ) -> Press:
-    """Press ``key`` on ``target`` (focused first) and time it until the trace's z changes."""
+    """Press ``key`` on ``target`` (focused first); time it until the trace's data changes.
+
+    ``watch`` names the trace's fields compared before and after: ``("z",)`` for a heatmap,
+    e.g. ``("x", "y")`` for a moving marker or arrow.
+    """
     target.focus()
-    page.evaluate(_ARM, trace)
+    page.evaluate(_ARM, [trace, list(watch)])
     target.press(key)
     try:
         page.wait_for_function(
@@ -233,22 +252,29 @@ def measure_presses(
     key: str = "ArrowRight",
     *,
     trace: str = "jacobian",
+    watch: Sequence[str] = ("z",),
     warmup: int = 2,
 ) -> list[float]:
     """Time ``presses`` key presses on ``target`` after ``warmup`` untimed ones; ms each.
 
-    Waits for the app to be idle before every press (the rerun of the previous press can go
-    on after the plot has changed: the rest of the page is still being drawn). A slider that
-    reaches an end of its range is turned back the other way.
+    Waits for the app to be idle after every press (the rerun can go on after the plot has
+    changed: the rest of the page is still being drawn), so presses never overlap. A slider
+    that reaches an end of its range is turned back the other way. When ``work_counters`` is
+    set, each recorded :class:`Press` also carries the CPU time spent from the press to idle.
     """
     latencies: list[float] = []
+    wait_for_app_ready(page)
     for number in range(warmup + presses):
-        wait_for_app_ready(page)
         key = _turn_back_at_the_end(target, key)
-        press = press_and_wait_for_plot_change(page, target, key, trace=trace)
+        before = work_counters() if work_counters is not None else None
+        press = press_and_wait_for_plot_change(page, target, key, trace=trace, watch=watch)
+        wait_for_app_ready(page)
+        if before is not None and work_counters is not None:
+            after = work_counters()
+            press = replace(press, work={k: after[k] - before[k] for k in before})
+            PRESSES[-1] = press
         if number >= warmup:
             latencies.append(press.latency_ms)
-    wait_for_app_ready(page)
     return latencies
 
 
