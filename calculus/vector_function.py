@@ -103,7 +103,8 @@ class VectorFunction:
         stacked = stack(results, shape)  # n*m entries, then the n outputs
         values = stacked[: n * m].reshape(n, m, *shape)
         outputs = stacked[n * m :]
-        if np.isnan(outputs.sum()):  # cheap test first: any nan makes the sum nan
+        # Cheap tests first (per point, a comparison in Python; on a grid, nan makes the sum nan).
+        if any(y != y for y in results[n * m :]) if not shape else np.isnan(outputs.sum()):
             # log(x) at x = -1: the formula 1/x gives a number there, but f is undefined.
             undefined = np.isnan(outputs)
             values[np.broadcast_to(undefined[:, None], values.shape)] = np.nan
