@@ -264,8 +264,10 @@ def totals_only(f: VectorFunction) -> None:
 
 
 def pick(label: str, options: tuple[str, ...], key: str) -> str:
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = options[0]
+    # Written back every run: a keyed radio whose options changed (another graph) shows no
+    # selection in the browser unless its value is set anew.
+    value = st.session_state.get(key)
+    st.session_state[key] = value if value in options else options[0]
     return st.radio(label, options, format_func=plain_symbol, horizontal=True, key=key)
 
 
@@ -345,7 +347,9 @@ def paths_table(
             "sum is empty and the derivative is 0."
         )
         return [], [], None
-    key = f"{PAGE}_highlight"
+    # One key per entry and number of paths: a keyed radio whose options change under it shows
+    # no selection in the browser, although the server still has one.
+    key = f"{PAGE}_highlight_{chain.output}_{chain.knob}_{len(chain.paths)}"
     indices = list(range(len(chain.paths)))
     if st.session_state.get(key) not in indices:
         st.session_state[key] = 0

@@ -172,7 +172,7 @@ def test_switching_a_path_off_leaves_its_share_out() -> None:
 def test_highlighting_a_path_colours_it_in_the_graph() -> None:
     at = run_page()
     first = dot(at)
-    at.radio(key="chain_highlight").set_value(1).run()
+    at.radio(key="chain_highlight_y2_x2_2").set_value(1).run()
     second = dot(at)
     red = re.compile(r'"(\w+)" -> "(\w+)" \[[^\n]*#dc2626')
     assert red.findall(first) == [("x2", "u"), ("u", "y2")]

@@ -84,6 +84,9 @@ def test_r3_preset_has_two_paths_summing_to_the_jacobian_entry(
     assert abs(total - direct) <= SHOWN_RTOL * max(1.0, abs(direct))
     expect(page.get_by_text("✓ Equal")).to_be_visible()
 
+    highlight = page.locator('[data-testid="stRadio"]').filter(has_text="Highlight in the graph")
+    expect(highlight.locator("input:checked")).to_have_count(1)
+
     # The graph is drawn in the browser: 8 values, the highlighted path in red.
     chart = page.locator('[data-testid="stGraphVizChart"] svg')
     expect(chart).to_be_visible()
@@ -114,3 +117,24 @@ def test_r3_preset_has_two_paths_summing_to_the_jacobian_entry(
     page.set_viewport_size({"width": 420, "height": 900})
     wait_for_app_ready(page, settle_ms=300)
     page.screenshot(path=str(screenshot_dir / "chain-r3-420.png"), full_page=True)
+
+
+def test_editing_the_steps_keeps_the_chosen_entry_visibly_selected(
+    page: Page, streamlit_server, screenshot_dir: Path
+) -> None:
+    page.goto(f"{streamlit_server('app.py')}/Chain_rule")
+    wait_for_app_ready(page)
+    box = page.locator("textarea").first
+    box.fill(box.input_value() + "\ny4 = u + v")
+    box.press("Control+Enter")
+    wait_for_app_ready(page, settle_ms=300)
+    expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+    for group, chosen in (("Output", "y₂"), ("Knob", "x₂")):
+        radio = page.locator('[data-testid="stRadio"]').filter(has_text=group).first
+        expect(radio.locator("label").filter(has_text="y₄")).to_have_count(int(group == "Output"))
+        checked = radio.locator("label:has(input:checked)")
+        expect(checked).to_have_count(1)
+        expect(checked).to_have_text(chosen)
+    chart = page.locator('[data-testid="stGraphVizChart"] svg')
+    expect(chart.locator("g.node")).to_have_count(9)
+    page.screenshot(path=str(screenshot_dir / "chain-edited-steps.png"), full_page=True)
