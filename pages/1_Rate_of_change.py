@@ -238,9 +238,12 @@ def show_readout(
         )
         st.latex(rf"\frac{{\partial f}}{{\partial {v}}} = {general}")
         if here != general:
-            st.latex(rf"f'({v}) = {here}")
+            held_latex = ", ".join(f"{symbol_latex(n)} = {tex(val)}" for n, val in g.fixed.items())
+            st.latex(rf"\left.\frac{{\partial f}}{{\partial {v}}}\right|_{{{held_latex}}} = {here}")
     else:
         st.latex(rf"f'({v}) = {general}")
+    if r"\theta" in general:
+        st.caption("θ is the step function: 0 left of 0, 1 right of 0, undefined at 0.")
     if not math.isfinite(value):
         st.warning(
             f"f is undefined at {plain_symbol(g.variable)} = {format_number(x)}: no point, "
@@ -256,7 +259,7 @@ def show_readout(
             icon=":material/block:",
         )
         return
-    st.latex(rf"f({at}) = {tex(value)}, \qquad \text{{slope}} = f'({at}) = {tex(slope)}")
+    st.latex(rf"f({at}) = {tex(value)}, \qquad f'({at}) = {tex(slope)}")
     if slope == 0:
         st.markdown(
             "f is **flat** here: the tangent is level, so this is a critical point. A small "
@@ -302,8 +305,8 @@ def show_secant(g: Slice, x: float, value: float, slope: float, value_h: float) 
     h = control.select_slider("Step h", H_CHOICES, key=f"{PAGE}_h", format_func=h_label)
     secant = (value_h - value) / h
     numbers.latex(
-        rf"\frac{{f(x + h) - f(x)}}{{h}} = {tex(secant, 8)}"
-        rf"\quad\text{{vs.}}\quad f'(x) = {tex(slope, 8)}"
+        rf"\begin{{aligned}} \frac{{f(x + h) - f(x)}}{{h}} &= {tex(secant, 8)} \\"
+        rf"f'(x) &= {tex(slope, 8)} \end{{aligned}}"
     )
     steps = tuple(sorted({*SECANT_STEPS, h}, reverse=True))
     table = secant_table(g, x, steps)
@@ -390,16 +393,30 @@ def show_descent(
     curve, story = st.columns([3, 2], gap="large")
     with curve:
         values = g.value(run.iterates)
-        markers = [Marker(p.x, p.value, p.kind, p.kind) for p in found.in_range()]
+        span = descent_span(run.iterates, float(t[0]), float(t[-1]))
+        grid = t if span == (t[0], t[-1]) else np.linspace(*span, len(t))
+        markers = [Marker(p.x, p.value, p.kind, p.kind) for p in found.points]
+        markers = [m for m in markers if span[0] <= m.x <= span[1]]
+        name = plain_symbol(g.variable)
         st.plotly_chart(
-            descent_figure(t, g.value(t), run.iterates, values, markers, plain_symbol(g.variable)),
+            descent_figure(grid, g.value(grid), run.iterates, values, markers, name),
             key=f"{PAGE}_descent",
             config=CONFIG,
         )
     with story:
         show_descent_story(g, run, found, constant_curvature)
-        with st.container(height=260, border=False):
-            st.markdown(markdown_table(steps_table(run, values)))
+    st.markdown("**The steps**")
+    with st.container(height=280, border=False):
+        st.markdown(markdown_table(steps_table(run, values)))
+
+
+def descent_span(iterates: np.ndarray, low: float, high: float) -> tuple[float, float]:
+    """The plotted range, widened to show iterates that left it (up to 2.5 ranges each way)."""
+    finite = iterates[np.isfinite(iterates)]
+    width = high - low
+    start = max(min(low, float(finite.min())), low - 2.5 * width)
+    end = min(max(high, float(finite.max())), high + 2.5 * width)
+    return start, end
 
 
 def show_descent_story(
@@ -432,10 +449,10 @@ def steps_table(run: Descent, values: np.ndarray) -> dict[str, list[str]]:
     moves = -run.rate * run.slopes
     return {
         "k": [str(k) for k in range(len(run.iterates))],
-        "xₖ": [format_number(v, 6) for v in run.iterates],
-        "f(xₖ)": [format_number(v, 6) for v in values],
-        "f'(xₖ)": [format_number(v, 6) for v in run.slopes],
-        "step −η f'(xₖ)": [format_number(v, 4) for v in moves],
+        "xₖ": [format_number(v, 5) for v in run.iterates],
+        "f(xₖ)": [format_number(v, 5) for v in values],
+        "f'(xₖ)": [format_number(v, 5) for v in run.slopes],
+        "−η f'(xₖ)": [format_number(v, 4) for v in moves],
     }
 
 
