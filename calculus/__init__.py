@@ -17,6 +17,7 @@ from calculus.layers import (
     make_layer,
 )
 from calculus.limits import describe_limits
+from calculus.rate import Slice, secant_table
 from calculus.vector_function import VectorFunction, build_function, parse_function
 from calculus.worker import run_symbolic, start_workers
 
@@ -25,6 +26,7 @@ __all__ = [
     "ExpressionError",
     "Landscape",
     "Layer",
+    "Slice",
     "VectorFunction",
     "build_function",
     "closed_form_jacobian",
@@ -38,5 +40,6 @@ __all__ = [
     "parse_function",
     "parse_landscape",
     "run_symbolic",
+    "secant_table",
     "start_workers",
 ]
