@@ -171,8 +171,8 @@ def _line_error(number: int, message: str, column: int | None = None) -> StepsEr
 
 
 def parse_steps(text: str, knobs: Sequence[str] | None = None) -> tuple[Step, ...]:
-    """Read steps ``name = formula``, one per line, in dependency order (lines' order kept
-    where it allows).
+    """Read steps ``name = formula``, one per line (or several on a line, separated by commas or
+    semicolons), in dependency order (the typed order kept where it allows).
 
     ``knobs`` (optional) declares the inputs: any other name that is used but never defined is
     then refused. Raises ``StepsError`` naming the line.
@@ -190,51 +190,14 @@ def parse_steps(text: str, knobs: Sequence[str] | None = None) -> tuple[Step, ..
     steps: list[Step] = []
     defined: dict[str, int] = {}  # name -> line
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        if "=" not in line:
-            raise _line_error(number, "a step looks like u = x^2: a name, '=', then a formula")
-        equals = line.index("=")
-        name = _step_name(line[:equals], number)
-        if name in defined:
-            raise _line_error(number, f"'{name}' is already defined on line {defined[name]}")
-        if declared is not None and name in declared:
-            raise _line_error(number, f"'{name}' is a knob: it cannot also be computed by a step")
-        # Blank out "name =" so that the parser's "column N" counts from the start of the line.
-        padded = " " * (equals + 1) + line[equals + 1 :]
-        if not line[equals + 1 :].strip():
-            raise _line_error(number, f"nothing after '=': what is {name}?")
-        if "=" in line[equals + 1 :]:
-            raise _line_error(
-                number,
-                "one '=' per step: a name on the left, a formula on the right",
-                line.index("=", equals + 1) + 1,
-            )
-        try:
-            parsed = parse_text(padded)
-        except ExpressionError as exc:
-            if exc.message.startswith("too many variables"):  # the parser counts them as knobs
-                raise _line_error(
-                    number, f"too many inputs in one step (the limit is {limits.MAX_VARIABLES})"
-                ) from exc
-            raise _line_error(number, exc.message, exc.column) from exc
-        if len(parsed.outputs) != 1:
-            raise _line_error(
-                number,
-                f"one value per step, but {len(parsed.outputs)} are given "
-                "— write each on its own line with its own name",
-            )
-        inputs = _inputs_of(parsed.outputs[0])
-        if name in inputs:
-            raise _line_error(number, f"'{name}' is computed from itself")
-        if len(inputs) > limits.MAX_VARIABLES:
-            raise _line_error(
-                number, f"too many inputs in one step (the limit is {limits.MAX_VARIABLES})"
-            )
-        defined[name] = number
-        steps.append(Step(name, parsed.outputs[0], inputs, number))
-        if len(steps) > MAX_STEPS:
-            raise _line_error(number, f"too many steps (the limit is {MAX_STEPS})")
+        for start, end in _segments(line):
+            step = _read_step(line, start, end, number, declared, defined)
+            if step is None:
+                continue
+            defined[step.name] = number
+            steps.append(step)
+            if len(steps) > MAX_STEPS:
+                raise _line_error(number, f"too many steps (the limit is {MAX_STEPS})")
     if not steps:
         raise StepsError("type at least one step, for example y = x^2")
     used = {name for step in steps for name in step.inputs}
@@ -252,6 +215,79 @@ def parse_steps(text: str, knobs: Sequence[str] | None = None) -> tuple[Step, ..
     elif len(free) > limits.MAX_VARIABLES:
         raise StepsError(f"too many knobs (the limit is {limits.MAX_VARIABLES})")
     return _topological(steps)
+
+
+#: "u = x^2, v = ln x" on one line: a comma or semicolon outside brackets followed by a name
+#: and "=" starts a new step (a formula never contains "=", so this cannot split one).
+_NEXT_STEP = re.compile(r"\s*[^\W\d]\w*\s*=")
+
+
+def _segments(line: str) -> list[tuple[int, int]]:
+    """Where the steps of one line start and end: [(start, end), ...]."""
+    bounds, depth, start = [], 0, 0
+    for index, char in enumerate(line):
+        depth += char in "(["
+        depth -= char in ")]"
+        if depth <= 0 and char in ",;" and _NEXT_STEP.match(line, index + 1):
+            bounds.append((start, index))
+            start = index + 1
+    bounds.append((start, len(line)))
+    return bounds
+
+
+def _read_step(
+    line: str,
+    start: int,
+    end: int,
+    number: int,
+    declared: tuple[str, ...] | None,
+    defined: Mapping[str, int],
+) -> Step | None:
+    """The step written in ``line[start:end]`` (None if blank); columns count from the line."""
+    segment = line[start:end]
+    if not segment.strip():
+        return None
+    if "=" not in segment:
+        raise _line_error(number, "a step looks like u = x^2: a name, '=', then a formula")
+    equals = start + segment.index("=")
+    name = _step_name(line[start:equals], number)
+    if name in defined:
+        raise _line_error(number, f"'{name}' is already defined on line {defined[name]}")
+    if declared is not None and name in declared:
+        raise _line_error(number, f"'{name}' is a knob: it cannot also be computed by a step")
+    right = line[equals + 1 : end]
+    if not right.strip():
+        raise _line_error(number, f"nothing after '=': what is {name}?")
+    if "=" in right:
+        column = line.index("=", equals + 1) + 1
+        raise _line_error(
+            number, "one '=' per step: a name on the left, a formula on the right", column
+        )
+    # Blank out everything before the formula so that the parser's "column N" counts from the
+    # start of the line.
+    padded = " " * (equals + 1) + right
+    try:
+        parsed = parse_text(padded)
+    except ExpressionError as exc:
+        if exc.message.startswith("too many variables"):  # the parser counts them as knobs
+            raise _line_error(
+                number, f"too many inputs in one step (the limit is {limits.MAX_VARIABLES})"
+            ) from exc
+        raise _line_error(number, exc.message, exc.column) from exc
+    if len(parsed.outputs) != 1:
+        raise _line_error(
+            number,
+            f"one value per step, but {len(parsed.outputs)} are given "
+            "— write each on its own line with its own name",
+        )
+    inputs = _inputs_of(parsed.outputs[0])
+    if name in inputs:
+        raise _line_error(number, f"'{name}' is computed from itself")
+    if len(inputs) > limits.MAX_VARIABLES:
+        raise _line_error(
+            number, f"too many inputs in one step (the limit is {limits.MAX_VARIABLES})"
+        )
+    return Step(name, parsed.outputs[0], inputs, number)
 
 
 def _step_name(left: str, number: int) -> str:

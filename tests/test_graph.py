@@ -448,3 +448,18 @@ def test_a_name_one_letter_off_a_defined_value_is_flagged_as_a_likely_typo() -> 
     ]
     assert likely_typos(parse_steps(PRESETS[0].text)) == []
     assert likely_typos(parse_steps(PRESETS[2].text)) == []
+
+
+def test_steps_may_share_a_line_separated_by_commas_or_semicolons() -> None:
+    as_written = graph_from_steps("u = x^2, v = ln x, y = u v")  # as the issue writes it
+    assert [step.text() for step in as_written.steps] == ["u = x^2", "v = log(x)", "y = u*v"]
+    assert [step.line for step in as_written.steps] == [1, 1, 1]
+    # A comma inside brackets, or one not followed by "name =", stays inside the formula.
+    assert [s.text() for s in parse_steps("y = max(x, z); w = y^2")] == [
+        "y = max(x, z)",
+        "w = y^2",
+    ]
+    with pytest.raises(StepsError, match=r"line 1: character '\$'.* at column 14"):
+        parse_steps("u = x, v = x $ 2")
+    with pytest.raises(StepsError, match="one '=' per step"):
+        parse_steps("y = max(x, z = 1)")
