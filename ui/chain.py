@@ -509,7 +509,8 @@ def steps_box(page: str, default: str) -> tuple[ComputationGraph, str]:
         key=key,
         height=140,
         max_chars=MAX_TEXT_LENGTH,
-        help="Name each value and say how it is computed: u = x^2, v = ln(x), y = u v. "
+        help="Name each value and say how it is computed, one per line or separated by commas: "
+        "u = x^2, v = ln(x), y = u v. "
         "Names used but never defined are the knobs; values no step uses are the outputs "
         "(and every name starting with y).",
     )
