@@ -474,7 +474,13 @@ def show_pictures(
             turn, tilt = st.columns(2)
             turn.slider("Turn the view", -180, 180, step=5, key=f"{PAGE}_azimuth")
             tilt.slider("Tilt", 0, 90, step=5, key=f"{PAGE}_elevation")
-    st.caption(legend(view, section, names[i], names[j]))
+    caption = legend(view, section, names[i], names[j])
+    if view != "Surface" and not MapFrame(x_range, y_range, "", "").equal_aspect:
+        caption += (
+            " The two axes have very different scales here, so the arrow does not look "
+            "perpendicular to the level curves (it is, at equal scales)."
+        )
+    st.caption(caption)
 
 
 def legend(view: str, section: str, x_name: str, y_name: str) -> str:

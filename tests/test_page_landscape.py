@@ -408,6 +408,17 @@ def test_direction_as_a_vector_with_three_knobs() -> None:
     assert any("needs a length" in w.value for w in at.warning)
 
 
+def test_editing_a_knob_range_changes_the_mapped_range() -> None:
+    at = run_page()
+    at.number_input(key="landscape_low_x1").set_value(-1.0).run()
+    at.number_input(key="landscape_high_x1").set_value(2.0).run()
+    assert not at.exception
+    for key in ("landscape_map", "landscape_map_overlay"):
+        assert chart(at, key)["layout"]["xaxis"]["range"] == [-1.0, 2.0]
+    assert chart(at, "landscape_map")["layout"]["yaxis"]["range"] == [-3.0, 3.0]
+    assert at.query_params["r_x1"] == "-1,2,0.01"
+
+
 def test_several_outputs_are_refused_with_a_pointer_to_the_knob_machine() -> None:
     at = run_page()
     at.text_area(key="landscape_text").set_value("x1 x2^2, sqrt(x2 x3)").run()
