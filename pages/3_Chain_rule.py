@@ -414,8 +414,9 @@ def draw(
     st.graphviz_chart(dot, width="stretch")
     st.caption(
         "Knobs (blue) on the left, outputs (amber) on the right; each node shows its value, each "
-        "edge its local derivative and that derivative's value. Red: the highlighted path; "
-        "blue: the other paths switched on; dashed: paths switched off."
+        "edge its local derivative and that derivative's value (a long one names the value it "
+        "leads to: h·(1 − h) for σ'). Red: the highlighted path; blue: the other paths switched "
+        "on; dashed: paths switched off."
     )
 
 

@@ -13,6 +13,7 @@ from calculus.graph import graph_from_formula, graph_from_steps
 from calculus.syntax import parse_text
 from ui.chain import (
     PRESETS,
+    edge_texts,
     graph_depth,
     graph_dot,
     numeric_chain_view,
@@ -334,3 +335,11 @@ def test_numeric_chain_view_lists_the_paths_without_symbols() -> None:
     view = numeric_chain_view(graph_from_steps(PRESETS[0].text), "y2", "x2")
     assert view.labels == ("x₂ → u → y₂", "x₂ → v → y₂")
     assert view.total is None and view.equal is None
+
+
+def test_a_long_edge_label_names_the_value_it_leads_to() -> None:
+    texts = edge_texts(graph_from_steps(PRESETS[2].text))  # h = sigmoid(w1 x + b1), ...
+    assert texts[("w1", "h")] == "h·x·(1 − h)"
+    assert texts[("h", "y")] == "w₂"
+    short = edge_texts(graph_from_formula("exp(sin x)", "functions"))
+    assert short[("u1", "y")] == "exp(u₁)"  # short labels stay as the derivative is written

@@ -46,6 +46,9 @@ MODES: tuple[str, ...] = ("steps", "formula")
 MODE_LABELS = {"steps": "Named steps", "formula": "One formula"}
 LEVEL_LABELS = {"functions": "whole functions", "operations": "every operation"}
 
+#: Edge labels up to this long are shown as the derivative is; longer ones name the edge's end
+#: value where they repeat it.
+SHORT_LABEL = 16
 #: Longest plain label on an edge before it is cut with "…" (the graph stays readable).
 MAX_EDGE_LABEL = 36
 #: Nodes of a local derivative beyond which its edge label is not printed at all.
@@ -262,13 +265,24 @@ def _edge_label(text: str, value: float | None) -> str:
 
 
 def edge_texts(graph: ComputationGraph) -> dict[tuple[str, str], str]:
-    """Each edge's local derivative as plain text (computed once per graph)."""
-    return {
-        (e.source, e.target): "(a long formula)"
-        if _node_count_exceeds(e.derivative, MAX_LABEL_NODES)
-        else plain_expr(e.derivative)
-        for e in graph.edges
-    }
+    """Each edge's local derivative as plain text (computed once per graph).
+
+    A long label is written with the edge's own end value where the derivative repeats it:
+    h = σ(w₁x + b₁) has dh/dw₁ = x·σ(w₁x + b₁)·(1 − σ(w₁x + b₁)), shown as h·x·(1 − h), as
+    backpropagation writes it.
+    """
+    texts = {}
+    for edge in graph.edges:
+        if _node_count_exceeds(edge.derivative, MAX_LABEL_NODES):
+            texts[(edge.source, edge.target)] = "(a long formula)"
+            continue
+        text = plain_expr(edge.derivative)
+        if len(text) > SHORT_LABEL:
+            step = graph.step_of[edge.target]
+            compact = edge.derivative.xreplace({step.expression: step.symbol})
+            text = min(text, plain_expr(compact), key=len)
+        texts[(edge.source, edge.target)] = text
+    return texts
 
 
 def graph_depth(graph: ComputationGraph) -> int:
