@@ -306,9 +306,14 @@ def explore(landscape: Landscape) -> None:
     m = landscape.n_inputs
     start_state()
     section = st.session_state[f"{PAGE}_section"]
-    # "Both" gives the two pictures more of the width.
-    wide = st.session_state[f"{PAGE}_view"] == "Both"
-    controls, picture = st.columns([1, 2.8] if wide else [1.5, 2.3], gap="large")
+    controls, side = st.columns([1.5, 2.3], gap="large")
+    with side:
+        view = st.radio(
+            "Show", VIEWS, key=f"{PAGE}_view", horizontal=True, label_visibility="collapsed"
+        )
+    # One picture beside the knobs; both pictures side by side in the full width below them.
+    both = view == "Both"
+    picture = st.container() if both else side
     with controls:
         plotted = choose_plotted(variables) if m > 2 else (0, 1)
         point = knob_sliders(PAGE, variables, columns=1)
@@ -328,10 +333,10 @@ def explore(landscape: Landscape) -> None:
 
     with picture:
         show_pictures(
-            landscape, point, plotted, held, x_range, y_range, value, gradient, section,
+            landscape, point, plotted, held, x_range, y_range, value, gradient, view, section,
             direction, path, nearest,
         )  # fmt: skip
-    with controls:
+    with side if both else controls:
         if m > 2:
             fixed = ", ".join(
                 f"{names[k]} = {format_number(point[k])}" for k in range(m) if k not in plotted
@@ -405,6 +410,7 @@ def show_pictures(
     y_range: tuple[float, float],
     value: float,
     gradient: np.ndarray,
+    view: str,
     section: str,
     direction: np.ndarray | None,
     path: DescentPath | None,
@@ -413,11 +419,8 @@ def show_pictures(
     i, j = plotted
     names = [plain_symbol(name) for name in landscape.variables]
     text = landscape.function.text
-    view = st.radio(
-        "Show", VIEWS, key=f"{PAGE}_view", horizontal=True, label_visibility="collapsed"
-    )
     both = view == "Both"
-    height = 420 if both else 560
+    height = 520 if both else 560
     columns = st.columns(2, gap="small") if both else [st.container(), st.container()]
     plane_gradient = (float(gradient[i]), float(gradient[j]))
     if view in ("Contour map", "Both"):

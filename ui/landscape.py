@@ -54,7 +54,7 @@ MAP_MARGIN = {"l": 52, "r": 16, "t": 12, "b": 100, "pad": 0, "autoexpand": False
 SURFACE_MARGIN = {"l": 0, "r": 0, "t": 10, "b": 0, "pad": 0, "autoexpand": False}
 #: Plotted spans whose ratio is within this factor get equal scales on both axes, so the
 #: gradient arrow looks perpendicular to the contour lines, as it is.
-EQUAL_ASPECT_MAX_RATIO = 4.0
+EQUAL_ASPECT_MAX_RATIO = 2.0
 #: The longest arrow drawn, as a fraction of the smaller plotted span.
 ARROW_FRACTION = 0.35
 
