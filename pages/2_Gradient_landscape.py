@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import streamlit as st
+import sympy as sp
 
 from calculus import ExpressionError, VectorFunction
 from calculus.export import plain_symbol, symbol_latex
@@ -189,8 +190,6 @@ def cached_critical_points(
 @st.cache_data(max_entries=256, show_spinner=False)
 def latex_of(text: str, what: str, k: int = 0) -> str:
     """LaTeX of the gradient's entry k, the gradient row or the Hessian, once per function."""
-    import sympy as sp
-
     landscape = cached_landscape(text)
     if what == "partial":
         return sp.latex(landscape.gradient()[k])
