@@ -578,17 +578,19 @@ def show_readout(point: np.ndarray, value: float, gradient: np.ndarray) -> None:
             icon=":material/block:",
         )
         return
-    arguments = ", ".join(tex(v) for v in point)
-    st.latex(rf"f({arguments}) = {tex(value)}")
-    if not np.all(np.isfinite(gradient)):
+    # One LaTeX block, not three: every element redrawn on a knob move costs the browser time.
+    lines = [rf"f({', '.join(tex(v) for v in point)}) &= {tex(value)}"]
+    defined = bool(np.all(np.isfinite(gradient)))
+    if defined:
+        lines.append(rf"\nabla f &= {vector_tex(gradient)}")
+        lines.append(rf"|\nabla f| &= {tex(float(np.linalg.norm(gradient)))}")
+    st.latex(r"\begin{aligned}" + r" \\[4pt] ".join(lines) + r"\end{aligned}")
+    if not defined:
         st.warning(
             "f has no gradient here: at least one partial derivative does not exist (a kink or "
             "an edge of the domain). Move the knobs off it.",
             icon=":material/warning:",
         )
-        return
-    st.latex(rf"\nabla f = {vector_tex(gradient)}")
-    st.latex(rf"|\nabla f| = {tex(float(np.linalg.norm(gradient)))}")
 
 
 def symbol(landscape: Landscape, k: int) -> str:
@@ -629,12 +631,14 @@ def show_slices(
             "what is left is an ordinary curve of one variable, the other knobs held still. The "
             "slope of its tangent is the **partial derivative** along that knob:"
         )
+        lines = []
         for k in plotted:
             v = symbol(landscape, k)
             formula = latex_of(landscape.function.text, "partial", k)
-            st.latex(
-                rf"\frac{{\partial f}}{{\partial {v}}} = {formula} = {tex(float(gradient[k]))}"
+            lines.append(
+                rf"\frac{{\partial f}}{{\partial {v}}} &= {formula} = {tex(float(gradient[k]))}"
             )
+        st.latex(r"\begin{aligned}" + r" \\[12pt] ".join(lines) + r"\end{aligned}")
         if landscape.n_inputs > 2:
             st.caption("Map other knobs to see the other slices; every partial is in ∇f.")
     with figure:

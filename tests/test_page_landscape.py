@@ -301,8 +301,9 @@ def test_default_is_the_chapter_example_with_its_gradient() -> None:
     x, y, meta = arrow(at)
     assert meta["gradient"] == [1.0, 2.0]  # [x2^2, 2 x1 x2] at (1, 1)
     np.testing.assert_allclose((x[1] - x[0], y[1] - y[0]), np.array([1.0, 2.0]) * meta["scale"])
-    assert r"\frac{\partial f}{\partial x_{1}} = x_{2}^{2} = 1" in latex(at)
-    assert r"\frac{\partial f}{\partial x_{2}} = 2 x_{1} x_{2} = 2" in latex(at)
+    assert r"\frac{\partial f}{\partial x_{1}} &= x_{2}^{2} = 1" in latex(at)
+    assert r"\frac{\partial f}{\partial x_{2}} &= 2 x_{1} x_{2} = 2" in latex(at)
+    assert r"\nabla f &= \begin{bmatrix}1 & 2\end{bmatrix}" in latex(at)
 
 
 def test_moving_a_knob_moves_the_arrow_and_keeps_the_map_byte_identical() -> None:
