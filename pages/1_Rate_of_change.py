@@ -362,8 +362,8 @@ def show_critical_points(g: Slice, found: CriticalPoints) -> None:
     for start, end in found.flat:
         span = found.flat_latex or rf"[{tex(start)}, {tex(end)}]"
         st.markdown(
-            f"- $f'({v}) = 0$ on all of ${span}$: f is flat there, so every point of it is "
-            "critical (a minimum, but not a strict one)."
+            f"- $f'({v}) = 0$ on all of ${span}$: f is constant there, so every point of it is "
+            "a critical point, but none is a strict minimum or maximum."
         )
     for x in found.breaks:
         st.markdown(
