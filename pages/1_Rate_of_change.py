@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 import sympy as sp
 
-from calculus import VectorFunction
+from calculus import ExpressionError, VectorFunction
 from calculus.export import plain_symbol, symbol_latex
 from calculus.rate import (
     CONVERGES,
@@ -192,7 +192,11 @@ def explore(f: VectorFunction) -> None:
         fixed = knob_sliders(FIXED, others, title="Held fixed") if others else np.array([])
     fixed_values = iter(fixed.tolist())
     key_point = tuple(0.0 if name == variable else next(fixed_values) for name in f.variables)
-    g = slice_of(f, variable, key_point)
+    try:
+        g = slice_of(f, variable, key_point)
+    except ExpressionError as problem:  # f'' could not be built in time
+        st.error(problem.message, icon=":material/block:")
+        return
     rng = st.session_state[f"{PAGE}_range_{variable}"]
     low, high = rng.low, rng.high
     name = plain_symbol(variable)
