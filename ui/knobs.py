@@ -95,17 +95,19 @@ def knob_sliders(
     page: str, variables: Sequence[str], *, columns: int | None = None, title: str = "Knobs"
 ) -> np.ndarray:
     """Render the knobs and return their values in ``variables`` order, shape (m,)."""
-    head, reset, ranges = st.columns([2, 1, 1], vertical_alignment="center")
-    head.markdown(f"**{title}**")
+    st.markdown(f"**{title}**")
+    # Icon buttons under the title: words would be cut off in a narrow column.
+    reset, ranges = st.columns(2)
     reset.button(
         "Reset",
+        icon=":material/restart_alt:",
         key=f"{page}_reset",
         on_click=_reset,
         args=(page, tuple(variables)),
         help=f"Set every knob back to {number_text(DEFAULT_VALUE)}",
         width="stretch",
     )
-    with ranges.popover("Ranges", width="stretch"):
+    with ranges.popover("Ranges", icon=":material/tune:", width="stretch"):
         _range_editor(page, variables)
     if problem := st.session_state.get(f"{page}_range_problem"):
         st.warning(f"Range not changed — {problem}.", icon=":material/warning:")
