@@ -125,6 +125,7 @@ def test_editing_the_steps_keeps_the_chosen_entry_visibly_selected(
     page.goto(f"{streamlit_server('app.py')}/Chain_rule")
     wait_for_app_ready(page)
     box = page.locator("textarea").first
+    expect(box).to_have_value(re.compile(r"y3 = v\^2$"), timeout=60_000)  # the first run is done
     box.fill(box.input_value() + "\ny4 = u + v")
     box.press("Control+Enter")
     wait_for_app_ready(page, settle_ms=300)
