@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         browser = launch_chromium(playwright)
         try:
             for scenario in scenarios:
-                summary = (scenario.__doc__ or "").strip().split("\n")[0]
+                summary = " ".join((scenario.__doc__ or "").strip().split("\n\n")[0].split())
                 print(f"{scenario.NAME} ({scenario.SCRIPT}): {summary}", flush=True)
                 result = run(browser, scenario, scenario.SCRIPT, (), options.presses,
                              scenario.NAME)  # fmt: skip
