@@ -28,6 +28,7 @@ from ui import (
     idea,
     jacobian_heatmap,
     knob_query,
+    knob_range_editor,
     knob_sliders,
     setup_page,
     write_query,
@@ -64,6 +65,7 @@ EXAMPLES = [
             "says so."),
 ]  # fmt: skip
 STEPS = [1.0, 0.5, 0.1, 0.05, 0.01, 0.001, 0.0001]
+VIEWS = ["The exact Jacobian", "Nudge check", "Share and export"]
 
 
 def main() -> None:
@@ -76,6 +78,10 @@ def main() -> None:
         "turn the knobs, and watch."
     )
     f = function_box(PAGE, default=EXERCISE, examples=EXAMPLES)
+    # Outside the fragment: the range inputs are not re-sent on every knob move.
+    ranges, _ = st.columns([1, 4])
+    with ranges:
+        knob_range_editor(PAGE, f.variables, label="Knob ranges")
     machine(f)
 
 
@@ -85,16 +91,26 @@ def machine(f: VectorFunction) -> None:
     outputs = output_names(f)
     left, right = st.columns([1, 1.7], gap="large")
     with left:
-        point = knob_sliders(PAGE, f.variables)
+        point = knob_sliders(PAGE, f.variables, range_editor=False)
         values = f.value_at(point)
         show_outputs(outputs, values)
     jacobian = f.jacobian_at(point)
     kinks = f.kinks_at(point)
     with right:
         show_heatmap(f, jacobian, kinks)
-    show_exact_jacobian(f, jacobian)
-    show_nudge_check(f, point)
-    show_share_and_export(f, point, jacobian)
+    text = st.session_state.get(f"{PAGE}_good_text", f.text)
+    write_query({"f": text, **knob_query(PAGE, f.variables, point)}, prefix_owned=("k_", "r_"))
+    # One section at a time, chosen by the learner: hidden sections would still be computed
+    # and re-sent to the browser on every knob move.
+    view = st.segmented_control(
+        "Look closer", VIEWS, default=VIEWS[0], key=f"{PAGE}_view", width="stretch"
+    )
+    if view == VIEWS[0]:
+        show_exact_jacobian(f, jacobian)
+    elif view == VIEWS[1]:
+        show_nudge_check(f, point)
+    elif view == VIEWS[2]:
+        show_share_and_export(f, point, jacobian)
 
 
 def show_outputs(outputs: list[str], values: np.ndarray) -> None:
@@ -174,15 +190,18 @@ def show_nudge_check(f: VectorFunction, point: np.ndarray) -> None:
     knob = None if which == "every knob" or which not in f.variables else f.variables.index(which)
     unit = direction(f, knob)
     result = nudge(f, point, step * unit)
-    rows = {
-        "output": [plain_symbol(y) for y in output_names(f)],
-        "predicted  J dx": [format_number(v) for v in result.predicted],
-        "actual  f(x+dx) − f(x)": [format_number(v) for v in result.actual],
-        "error": [format_number(v, 2) for v in result.error],
-    }
+    rows = [
+        "| output | predicted J dx | actual f(x+dx) − f(x) | error |",
+        "| --- | ---: | ---: | ---: |",
+    ] + [
+        f"| {plain_symbol(y)} | {format_number(p)} | {format_number(a)} | {format_number(e, 2)} |"
+        for y, p, a, e in zip(
+            output_names(f), result.predicted, result.actual, result.error, strict=True
+        )
+    ]
     table, plot = st.columns([2, 3], gap="large")
     with table:
-        st.dataframe(rows, hide_index=True)
+        st.markdown("\n".join(rows))
     curve = error_curve(f, point, unit)
     with plot:
         st.plotly_chart(
@@ -204,8 +223,6 @@ def show_nudge_check(f: VectorFunction, point: np.ndarray) -> None:
 
 
 def show_share_and_export(f: VectorFunction, point: np.ndarray, jacobian: np.ndarray) -> None:
-    text = st.session_state.get(f"{PAGE}_good_text", f.text)
-    write_query({"f": text, **knob_query(PAGE, f.variables, point)}, prefix_owned=("k_", "r_"))
     st.subheader("Share and export")
     link, export = st.columns([2, 3], gap="large")
     with link:

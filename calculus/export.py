@@ -54,6 +54,7 @@ def derivative_texts(f: VectorFunction) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(sp.sstr(d).replace("**", "^") for d in row) for row in f.derivatives)
 
 
+@lru_cache(maxsize=1024)
 def symbol_latex(name: str) -> str:
     return sp.latex(sp.Symbol(name))
 

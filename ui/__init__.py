@@ -9,7 +9,7 @@
 
 from ui.figures import error_curve_figure, jacobian_heatmap
 from ui.function_box import Example, cached_function, error_excerpt, function_box
-from ui.knobs import KnobRange, knob_query, knob_sliders
+from ui.knobs import KnobRange, knob_query, knob_range_editor, knob_sliders
 from ui.page import idea, setup_page
 from ui.url_state import number_text, query_float, query_text, write_query
 
@@ -23,6 +23,7 @@ __all__ = [
     "idea",
     "jacobian_heatmap",
     "knob_query",
+    "knob_range_editor",
     "knob_sliders",
     "number_text",
     "query_float",

@@ -92,9 +92,18 @@ def _reset(page: str, names: Sequence[str]) -> None:
 
 
 def knob_sliders(
-    page: str, variables: Sequence[str], *, columns: int | None = None, title: str = "Knobs"
+    page: str,
+    variables: Sequence[str],
+    *,
+    columns: int | None = None,
+    title: str = "Knobs",
+    range_editor: bool = True,
 ) -> np.ndarray:
-    """Render the knobs and return their values in ``variables`` order, shape (m,)."""
+    """Render the knobs and return their values in ``variables`` order, shape (m,).
+
+    With ``range_editor=False`` the caller renders :func:`knob_range_editor` elsewhere — outside
+    a fragment, so its nine inputs per knob are not re-sent to the browser on every knob move.
+    """
     st.markdown(f"**{title}**")
     # Icon buttons under the title: words would be cut off in a narrow column.
     reset, ranges = st.columns(2)
@@ -107,10 +116,9 @@ def knob_sliders(
         help=f"Set every knob back to {number_text(DEFAULT_VALUE)}",
         width="stretch",
     )
-    with ranges.popover("Ranges", icon=":material/tune:", width="stretch"):
-        _range_editor(page, variables)
-    if problem := st.session_state.get(f"{page}_range_problem"):
-        st.warning(f"Range not changed — {problem}.", icon=":material/warning:")
+    if range_editor:
+        with ranges:
+            knob_range_editor(page, variables)
 
     count = columns or (1 if len(variables) <= 4 else 2)
     cells = st.columns(count) if count > 1 else [st.container()]
@@ -133,6 +141,14 @@ def knob_sliders(
         st.session_state[f"{page}_saved_{name}"] = value
         values.append(float(value))
     return np.array(values)
+
+
+def knob_range_editor(page: str, variables: Sequence[str], label: str = "Ranges") -> None:
+    """A popover to set each knob's lowest and highest value and step."""
+    with st.popover(label, icon=":material/tune:", width="stretch"):
+        _range_editor(page, variables)
+    if problem := st.session_state.get(f"{page}_range_problem"):
+        st.warning(f"Range not changed — {problem}.", icon=":material/warning:")
 
 
 def _range_editor(page: str, variables: Sequence[str]) -> None:
