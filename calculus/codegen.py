@@ -60,9 +60,9 @@ def internal_symbols(count: int) -> tuple[sp.Symbol, ...]:
 def numpy_source(expressions: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> str:
     """Python source of ``def _lambdifygenerated(_k0, ...) -> list`` computing ``expressions``."""
     internal = internal_symbols(len(symbols))
-    renamed = [
-        sp.sympify(e).xreplace(dict(zip(symbols, internal, strict=True))) for e in expressions
-    ]
+    renaming = dict(zip(symbols, internal, strict=True))
+    # Expressions arrive as sympy objects (plain ints for constant entries); never as text.
+    renamed = [sp.Integer(e) if isinstance(e, int) else e.xreplace(renaming) for e in expressions]
     function = sp.lambdify(
         internal,
         renamed,

@@ -24,7 +24,7 @@ class sigmoid(sp.Function):
         return sigmoid(self.args[0]) * (1 - sigmoid(self.args[0]))
 
     @classmethod
-    def eval(cls, z: sp.Expr) -> sp.Expr | None:
+    def eval(cls, z: sp.Expr) -> sp.Expr | None:  # sympy hook; noqa: user-text-safe
         if z.is_zero:
             return sp.Rational(1, 2)
         return None
@@ -54,7 +54,7 @@ class softplus(sp.Function):
         return sigmoid(self.args[0])
 
     @classmethod
-    def eval(cls, z: sp.Expr) -> sp.Expr | None:
+    def eval(cls, z: sp.Expr) -> sp.Expr | None:  # sympy hook; noqa: user-text-safe
         if z.is_zero:
             return sp.log(2)
         return None
@@ -83,7 +83,7 @@ class relu(sp.Function):
         return sp.Heaviside(self.args[0])
 
     @classmethod
-    def eval(cls, z: sp.Expr) -> sp.Expr | None:
+    def eval(cls, z: sp.Expr) -> sp.Expr | None:  # sympy hook; noqa: user-text-safe
         if z.is_number and z.is_real:
             return sp.Max(0, z)
         return None
@@ -104,7 +104,7 @@ class cbrt(sp.Function):
         return 1 / (3 * cbrt(self.args[0]) ** 2)
 
     @classmethod
-    def eval(cls, z: sp.Expr) -> sp.Expr | None:
+    def eval(cls, z: sp.Expr) -> sp.Expr | None:  # sympy hook; noqa: user-text-safe
         if z.is_number and z.is_real:
             return sp.sign(z) * sp.Abs(z) ** sp.Rational(1, 3)
         return None

@@ -371,7 +371,7 @@ class _Parser:
 
     def parse_output(self) -> sp.Expr:
         start = self.token
-        expr = self.parse_expr()
+        expr = self.parse_sum()
         if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise self.error(start, "this output is undefined everywhere (it divides by zero)")
         if expr.has(sp.I):
@@ -380,7 +380,7 @@ class _Parser:
 
     # Terms and factors are collected and combined once: sympy sorts a sum or product each time
     # it is built, so adding 400 terms one at a time would take seconds.
-    def parse_expr(self) -> sp.Expr:
+    def parse_sum(self) -> sp.Expr:
         terms = [self.parse_term()]
         while self.token.kind == OP and self.token.text in "+-":
             op = self.advance()
@@ -436,7 +436,7 @@ class _Parser:
         if token.kind == OPEN:
             self.advance()
             self.enter(token)
-            inner = self.parse_expr()
+            inner = self.parse_sum()
             self.leave()
             if self.token.kind != CLOSE:
                 raise self.error(token, "this '(' is never closed")
@@ -523,10 +523,10 @@ class _Parser:
             power = int(exponent.text)
         if self.token.kind == OPEN:
             opening = self.advance()
-            arguments = [self.parse_expr()]
+            arguments = [self.parse_sum()]
             while self.token.kind == COMMA:
                 self.advance()
-                arguments.append(self.parse_expr())
+                arguments.append(self.parse_sum())
             if self.token.kind != CLOSE:
                 if self.token.kind == END:
                     raise self.error(opening, "this '(' is never closed")
