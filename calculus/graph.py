@@ -58,7 +58,7 @@ import sympy as sp
 from calculus import limits
 from calculus.errors import ExpressionError
 from calculus.functions import FUNCTION_NAMES
-from calculus.syntax import _check_variable_name, natural_order, parse_text
+from calculus.syntax import ParsedText, _check_variable_name, natural_order, parse_text
 from calculus.vector_function import VectorFunction, build_function
 from calculus.worker import run_symbolic
 
@@ -267,7 +267,7 @@ def _read_step(
     # start of the line.
     padded = " " * (equals + 1) + right
     try:
-        parsed = parse_text(padded)
+        parsed = _read(padded)
     except ExpressionError as exc:
         if exc.message.startswith("too many variables"):  # the parser counts them as knobs
             raise _line_error(
@@ -382,6 +382,11 @@ def likely_typos(steps: Sequence[Step]) -> list[str]:
 # --- steps from a formula -----------------------------------------------------------------------
 
 
+def _read(text: str) -> ParsedText:
+    """Parse in the bounded worker: building sympy objects from hostile text can take seconds."""
+    return run_symbolic(parse_text, text, what="read")
+
+
 def decompose(text: str, level: Level = "operations") -> tuple[Step, ...]:
     """Cut a typed formula into steps; intermediate values are named u1, u2, ...
 
@@ -394,7 +399,7 @@ def decompose(text: str, level: Level = "operations") -> tuple[Step, ...]:
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
-    parsed = parse_text(text)
+    parsed = _read(text)
     return _Decomposer(parsed.outputs, parsed.variables, level).steps()
 
 
