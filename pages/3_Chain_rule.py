@@ -156,7 +156,7 @@ def main() -> None:
         graph = graph_of(mode, text, level)
         _ = graph.direct  # compose and differentiate once, here, to catch a refusal
     except ExpressionError as problem:
-        st.error(problem.message, icon="✋")
+        st.error(problem.message, icon=":material/error:")
         return
     explore(graph, mode, text, level)
 
@@ -188,7 +188,7 @@ def read_computation() -> tuple[str, str, Level] | None:
         show_notice("steps", text)
         st.caption(roles_caption(graph))
         for note in likely_typos(graph.steps):
-            st.warning(note, icon="🔤")
+            st.warning(note, icon=":material/spellcheck:")
         return "steps", text, "operations"
     f = function_box(PAGE, default=DEFAULT_FORMULA, label="Your formula")
     show_notice("formula", f.text)
@@ -208,11 +208,14 @@ def read_computation() -> tuple[str, str, Level] | None:
     try:
         graph = cached_formula_graph(f.text, level)
     except GraphTooLarge as problem:
-        st.info(f"{problem.message}. Here are its totals only: the Jacobian.", icon="🕸️")
+        st.info(
+            f"{problem.message}. Here are its totals only: the Jacobian.",
+            icon=":material/account_tree:",
+        )
         totals_only(f)
         return None
     except ExpressionError as problem:  # a step too large to compile in time
-        st.error(problem.message, icon="✋")
+        st.error(problem.message, icon=":material/error:")
         return None
     shown, button = st.columns([4, 1], vertical_alignment="center")
     with shown:
@@ -232,7 +235,7 @@ def read_computation() -> tuple[str, str, Level] | None:
 def show_notice(mode: str, text: str) -> None:
     notice: Preset | None = st.session_state.get(f"{PAGE}_notice")
     if notice is not None and notice.mode == mode and notice.text == text:
-        st.info(f"**{notice.label}.** {notice.notice}", icon="💡")
+        st.info(f"**{notice.label}.** {notice.notice}", icon=":material/lightbulb:")
 
 
 def roles_caption(graph: ComputationGraph) -> str:
@@ -300,7 +303,7 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level) -> None
     try:
         chain = cached_chain(mode, text, level, output, knob)
     except ExpressionError as problem:  # the symbolic expansion overran its time limit
-        st.warning(f"{problem.message}. The numbers below still add up.", icon="⏱️")
+        st.warning(f"{problem.message}. The numbers below still add up.", icon=":material/timer:")
         chain = numeric_chain_view(graph, output, knob)
     i, j = graph.outputs.index(output), graph.knobs.index(knob)
     direct_value = float(graph.direct.jacobian_at(point)[i, j])
@@ -337,7 +340,7 @@ def paths_table(
             "Their sum is still computed below, without listing them: each value's sensitivity "
             "is the sum over its incoming edges of local derivative × the sensitivity of the "
             "edge's start (forward-mode differentiation).",
-            icon="🕸️",
+            icon=":material/account_tree:",
         )
         return [], [], None
     if not chain.paths:
@@ -397,7 +400,7 @@ def draw(
         st.info(
             f"This computation has {len(graph.nodes)} values: too many to draw readably (the "
             f"limit is {MAX_DRAWN_NODES}). Its paths and totals are below.",
-            icon="🕸️",
+            icon=":material/account_tree:",
         )
         return
     dot = graph_dot(
@@ -460,7 +463,7 @@ def compare(
             st.info(
                 "**Undefined here**: a value or a local derivative on the way does not exist at "
                 "this knob setting (a root or log of a negative, a division by zero, a kink).",
-                icon="🚫",
+                icon=":material/block:",
             )
         elif abs(total - direct_value) <= SAME_RTOL * max(1.0, abs(direct_value)):
             st.success("**✓ Equal**" + ("" if all_on else ": the paths switched off add 0 here"))
@@ -468,7 +471,7 @@ def compare(
             st.warning(
                 f"**Not equal**: the paths switched off carry "
                 f"{format_number(direct_value - total)}. Switch them back on.",
-                icon="➗",
+                icon=":material/functions:",
             )
     if chain.paths:
         values = [_path_value(p, edge_values) for p in chain.paths]

@@ -73,13 +73,15 @@ def main() -> None:
     columns, side = grid_columns(shapes)
     layer = fill_layer(kind, sizes, columns)
     for problem in take_url_problems():
-        st.warning(problem, icon="🔗")
+        st.warning(problem, icon=":material/link:")
     if layer is None:
         return
     try:
         layer_function(layer)  # differentiate and compile now, once per layer and numbers
     except ExpressionError as problem:  # only if the worker pool is overloaded
-        st.error(f"The engine could not differentiate this layer: {problem}", icon="✋")
+        st.error(
+            f"The engine could not differentiate this layer: {problem}", icon=":material/error:"
+        )
         return
     with side:
         st.markdown(
@@ -199,9 +201,9 @@ def fill_layer(kind: str, sizes: dict[str, int], columns: Sequence[Any]) -> Laye
     write_query(query, prefix_owned=("g_",))
     if problems:
         for problem in problems:
-            st.error(f"{problem.message}.", icon="✋")
+            st.error(f"{problem.message}.", icon=":material/error:")
         cells = "cell" if len(problems) == 1 else "cells"
-        st.info(f"Fix the {cells} above to see the layer's Jacobian.", icon="ℹ️")
+        st.info(f"Fix the {cells} above to see the layer's Jacobian.", icon=":material/info:")
         return None
     return make_layer(kind, values)
 

@@ -531,7 +531,7 @@ def steps_box(page: str, default: str) -> tuple[ComputationGraph, str]:
     try:
         graph = cached_steps_graph(text or "")
     except ExpressionError as problem:
-        st.error(problem.message, icon="✋")
+        st.error(problem.message, icon=":material/error:")
         line = problem.line if isinstance(problem, StepsError) else None
         excerpt = error_excerpt(text or "", text_index(text or "", line, problem.column))
         if excerpt:
