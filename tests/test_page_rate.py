@@ -15,12 +15,14 @@ from calculus import parse_function
 from calculus.rate import Slice, critical_points
 from ui.rate import (
     Marker,
+    curves_figure,
     descent_figure,
     markdown_table,
     robust_range,
     secant_error_figure,
     sign_bands,
-    tangent_figure,
+    tangent_frame,
+    tangent_overlay,
 )
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Rate_of_change.py")
@@ -110,14 +112,21 @@ def test_moving_the_knob_moves_the_tangent(x: float) -> None:
 def test_unchanged_plots_stay_byte_identical() -> None:
     at = run_page()
     before = charts(at)
+    at.slider(key="rate_knob_x").set_value(0.5).run()
+    moved = charts(at)
+    assert moved["rate-curves"] == before["rate-curves"], "the curves changed with the knob"
+    assert moved["rate-tangent"] != before["rate-tangent"]
+    at.slider(key="rate_knob_x").set_value(1.0).run()
+    assert charts(at) == before, "back at x = 1, every figure is as it was"
     at.slider(key="rate_eta").set_value(0.3).run()
     after_rate = charts(at)
-    for revision in ("rate-tangent", "rate-error"):
+    for revision in ("rate-curves", "rate-tangent", "rate-error"):
         assert after_rate[revision] == before[revision], f"{revision} changed with the rate"
     assert after_rate["rate-descent"] != before["rate-descent"]
     at.select_slider(key="rate_h").set_value(0.01).run()
     after_h = charts(at)
     assert after_h["rate-descent"] == after_rate["rate-descent"], "descent changed with h"
+    assert after_h["rate-curves"] == after_rate["rate-curves"], "curves changed with h"
     assert after_h["rate-tangent"] != after_rate["rate-tangent"]  # the secant moved
     assert after_h["rate-error"] != after_rate["rate-error"]  # the marked h moved
 
@@ -280,20 +289,29 @@ def test_robust_range_ignores_a_pole_but_keeps_a_smooth_curve() -> None:
     assert robust_range(np.full(3, np.nan)) == pytest.approx([-1.16, 1.16])
 
 
-def test_tangent_figure_traces() -> None:
+def test_curves_and_overlay_share_one_frame() -> None:
     t = np.linspace(-4.0, 4.0, 81)
+    values, slopes = t**2 + 4 * t - 2, 2 * t + 4
     markers = [Marker(-2.0, -6.0, "minimum", "minimum at x = −2")]
-    figure = tangent_figure(t, t**2 + 4 * t - 2, 2 * t + 4, 1.0, 3.0, 6.0, markers, "x", (2, 10))
-    names = [item.name for item in figure.data]
-    assert names == [
-        "f", "f'", "tangent", "secant", "secant point", "critical points", "point", "slope"
+    frame = tangent_frame(t, values, slopes, markers)
+    curves = curves_figure(t, values, slopes, frame, markers)
+    overlay = tangent_overlay(frame, 1.0, 3.0, 6.0, (2.0, 10.0))
+    assert [item.name for item in curves.data] == [
+        "f", "f'", "tangent at x", "secant", "critical points"
     ]  # fmt: skip
-    secant = figure.data[3]
+    assert [item.name for item in overlay.data] == [
+        "tangent", "secant", "secant point", "point", "slope"
+    ]  # fmt: skip
+    for axis in ("xaxis", "yaxis", "xaxis2", "yaxis2"):
+        a, b = curves.layout[axis], overlay.layout[axis]
+        assert (a.range, a.domain) == (b.range, b.domain), axis
+    assert curves.layout.margin == overlay.layout.margin
+    assert curves.layout.height == overlay.layout.height
+    assert not curves.layout.margin.autoexpand
+    tangent, secant = overlay.data[0], overlay.data[1]
+    assert (tangent.y[1] - tangent.y[0]) / (tangent.x[1] - tangent.x[0]) == pytest.approx(6.0)
     assert (secant.y[1] - secant.y[0]) / (secant.x[1] - secant.x[0]) == pytest.approx(7.0)
-    tangent = figure.data[2]
-    slope = (tangent.y[1] - tangent.y[0]) / (tangent.x[1] - tangent.x[0])
-    assert slope == pytest.approx(6.0)
-    assert len(figure.layout.shapes) == 2 * 2 + 1  # two bands on both plots, the zero line
+    assert len(curves.layout.shapes) == 2 * 2 + 1  # two bands on both plots, the zero line
 
 
 def test_secant_error_figure_leaves_out_exact_zeros() -> None:

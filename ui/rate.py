@@ -1,8 +1,15 @@
 """Figures for the "Rate of change" page: pure functions, arrays and labels in, plotly Figure out.
 
-Trace names are part of the contract (tests and the browser benchmark read them): ``f``,
-``f'``, ``tangent``, ``point``, ``slope``, ``critical points``, ``secant``, ``secant point``,
-``error``, ``current h``, ``descent``.
+Trace names are part of the contract (tests and the browser benchmark read them): curves ``f``,
+``f'``, ``critical points``; overlay ``tangent``, ``secant``, ``secant point``, ``point``,
+``slope``; secant error ``error``, ``current h``; descent ``f``, ``critical points``,
+``descent``.
+
+The tangent's picture is two figures stacked exactly (the technique of the gradient-landscape
+page): the heavy curves (f, f', bands, critical points) depend on the function, the held knobs
+and the range only, so they are byte-identical while the knob x moves and the browser keeps them;
+the light overlay (tangent, secant, points) is a transparent static picture with the same
+geometry, the only thing redrawn at the top of the page on a knob move.
 
 Colours follow the heatmap of the knob page: blue where f' < 0 (f falls), red where f' > 0 (f
 rises).
@@ -34,6 +41,22 @@ RISES = "rgba(220, 38, 38, 0.12)"  # red: f' > 0
 KIND_COLOURS = {"minimum": "#16a34a", "maximum": "#dc2626", "neither": "#6b7280"}
 GRID = "#e5e7eb"
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+#: The tangent's picture is two charts stacked by ``OVERLAY_CSS``: they must not zoom apart.
+CURVES_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
+#: The overlay is a static picture (the cheapest thing plotly draws); hovers reach the curves.
+OVERLAY_CONFIG = {"staticPlot": True, "displayModeBar": False}
+#: Fixed margins (``autoexpand`` off: a wrapping legend never shifts one plot area) and height.
+TANGENT_MARGIN = {"l": 60, "r": 12, "t": 56, "b": 48, "pad": 0, "autoexpand": False}
+TANGENT_HEIGHT = 580
+#: Stacks a chart whose key ends in ``_overlay`` exactly on the chart before it, in one container.
+OVERLAY_CSS = """
+<style>
+  [data-testid="stVerticalBlock"]:has(> [class*="_overlay"]) { position: relative; }
+  [class*="st-key-"][class*="_overlay"] {
+    position: absolute; top: 0; left: 0; right: 0; pointer-events: none; z-index: 1;
+  }
+</style>
+"""
 
 
 @dataclass(frozen=True)
@@ -123,11 +146,11 @@ def _figure(data: list[Spec], layout: Spec, height: int, revision: str) -> go.Fi
     for name in [key for key in layout if key.startswith(("xaxis", "yaxis"))] or ["xaxis"]:
         layout[name] = {**axis, **layout.get(name, {})}
     layout.setdefault("yaxis", axis)
+    layout.setdefault("margin", {"l": 10, "r": 10, "t": 30, "b": 10})
     layout.update(
         height=height,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
         font=FONT,
-        plot_bgcolor="white",
+        plot_bgcolor=layout.pop("plot_bgcolor", "white"),
         legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
         hovermode="closest",
         uirevision=revision,
@@ -168,69 +191,81 @@ def _critical_trace(markers: Sequence[Marker], size: int, **extra: Any) -> Spec:
     }
 
 
-def tangent_figure(
+@dataclass(frozen=True)
+class TangentFrame:
+    """The geometry the curves figure and its overlay share, so that they line up exactly.
+
+    ``f_range`` and ``slope_range`` are the fixed y-ranges of the top (f) and bottom (f') plots;
+    x runs over [low, high] on both.
+    """
+
+    low: float
+    high: float
+    f_range: tuple[float, float]
+    slope_range: tuple[float, float]
+    variable: str = "x"
+
+
+def tangent_frame(
+    t: np.ndarray, values: np.ndarray, slopes: np.ndarray, markers: Sequence[Marker] = (),
+    variable: str = "x",
+) -> TangentFrame:  # fmt: skip
+    """The frame for f and f' sampled on the grid ``t`` (shape (N,)) with ``markers`` in view."""
+    marker_values = [m.y for m in markers if t[0] <= m.x <= t[-1]]
+    f_low, f_high = robust_range(finite_or_nan(values), marker_values)
+    s_low, s_high = robust_range(finite_or_nan(slopes), [0.0])
+    return TangentFrame(float(t[0]), float(t[-1]), (f_low, f_high), (s_low, s_high), variable)
+
+
+def _frame_layout(frame: TangentFrame, overlay: bool) -> Spec:
+    """Axes, domains, margins and size of the tangent's two stacked figures."""
+    span = [frame.low, frame.high]
+    name = frame.variable
+    hidden = {"visible": False} if overlay else {}
+    return {
+        "xaxis": {"anchor": "y", "domain": [0, 1], "matches": "x2", "showticklabels": False,
+                  "range": span, "fixedrange": True, **hidden},
+        "yaxis": {"anchor": "x", "domain": [0.43, 1.0], "title": _title(f"f({name})"),
+                  "range": list(frame.f_range), "fixedrange": True, **hidden},
+        "xaxis2": {"anchor": "y2", "domain": [0, 1], "range": span, "title": _title(name),
+                   "fixedrange": True, **hidden},
+        "yaxis2": {"anchor": "x2", "domain": [0, 0.37], "title": _title(f"f'({name})"),
+                   "range": list(frame.slope_range), "fixedrange": True, **hidden},
+        "margin": dict(TANGENT_MARGIN),
+    }  # fmt: skip
+
+
+def curves_figure(
     t: np.ndarray,
     values: np.ndarray,
     slopes: np.ndarray,
-    x: float,
-    value: float,
-    slope: float,
+    frame: TangentFrame,
     markers: Sequence[Marker] = (),
-    variable: str = "x",
-    secant: tuple[float, float] | None = None,
 ) -> go.Figure:
-    """f with the tangent at (x, f(x)) on top; f' with the point (x, f'(x)) below; shared x axis.
+    """The heavy half of the tangent's picture: f on top, f' below, shared x axis.
 
     ``t``, ``values``, ``slopes`` have shape (N,): the grid, f and f' on it. The bands where
-    f' < 0 (blue) and f' > 0 (red) are shaded on both plots. The trace ``tangent`` holds two
-    points at the ends of the grid, so its slope is (y1 - y0) / (x1 - x0). ``secant`` is
-    (x + h, f(x + h)): the trace ``secant`` is the line through it and (x, f(x)), and the trace
-    ``secant point`` marks it.
+    f' < 0 (blue) and f' > 0 (red) are shaded on both plots; critical points are marked. Nothing
+    here depends on the knob x, so the figure is byte-identical while x moves and the browser
+    keeps it; the tangent and the points are drawn by :func:`tangent_overlay` on top of it.
     """
     values, slopes = finite_or_nan(values), finite_or_nan(slopes)
-    name = variable
-    ends = np.array([t[0], t[-1]], dtype=float)
-    if np.isfinite(value) and np.isfinite(slope):
-        tangent_y = value + slope * (ends - x)
-    else:
-        tangent_y = np.array([np.nan, np.nan])
+    name = frame.variable
     on_f, on_slope = {"xaxis": "x", "yaxis": "y"}, {"xaxis": "x2", "yaxis": "y2"}
     data = [
-        _line("f", t, values, CURVE, **on_f,
+        # f and f' need no legend entry: their axes say f(x) and f'(x).
+        _line("f", t, values, CURVE, **on_f, showlegend=False,
               hovertemplate=f"{name} = %{{x:.4g}}<br>f = %{{y:.4g}}<extra></extra>"),
-        _line("f'", t, slopes, DERIVATIVE, **on_slope,
+        _line("f'", t, slopes, DERIVATIVE, **on_slope, showlegend=False,
               hovertemplate=f"{name} = %{{x:.4g}}<br>f' = %{{y:.4g}}<extra></extra>"),
-        _line("tangent", ends, tangent_y, TANGENT, **on_f, hoverinfo="skip",
+        # Legend entries for what the overlay draws (the overlay has no legend of its own).
+        _line("tangent at x", [None], [None], TANGENT, **on_f,
               line={"color": TANGENT, "width": 2, "dash": "dash"}),
+        _line("secant", [None], [None], SECANT, **on_f,
+              line={"color": SECANT, "width": 1.8}),
     ]  # fmt: skip
-    if secant is not None:
-        far_x, far_y = secant
-        rise = (far_y - value) / (far_x - x) if far_x != x else np.nan
-        defined = np.isfinite(rise) and np.isfinite(value)
-        data.append(
-            _line("secant", ends, value + rise * (ends - x) if defined else [None, None], SECANT,
-                  **on_f, hoverinfo="skip", line={"color": SECANT, "width": 1.8})
-        )  # fmt: skip
-        data.append(
-            {"type": "scatter", "x": [float(far_x)], "y": [_point(far_y)],
-             "name": "secant point", "mode": "markers+text", "text": [f"{name}+h"],
-             "textposition": "bottom right", "showlegend": False, **on_f,
-             "marker": {"color": SECANT, "size": 9, "line": {"color": "white", "width": 1.5}},
-             "hovertemplate": f"({name}+h, f({name}+h)) = (%{{x:.6g}}, %{{y:.6g}})<extra></extra>"}
-        )  # fmt: skip
     if markers:
         data.append(_critical_trace(markers, 11, **on_f))
-    point_marker = {"color": TANGENT, "size": 12, "line": {"color": "white", "width": 2}}
-    data.append(
-        {"type": "scatter", "x": [float(x)], "y": [_point(value)], "name": "point",
-         "mode": "markers", "marker": point_marker, "showlegend": False, **on_f,
-         "hovertemplate": f"({name}, f({name})) = (%{{x:.4g}}, %{{y:.4g}})<extra></extra>"}
-    )  # fmt: skip
-    data.append(
-        {"type": "scatter", "x": [float(x)], "y": [_point(slope)], "name": "slope",
-         "mode": "markers", "marker": {**point_marker, "size": 11}, "showlegend": False,
-         **on_slope, "hovertemplate": "f'(%{x:.4g}) = %{y:.4g}<extra></extra>"}
-    )  # fmt: skip
     shapes: list[Spec] = []
     for start, end, sign in sign_bands(t, slopes):
         colour = RISES if sign > 0 else FALLS
@@ -244,19 +279,65 @@ def tangent_figure(
         {"type": "line", "x0": 0, "x1": 1, "xref": "x2 domain", "y0": 0, "y1": 0, "yref": "y2",
          "line": {"color": "#6b7280", "width": 1}}
     )  # fmt: skip
-    span = [float(t[0]), float(t[-1])]
-    marker_values = [m.y for m in markers if t[0] <= m.x <= t[-1]]
+    layout = {**_frame_layout(frame, overlay=False), "shapes": shapes}
+    return _figure(data, layout, TANGENT_HEIGHT, "rate-curves")
+
+
+def tangent_overlay(
+    frame: TangentFrame,
+    x: float,
+    value: float,
+    slope: float,
+    secant: tuple[float, float] | None = None,
+) -> go.Figure:
+    """The light half: the tangent at (x, f(x)), the point, (x, f'(x)) below, and the secant.
+
+    Drawn on a transparent figure with the geometry of ``frame`` and no axes, stacked on
+    :func:`curves_figure` by ``OVERLAY_CSS``. The trace ``tangent`` holds two points at the ends
+    of the range, so its slope is (y1 - y0) / (x1 - x0). ``secant`` is (x + h, f(x + h)): the
+    trace ``secant`` is the line through it and (x, f(x)), ``secant point`` marks it.
+    """
+    name = frame.variable
+    ends = np.array([frame.low, frame.high], dtype=float)
+    if np.isfinite(value) and np.isfinite(slope):
+        tangent_y = value + slope * (ends - x)
+    else:
+        tangent_y = np.array([np.nan, np.nan])
+    on_f, on_slope = {"xaxis": "x", "yaxis": "y"}, {"xaxis": "x2", "yaxis": "y2"}
+    data = [
+        _line("tangent", ends, tangent_y, TANGENT, **on_f,
+              line={"color": TANGENT, "width": 2, "dash": "dash"}),
+    ]  # fmt: skip
+    if secant is not None:
+        far_x, far_y = secant
+        rise = (far_y - value) / (far_x - x) if far_x != x else np.nan
+        defined = np.isfinite(rise) and np.isfinite(value)
+        data.append(
+            _line("secant", ends, value + rise * (ends - x) if defined else [None, None], SECANT,
+                  **on_f, line={"color": SECANT, "width": 1.8})
+        )  # fmt: skip
+        data.append(
+            {"type": "scatter", "x": [float(far_x)], "y": [_point(far_y)],
+             "name": "secant point", "mode": "markers+text", "text": [f"{name}+h"],
+             "textposition": "bottom right", **on_f,
+             "marker": {"color": SECANT, "size": 9, "line": {"color": "white", "width": 1.5}}}
+        )  # fmt: skip
+    point_marker = {"color": TANGENT, "size": 12, "line": {"color": "white", "width": 2}}
+    data.append(
+        {"type": "scatter", "x": [float(x)], "y": [_point(value)], "name": "point",
+         "mode": "markers", "marker": point_marker, **on_f}
+    )  # fmt: skip
+    data.append(
+        {"type": "scatter", "x": [float(x)], "y": [_point(slope)], "name": "slope",
+         "mode": "markers", "marker": {**point_marker, "size": 11}, **on_slope}
+    )  # fmt: skip
     layout = {
-        "xaxis": {"anchor": "y", "domain": [0, 1], "matches": "x2", "showticklabels": False,
-                  "range": span},
-        "yaxis": {"anchor": "x", "domain": [0.43, 1.0], "title": _title(f"f({name})"),
-                  "range": robust_range(values, marker_values)},
-        "xaxis2": {"anchor": "y2", "domain": [0, 1], "range": span, "title": _title(name)},
-        "yaxis2": {"anchor": "x2", "domain": [0, 0.37], "title": _title(f"f'({name})"),
-                   "range": robust_range(slopes, [0.0])},
-        "shapes": shapes,
-    }  # fmt: skip
-    return _figure(data, layout, 560, "rate-tangent")
+        **_frame_layout(frame, overlay=True),
+        "showlegend": False,
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+    }
+    return _figure(data, layout, TANGENT_HEIGHT, "rate-tangent")
 
 
 def secant_error_figure(steps: np.ndarray, errors: np.ndarray, current: float) -> go.Figure:
