@@ -37,7 +37,6 @@ from ui.rate import (
     CONFIG,
     CURVES_CONFIG,
     OVERLAY_CONFIG,
-    OVERLAY_CSS,
     Marker,
     curves_figure,
     descent_figure,
@@ -115,7 +114,6 @@ def one_output(f: VectorFunction) -> str | None:
 
 def main() -> None:
     setup_page("Rate of change")
-    st.markdown(OVERLAY_CSS, unsafe_allow_html=True)
     st.title("Rate of change")
     idea(
         "The derivative f'(x) is how fast f changes as the knob x turns: the slope of the "
@@ -224,7 +222,7 @@ def explore(f: VectorFunction) -> None:
     far = (x + h, float(g.value(x + h)))
     values, slopes = g.value(t), g.slope(t)
     frame = tangent_frame(t, values, slopes, markers, name)
-    with st.container():  # OVERLAY_CSS stacks the overlay exactly on the curves
+    with st.container():  # the overlay CSS (ui/page.py) stacks the overlay exactly on the curves
         st.plotly_chart(
             curves_figure(t, values, slopes, frame, markers),
             key=f"{PAGE}_curves",

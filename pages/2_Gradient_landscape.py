@@ -36,7 +36,6 @@ from ui.landscape import (
     CHART_CONFIG,
     HEAVY_CONFIG,
     LIGHT_CONFIG,
-    OVERLAY_CSS,
     SURFACE_OVERLAY_CONFIG,
     MapFrame,
     MapMarks,
@@ -265,7 +264,6 @@ def vector_from_url(m: int) -> list[float] | None:
 
 def main() -> None:
     setup_page("Partial derivatives and the gradient")
-    st.markdown(OVERLAY_CSS, unsafe_allow_html=True)
     st.title("Partial derivatives and the gradient")
     idea(
         "With several knobs, a <b>partial derivative</b> is the effect of turning one knob while "

@@ -9,7 +9,7 @@ they are *heavy* figures built once (the page caches them) and sent byte-identic
 move: the browser keeps them as they are. Everything that moves with the knobs (the point, the
 gradient arrow, the slices, the tangent plane, the descent path) is drawn in a *light* overlay
 figure with the same geometry and a transparent background, stacked exactly on top of the heavy
-one by the page's CSS (``OVERLAY_CSS``). For the stacking to line up both figures share
+one by the overlay CSS in ``ui/page.py``. For the stacking to line up both figures share
 ``MapFrame``/``SurfaceFrame``: fixed axis ranges, fixed margins that never grow (``autoexpand``
 off), no zoom or rotation by mouse (the 3D view turns with the page's sliders instead), and the
 overlay lets the pointer through, so the heavy figure below still answers hovers.
@@ -80,17 +80,6 @@ LIGHT_CONFIG = {"staticPlot": True, "displayModeBar": False}
 #: (its scene ignores dragging and the page's CSS lets the pointer through).
 SURFACE_OVERLAY_CONFIG = {"displayModeBar": False, "scrollZoom": False}
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
-
-#: The page's CSS: an overlay chart (key ending in ``_overlay``) sits exactly on the chart
-#: before it in the same container, above it, and lets the pointer through.
-OVERLAY_CSS = """
-<style>
-  [data-testid="stVerticalBlock"]:has(> [class*="_overlay"]) { position: relative; }
-  [class*="st-key-"][class*="_overlay"] {
-    position: absolute; top: 0; left: 0; right: 0; pointer-events: none; z-index: 1;
-  }
-</style>
-"""
 
 
 # --- spec helpers ------------------------------------------------------------------------------

@@ -14,6 +14,12 @@ _CSS = """
   [data-testid="stCaptionContainer"] { color: #4b5563; }
   .katex { font-size: 1.08em; }
   .knobs-idea { font-size: 1.02rem; color: #374151; margin-bottom: 0.4rem; }
+  /* A chart whose key ends in "_overlay" sits exactly on the chart before it in the same
+     container and lets the pointer through: moving marks redraw, the heavy chart below stays. */
+  [data-testid="stVerticalBlock"]:has(> [class*="_overlay"]) { position: relative; }
+  [class*="st-key-"][class*="_overlay"] {
+    position: absolute; top: 0; left: 0; right: 0; pointer-events: none; z-index: 1;
+  }
 </style>
 """
 

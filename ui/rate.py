@@ -41,22 +41,13 @@ RISES = "rgba(220, 38, 38, 0.12)"  # red: f' > 0
 KIND_COLOURS = {"minimum": "#16a34a", "maximum": "#dc2626", "neither": "#6b7280"}
 GRID = "#e5e7eb"
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
-#: The tangent's picture is two charts stacked by ``OVERLAY_CSS``: they must not zoom apart.
+#: The tangent's picture is two charts stacked by the overlay CSS (ui/page.py): no zooming apart.
 CURVES_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
 #: The overlay is a static picture (the cheapest thing plotly draws); hovers reach the curves.
 OVERLAY_CONFIG = {"staticPlot": True, "displayModeBar": False}
 #: Fixed margins (``autoexpand`` off: a wrapping legend never shifts one plot area) and height.
 TANGENT_MARGIN = {"l": 60, "r": 12, "t": 56, "b": 48, "pad": 0, "autoexpand": False}
 TANGENT_HEIGHT = 580
-#: Stacks a chart whose key ends in ``_overlay`` exactly on the chart before it, in one container.
-OVERLAY_CSS = """
-<style>
-  [data-testid="stVerticalBlock"]:has(> [class*="_overlay"]) { position: relative; }
-  [class*="st-key-"][class*="_overlay"] {
-    position: absolute; top: 0; left: 0; right: 0; pointer-events: none; z-index: 1;
-  }
-</style>
-"""
 
 
 @dataclass(frozen=True)
@@ -293,7 +284,8 @@ def tangent_overlay(
     """The light half: the tangent at (x, f(x)), the point, (x, f'(x)) below, and the secant.
 
     Drawn on a transparent figure with the geometry of ``frame`` and no axes, stacked on
-    :func:`curves_figure` by ``OVERLAY_CSS``. The trace ``tangent`` holds two points at the ends
+    :func:`curves_figure` (overlay CSS in ``ui/page.py``). The trace ``tangent`` holds two
+    points at the ends
     of the range, so its slope is (y1 - y0) / (x1 - x0). ``secant`` is (x + h, f(x + h)): the
     trace ``secant`` is the line through it and (x, f(x)), ``secant point`` marks it.
     """
