@@ -285,8 +285,8 @@ def tangent_overlay(
 
     Drawn on a transparent figure with the geometry of ``frame`` and no axes, stacked on
     :func:`curves_figure` (overlay CSS in ``ui/page.py``). The trace ``tangent`` holds two
-    points at the ends
-    of the range, so its slope is (y1 - y0) / (x1 - x0). ``secant`` is (x + h, f(x + h)): the
+    points at the ends of the range, so its slope is (y1 - y0) / (x1 - x0). ``secant`` is
+    (x + h, f(x + h)): the
     trace ``secant`` is the line through it and (x, f(x)), ``secant point`` marks it.
     """
     name = frame.variable
