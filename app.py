@@ -23,13 +23,17 @@ from calculus.linearisation import direction, error_curve, nudge
 from calculus.reading import determinant_sentence, format_number, sensitivity_sentences
 from ui import (
     Example,
+    cached_function,
     error_curve_figure,
     function_box,
     idea,
     jacobian_heatmap,
+    knob_controls,
     knob_query,
-    knob_range_editor,
     knob_sliders,
+    knob_values,
+    let_the_browser_paint,
+    live_chart,
     setup_page,
     write_query,
 )
@@ -66,6 +70,8 @@ EXAMPLES = [
 ]  # fmt: skip
 STEPS = [1.0, 0.5, 0.1, 0.05, 0.01, 0.001, 0.0001]
 VIEWS = ["The exact Jacobian", "Nudge check", "Share and export"]
+#: The knobs and outputs on the left, the heatmap on the right.
+COLUMNS = [1, 1.7]
 
 
 def main() -> None:
@@ -78,26 +84,38 @@ def main() -> None:
         "turn the knobs, and watch."
     )
     f = function_box(PAGE, default=EXERCISE, examples=EXAMPLES)
-    # Outside the fragment: the range inputs are not re-sent on every knob move.
-    ranges, _ = st.columns([1, 4])
-    with ranges:
-        knob_range_editor(PAGE, f.variables, label="Knob ranges")
+    # Outside the fragment: what does not move with the knobs is not re-sent on every move.
+    controls, heading = st.columns(COLUMNS, gap="large")
+    with controls:
+        knob_controls(PAGE, f.variables)
+    with heading:
+        n, m = f.shape
+        st.markdown(
+            f"**Jacobian heatmap** · {n} × {m}: a row per output, a column per knob. "
+            "Red: the output rises as the knob turns up; blue: it falls; white: no reaction."
+        )
     machine(f)
 
 
 @st.fragment
 def machine(f: VectorFunction) -> None:
-    """Everything that moves with the knobs: a knob move reruns only this."""
-    outputs = output_names(f)
-    left, right = st.columns([1, 1.7], gap="large")
-    with left:
-        point = knob_sliders(PAGE, f.variables, range_editor=False)
-        values = f.value_at(point)
-        show_outputs(outputs, values)
+    """Everything that moves with the knobs: a knob move reruns only this.
+
+    The heatmap is drawn first, from the knobs' values, and the sliders after it: the browser
+    gets the heatmap alone and draws it while the rest is still on its way.
+    """
+    left, right = st.columns(COLUMNS, gap="large")
+    point = knob_values(PAGE, f.variables)
     jacobian = f.jacobian_at(point)
     kinks = f.kinks_at(point)
     with right:
         show_heatmap(f, jacobian, kinks)
+    let_the_browser_paint()
+    with left:
+        knob_sliders(PAGE, f.variables, controls=False)
+        show_outputs(output_names(f), f.value_at(point))
+    with right:
+        show_readings(f, jacobian, kinks)
     text = st.session_state.get(f"{PAGE}_good_text", f.text)
     write_query({"f": text, **knob_query(PAGE, f.variables, point)}, prefix_owned=("k_", "r_"))
     # One section at a time, chosen by the learner: hidden sections would still be computed
@@ -124,23 +142,21 @@ def show_outputs(outputs: list[str], values: np.ndarray) -> None:
 
 def show_heatmap(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray) -> None:
     n, m = f.shape
-    outputs = output_names(f)
-    st.markdown(
-        f"**Jacobian heatmap** · {n} × {m}: a row per output, a column per knob. "
-        "Red: the output rises as the knob turns up; blue: it falls; white: no reaction."
-    )
-    texts = derivative_texts(f)
     notes = [["kink" if kinks[i, j] else "" for j in range(m)] for i in range(n)]
     figure = jacobian_heatmap(
         jacobian,
-        [plain_symbol(y) for y in outputs],
+        [plain_symbol(y) for y in output_names(f)],
         [plain_symbol(x) for x in f.variables],
-        texts,
+        derivative_texts(f),
         notes=notes,
     )
-    st.plotly_chart(figure, key=f"{PAGE}_heatmap", config={"displaylogo": False})
+    live_chart(figure, key=f"{PAGE}_heatmap")
+
+
+def show_readings(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray) -> None:
+    """The heatmap in words: the text equivalent of the chart."""
     sentences = sensitivity_sentences(
-        jacobian, [plain_symbol(y) for y in outputs], [plain_symbol(x) for x in f.variables]
+        jacobian, [plain_symbol(y) for y in output_names(f)], [plain_symbol(x) for x in f.variables]
     )
     if kinks.any():
         sentences.append(
@@ -159,17 +175,26 @@ def show_heatmap(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray) -> 
 
 def show_exact_jacobian(f: VectorFunction, jacobian: np.ndarray) -> None:
     st.subheader("The exact Jacobian")
-    exact, here = st.columns([3, 2], gap="large")
-    with exact:
-        st.caption("Each entry J[i, j] = ∂yᵢ/∂xⱼ, differentiated exactly.")
-        st.latex(rf"J = {jacobian_latex(f)}")
-        if f.n_outputs * f.n_inputs <= 4:
-            for i in range(f.n_outputs):
-                for j in range(f.n_inputs):
-                    st.latex(rf"{partial_latex(f, i, j)} = {derivative_latex(f, i, j)}")
-    with here:
-        st.caption("Its values at the knob setting.")
-        st.latex(rf"J = {values_latex(jacobian)}")
+    st.caption(
+        "Each entry J[i, j] = ∂yᵢ/∂xⱼ, differentiated exactly; below it, J's values at the knob "
+        "setting."
+    )
+    st.latex(exact_jacobian_latex(f.text))
+    st.latex(rf"J\Big|_{{\text{{at the knobs}}}} = {values_latex(jacobian)}")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def exact_jacobian_latex(text: str) -> str:
+    """J typeset, and for at most 4 entries each entry as its own equation: once per function."""
+    f = cached_function(text)
+    lines = [rf"J &= {jacobian_latex(f)}"]
+    if f.n_outputs * f.n_inputs <= 4:
+        lines += [
+            rf"{partial_latex(f, i, j)} &= {derivative_latex(f, i, j)}"
+            for i in range(f.n_outputs)
+            for j in range(f.n_inputs)
+        ]
+    return r"\begin{aligned}" + r" \\[1.2em] ".join(lines) + r"\end{aligned}"
 
 
 def show_nudge_check(f: VectorFunction, point: np.ndarray) -> None:
@@ -204,11 +229,7 @@ def show_nudge_check(f: VectorFunction, point: np.ndarray) -> None:
         st.markdown("\n".join(rows))
     curve = error_curve(f, point, unit)
     with plot:
-        st.plotly_chart(
-            error_curve_figure(curve.steps, curve.errors, step),
-            key=f"{PAGE}_error_curve",
-            config={"displaylogo": False},
-        )
+        live_chart(error_curve_figure(curve.steps, curve.errors, step), key=f"{PAGE}_error_curve")
     if curve.slope is None:
         st.markdown(
             "The prediction is exact here (errors are round-off only): f changes linearly in "

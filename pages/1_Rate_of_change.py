@@ -4,7 +4,6 @@ gradient descent on f: R -> R (other knobs held fixed)."""
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import streamlit as st
@@ -31,8 +30,18 @@ from calculus.rate import (
     secant_table,
 )
 from calculus.reading import format_number
-from ui import Example, cached_function, function_box, idea, knob_query, setup_page, write_query
-from ui.knobs import KnobRange, knob_sliders
+from ui import (
+    Example,
+    cached_function,
+    function_box,
+    idea,
+    knob_query,
+    let_the_browser_paint,
+    live_chart,
+    setup_page,
+    write_query,
+)
+from ui.knobs import KnobRange, knob_controls, knob_sliders, knob_values
 from ui.rate import (
     CONFIG,
     CURVES_CONFIG,
@@ -72,8 +81,13 @@ EXAMPLES = [
             "numerically. At 0 the formula is 0/0, yet the curve has a maximum there."),
 ]  # fmt: skip
 DEFAULT_RANGE = KnobRange(-4.0, 4.0, 0.01)
-#: Seconds the knob's rerun pauses after sending the tangent (see ``explore``).
-FIRST_PAINT_PAUSE_S = 0.03
+#: The knob on the left, f'(x) and its words on the right.
+COLUMNS = [1.3, 1]
+SECANT, CRITICAL, DESCENT = "Secant to tangent", "Critical points", "Gradient descent"
+SECTIONS = (SECANT, CRITICAL, DESCENT)
+#: The sections' names in the URL (``look=``).
+LOOK_NAMES = {SECANT: "secant", CRITICAL: "critical", DESCENT: "descent"}
+LOOK_SECTIONS = {name: section for section, name in LOOK_NAMES.items()}
 CURVE_POINTS = 601
 H_CHOICES = (1.0, 0.5, 0.2, 0.1, 0.05, 0.01, *SECANT_STEPS[3:])
 DEFAULT_H = 0.5
@@ -122,7 +136,13 @@ def main() -> None:
         "f(x) = x² + 4x − 2 that is f'(x) = 2x + 4 = 0, at x = −2."
     )
     f = function_box(PAGE, default=LOSS, examples=EXAMPLES, check=one_output)
-    explore(f)
+    # Outside the fragment: what does not move with the knob is not re-sent on every move.
+    knob, _ = st.columns(COLUMNS, gap="large")
+    with knob:
+        variable = choose_variable(f)
+        ensure_range(variable)
+        knob_controls(PAGE, [variable], title="The knob")
+    explore(f, variable)
 
 
 # --- cached per function, variable and fixed knobs (never per knob move of x) --------------------
@@ -188,20 +208,31 @@ def remember(key: str, default: float, url_key: str) -> None:
 
 
 @st.fragment
-def explore(f: VectorFunction) -> None:
-    """Everything that moves with the knobs: a knob move reruns only this."""
-    knobs, readout = st.columns([1.3, 1], gap="large")
-    with knobs:
-        variable = choose_variable(f)
-        others = [name for name in f.variables if name != variable]
-        ensure_range(variable)
-        x = float(knob_sliders(PAGE, [variable], title="The knob")[0])
-        fixed = knob_sliders(FIXED, others, title="Held fixed") if others else np.array([])
+def explore(f: VectorFunction, variable: str) -> None:
+    """Everything that moves with the knobs: a knob move reruns only this.
+
+    The tangent's picture is drawn first, from the knobs' values, and the sliders after it:
+    the browser gets the picture alone and draws it while the rest is on its way.
+    """
+    start_state()
+    knobs, readout = st.columns(COLUMNS, gap="large")
+    picture = st.container()
+    others = [name for name in f.variables if name != variable]
+    x = float(knob_values(PAGE, [variable])[0])
+    fixed = knob_values(FIXED, others) if others else np.array([])
+
+    def draw_sliders() -> None:
+        with knobs:
+            knob_sliders(PAGE, [variable], controls=False)
+            if others:
+                knob_sliders(FIXED, others, title="Held fixed")
+
     fixed_values = iter(fixed.tolist())
     key_point = tuple(0.0 if name == variable else next(fixed_values) for name in f.variables)
     try:
         g = slice_of(f, variable, key_point)
     except ExpressionError as problem:  # f'' could not be built in time
+        draw_sliders()
         st.error(problem.message, icon=":material/block:")
         return
     rng = st.session_state[f"{PAGE}_range_{variable}"]
@@ -216,39 +247,44 @@ def explore(f: VectorFunction) -> None:
         for p in found.in_range()
     ]
     t = np.linspace(low, high, CURVE_POINTS)
-    with readout:
-        show_readout(g, x, value, slope, general, here, others)
     h = step_h()  # the secant is drawn on the tangent's figure; its knob is further down
     far = (x + h, float(g.value(x + h)))
     values, slopes = g.value(t), g.slope(t)
     frame = tangent_frame(t, values, slopes, markers, name)
-    with st.container():  # the overlay CSS (ui/page.py) stacks the overlay exactly on the curves
-        st.plotly_chart(
+    # the overlay CSS (ui/page.py) stacks the overlay exactly on the curves
+    with picture, st.container():
+        live_chart(
             curves_figure(t, values, slopes, frame, markers),
             key=f"{PAGE}_curves",
             config=CURVES_CONFIG,
-            theme=None,
         )
-        st.plotly_chart(
+        live_chart(
             tangent_overlay(frame, x, value, slope, far),
             key=f"{PAGE}_tangent_overlay",
             config=OVERLAY_CONFIG,
-            theme=None,
         )
-    # Let the browser draw the tangent before the sections below arrive: a browser handles
-    # messages that arrive together in one go and paints only after the last, so without this
-    # pause the tangent (the only thing in view at 1280x800) waits for every chart below it.
-    time.sleep(FIRST_PAINT_PAUSE_S)
-    st.caption(
+    let_the_browser_paint()
+    draw_sliders()
+    with readout:
+        show_readout(g, x, value, slope, general, here, others)
+    picture.caption(
         "Top: f, its tangent at the knob (dashed) and the secant through x and x + h. Bottom: "
         "the derivative f', the tangent's slope at every point. Shaded blue where f' < 0 "
         "(f falls), red where f' > 0 (f rises). The plotted range is the knob's range: change "
         "it under *Ranges*."
     )
-    show_secant(g, x, value, slope, far[1])
-    show_critical_points(g, found)
-    show_descent(g, x, found, constant_curvature, t)
-    share(f, variable, others, x, fixed)
+    # One section at a time, chosen by the learner: every section shown would be computed and
+    # re-sent to the browser on every knob move.
+    section = st.segmented_control(
+        "Look closer", SECTIONS, key=f"{PAGE}_look", width="stretch", required=True
+    )
+    if section == SECANT:
+        show_secant(g, x, value, slope, far[1])
+    elif section == CRITICAL:
+        show_critical_points(g, found)
+    elif section == DESCENT:
+        show_descent(g, x, found, constant_curvature, t)
+    share(f, variable, others, x, fixed, section)
 
 
 def show_readout(
@@ -314,6 +350,21 @@ def h_label(h: float) -> str:
     return number_text(h)
 
 
+def start_state() -> None:
+    """The sections' controls start from the URL or their defaults, and are kept in range.
+
+    Done on every run, before the sections: a slider that is not drawn (its section hidden)
+    loses its state, and comes back from the URL the next time.
+    """
+    if st.session_state.get(f"{PAGE}_look") not in SECTIONS:
+        st.session_state[f"{PAGE}_look"] = LOOK_SECTIONS.get(query_text("look") or "", SECANT)
+    rate_key, steps_key = f"{PAGE}_eta", f"{PAGE}_steps"
+    remember(rate_key, DEFAULT_RATE, "eta")
+    remember(steps_key, DEFAULT_STEPS, "n")
+    st.session_state[rate_key] = min(max(float(st.session_state[rate_key]), 0.0), MAX_RATE)
+    st.session_state[steps_key] = int(min(max(int(st.session_state[steps_key]), 1), MAX_STEPS))
+
+
 def step_h() -> float:
     """The secant's step h: from the widget's state, the URL, or the default."""
     key = f"{PAGE}_h"
@@ -340,7 +391,7 @@ def show_secant(g: Slice, x: float, value: float, slope: float, value_h: float) 
     table = secant_table(g, x, steps)
     errors, words = st.columns([3, 2], gap="large")
     with errors:
-        st.plotly_chart(
+        live_chart(
             secant_error_figure(table.steps, table.errors, h), key=f"{PAGE}_error", config=CONFIG
         )
     with words:
@@ -410,10 +461,6 @@ def show_descent(
     )
     st.latex(r"x_{k+1} = x_k - \eta\, f'(x_k)")
     rate_key, steps_key = f"{PAGE}_eta", f"{PAGE}_steps"
-    remember(rate_key, DEFAULT_RATE, "eta")
-    remember(steps_key, DEFAULT_STEPS, "n")
-    st.session_state[rate_key] = min(max(float(st.session_state[rate_key]), 0.0), MAX_RATE)
-    st.session_state[steps_key] = int(min(max(int(st.session_state[steps_key]), 1), MAX_STEPS))
     left, right = st.columns(2)
     rate = left.slider("Learning rate η", 0.0, MAX_RATE, step=0.01, key=rate_key, format="%.2f")
     steps = right.slider("Number of steps", 1, MAX_STEPS, key=steps_key)
@@ -426,7 +473,7 @@ def show_descent(
         markers = [Marker(p.x, p.value, p.kind, p.kind) for p in found.points]
         markers = [m for m in markers if span[0] <= m.x <= span[1]]
         name = plain_symbol(g.variable)
-        st.plotly_chart(
+        live_chart(
             descent_figure(grid, g.value(grid), run.iterates, values, markers, name),
             key=f"{PAGE}_descent",
             config=CONFIG,
@@ -484,7 +531,14 @@ def steps_table(run: Descent, values: np.ndarray) -> dict[str, list[str]]:
     }
 
 
-def share(f: VectorFunction, variable: str, others: list[str], x: float, fixed: np.ndarray) -> None:
+def share(
+    f: VectorFunction,
+    variable: str,
+    others: list[str],
+    x: float,
+    fixed: np.ndarray,
+    section: str,
+) -> None:
     text = st.session_state.get(f"{PAGE}_good_text", f.text)
     write_query(
         {
@@ -495,6 +549,7 @@ def share(f: VectorFunction, variable: str, others: list[str], x: float, fixed: 
             "h": number_text(st.session_state[f"{PAGE}_h"]),
             "eta": number_text(st.session_state[f"{PAGE}_eta"]),
             "n": str(st.session_state[f"{PAGE}_steps"]),
+            "look": LOOK_NAMES[section],
         },
         prefix_owned=("k_", "r_"),
     )

@@ -30,8 +30,18 @@ from calculus.landscape import (
     values_along,
 )
 from calculus.reading import format_number
-from ui import Example, cached_function, function_box, idea, knob_query, setup_page, write_query
-from ui.knobs import knob_range, knob_sliders
+from ui import (
+    Example,
+    cached_function,
+    function_box,
+    idea,
+    knob_query,
+    let_the_browser_paint,
+    live_chart,
+    setup_page,
+    write_query,
+)
+from ui.knobs import knob_controls, knob_range, knob_sliders
 from ui.landscape import (
     CHART_CONFIG,
     HEAVY_CONFIG,
@@ -90,6 +100,8 @@ EXAMPLES = [
 ]  # fmt: skip
 
 VIEWS = ("Contour map", "Surface", "Both")
+#: The knobs on the left, the picture and the readout on the right.
+COLUMNS = [1.5, 2.3]
 SLICES, GRADIENT, PLANE, DIRECTIONAL, DESCENT, HESSIAN = (
     "Slices", "Gradient", "Tangent plane", "Directional derivative", "Gradient descent", "Hessian",
 )  # fmt: skip
@@ -272,7 +284,15 @@ def main() -> None:
         "points uphill, steepest. Type a function of two or more knobs and explore its landscape."
     )
     f = function_box(PAGE, default=DEFAULT, examples=EXAMPLES, check=landscape_problem)
-    explore(cached_landscape(f.text))
+    landscape = cached_landscape(f.text)
+    start_state()
+    # Outside the fragment: what does not move with the knobs is not re-sent on every move.
+    controls, side = st.columns(COLUMNS, gap="large")
+    with controls:
+        knob_controls(PAGE, landscape.variables)
+    with side:
+        st.radio("Show", VIEWS, key=f"{PAGE}_view", horizontal=True, label_visibility="collapsed")
+    explore(landscape)
 
 
 def choose_plotted(variables: tuple[str, ...]) -> tuple[int, int]:
@@ -296,24 +316,20 @@ def explore(landscape: Landscape) -> None:
     """Everything that moves with the knobs: a knob move reruns only this.
 
     Order matters for speed: the map (with the gradient arrow) is drawn first, right after the
-    knobs, so it reaches the browser before the sections below are computed.
+    knobs, and the browser gets a moment to draw it before the sections below arrive.
     """
     variables = landscape.variables
     names = [plain_symbol(name) for name in variables]
     m = landscape.n_inputs
-    start_state()
     section = st.session_state[f"{PAGE}_section"]
-    controls, side = st.columns([1.5, 2.3], gap="large")
-    with side:
-        view = st.radio(
-            "Show", VIEWS, key=f"{PAGE}_view", horizontal=True, label_visibility="collapsed"
-        )
+    view = st.session_state[f"{PAGE}_view"]
+    controls, side = st.columns(COLUMNS, gap="large")
     # One picture beside the knobs; both pictures side by side in the full width below them.
     both = view == "Both"
     picture = st.container() if both else side
     with controls:
         plotted = choose_plotted(variables) if m > 2 else (0, 1)
-        point = knob_sliders(PAGE, variables, columns=1)
+        point = knob_sliders(PAGE, variables, columns=1, controls=False)
     i, j = plotted
     ranges = [knob_range(PAGE, variables[k]) for k in plotted]
     x_range, y_range = (ranges[0].low, ranges[0].high), (ranges[1].low, ranges[1].high)
@@ -427,17 +443,17 @@ def show_pictures(
             marks = map_marks(point, plotted, plane_gradient, frame, section, direction, path,
                               nearest)  # fmt: skip
             with st.container():  # the overlay's CSS stacks it on the chart before it
-                st.plotly_chart(
+                live_chart(
                     cached_contour(text, plotted, held, frame, field),
                     key=f"{PAGE}_map",
                     config=HEAVY_CONFIG,
                 )
-                st.plotly_chart(
+                live_chart(
                     map_overlay(frame, marks),
                     key=f"{PAGE}_map_overlay",
                     config=LIGHT_CONFIG,
-                    theme=None,
                 )
+            let_the_browser_paint()
             st.checkbox(
                 "Gradient field: ∇f on a coarse grid",
                 key=f"{PAGE}_field",
@@ -460,16 +476,15 @@ def show_pictures(
             marks3d = surface_marks(landscape, point, plotted, value, plane_gradient, section,
                                     x_range, y_range)  # fmt: skip
             with st.container():
-                st.plotly_chart(
+                live_chart(
                     cached_surface(text, plotted, held, frame3d),
                     key=f"{PAGE}_surface",
                     config=HEAVY_CONFIG,
                 )
-                st.plotly_chart(
+                live_chart(
                     surface_overlay(frame3d, marks3d),
                     key=f"{PAGE}_surface_overlay",
                     config=SURFACE_OVERLAY_CONFIG,
-                    theme=None,
                 )
             turn, tilt = st.columns(2)
             turn.slider("Turn the view", -180, 180, step=5, key=f"{PAGE}_azimuth")
@@ -640,9 +655,7 @@ def show_slices(
         if landscape.n_inputs > 2:
             st.caption("Map other knobs to see the other slices; every partial is in ∇f.")
     with figure:
-        st.plotly_chart(
-            slices_figure(curves), key=f"{PAGE}_slices", config=CHART_CONFIG, theme=None
-        )
+        live_chart(slices_figure(curves), key=f"{PAGE}_slices", config=CHART_CONFIG)
 
 
 def show_gradient(
@@ -816,14 +829,13 @@ def show_directional(
             angle = float(st.session_state[f"{PAGE}_angle"])
             if np.all(np.isfinite(gradient)) and math.hypot(gradient[i], gradient[j]) > 0:
                 gradient_angle = math.degrees(math.atan2(gradient[j], gradient[i])) % 360
-        st.plotly_chart(
+        live_chart(
             directional_figure(
                 t, values, float(landscape.value_at(point)), float(gradient @ direction),
                 angles, slopes, angle, gradient_angle,
             ),
             key=f"{PAGE}_directional",
             config=CHART_CONFIG,
-            theme=None,
         )  # fmt: skip
 
 
@@ -856,11 +868,10 @@ def show_descent(landscape: Landscape, path: DescentPath, nearest: CriticalPoint
         if path.stopped:
             st.warning(f"Stopped early: {path.stopped}.", icon=":material/warning:")
     with figure:
-        st.plotly_chart(
+        live_chart(
             descent_values_figure(path.values),
             key=f"{PAGE}_descent",
             config=CHART_CONFIG,
-            theme=None,
         )
     rate = float(st.session_state[f"{PAGE}_eta"])
     if nearest is not None and nearest.kind == "minimum":

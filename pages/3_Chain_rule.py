@@ -24,6 +24,7 @@ from ui import (
     jacobian_heatmap,
     knob_query,
     knob_sliders,
+    live_chart,
     setup_page,
     write_query,
 )
@@ -255,7 +256,7 @@ def roles_caption(graph: ComputationGraph) -> str:
 def totals_only(f: VectorFunction) -> None:
     point = knob_sliders(PAGE, f.variables)
     outputs = ["y"] if f.n_outputs == 1 else [f"y{i + 1}" for i in range(f.n_outputs)]
-    st.plotly_chart(
+    live_chart(
         jacobian_heatmap(
             f.jacobian_at(point),
             [plain_symbol(y) for y in outputs],
@@ -482,7 +483,7 @@ def compare(
             direct_value,
             title=f"Each path's share of ∂{plain_symbol(output)}/∂{plain_symbol(knob)}",
         )
-        st.plotly_chart(figure, key=f"{PAGE}_shares", config={"displaylogo": False})
+        live_chart(figure, key=f"{PAGE}_shares", config={"displaylogo": False})
 
 
 def all_totals(graph: ComputationGraph, point: np.ndarray, output: str, knob: str) -> None:
@@ -493,7 +494,7 @@ def all_totals(graph: ComputationGraph, point: np.ndarray, output: str, knob: st
         "The whole Jacobian, computed directly: row = output, column = knob. Pick another "
         "output or knob above to see its paths."
     )
-    st.plotly_chart(
+    live_chart(
         jacobian_heatmap(
             graph.direct.jacobian_at(list(point)),
             [plain_symbol(y) for y in graph.outputs],

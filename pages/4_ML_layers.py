@@ -23,7 +23,7 @@ from calculus.layers import (
     sigmoid_slope,
 )
 from calculus.reading import format_number
-from ui import idea, knob_query, knob_sliders, setup_page, write_query
+from ui import idea, knob_query, knob_sliders, live_chart, setup_page, write_query
 from ui.layers import (
     PAGE,
     closed_form_text,
@@ -266,10 +266,10 @@ def show_jacobians(layer: Layer, x: np.ndarray | None) -> None:
     config = {"displaylogo": False}
     with left:
         st.markdown("**From the engine**: J = ∂y/∂x, differentiated entry by entry")
-        st.plotly_chart(engine_figure, key=f"{PAGE}_heatmap_engine", config=config)
+        live_chart(engine_figure, key=f"{PAGE}_heatmap_engine", config=config)
     with right:
         st.markdown(f"**The closed form**: {closed_form_text(layer)}, from the chapter")
-        st.plotly_chart(closed_figure, key=f"{PAGE}_heatmap_closed", config=config)
+        live_chart(closed_figure, key=f"{PAGE}_heatmap_closed", config=config)
     difference = float(np.max(np.abs(engine - closed)))
     n, m = engine.shape
     closed_name = closed_form_text(layer)

@@ -3,6 +3,7 @@ points, switching paths off, the bounds, and the state in the URL."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from calculus.graph import graph_from_formula, graph_from_steps
 from calculus.syntax import parse_text
+from tests.charts import chart_specs
 from ui.chain import (
     PRESETS,
     edge_texts,
@@ -166,7 +168,7 @@ def test_switching_a_path_off_leaves_its_share_out() -> None:
     assert metric(at, "Sum of the 1 path") == "8"
     assert any("Not equal" in w.value and "carry 2" in w.value for w in at.warning)
     assert "style=dashed" in dot(at)
-    waterfall = at.get("plotly_chart")[0].proto.spec
+    waterfall = json.dumps(next(iter(chart_specs(at).values())))
     assert '"off"' in waterfall
 
 
@@ -263,7 +265,7 @@ def test_a_formula_too_large_for_a_graph_shows_its_totals_only() -> None:
     text = " + ".join(f"sin({k} x)" for k in range(1, 70))
     at = run_page(mode="formula", f=text, level="operations")
     assert any("more than 64" in i.value and "totals only" in i.value for i in at.info)
-    assert len(at.get("plotly_chart")) == 1  # the Jacobian heatmap
+    assert len(chart_specs(at)) == 1  # the Jacobian heatmap
 
 
 def test_a_likely_typo_is_pointed_out() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calculus import parse_function
+from tests.charts import trace_named
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120  # the first run imports sympy and starts the worker pool
@@ -27,21 +27,11 @@ def run_app(**query: str) -> AppTest:
 
 def heatmap(at: AppTest) -> np.ndarray:
     """The z values of the trace named 'jacobian' (nan where the page shows no number)."""
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        for trace in spec["data"]:
-            if trace.get("name") == "jacobian":
-                return np.array(trace["z"], dtype=float)
-    raise AssertionError("no Jacobian heatmap on the page")
+    return np.array(trace_named(at, "jacobian")["z"], dtype=float)
 
 
 def heatmap_texts(at: AppTest) -> list[list[str]]:
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        for trace in spec["data"]:
-            if trace.get("name") == "jacobian":
-                return trace["text"]
-    raise AssertionError("no Jacobian heatmap on the page")
+    return trace_named(at, "jacobian")["text"]
 
 
 def knob_values(at: AppTest, names: list[str]) -> list[float]:

@@ -21,6 +21,7 @@ from calculus.landscape import (
     sample_grid,
     slice_along,
 )
+from tests.charts import chart_specs
 from ui.landscape import (
     MapFrame,
     MapMarks,
@@ -265,11 +266,9 @@ def run_page(**query: str) -> AppTest:
 
 
 def chart(at: AppTest, key: str) -> dict:
-    for element in at.get("plotly_chart"):
-        spec = json.loads(element.proto.spec)
-        if element.proto.id.endswith(f"-{key}"):
-            return spec
-    raise AssertionError(f"no chart with key {key!r}")
+    specs = chart_specs(at)
+    assert key in specs, f"no chart with key {key!r}"
+    return specs[key]
 
 
 def arrow(at: AppTest) -> tuple[np.ndarray, np.ndarray, dict]:

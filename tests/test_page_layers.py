@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calculus.layers import LAYER_KINDS
+from tests.charts import chart_specs
 
 PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "4_ML_layers.py")
 TIMEOUT_S = 120
@@ -28,14 +29,7 @@ def _app(**query: str) -> AppTest:
 
 def _heatmaps(at: AppTest) -> dict[str, dict]:
     """The page's plotly charts by key, as JSON specs."""
-    return {_key(chart): json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
-
-
-def _key(chart) -> str:
-    for key in ("layers_heatmap_engine", "layers_heatmap_closed"):
-        if key in chart.proto.id:
-            return key
-    return chart.proto.id
+    return chart_specs(at)
 
 
 def _z(at: AppTest, which: str = "engine") -> np.ndarray:
@@ -109,7 +103,7 @@ def test_a_bad_cell_is_named_and_no_jacobian_is_shown(value: object, message: st
     at = _edit(_app(), "W", {0: {"3": value}})
     _no_exception(at)
     assert any(message in error.value for error in at.error), [e.value for e in at.error]
-    assert not at.get("plotly_chart")
+    assert not chart_specs(at)
     assert at.query_params["g_W"] == "2,-1,0.5;-1,3,1", "the link keeps the last good W"
 
 

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from calculus import parse_function
 from calculus.rate import Slice, critical_points
+from tests.charts import chart_specs
 from ui.rate import (
     Marker,
     curves_figure,
@@ -40,11 +41,18 @@ def run_page(**query: str) -> AppTest:
     return at
 
 
+def look(at: AppTest, section: str) -> AppTest:
+    """Show one of the page's sections (one at a time: 'Secant to tangent', ...)."""
+    at.segmented_control(key="rate_look").set_value(section).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 def charts(at: AppTest) -> dict[str, str]:
     """Every plotly chart's JSON spec, by its figure's ``uirevision`` ('rate-tangent', ...)."""
     return {
-        json.loads(chart.proto.spec)["layout"]["uirevision"]: chart.proto.spec
-        for chart in at.get("plotly_chart")
+        spec["layout"]["uirevision"]: json.dumps(spec, sort_keys=True)
+        for spec in chart_specs(at).values()
     }
 
 
@@ -90,10 +98,11 @@ def test_default_is_the_loss_with_its_tangent_and_minimum() -> None:
     assert at.slider(key="rate_knob_x").value == 1.0
     assert tangent_slope(at) == pytest.approx(6.0, rel=RTOL)  # f'(1) = 2 + 4
     assert "f'(x) = 2 x + 4" in latex(at)
-    shown = text(at)
+    assert "secant" in text(at), "the first section, the secant, is shown"
+    shown = text(look(at, "Critical points"))
     assert "$x = -2$" in shown and "**minimum**" in shown
     assert "$f''(-2) = 2 > 0$, so the curve bends up there" in shown
-    assert "Converges" in shown
+    assert "Converges" in text(look(at, "Gradient descent"))
 
 
 @pytest.mark.parametrize("x", [-3.0, -2.0, 0.25, 2.5])
@@ -118,17 +127,18 @@ def test_unchanged_plots_stay_byte_identical() -> None:
     assert moved["rate-tangent"] != before["rate-tangent"]
     at.slider(key="rate_knob_x").set_value(1.0).run()
     assert charts(at) == before, "back at x = 1, every figure is as it was"
-    at.slider(key="rate_eta").set_value(0.3).run()
-    after_rate = charts(at)
-    for revision in ("rate-curves", "rate-tangent", "rate-error"):
-        assert after_rate[revision] == before[revision], f"{revision} changed with the rate"
-    assert after_rate["rate-descent"] != before["rate-descent"]
     at.select_slider(key="rate_h").set_value(0.01).run()
     after_h = charts(at)
-    assert after_h["rate-descent"] == after_rate["rate-descent"], "descent changed with h"
-    assert after_h["rate-curves"] == after_rate["rate-curves"], "curves changed with h"
-    assert after_h["rate-tangent"] != after_rate["rate-tangent"]  # the secant moved
-    assert after_h["rate-error"] != after_rate["rate-error"]  # the marked h moved
+    assert after_h["rate-curves"] == before["rate-curves"], "curves changed with h"
+    assert after_h["rate-tangent"] != before["rate-tangent"]  # the secant moved
+    assert after_h["rate-error"] != before["rate-error"]  # the marked h moved
+    descent = charts(look(at, "Gradient descent"))
+    assert "rate-error" not in descent, "one section at a time"
+    at.slider(key="rate_eta").set_value(0.3).run()
+    after_rate = charts(at)
+    for revision in ("rate-curves", "rate-tangent"):
+        assert after_rate[revision] == descent[revision], f"{revision} changed with the rate"
+    assert after_rate["rate-descent"] != descent["rate-descent"]
 
 
 def test_the_secant_through_x_and_x_plus_h() -> None:
@@ -151,7 +161,7 @@ def test_the_secant_through_x_and_x_plus_h() -> None:
     ],
 )
 def test_gradient_descent_behaviour_for_the_documented_rates(rate: float, words: str) -> None:
-    at = run_page()
+    at = run_page(look="descent")
     at.slider(key="rate_eta").set_value(rate).run()
     shown = text(at)
     assert words in shown
@@ -166,7 +176,7 @@ def test_gradient_descent_behaviour_for_the_documented_rates(rate: float, words:
     ["exp(sin x)", "x^2 ln x", "sigmoid(x)", "relu(x)", "x^3 - 3x", "sin(x)/x"],
 )
 def test_every_example_shows_its_critical_points(example: str) -> None:
-    at = run_page()
+    at = run_page(look="critical")
     at.text_area(key="rate_text").set_value(example).run()
     assert not at.exception
     assert not at.error
@@ -181,7 +191,7 @@ def test_every_example_shows_its_critical_points(example: str) -> None:
 
 
 def test_the_example_menu_loads_a_function() -> None:
-    at = run_page()
+    at = run_page(look="critical")
     at.selectbox(key="rate_example").set_value("x³ − 3x").run()
     assert at.text_area(key="rate_text").value == "x^3 - 3x"
     shown = text(at)
@@ -189,7 +199,7 @@ def test_the_example_menu_loads_a_function() -> None:
 
 
 def test_several_variables_make_a_partial_derivative() -> None:
-    at = run_page()
+    at = run_page(look="critical")
     at.text_area(key="rate_text").set_value("x y^2 + x^2").run()
     assert not at.exception
     assert at.selectbox(key="rate_wrt").value == "x"
@@ -240,17 +250,19 @@ def test_undefined_point_and_kink_are_said_in_plain_words() -> None:
 def test_state_is_written_to_the_url_and_restored() -> None:
     at = run_page()
     at.slider(key="rate_knob_x").set_value(-0.5).run()
-    at.slider(key="rate_eta").set_value(0.9).run()
     at.select_slider(key="rate_h").set_value(0.01).run()
+    look(at, "Gradient descent")
+    at.slider(key="rate_eta").set_value(0.9).run()
     assert at.query_params["f"] == LOSS
     assert at.query_params["k_x"] == "-0.5"
     assert at.query_params["eta"] == "0.9"
-    assert at.query_params["h"] == "0.01"
+    assert at.query_params["h"] == "0.01", "a hidden section keeps its setting"
+    assert at.query_params["look"] == "descent"
     again = run_page(**{key: at.query_params[key] for key in at.query_params})
     assert again.slider(key="rate_knob_x").value == -0.5
     assert again.slider(key="rate_eta").value == 0.9
-    assert again.select_slider(key="rate_h").value == 0.01
     assert "Oscillates while converging" in text(again)
+    assert look(again, "Secant to tangent").select_slider(key="rate_h").value == 0.01
 
 
 @pytest.mark.parametrize(
@@ -260,10 +272,13 @@ def test_state_is_written_to_the_url_and_restored() -> None:
         {"eta": "1e300", "n": "-4", "h": "0"},
         {"k_x": "inf", "r_x": "5,-5,0"},
         {"f": "__import__('os')", "wrt": "os"},
+        {"look": "<script>alert(1)</script>"},
     ],
 )
 def test_hostile_links_fall_back_to_safe_values(query: dict[str, str]) -> None:
     at = run_page(**query)
+    assert at.segmented_control(key="rate_look").value == "Secant to tangent"
+    look(at, "Gradient descent")
     assert 0.0 <= at.slider(key="rate_eta").value <= 2.0
     assert 1 <= at.slider(key="rate_steps").value <= 100
     assert math.isfinite(tangent_slope(at))

@@ -2,15 +2,27 @@
 
 - ``setup_page(title)`` first on every page; ``idea(text)`` for the chapter's one paragraph.
 - ``function_box(page, default=..., examples=[Example(...)])`` -> the VectorFunction to show.
-- ``knob_sliders(page, variables)`` -> knob values, shape (m,); ``knob_query`` for the URL.
+- ``knob_sliders(page, variables)`` -> knob values, shape (m,); ``knob_query`` for the URL;
+  ``knob_values`` reads them before the sliders are drawn, ``knob_controls`` (title, Reset,
+  ranges) can be drawn outside a fragment.
+- ``live_chart(figure, key=...)``: a plotly chart updated in place (every chart that moves);
+  ``let_the_browser_paint()`` right after the chart a knob move is about.
 - ``jacobian_heatmap(...)``, ``error_curve_figure(...)``: pure figure builders.
 - ``write_query(...)``, ``query_text``, ``query_float``: URL state, validated.
 """
 
+from ui.chart_component import live_chart
 from ui.figures import error_curve_figure, jacobian_heatmap
 from ui.function_box import Example, cached_function, error_excerpt, function_box
-from ui.knobs import KnobRange, knob_query, knob_range_editor, knob_sliders
-from ui.page import idea, setup_page
+from ui.knobs import (
+    KnobRange,
+    knob_controls,
+    knob_query,
+    knob_range_editor,
+    knob_sliders,
+    knob_values,
+)
+from ui.page import idea, let_the_browser_paint, setup_page
 from ui.url_state import number_text, query_float, query_text, write_query
 
 __all__ = [
@@ -22,9 +34,13 @@ __all__ = [
     "function_box",
     "idea",
     "jacobian_heatmap",
+    "knob_controls",
     "knob_query",
     "knob_range_editor",
     "knob_sliders",
+    "knob_values",
+    "let_the_browser_paint",
+    "live_chart",
     "number_text",
     "query_float",
     "query_text",

@@ -482,8 +482,14 @@ def path_shares_figure(
         "font": FONT,
         "plot_bgcolor": "white",
         "showlegend": False,
-        "yaxis": {"autorange": "reversed", "type": "category"},
-        "xaxis": {"gridcolor": "#e5e7eb", "zerolinecolor": "#6b7280", "title": {"text": "value"}},
+        # automargin: room for the path labels, which the margin of 10 px would clip.
+        "yaxis": {"autorange": "reversed", "type": "category", "automargin": True},
+        "xaxis": {
+            "gridcolor": "#e5e7eb",
+            "zerolinecolor": "#6b7280",
+            "title": {"text": "value"},
+            "automargin": True,
+        },
     }
     figure = go.Figure(data=[waterfall], layout=layout)
     return figure

@@ -111,8 +111,19 @@ def jacobian_heatmap(
         "margin": {"l": 10, "r": 10, "t": 70 if title else 40, "b": 10},
         "font": FONT,
         "plot_bgcolor": "white",
-        "xaxis": {"side": "top", "title": {"text": "knob (input)"}, "type": "category"},
-        "yaxis": {"autorange": "reversed", "title": {"text": "output"}, "type": "category"},
+        # automargin: room for the labels (plotly.js's default clips them at these margins).
+        "xaxis": {
+            "side": "top",
+            "title": {"text": "knob (input)"},
+            "type": "category",
+            "automargin": True,
+        },
+        "yaxis": {
+            "autorange": "reversed",
+            "title": {"text": "output"},
+            "type": "category",
+            "automargin": True,
+        },
         "uirevision": "jacobian",
     }
     if title:
@@ -163,12 +174,14 @@ def error_curve_figure(
             "title": {"text": "step size h"},
             "gridcolor": "#e5e7eb",
             "exponentformat": "power",
+            "automargin": True,
         },
         "yaxis": {
             "type": "log",
             "title": {"text": "error"},
             "gridcolor": "#e5e7eb",
             "exponentformat": "power",
+            "automargin": True,
         },
     }
     if current_step is not None:  # what add_vline draws: a line across the whole plot height

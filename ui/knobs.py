@@ -91,18 +91,30 @@ def _reset(page: str, names: Sequence[str]) -> None:
         st.session_state[f"{page}_knob_{name}"] = knob_range(page, name).clamp(DEFAULT_VALUE)
 
 
-def knob_sliders(
-    page: str,
-    variables: Sequence[str],
-    *,
-    columns: int | None = None,
-    title: str = "Knobs",
-    range_editor: bool = True,
-) -> np.ndarray:
-    """Render the knobs and return their values in ``variables`` order, shape (m,).
+def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
+    """The knobs' values now, in ``variables`` order, shape (m,), without drawing the sliders.
 
-    With ``range_editor=False`` the caller renders :func:`knob_range_editor` elsewhere — outside
-    a fragment, so its nine inputs per knob are not re-sent to the browser on every knob move.
+    A knob that has no value yet starts from its saved value, the URL, or 1. A slider's new
+    value is in the session state before the rerun starts, so a fragment can draw what moves
+    with the knobs first and the sliders after (see :func:`knob_sliders`).
+    """
+    values = []
+    for name in variables:
+        key = f"{page}_knob_{name}"
+        if key not in st.session_state:
+            start = st.session_state.get(f"{page}_saved_{name}", query_float(f"k_{name}"))
+            st.session_state[key] = knob_range(page, name).clamp(
+                DEFAULT_VALUE if start is None else start
+            )
+        values.append(float(st.session_state[key]))
+    return np.array(values)
+
+
+def knob_controls(page: str, variables: Sequence[str], *, title: str = "Knobs") -> None:
+    """The knobs' title, a Reset button and the ranges popover, in one row.
+
+    Drawn by :func:`knob_sliders`, or by the page itself outside a fragment (``controls=False``)
+    so that a knob move does not re-send them to the browser.
     """
     st.markdown(f"**{title}**")
     # Icon buttons under the title: words would be cut off in a narrow column.
@@ -116,19 +128,32 @@ def knob_sliders(
         help=f"Set every knob back to {number_text(DEFAULT_VALUE)}",
         width="stretch",
     )
-    if range_editor:
-        with ranges:
-            knob_range_editor(page, variables)
+    with ranges:
+        knob_range_editor(page, variables)
 
+
+def knob_sliders(
+    page: str,
+    variables: Sequence[str],
+    *,
+    columns: int | None = None,
+    title: str = "Knobs",
+    controls: bool = True,
+) -> np.ndarray:
+    """Render the knobs and return their values in ``variables`` order, shape (m,).
+
+    With ``controls=False`` only the sliders are drawn; the caller renders
+    :func:`knob_controls` elsewhere, outside a fragment.
+    """
+    if controls:
+        knob_controls(page, variables, title=title)
+    knob_values(page, variables)  # every knob has a value before its slider is drawn
     count = columns or (1 if len(variables) <= 4 else 2)
     cells = st.columns(count) if count > 1 else [st.container()]
     values = []
     for index, name in enumerate(variables):
         rng = knob_range(page, name)
         key = f"{page}_knob_{name}"
-        if key not in st.session_state:
-            start = st.session_state.get(f"{page}_saved_{name}", query_float(f"k_{name}"))
-            st.session_state[key] = rng.clamp(DEFAULT_VALUE if start is None else start)
         with cells[index % count]:
             value = st.slider(
                 f"${symbol_latex(name)}$",

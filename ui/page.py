@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 
 import streamlit as st
 
@@ -43,3 +44,17 @@ def setup_page(title: str, icon: str = "🎛️") -> None:
 def idea(text: str) -> None:
     """The page's one-paragraph idea from the chapter, under the title."""
     st.markdown(f'<div class="knobs-idea">{text}</div>', unsafe_allow_html=True)
+
+
+#: Seconds a knob's rerun waits after sending what the learner is watching (see below).
+FIRST_PAINT_PAUSE_S = 0.03
+
+
+def let_the_browser_paint() -> None:
+    """Pause the rerun briefly, right after the chart a knob move is about.
+
+    A browser handles the messages of a rerun that arrive together in one go and paints only
+    after the last: without this pause the chart waits for every element below it. Sleeping
+    releases the GIL, so the server keeps serving other sessions meanwhile.
+    """
+    time.sleep(FIRST_PAINT_PAUSE_S)

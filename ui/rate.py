@@ -349,11 +349,12 @@ def secant_error_figure(steps: np.ndarray, errors: np.ndarray, current: float) -
          "name": "current h", "mode": "markers", "hoverinfo": "skip", "showlegend": False,
          "marker": {"color": TANGENT, "size": 13, "symbol": "circle-open", "line": {"width": 3}}},
     ]  # fmt: skip
+    # automargin: room for the labels, which the default margins of 10 px would clip.
     layout = {
         "xaxis": {"type": "log", "title": _title("step h (log scale)"),
-                  "exponentformat": "power", "autorange": "reversed"},
+                  "exponentformat": "power", "autorange": "reversed", "automargin": True},
         "yaxis": {"type": "log", "title": _title("error of the secant slope"),
-                  "exponentformat": "power"},
+                  "exponentformat": "power", "automargin": True},
     }  # fmt: skip
     return _figure(data, layout, 340, "rate-error")
 
@@ -390,7 +391,9 @@ def descent_figure(
                           "<extra></extra>"}
     )  # fmt: skip
     layout = {
-        "xaxis": {"range": [float(t[0]), float(t[-1])], "title": _title(variable)},
-        "yaxis": {"range": robust_range(values), "title": _title(f"f({variable})")},
-    }
+        "xaxis": {"range": [float(t[0]), float(t[-1])], "title": _title(variable),
+                  "automargin": True},
+        "yaxis": {"range": robust_range(values), "title": _title(f"f({variable})"),
+                  "automargin": True},
+    }  # fmt: skip
     return _figure(data, layout, 380, "rate-descent")

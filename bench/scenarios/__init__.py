@@ -87,7 +87,8 @@ _WEBSOCKET_LOG = """
         const now = performance.now();
         let carries = false;
         if (log.marker !== null && event.data instanceof ArrayBuffer) {
-          carries = decoder.decode(event.data).includes(log.marker);
+          const text = decoder.decode(event.data);
+          carries = log.marker.some((marker) => text.includes(marker));
         }
         log.received.push([now, carries]);
       });
@@ -111,7 +112,14 @@ _ARM = (
   const state = {before: findZ(trace, fields), pressed: null, changed: null, painted: null};
   window.__knobsBench = state;
   const log = window.__knobsWebSocket;
-  if (log) { log.marker = '"name":"' + trace + '"'; log.sent = []; log.received = []; }
+  // The trace's name in a plotly spec: as is (st.plotly_chart), or as a JSON string inside
+  // the JSON data of a live chart (ui/chart_component.py).
+  const named = '"name":"' + trace + '"';
+  if (log) {
+    log.marker = [named, JSON.stringify(named).slice(1, -1)];
+    log.sent = [];
+    log.received = [];
+  }
   window.addEventListener('keydown', () => { state.pressed = performance.now(); },
                           {capture: true, once: true});
   const observer = new MutationObserver(() => {

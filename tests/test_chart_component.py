@@ -1,0 +1,87 @@
+"""The live chart (ui/chart_component.py): plotly.js served from static/, the spec handed over
+intact, and the fallback to st.plotly_chart when static/ cannot be written. The browser side
+(updating in place with Plotly.react) is checked in tests/browser/."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+
+import ui.chart_component as live
+from tests.charts import chart_specs
+
+SCRIPT = """
+import plotly.graph_objects as go
+from ui.chart_component import live_chart
+
+figure = go.Figure(go.Scatter(x=[1, 2, 3], y=[4, 5, 6], name="line"), layout={"height": 321})
+live_chart(figure, key="line_chart", config={"staticPlot": True})
+"""
+
+
+@pytest.fixture
+def static_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh static folder, and the once-per-process check forgotten."""
+    folder = tmp_path / "static"
+    monkeypatch.setattr(live, "STATIC_DIR", folder)
+    monkeypatch.setattr(live, "_plotly_js_served", None)
+    return folder
+
+
+def test_plotly_js_is_copied_from_the_pinned_package(static_dir: Path) -> None:
+    assert live.plotly_js_served()
+    copy = static_dir / live.PLOTLY_JS
+    assert copy.read_bytes() == live._PLOTLY_JS_SOURCE.read_bytes()
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o644, "the server must be able to read it"
+    assert [p.name for p in static_dir.iterdir()] == [live.PLOTLY_JS], "no partial file left"
+
+
+def test_a_stale_copy_is_replaced(static_dir: Path) -> None:
+    static_dir.mkdir()
+    (static_dir / live.PLOTLY_JS).write_text("half a file")
+    assert live.plotly_js_served()
+    assert (static_dir / live.PLOTLY_JS).read_bytes() == live._PLOTLY_JS_SOURCE.read_bytes()
+
+
+def test_a_live_chart_hands_the_figure_to_the_browser_intact(static_dir: Path) -> None:
+    at = AppTest.from_string(SCRIPT).run()
+    assert not at.exception
+    assert not at.get("plotly_chart"), "drawn by the live chart, not st.plotly_chart"
+    (element,) = at.get("bidi_component")
+    data = json.loads(element.proto.json)
+    assert data["height"] == 321, "the space is kept while plotly.js loads"
+    assert data["plotly"] == f"/app/static/{live.PLOTLY_JS}"
+    assert json.loads(data["config"]) == {
+        "displaylogo": False,
+        "responsive": True,
+        "staticPlot": True,
+    }
+    spec = chart_specs(at)["line_chart"]
+    assert spec["data"][0]["y"] == [4, 5, 6]
+    assert spec["layout"]["height"] == 321
+
+
+def test_the_plotly_url_follows_the_base_path(static_dir: Path) -> None:
+    config.set_option("server.baseUrlPath", "/knobs/")
+    try:
+        assert live._plotly_js_url() == f"/knobs/app/static/{live.PLOTLY_JS}"
+    finally:
+        config.set_option("server.baseUrlPath", "")
+
+
+def test_without_a_writable_static_folder_charts_fall_back_to_plotly_chart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(live, "STATIC_DIR", blocker / "static")
+    monkeypatch.setattr(live, "_plotly_js_served", None)
+    at = AppTest.from_string(SCRIPT).run()
+    assert not at.exception
+    assert not at.get("bidi_component")
+    assert chart_specs(at)["line_chart"]["data"][0]["y"] == [4, 5, 6]
