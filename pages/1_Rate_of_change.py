@@ -41,12 +41,14 @@ from ui import (
     setup_page,
     write_query,
 )
+from ui.figures import SpecFigure
 from ui.knobs import KnobRange, knob_controls, knob_sliders, knob_values
 from ui.rate import (
     CONFIG,
     CURVES_CONFIG,
     OVERLAY_CONFIG,
     Marker,
+    TangentFrame,
     curves_figure,
     descent_figure,
     markdown_table,
@@ -160,6 +162,25 @@ def cached_critical_points(
     return critical_points(Slice.along(cached_function(text), variable, point), low, high)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_curves(
+    text: str, variable: str, point: tuple[float, ...], low: float, high: float
+) -> tuple[TangentFrame, SpecFigure]:
+    """The heavy picture (f, f', the shading, the critical points) and its frame: one object per
+    function, variable, fixed knobs and range, so every knob move sends the same bytes."""
+    g = Slice.along(cached_function(text), variable, point)
+    name = plain_symbol(variable)
+    found = cached_critical_points(text, variable, point, low, high)
+    markers = [
+        Marker(p.x, p.value, p.kind, f"{p.kind} at {name} = {format_number(p.x)}")
+        for p in found.in_range()
+    ]
+    t = np.linspace(low, high, CURVE_POINTS)
+    values, slopes = g.value(t), g.slope(t)
+    frame = tangent_frame(t, values, slopes, markers, name)
+    return frame, curves_figure(t, values, slopes, frame, markers)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def derivative_latex(text: str, variable: str, point: tuple[float, ...]) -> tuple[str, str, float]:
     """(f' in general, f' with the fixed knobs put in, f'' if constant else nan)."""
@@ -237,27 +258,17 @@ def explore(f: VectorFunction, variable: str) -> None:
         return
     rng = st.session_state[f"{PAGE}_range_{variable}"]
     low, high = rng.low, rng.high
-    name = plain_symbol(variable)
 
     value, slope = float(g.value(x)), float(g.slope(x))
     general, here, constant_curvature = derivative_latex(f.text, variable, key_point)
     found = cached_critical_points(f.text, variable, key_point, low, high)
-    markers = [
-        Marker(p.x, p.value, p.kind, f"{p.kind} at {name} = {format_number(p.x)}")
-        for p in found.in_range()
-    ]
     t = np.linspace(low, high, CURVE_POINTS)
     h = step_h()  # the secant is drawn on the tangent's figure; its knob is further down
     far = (x + h, float(g.value(x + h)))
-    values, slopes = g.value(t), g.slope(t)
-    frame = tangent_frame(t, values, slopes, markers, name)
+    frame, curves = cached_curves(f.text, variable, key_point, low, high)
     # the overlay CSS (ui/page.py) stacks the overlay exactly on the curves
     with picture, st.container():
-        live_chart(
-            curves_figure(t, values, slopes, frame, markers),
-            key=f"{PAGE}_curves",
-            config=CURVES_CONFIG,
-        )
+        live_chart(curves, key=f"{PAGE}_curves", config=CURVES_CONFIG)
         live_chart(
             tangent_overlay(frame, x, value, slope, far),
             key=f"{PAGE}_tangent_overlay",

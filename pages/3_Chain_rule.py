@@ -22,6 +22,7 @@ from ui import (
     function_box,
     idea,
     jacobian_heatmap,
+    knob_controls,
     knob_query,
     knob_sliders,
     live_chart,
@@ -52,6 +53,8 @@ from ui.knobs import knob_range
 from ui.url_state import query_text
 
 PAGE = "chain"
+#: The knobs and the choice of entry on the left, the graph on the right (shallow graphs).
+COLUMNS = [1.4, 2.4]
 DEFAULT_FORMULA = "exp(sin x)"
 #: Longest path (in edges) of a graph drawn beside the knobs; deeper ones get the full width.
 SIDE_BY_SIDE_DEPTH = 3
@@ -159,6 +162,11 @@ def main() -> None:
     except ExpressionError as problem:
         st.error(problem.message, icon=":material/error:")
         return
+    if graph.knobs:
+        # Outside the fragment: what does not move with the knobs is not re-sent on every move.
+        controls, _ = st.columns(COLUMNS, gap="large")
+        with controls:
+            knob_controls(PAGE, graph.knobs)
     explore(graph, mode, text, level)
 
 
@@ -213,6 +221,7 @@ def read_computation() -> tuple[str, str, Level] | None:
             f"{problem.message}. Here are its totals only: the Jacobian.",
             icon=":material/account_tree:",
         )
+        knob_controls(PAGE, f.variables)
         totals_only(f)
         return None
     except ExpressionError as problem:  # a step too large to compile in time
@@ -254,7 +263,7 @@ def roles_caption(graph: ComputationGraph) -> str:
 
 @st.fragment
 def totals_only(f: VectorFunction) -> None:
-    point = knob_sliders(PAGE, f.variables)
+    point = knob_sliders(PAGE, f.variables, controls=False)
     outputs = ["y"] if f.n_outputs == 1 else [f"y{i + 1}" for i in range(f.n_outputs)]
     live_chart(
         jacobian_heatmap(
@@ -283,16 +292,16 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level) -> None
         return
     if graph_depth(graph) <= SIDE_BY_SIDE_DEPTH:
         # A shallow graph fits beside the knobs; a deep one needs the whole width to stay legible.
-        controls, drawing = st.columns([1.4, 2.4], gap="large")
+        controls, drawing = st.columns(COLUMNS, gap="large")
         with controls:
-            point = knob_sliders(PAGE, graph.knobs)
+            point = knob_sliders(PAGE, graph.knobs, controls=False)
             st.markdown("**Which derivative?**")
             output = pick("Output", graph.outputs, f"{PAGE}_of")
             knob = pick("Knob", graph.knobs, f"{PAGE}_wrt")
         with drawing:
             picture = st.container()
     else:
-        point = knob_sliders(PAGE, graph.knobs, columns=min(len(graph.knobs), 4))
+        point = knob_sliders(PAGE, graph.knobs, columns=min(len(graph.knobs), 4), controls=False)
         left, right = st.columns(2)
         with left:
             output = pick("Which derivative? Output", graph.outputs, f"{PAGE}_of")

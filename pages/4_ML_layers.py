@@ -23,7 +23,15 @@ from calculus.layers import (
     sigmoid_slope,
 )
 from calculus.reading import format_number
-from ui import idea, knob_query, knob_sliders, live_chart, setup_page, write_query
+from ui import (
+    idea,
+    knob_controls,
+    knob_query,
+    knob_sliders,
+    live_chart,
+    setup_page,
+    write_query,
+)
 from ui.layers import (
     PAGE,
     closed_form_text,
@@ -42,6 +50,8 @@ from ui.layers import (
 
 #: Sizes a page opens with: a 2 x 3 layer (inner size 2 for A B + C).
 DEFAULT_SIZES = {"n": 2, "m": 3, "k": 2}
+#: The knobs on the left, the outputs on the right.
+COLUMNS = [1, 1.6]
 #: |z| above which a sigmoid unit counts as saturated (sigma'(z) < 0.007).
 SATURATED_Z = 5.0
 #: The parameters shown under each grid, in the chapter's words.
@@ -91,6 +101,10 @@ def main() -> None:
             "differentiates it without knowing it is a layer."
         )
         st.latex(written_out_latex(layer))
+    # Outside the fragment: what does not move with the knobs is not re-sent on every move.
+    controls, _ = st.columns(COLUMNS, gap="large")
+    with controls:
+        knob_controls(PAGE, layer.variables, title=f"Knobs: the input {layer.spec.input_name}")
     moving(layer)
     if layer.spec.linear:
         show_jacobians(layer, None)
@@ -211,9 +225,9 @@ def fill_layer(kind: str, sizes: dict[str, int], columns: Sequence[Any]) -> Laye
 @st.fragment
 def moving(layer: Layer) -> None:
     """The knobs and what moves with them: a knob move reruns only this."""
-    left, right = st.columns([1, 1.6], gap="large")
+    left, right = st.columns(COLUMNS, gap="large")
     with left:
-        x = knob_sliders(PAGE, layer.variables, title=f"Knobs: the input {layer.spec.input_name}")
+        x = knob_sliders(PAGE, layer.variables, controls=False)
     write_query(knob_query(PAGE, layer.variables, x), prefix_owned=("k_", "r_"))
     with right:
         show_outputs(layer, x)

@@ -7,11 +7,14 @@ it), no value plotly would coerce differently.
 
 from __future__ import annotations
 
+import base64
 import json
+import math
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from ui.figures import error_curve_figure, jacobian_heatmap
@@ -61,11 +64,27 @@ ERROR_CURVES: dict[str, tuple[np.ndarray, np.ndarray, float | None]] = {
 
 
 def revalidated(figure: go.Figure) -> dict[str, Any]:
-    return json.loads(go.Figure(figure.to_dict()).to_json())
+    """The figure validated by plotly, without the default template (the specs carry none)."""
+    validated = go.Figure(figure.to_dict(), layout_template=None).to_dict()
+    validated["layout"].pop("template", None)
+    return _plain_arrays(json.loads(pio.to_json(validated, validate=False)))
+
+
+def _plain_arrays(value: Any) -> Any:
+    """JSON with plotly's typed arrays ({'dtype', 'bdata'}) written out as lists."""
+    if isinstance(value, dict):
+        if set(value) == {"dtype", "bdata"}:
+            decoded = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+            return [None if math.isnan(v) else float(v) for v in decoded]
+        return {key: _plain_arrays(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain_arrays(item) for item in value]
+    return value
 
 
 def as_json(figure: go.Figure) -> dict[str, Any]:
-    return json.loads(figure.to_json())
+    """The figure as the browser gets it."""
+    return json.loads(pio.to_json(figure.to_dict(), validate=False))
 
 
 @pytest.mark.parametrize("case", list(HEATMAPS))

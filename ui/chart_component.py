@@ -29,6 +29,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from ui.figures import SpecFigure
+
 #: Streamlit serves ``static/`` beside the main script (app.py) at ``/app/static`` when
 #: ``server.enableStaticServing`` is on (.streamlit/config.toml).
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -141,13 +143,17 @@ def live_chart(
     if not plotly_js_served():
         st.plotly_chart(figure, key=key, config=config, theme=None)
         return
-    # to_dict, not .layout: for the pages' read-only SpecFigure it hands out the spec as it is.
+    # to_dict, not .layout: for a read-only SpecFigure it hands out the spec as it is, and its
+    # JSON is written once (a cached heavy figure costs nothing on the next knob move).
     spec = figure.to_dict() if isinstance(figure, go.Figure) else figure
     height = int(spec.get("layout", {}).get("height") or DEFAULT_HEIGHT)
+    spec_json = (
+        figure.spec_json if isinstance(figure, SpecFigure) else pio.to_json(spec, validate=False)
+    )
     _component(
         key=key,
         data={
-            "spec": pio.to_json(spec, validate=False),
+            "spec": spec_json,
             "config": json.dumps(config),
             "height": height,
             "plotly": _plotly_js_url(),

@@ -1,11 +1,14 @@
 """Figures shared by pages: pure functions, numbers and labels in, plotly Figure out.
 
-Why the figures here are written as plain dicts and wrapped with ``_figure``: building them
-from ``go.Heatmap(...)``/``go.Scatter(...)`` and ``update_layout``/``add_vline`` makes plotly
-validate every property, 15-50 ms per figure, more than all the maths of a knob move, on every
-move. The dicts hold exactly what validation would have produced (named colour scales are
-expanded once, below; tests/test_figures.py checks that validating again changes nothing), and
-they are still ``go.Figure`` objects (``fig.data[0].z``, ``fig.layout.height`` work as usual).
+Why the figures here are written as plain dicts in a ``SpecFigure``: building them from
+``go.Heatmap(...)``/``go.Scatter(...)`` and ``update_layout``/``add_vline`` makes plotly validate
+every property, 15-50 ms per figure, and even ``go.Figure(spec, _validate=False)`` builds plotly's
+object tree and copies it again in ``to_dict`` (several ms): more than all the maths of a knob
+move, on every move. A ``SpecFigure`` keeps its finished spec and hands it out as it is; its JSON
+is written once (``spec_json``), so a cached heavy figure costs nothing on later moves. Reading
+``fig.data`` or ``fig.layout`` builds the validated Figure, which is what the tests do: nothing
+unvalidated reaches a learner (tests/test_figures.py checks validating again changes nothing).
+No plotly template is applied: every look is in the spec.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from calculus.reading import format_number
 
@@ -27,12 +31,51 @@ FONT = {"family": "Inter, Source Sans Pro, sans-serif", "size": 14, "color": "#1
 _DIVERGING_SCALE = [list(stop) for stop in go.Heatmap(colorscale=DIVERGING).colorscale]
 
 
-def _figure(spec: dict[str, Any]) -> go.Figure:
-    """A go.Figure from a spec written in this module, without per-property validation.
+Spec = dict[str, Any]
 
-    The default template is still applied, as in a validated figure.
+
+class SpecFigure(go.Figure):
+    """A Figure that keeps its finished spec and hands it out as it is: read-only.
+
+    ``to_dict`` returns the spec itself and ``spec_json`` its JSON, written once; ``data`` and
+    ``layout`` are built (validated) only when something reads them, as tests do.
     """
-    return go.Figure(spec, _validate=False)
+
+    def __init__(self, spec: Spec) -> None:
+        super().__init__()  # an empty shell: plotly's own machinery reads data/layout meanwhile
+        self.__dict__["_knobs_spec"] = spec
+
+    def _built(self) -> go.Figure:
+        if "_knobs_built" not in self.__dict__:
+            self.__dict__["_knobs_built"] = go.Figure(self.__dict__["_knobs_spec"])
+        return self.__dict__["_knobs_built"]
+
+    @property
+    def data(self) -> tuple:  # type: ignore[override]
+        if "_knobs_spec" not in self.__dict__:
+            return super().data
+        return self._built().data
+
+    @property
+    def layout(self) -> go.Layout:  # type: ignore[override]
+        if "_knobs_spec" not in self.__dict__:
+            return super().layout
+        return self._built().layout
+
+    def to_dict(self) -> Spec:
+        return self.__dict__["_knobs_spec"]
+
+    @property
+    def spec_json(self) -> str:
+        """The spec as plotly's JSON (arrays as typed arrays), written on first use."""
+        if "_knobs_json" not in self.__dict__:
+            self.__dict__["_knobs_json"] = pio.to_json(self.to_dict(), validate=False)
+        return self.__dict__["_knobs_json"]
+
+
+def _figure(spec: Spec) -> SpecFigure:
+    """The Figure for a spec written in this module (see ``SpecFigure``)."""
+    return SpecFigure(spec)
 
 
 def jacobian_heatmap(

@@ -14,11 +14,11 @@ one by the overlay CSS in ``ui/page.py``. For the stacking to line up both figur
 off), no zoom or rotation by mouse (the 3D view turns with the page's sliders instead), and the
 overlay lets the pointer through, so the heavy figure below still answers hovers.
 
-Every figure is written as a plain spec (dicts of traces and layout) in a ``SpecFigure``, which
-hands the spec to Streamlit as it is: building plotly's object tree costs tens of milliseconds per
-figure, on every knob move. The tests build every figure validated (reading ``fig.data`` does),
-so nothing unvalidated reaches a learner. Large arrays (the grids) travel
-as plotly's typed arrays (base64 float64): compact, and cheap to encode again on every rerun.
+Every figure is written as a plain spec (dicts of traces and layout) in a ``SpecFigure``
+(``ui/figures.py``), which hands the spec to the chart as it is: building plotly's object tree
+costs tens of milliseconds per figure, on every knob move. The tests build every figure validated
+(reading ``fig.data`` does), so nothing unvalidated reaches a learner. Large arrays (the grids)
+travel as plotly's typed arrays (base64 float64): compact, and cheap to encode.
 
 Trace names are part of the contract (tests and the browser benchmark read them): heavy map ``f``
 and ``gradient field``; map overlay ``slice 1``, ``slice 2``, ``level curve``, ``direction u``,
@@ -42,7 +42,7 @@ import plotly.graph_objects as go
 
 from calculus.landscape import GRADIENT_ZERO_TOLERANCE, CriticalPoint, GradientField, Grid
 from calculus.reading import format_number
-from ui.figures import FONT
+from ui.figures import FONT, SpecFigure
 
 Spec = dict[str, Any]
 
@@ -100,40 +100,6 @@ def typed_array(values: np.ndarray) -> Spec:
 def listed(values: Sequence[float] | np.ndarray) -> list[float | None]:
     """A short array as a JSON list, None where it is not finite (a gap in a line)."""
     return [float(v) if math.isfinite(v) else None for v in np.asarray(values, dtype=float)]
-
-
-class SpecFigure(go.Figure):
-    """A Figure that keeps its finished spec and hands it out as it is: read-only.
-
-    Why: even without validation plotly builds an object tree for a Figure and copies it again
-    in ``to_dict``, which is what ``st.plotly_chart`` calls: about 10 ms for an overlay and 25 ms
-    for the heavy map, on every knob move. Here ``to_dict`` returns the spec itself, and
-    ``data`` and ``layout`` are built (validated) only when something reads them, as tests do.
-    """
-
-    def __init__(self, spec: Spec) -> None:
-        super().__init__()  # an empty shell: plotly's own machinery reads data/layout meanwhile
-        self.__dict__["_knobs_spec"] = spec
-
-    def _built(self) -> go.Figure:
-        if "_knobs_built" not in self.__dict__:
-            self.__dict__["_knobs_built"] = go.Figure(self.__dict__["_knobs_spec"])
-        return self.__dict__["_knobs_built"]
-
-    @property
-    def data(self) -> tuple:  # type: ignore[override]
-        if "_knobs_spec" not in self.__dict__:
-            return super().data
-        return self._built().data
-
-    @property
-    def layout(self) -> go.Layout:  # type: ignore[override]
-        if "_knobs_spec" not in self.__dict__:
-            return super().layout
-        return self._built().layout
-
-    def to_dict(self) -> Spec:
-        return self.__dict__["_knobs_spec"]
 
 
 def _figure(data: list[Spec], layout: Spec) -> go.Figure:

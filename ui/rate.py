@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures import FONT
+from ui.figures import FONT, SpecFigure
 
 CURVE = "#1f2937"
 DERIVATIVE = "#7c3aed"
@@ -131,8 +131,8 @@ def sign_bands(t: np.ndarray, slopes: np.ndarray) -> list[tuple[float, float, in
 Spec = dict[str, Any]
 
 
-def _figure(data: list[Spec], layout: Spec, height: int, revision: str) -> go.Figure:
-    """The Figure for ``data`` and ``layout`` with the page's look; no per-property validation."""
+def _figure(data: list[Spec], layout: Spec, height: int, revision: str) -> SpecFigure:
+    """The Figure for ``data`` and ``layout`` with the page's look (see ``SpecFigure``)."""
     axis = {"gridcolor": GRID, "zerolinecolor": "#9ca3af"}
     for name in [key for key in layout if key.startswith(("xaxis", "yaxis"))] or ["xaxis"]:
         layout[name] = {**axis, **layout.get(name, {})}
@@ -146,7 +146,7 @@ def _figure(data: list[Spec], layout: Spec, height: int, revision: str) -> go.Fi
         hovermode="closest",
         uirevision=revision,
     )
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return SpecFigure({"data": data, "layout": layout})
 
 
 def _title(text: str) -> Spec:

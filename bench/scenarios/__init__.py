@@ -28,8 +28,8 @@ How a latency is measured (all in the page, on the page's own clock, no sleeps):
    (``changed``) and asks for the next animation frame: the frame that paints it (``painted``).
    The latency is ``painted - pressed``.
 
-Between presses the helpers wait until the app is idle (the script run has finished), so one
-press never overlaps the previous rerun.
+Between presses the helpers wait until the app is idle (the script run has finished) and the
+page is quiet (its main thread idle), so one press never overlaps the previous rerun.
 """
 
 from __future__ import annotations
@@ -266,17 +266,20 @@ def measure_presses(
     """Time ``presses`` key presses on ``target`` after ``warmup`` untimed ones; ms each.
 
     Waits for the app to be idle after every press (the rerun can go on after the plot has
-    changed: the rest of the page is still being drawn), so presses never overlap. A slider
+    changed: the rest of the page is still being drawn) and for the page to be quiet (see
+    :func:`wait_until_quiet`), so presses never overlap. A slider
     that reaches an end of its range is turned back the other way. When ``work_counters`` is
     set, each recorded :class:`Press` also carries the CPU time spent from the press to idle.
     """
     latencies: list[float] = []
     wait_for_app_ready(page)
+    wait_until_quiet(page)
     for number in range(warmup + presses):
         key = _turn_back_at_the_end(target, key)
         before = work_counters() if work_counters is not None else None
         press = press_and_wait_for_plot_change(page, target, key, trace=trace, watch=watch)
         wait_for_app_ready(page)
+        wait_until_quiet(page)
         if before is not None and work_counters is not None:
             after = work_counters()
             press = replace(press, work={k: after[k] - before[k] for k in before})
@@ -284,6 +287,19 @@ def measure_presses(
         if number >= warmup:
             latencies.append(press.latency_ms)
     return latencies
+
+
+def wait_until_quiet(page: Any) -> None:
+    """Wait until the page's main thread has nothing left to do (or 1 s has passed).
+
+    The script run can be over while the page still draws its last messages; a press then would
+    wait behind that work and time it too. A learner turns a knob and looks: each press is timed
+    from a settled page, the same for the optimised page and the baseline.
+    """
+    page.evaluate(
+        """() => new Promise((resolve) => requestAnimationFrame(() =>
+             requestIdleCallback(() => resolve(), {timeout: 1000})))"""
+    )
 
 
 def _turn_back_at_the_end(slider: Any, key: str) -> str:

@@ -163,6 +163,8 @@ def test_typed_function_gets_its_tangent_and_screenshots(
     x = knob_value(page)
     wait_for_tangent_at(page, x)
     assert tangent(page)[0] == pytest.approx(slope_at("x^3 - 3x", x), abs=TOLERANCE)
+    page.locator('[data-testid="stButtonGroup"]').get_by_text("Critical points").click()
+    wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=100)
     expect(page.get_by_text("so the curve bends up there").first).to_be_visible()
     page.set_viewport_size({"width": 420, "height": 900})
     screenshot_whole_page(page, screenshot_dir / "rate_420.png")
