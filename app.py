@@ -95,6 +95,9 @@ def main() -> None:
             "Red: the output rises as the knob turns up; blue: it falls; white: no reaction."
         )
     machine(f)
+    if st.session_state.get(f"{PAGE}_view", VIEWS[0]) == VIEWS[0]:
+        # Outside the fragment: the formulas do not change with the knobs.
+        show_exact_jacobian(f)
 
 
 @st.fragment
@@ -123,9 +126,11 @@ def machine(f: VectorFunction) -> None:
     view = st.segmented_control(
         "Look closer", VIEWS, default=VIEWS[0], key=f"{PAGE}_view", width="stretch"
     )
-    if view == VIEWS[0]:
-        show_exact_jacobian(f, jacobian)
-    elif view == VIEWS[1]:
+    if view != st.session_state.get(f"{PAGE}_view_drawn", VIEWS[0]):
+        # The exact Jacobian is drawn outside this fragment (see main): redraw the whole page.
+        st.session_state[f"{PAGE}_view_drawn"] = view
+        st.rerun()
+    if view == VIEWS[1]:
         show_nudge_check(f, point)
     elif view == VIEWS[2]:
         show_share_and_export(f, point, jacobian)
@@ -173,14 +178,13 @@ def show_readings(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray) ->
     st.markdown("\n".join(f"- {s}" for s in sentences))
 
 
-def show_exact_jacobian(f: VectorFunction, jacobian: np.ndarray) -> None:
+def show_exact_jacobian(f: VectorFunction) -> None:
     st.subheader("The exact Jacobian")
     st.caption(
-        "Each entry J[i, j] = ∂yᵢ/∂xⱼ, differentiated exactly; below it, J's values at the knob "
-        "setting."
+        "Each entry J[i, j] = ∂yᵢ/∂xⱼ, differentiated exactly. Its values at the knob setting "
+        "are in the heatmap's cells (and under Share and export, as LaTeX and CSV)."
     )
     st.latex(exact_jacobian_latex(f.text))
-    st.latex(rf"J\Big|_{{\text{{at the knobs}}}} = {values_latex(jacobian)}")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -254,7 +258,10 @@ def show_share_and_export(f: VectorFunction, point: np.ndarray, jacobian: np.nda
     with export:
         latex_tab, csv_tab, python_tab = st.tabs(["LaTeX", "CSV", "Python"])
         with latex_tab:
+            st.caption("J, exactly:")
             st.code(jacobian_latex(f), language="latex", wrap_lines=True)
+            st.caption("Its values at the knob setting:")
+            st.code(values_latex(jacobian), language="latex", wrap_lines=True)
         with csv_tab:
             csv_text = jacobian_csv(f, jacobian)
             st.code(csv_text, language=None)

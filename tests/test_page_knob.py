@@ -166,12 +166,26 @@ def test_nudge_check_compares_prediction_with_actual_change() -> None:
     assert "slope **2.0" in page_text(at)
 
 
+def test_look_closer_shows_one_section_at_a_time() -> None:
+    at = run_app(f="x^2 y, sin(x) + y^3")
+    assert [h.value for h in at.subheader] == ["The exact Jacobian"]
+    assert any("\\cos{\\left(x \\right)}" in e.value for e in at.latex), "J typeset exactly"
+    at.segmented_control(key="knob_view").set_value("Nudge check").run()
+    assert not at.exception
+    assert [h.value for h in at.subheader] == ["Nudge check: does the Jacobian predict the change?"]
+    at.slider(key="knob_knob_x").set_value(0.5).run()
+    assert [h.value for h in at.subheader] == ["Nudge check: does the Jacobian predict the change?"]
+    at.segmented_control(key="knob_view").set_value("The exact Jacobian").run()
+    assert [h.value for h in at.subheader] == ["The exact Jacobian"]
+
+
 def test_share_and_export_give_link_latex_csv_and_python() -> None:
     at = run_app(f="x1 x2^2", k_x1="2", k_x2="3")
     at.segmented_control(key="knob_view").set_value("Share and export").run()
     codes = [c.value for c in at.code]
     assert any("f=x1%20x2%5E2" in c and "k_x1=2" in c and "k_x2=3" in c for c in codes)
     assert any(c.startswith("\\left[") and "x_{2}^{2}" in c for c in codes)  # LaTeX
+    assert "\\begin{pmatrix}9 & 12\\end{pmatrix}" in codes, "its values at (2, 3)"
     assert any("output,x1,x2\ny,9.0,12.0" in c for c in codes)  # CSV at (2, 3)
     snippet = next(c for c in codes if c.startswith("import numpy"))
     namespace: dict[str, object] = {}
