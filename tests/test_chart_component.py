@@ -56,11 +56,7 @@ def test_a_live_chart_hands_the_figure_to_the_browser_intact(static_dir: Path) -
     data = json.loads(element.proto.json)
     assert data["height"] == 321, "the space is kept while plotly.js loads"
     assert data["plotly"] == f"/app/static/{live.PLOTLY_JS}"
-    assert json.loads(data["config"]) == {
-        "displaylogo": False,
-        "responsive": True,
-        "staticPlot": True,
-    }
+    assert json.loads(data["config"]) == {"displaylogo": False, "staticPlot": True}
     spec = chart_specs(at)["line_chart"]
     assert spec["data"][0]["y"] == [4, 5, 6]
     assert spec["layout"]["height"] == 321

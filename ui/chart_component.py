@@ -37,7 +37,7 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 PLOTLY_JS = f"plotly-{plotly.__version__}.min.js"
 _PLOTLY_JS_SOURCE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 DEFAULT_HEIGHT = 450
-DEFAULT_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True}
+DEFAULT_CONFIG: dict[str, Any] = {"displaylogo": False}
 
 _JS = """
 const charts = new WeakMap();
@@ -65,16 +65,24 @@ export default function ({ data, parentElement }) {
     const graph = document.createElement('div');
     graph.className = 'knobs-live-chart';
     parentElement.appendChild(graph);
-    chart = { graph, drawn: null };
-    charts.set(parentElement, chart);
-    // Plotly follows the window's size only; a column can change width on its own.
-    new ResizeObserver(() => {
+    // Follows the column's width (the window's, the sidebar's), like st.plotly_chart.
+    const resized = new ResizeObserver(() => {
       if (window.Plotly && chart.drawn !== null) window.Plotly.Plots.resize(graph);
-    }).observe(graph);
+    });
+    resized.observe(graph);
+    // Called when the chart leaves the page, and possibly while a newer spec is drawn here.
+    const cleanup = () => {
+      if (parentElement.isConnected) return;  // still on the page: keep the graph
+      resized.disconnect();
+      if (window.Plotly) window.Plotly.purge(graph);
+      charts.delete(parentElement);
+    };
+    chart = { graph, drawn: null, cleanup };
+    charts.set(parentElement, chart);
   }
   chart.graph.style.minHeight = data.height + 'px';  // no jump while plotly.js loads
   const drawing = data.spec + data.config;
-  if (chart.drawn === drawing) return;  // byte-identical: leave the drawing alone
+  if (chart.drawn === drawing) return chart.cleanup;  // byte-identical: leave it alone
   chart.drawn = drawing;
   loadPlotly(data.plotly).then((Plotly) => {
     if (chart.drawn !== drawing) return;  // a newer spec came while plotly.js loaded
@@ -84,6 +92,7 @@ export default function ({ data, parentElement }) {
     chart.drawn = null;
     chart.graph.textContent = 'This chart could not be drawn: ' + error.message;
   });
+  return chart.cleanup;
 }
 """
 
