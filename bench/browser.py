@@ -9,7 +9,9 @@ and lets the scenario press a slider's arrow key repeatedly (after 2 untimed war
 waiting for the app to be idle after each press). Each latency is measured in the page
 (see ``bench/scenarios/__init__.py``): from the keydown to the animation frame after the plot
 trace's values changed, never from a sleep. A scenario with a ``BASELINE_SCRIPT`` (the knob
-machine: ``bench/naive_knob_machine.py``) is measured against it in the same run.
+machine: ``bench/naive_knob_machine.py``) is measured against it in the same run, and one with a
+``REFERENCE_SCRIPT`` (``bench/heatmap_alone.py``: the sliders and heatmap and nothing else) is
+measured beside it, for what the page itself adds to the framework's own cost.
 
 Prints a table (scenario, p50, p95, floor, PASS/FAIL, the baseline/optimised ratio) and where
 the time goes: medians of key -> message sent -> the page handles the plot's new spec -> plot
@@ -201,6 +203,13 @@ def main(argv: list[str] | None = None) -> int:
                              "PASS" if ok else "FAIL"])  # fmt: skip
                 phases.append(breakdown(result))
                 failed |= not ok
+                reference_script = getattr(scenario, "REFERENCE_SCRIPT", None)
+                if reference_script is not None:
+                    label = f"{scenario.NAME} (reference: heatmap alone)"
+                    reference = run(browser, scenario, reference_script, (), options.presses,
+                                    label)  # fmt: skip
+                    rows.append([label, _ms(reference.p50), _ms(reference.p95), "-", "-"])
+                    phases.append(breakdown(reference))
                 baseline_script = getattr(scenario, "BASELINE_SCRIPT", None)
                 if baseline_script is None:
                     continue

@@ -29,7 +29,7 @@ def static_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh static folder, and the once-per-process check forgotten."""
     folder = tmp_path / "static"
     monkeypatch.setattr(live, "STATIC_DIR", folder)
-    monkeypatch.setattr(live, "_plotly_js_served", None)
+    monkeypatch.setattr(live, "_plotly_js_served", {})
     return folder
 
 
@@ -76,8 +76,23 @@ def test_without_a_writable_static_folder_charts_fall_back_to_plotly_chart(
     blocker = tmp_path / "a file"
     blocker.write_text("not a folder")
     monkeypatch.setattr(live, "STATIC_DIR", blocker / "static")
-    monkeypatch.setattr(live, "_plotly_js_served", None)
+    monkeypatch.setattr(live, "_plotly_js_served", {})
     at = AppTest.from_string(SCRIPT).run()
     assert not at.exception
     assert not at.get("bidi_component")
+    assert chart_specs(at)["line_chart"]["data"][0]["y"] == [4, 5, 6]
+
+
+def test_plotly_js_goes_beside_the_script_being_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Streamlit serves static/ beside the main script: app.py's for the app, bench/ for a
+    # benchmark page.
+    monkeypatch.setattr(live, "STATIC_DIR", None)
+    monkeypatch.setattr(live, "_plotly_js_served", {})
+    script = tmp_path / "page.py"
+    script.write_text(SCRIPT)
+    at = AppTest.from_file(str(script)).run()
+    assert not at.exception
+    assert (tmp_path / "static" / live.PLOTLY_JS).is_file()
     assert chart_specs(at)["line_chart"]["data"][0]["y"] == [4, 5, 6]

@@ -9,9 +9,10 @@ does nothing at all when the spec is byte-identical (a heavy surface that did no
 
 It is a Streamlit v2 component (no iframe, in the page's own document) whose JavaScript, inline
 below, loads plotly.js once per page from the app's static folder: ``static/plotly-<version>
-.min.js``, a copy of the file shipped in the pinned ``plotly`` package, written on first use
-(``static/`` is not in git). Where that copy cannot be written, charts fall back to
-``st.plotly_chart``. The figure is drawn as given, like ``st.plotly_chart(theme=None)``.
+.min.js`` beside the main script, a copy of the file shipped in the pinned ``plotly`` package,
+written on first use (``static/`` is not in git). Where that copy cannot be written, charts
+fall back to ``st.plotly_chart``. The figure is drawn as given, like
+``st.plotly_chart(theme=None)``.
 """
 
 from __future__ import annotations
@@ -28,14 +29,17 @@ import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from ui.figures import SpecFigure
 
 #: Streamlit serves ``static/`` beside the main script (app.py) at ``/app/static`` when
-#: ``server.enableStaticServing`` is on (.streamlit/config.toml).
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+#: ``server.enableStaticServing`` is on (.streamlit/config.toml). None: beside the script being
+#: run (a benchmark page in bench/ gets bench/static/); tests set a folder of their own.
+STATIC_DIR: Path | None = None
 PLOTLY_JS = f"plotly-{plotly.__version__}.min.js"
 _PLOTLY_JS_SOURCE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+_REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_HEIGHT = 450
 DEFAULT_CONFIG: dict[str, Any] = {"displaylogo": False}
 
@@ -98,7 +102,8 @@ export default function ({ data, parentElement }) {
 
 _component = st.components.v2.component("knobs_live_chart", js=_JS, isolate_styles=False)
 _copy_lock = threading.Lock()
-_plotly_js_served: bool | None = None
+#: Per static folder: whether plotly.js is there (checked once per server process).
+_plotly_js_served: dict[Path, bool] = {}
 
 
 def _same_content(a: Path, b: Path) -> bool:
@@ -108,30 +113,39 @@ def _same_content(a: Path, b: Path) -> bool:
         return False
 
 
+def static_dir() -> Path:
+    """The folder Streamlit serves at /app/static for the script being run."""
+    if STATIC_DIR is not None:
+        return STATIC_DIR
+    ctx = get_script_run_ctx(suppress_warning=True)
+    main_script = Path(ctx.main_script_path) if ctx is not None else _REPO_ROOT / "app.py"
+    return main_script.resolve().parent / "static"
+
+
 def plotly_js_served() -> bool:
     """Make sure ``static/`` holds the pinned plotly.js; False if it cannot be written there.
 
-    Checked once per server process. The copy is written under a temporary name and renamed,
-    so a browser never loads half a file.
+    Checked once per folder and server process. The copy is written under a temporary name and
+    renamed, so a browser never loads half a file.
     """
-    global _plotly_js_served
+    folder = static_dir()
     with _copy_lock:
-        if _plotly_js_served is None:
-            target = STATIC_DIR / PLOTLY_JS
+        if folder not in _plotly_js_served:
+            target = folder / PLOTLY_JS
             try:
                 if not _same_content(_PLOTLY_JS_SOURCE, target):
-                    STATIC_DIR.mkdir(exist_ok=True)
+                    folder.mkdir(exist_ok=True)
                     with (
                         _PLOTLY_JS_SOURCE.open("rb") as source,
-                        tempfile.NamedTemporaryFile(dir=STATIC_DIR, delete=False) as partial,
+                        tempfile.NamedTemporaryFile(dir=folder, delete=False) as partial,
                     ):
                         shutil.copyfileobj(source, partial)
                     os.chmod(partial.name, 0o644)
                     os.replace(partial.name, target)
-                _plotly_js_served = True
+                _plotly_js_served[folder] = True
             except OSError:
-                _plotly_js_served = False
-        return _plotly_js_served
+                _plotly_js_served[folder] = False
+        return _plotly_js_served[folder]
 
 
 def _plotly_js_url() -> str:

@@ -46,8 +46,11 @@ def idea(text: str) -> None:
     st.markdown(f'<div class="knobs-idea">{text}</div>', unsafe_allow_html=True)
 
 
-#: Seconds a knob's rerun waits after sending what the learner is watching (see below).
-FIRST_PAINT_PAUSE_S = 0.03
+#: Seconds a knob's rerun waits after sending what the learner is watching (see below). The
+#: browser needs about 50-60 ms here to draw a live chart's new spec; with 30 ms the rest of the
+#: page arrived first and the knob machine's median was 110-150 ms, with 70 ms 90-106 ms
+#: (bench/browser.py, same machine).
+FIRST_PAINT_PAUSE_S = 0.07
 
 
 def let_the_browser_paint() -> None:

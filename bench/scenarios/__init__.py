@@ -7,6 +7,8 @@ A scenario is a module ``bench/scenarios/<name>.py`` exposing::
     URL_PATH: str         # where the page opens, "/" or e.g. "/Rate_of_change"
     FLOOR_P50_MS: float   # the floor the median latency must meet
     FLOOR_P95_MS: float   # optional
+    BASELINE_SCRIPT: str  # optional: a naive page measured in the same run (MIN_SPEEDUP, ...)
+    REFERENCE_SCRIPT: str # optional: a page measured beside it for reference, no floor
     def measure(page, base_url: str, presses: int) -> list[float]   # latencies in ms
 
 A typical ``measure`` is three lines::
