@@ -6,6 +6,7 @@ import urllib.parse
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from calculus import VectorFunction
 from calculus.export import (
@@ -94,18 +95,29 @@ def main() -> None:
             f"**Jacobian heatmap** · {n} × {m}: a row per output, a column per knob. "
             "Red: the output rises as the knob turns up; blue: it falls; white: no reaction."
         )
-    machine(f)
-    if st.session_state.get(f"{PAGE}_view", VIEWS[0]) == VIEWS[0]:
-        # Outside the fragment: the formulas do not change with the knobs.
-        show_exact_jacobian(f)
+    machine_area = st.container()
+    # One section at a time, chosen by the learner: hidden sections would still be computed
+    # and re-sent to the browser on every knob move. Outside the fragment, so a knob move does
+    # not redraw the choice; choosing redraws the page.
+    view = st.segmented_control(
+        "Look closer", VIEWS, default=VIEWS[0], key=f"{PAGE}_view", width="stretch"
+    )
+    section = st.container()
+    if view == VIEWS[0]:
+        with section:  # the formulas do not move with the knobs: drawn once, here
+            show_exact_jacobian(f)
+    with machine_area:
+        machine(f, view, section)
 
 
 @st.fragment
-def machine(f: VectorFunction) -> None:
+def machine(f: VectorFunction, view: str | None, section: DeltaGenerator) -> None:
     """Everything that moves with the knobs: a knob move reruns only this.
 
     The heatmap is drawn first, from the knobs' values, and the sliders after it: the browser
-    gets the heatmap alone and draws it while the rest is still on its way.
+    gets the heatmap alone and draws it while the rest is still on its way. The chosen section
+    below the "Look closer" choice, if it moves with the knobs, is drawn here too, into
+    ``section`` (a container of the page's, outside the fragment).
     """
     left, right = st.columns(COLUMNS, gap="large")
     point = knob_values(PAGE, f.variables)
@@ -121,19 +133,12 @@ def machine(f: VectorFunction) -> None:
         show_readings(f, jacobian, kinks)
     text = st.session_state.get(f"{PAGE}_good_text", f.text)
     write_query({"f": text, **knob_query(PAGE, f.variables, point)}, prefix_owned=("k_", "r_"))
-    # One section at a time, chosen by the learner: hidden sections would still be computed
-    # and re-sent to the browser on every knob move.
-    view = st.segmented_control(
-        "Look closer", VIEWS, default=VIEWS[0], key=f"{PAGE}_view", width="stretch"
-    )
-    if view != st.session_state.get(f"{PAGE}_view_drawn", VIEWS[0]):
-        # The exact Jacobian is drawn outside this fragment (see main): redraw the whole page.
-        st.session_state[f"{PAGE}_view_drawn"] = view
-        st.rerun()
     if view == VIEWS[1]:
-        show_nudge_check(f, point)
+        with section:
+            show_nudge_check(f, point)
     elif view == VIEWS[2]:
-        show_share_and_export(f, point, jacobian)
+        with section:
+            show_share_and_export(f, point, jacobian)
 
 
 def show_outputs(outputs: list[str], values: np.ndarray) -> None:
