@@ -142,8 +142,7 @@ def machine(f: VectorFunction, view: str | None, section: DeltaGenerator) -> Non
 
 
 def show_outputs(outputs: list[str], values: np.ndarray) -> None:
-    st.markdown("**Outputs**")
-    lines = []
+    lines = ["**Outputs**", ""]  # one element: each element costs the browser a redraw per move
     for name, value in zip(outputs, values, strict=True):
         shown = format_number(value) if np.isfinite(value) else "undefined at this setting"
         lines.append(f"- {plain_symbol(name)} = **{shown}**")
