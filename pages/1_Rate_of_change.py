@@ -8,7 +8,6 @@ import math
 import numpy as np
 import streamlit as st
 import sympy as sp
-from streamlit.delta_generator import DeltaGenerator
 
 from calculus import ExpressionError, VectorFunction
 from calculus.export import plain_symbol, symbol_latex
@@ -145,17 +144,7 @@ def main() -> None:
         variable = choose_variable(f)
         ensure_range(variable)
         knob_controls(PAGE, [variable], title="The knob")
-    start_state()
-    picture_area = st.container()
-    # One section at a time, chosen by the learner: every section shown would be computed and
-    # re-sent to the browser on every knob move. Outside the fragment, so a knob move does not
-    # redraw the choice; choosing redraws the page.
-    section = st.segmented_control(
-        "Look closer", SECTIONS, key=f"{PAGE}_look", width="stretch", required=True
-    )
-    below = st.container()
-    with picture_area:
-        explore(f, variable, section, below)
+    explore(f, variable)
 
 
 # --- cached per function, variable and fixed knobs (never per knob move of x) --------------------
@@ -240,11 +229,8 @@ def remember(key: str, default: float, url_key: str) -> None:
 
 
 @st.fragment
-def explore(f: VectorFunction, variable: str, section: str, below: DeltaGenerator) -> None:
+def explore(f: VectorFunction, variable: str) -> None:
     """Everything that moves with the knobs: a knob move reruns only this.
-
-    The chosen ``section`` is drawn into ``below``, the page's container under the "Look
-    closer" choice (outside this fragment).
 
     The tangent's picture is drawn first, from the knobs' values, and the sliders after it:
     the browser gets the picture alone and draws it while the rest is on its way.
@@ -298,13 +284,17 @@ def explore(f: VectorFunction, variable: str, section: str, below: DeltaGenerato
         "(f falls), red where f' > 0 (f rises). The plotted range is the knob's range: change "
         "it under *Ranges*."
     )
-    with below:
-        if section == SECANT:
-            show_secant(g, x, value, slope, far[1])
-        elif section == CRITICAL:
-            show_critical_points(g, found)
-        elif section == DESCENT:
-            show_descent(g, x, found, constant_curvature, t)
+    # One section at a time, chosen by the learner: every section shown would be computed and
+    # re-sent to the browser on every knob move.
+    section = st.segmented_control(
+        "Look closer", SECTIONS, key=f"{PAGE}_look", width="stretch", required=True
+    )
+    if section == SECANT:
+        show_secant(g, x, value, slope, far[1])
+    elif section == CRITICAL:
+        show_critical_points(g, found)
+    elif section == DESCENT:
+        show_descent(g, x, found, constant_curvature, t)
     share(f, variable, others, x, fixed, section)
 
 
