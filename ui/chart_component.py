@@ -17,6 +17,7 @@ fall back to ``st.plotly_chart``. The figure is drawn as given, like
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -118,7 +119,13 @@ def static_dir() -> Path:
     if STATIC_DIR is not None:
         return STATIC_DIR
     ctx = get_script_run_ctx(suppress_warning=True)
-    main_script = Path(ctx.main_script_path) if ctx is not None else _REPO_ROOT / "app.py"
+    return _static_dir_beside(ctx.main_script_path if ctx is not None else "")
+
+
+@functools.lru_cache(maxsize=8)
+def _static_dir_beside(main_script_path: str) -> Path:
+    """Resolved once per script: this runs for every live chart on every knob move."""
+    main_script = Path(main_script_path) if main_script_path else _REPO_ROOT / "app.py"
     return main_script.resolve().parent / "static"
 
 

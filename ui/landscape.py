@@ -42,9 +42,7 @@ import plotly.graph_objects as go
 
 from calculus.landscape import GRADIENT_ZERO_TOLERANCE, CriticalPoint, GradientField, Grid
 from calculus.reading import format_number
-from ui.figures import FONT, SpecFigure
-
-Spec = dict[str, Any]
+from ui.figures import FONT, Spec, SpecFigure
 
 MAP_HEIGHT = 560
 SURFACE_HEIGHT = 560

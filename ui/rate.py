@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures import FONT, SpecFigure
+from ui.figures import FONT, Spec, SpecFigure
 
 CURVE = "#1f2937"
 DERIVATIVE = "#7c3aed"
@@ -126,9 +126,6 @@ def sign_bands(t: np.ndarray, slopes: np.ndarray) -> list[tuple[float, float, in
                 bands.append((left, right, int(signs[start])))
             start = index
     return bands
-
-
-Spec = dict[str, Any]
 
 
 def _figure(data: list[Spec], layout: Spec, height: int, revision: str) -> SpecFigure:
