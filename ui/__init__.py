@@ -6,12 +6,15 @@
   ``knob_values`` reads them before the sliders are drawn, ``knob_controls`` (title, Reset,
   ranges) can be drawn outside a fragment.
 - ``live_chart(figure, key=...)``: a plotly chart updated in place (every chart that moves);
-  ``let_the_browser_paint()`` right after the chart a knob move is about.
+  ``let_the_browser_paint()`` right after the chart a knob move is about;
+  ``follow_live_chart(chart_key, shown, key=...)`` reruns a second fragment (outputs,
+  readings) once that chart is drawn, if ``live_charts_available()``; ``knob_version`` names
+  a knob setting for both.
 - ``jacobian_heatmap(...)``, ``error_curve_figure(...)``: pure figure builders.
 - ``write_query(...)``, ``query_text``, ``query_float``: URL state, validated.
 """
 
-from ui.chart_component import live_chart
+from ui.chart_component import follow_live_chart, live_chart, live_charts_available
 from ui.figures import error_curve_figure, jacobian_heatmap
 from ui.function_box import Example, cached_function, error_excerpt, function_box
 from ui.knobs import (
@@ -21,6 +24,7 @@ from ui.knobs import (
     knob_range_editor,
     knob_sliders,
     knob_values,
+    knob_version,
 )
 from ui.page import idea, let_the_browser_paint, setup_page
 from ui.url_state import number_text, query_float, query_text, write_query
@@ -31,6 +35,7 @@ __all__ = [
     "cached_function",
     "error_curve_figure",
     "error_excerpt",
+    "follow_live_chart",
     "function_box",
     "idea",
     "jacobian_heatmap",
@@ -39,8 +44,10 @@ __all__ = [
     "knob_range_editor",
     "knob_sliders",
     "knob_values",
+    "knob_version",
     "let_the_browser_paint",
     "live_chart",
+    "live_charts_available",
     "number_text",
     "query_float",
     "query_text",

@@ -23,6 +23,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ DEFAULT_HEIGHT = 450
 DEFAULT_CONFIG: dict[str, Any] = {"displaylogo": False}
 
 _JS = """
+const EVENT = 'knobs-live-chart-drawn';
 const charts = new WeakMap();
 
 function loadPlotly(url) {
@@ -87,7 +89,10 @@ export default function ({ data, parentElement }) {
   }
   chart.graph.style.minHeight = data.height + 'px';  // no jump while plotly.js loads
   const drawing = data.spec + data.config;
-  if (chart.drawn === drawing) return chart.cleanup;  // byte-identical: leave it alone
+  if (chart.drawn === drawing) {  // byte-identical: leave it alone
+    announce(data);
+    return chart.cleanup;
+  }
   chart.drawn = drawing;
   loadPlotly(data.plotly).then((Plotly) => {
     if (chart.drawn !== drawing) return;  // a newer spec came while plotly.js loaded
@@ -96,12 +101,61 @@ export default function ({ data, parentElement }) {
   }).catch((error) => {
     chart.drawn = null;
     chart.graph.textContent = 'This chart could not be drawn: ' + error.message;
-  });
+  }).finally(() => announce(data));
   return chart.cleanup;
+}
+
+// Tells followers (below) that this chart now shows `data.version`; remembered per chart for a
+// follower drawn after the news.
+function announce(data) {
+  if (data.version === null) return;
+  const versions = (window.__knobsChartVersions ??= {});
+  if (versions[data.key] === data.version) return;
+  versions[data.key] = data.version;
+  window.dispatchEvent(new CustomEvent(EVENT, {detail: {key: data.key, version: data.version}}));
+}
+"""
+
+#: A follower: an invisible element in a fragment that reruns the fragment as soon as the chart
+#: it follows shows a version (of the knobs) newer than the one the fragment last drew.
+_FOLLOWER_JS = """
+const EVENT = 'knobs-live-chart-drawn';
+const followers = new WeakMap();
+
+export default function ({ data, parentElement, setTriggerValue }) {
+  let follower = followers.get(parentElement);
+  if (!follower) {
+    const heard = (event) => {
+      const { key, version } = event.detail;
+      if (key === follower.data.chart) follower.ask(version);
+    };
+    window.addEventListener(EVENT, heard);
+    follower = {
+      data,
+      asked: null,
+      ask(version) {
+        // One rerun per new version: not for the one shown, nor twice for the same one.
+        if (version === this.data.shown || version === this.asked) return;
+        this.asked = version;
+        setTriggerValue('drawn', version);
+      },
+      cleanup() {
+        if (parentElement.isConnected) return;
+        window.removeEventListener(EVENT, heard);
+        followers.delete(parentElement);
+      },
+    };
+    followers.set(parentElement, follower);
+  }
+  follower.data = data;
+  const latest = (window.__knobsChartVersions ?? {})[data.chart];
+  if (latest !== undefined) follower.ask(latest);
+  return follower.cleanup;
 }
 """
 
 _component = st.components.v2.component("knobs_live_chart", js=_JS, isolate_styles=False)
+_follower = st.components.v2.component("knobs_chart_follower", js=_FOLLOWER_JS)
 _copy_lock = threading.Lock()
 #: Per static folder: whether plotly.js is there (checked once per server process).
 _plotly_js_served: dict[Path, bool] = {}
@@ -160,14 +214,25 @@ def _plotly_js_url() -> str:
     return "/" + "/".join(part for part in (base, "app/static", PLOTLY_JS) if part)
 
 
+def live_charts_available() -> bool:
+    """Whether live charts are drawn here (else they fall back to ``st.plotly_chart``)."""
+    return plotly_js_served()
+
+
 def live_chart(
-    figure: go.Figure | dict[str, Any], *, key: str, config: dict[str, Any] | None = None
+    figure: go.Figure | dict[str, Any],
+    *,
+    key: str,
+    config: dict[str, Any] | None = None,
+    version: str | None = None,
 ) -> None:
     """Show ``figure`` as ``st.plotly_chart(figure, theme=None)`` would, updated in place.
 
     ``key`` is required: it is what keeps the chart the same chart from one rerun to the next.
     ``config`` is plotly.js's config (modebar buttons, ``staticPlot``...), merged over
-    :data:`DEFAULT_CONFIG`.
+    :data:`DEFAULT_CONFIG`. ``version`` names what the figure shows (say, the knob setting):
+    once the browser has drawn it, followers of this chart whose version differs rerun their
+    fragment (:func:`follow_live_chart`).
     """
     config = {**DEFAULT_CONFIG, **(config or {})}
     if not plotly_js_served():
@@ -175,6 +240,8 @@ def live_chart(
         return
     # to_dict, not .layout: for a read-only SpecFigure it hands out the spec as it is, and its
     # JSON is written once (a cached heavy figure costs nothing on the next knob move).
+    if version is not None:
+        st.session_state[_sent_key(key)] = version
     spec = figure.to_dict() if isinstance(figure, go.Figure) else figure
     height = int(spec.get("layout", {}).get("height") or DEFAULT_HEIGHT)
     spec_json = (
@@ -187,6 +254,45 @@ def live_chart(
             "config": json.dumps(config),
             "height": height,
             "plotly": _plotly_js_url(),
+            "key": key,
+            "version": version,
         },
         height=height,
     )
+
+
+def follow_live_chart(
+    chart_key: str,
+    shown: str,
+    *,
+    key: str,
+    current: Callable[[], str],
+    fragments: Sequence[str],
+) -> None:
+    """Call in a fragment: rerun it once the live chart ``chart_key`` shows a newer version.
+
+    ``shown`` is the version the fragment draws now (the same string the chart's rerun passes
+    as ``version``). This lets a knob's rerun hold just the sliders and the chart the learner
+    watches, and what else moves with the knobs (outputs, readings) follow in a rerun of its
+    own, right after the chart is drawn, instead of delaying it. The follower is an empty
+    element; it does nothing where live charts fall back to ``st.plotly_chart`` (check
+    :func:`live_charts_available`).
+
+    ``current`` computes the version the knobs stand at now, from the session state, and
+    ``fragments`` are the keys of the chart's fragment and this one. Why: Streamlit's browser
+    side sends widget changes made in the same moment as one request, for one fragment; a knob
+    turned just as the follower asks would then rerun this fragment only, and the chart would
+    be left behind. The follower sees that (the knobs are not at the version the chart was last
+    sent) and reruns both.
+    """
+
+    def follow() -> None:
+        if current() != st.session_state.get(_sent_key(chart_key)):
+            st.rerun(list(fragments))
+
+    _follower(key=key, data={"chart": chart_key, "shown": shown}, on_drawn_change=follow)
+
+
+def _sent_key(chart_key: str) -> str:
+    """Session state key: the version of the live chart ``chart_key`` last sent to the browser."""
+    return f"_live_chart_version_{chart_key}"

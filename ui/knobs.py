@@ -110,6 +110,11 @@ def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
     return np.array(values)
 
 
+def knob_version(text: str, point: Sequence[float]) -> str:
+    """A name for the function and knob setting a chart shows (see ``follow_live_chart``)."""
+    return text + "@" + ",".join(repr(float(v)) for v in point)
+
+
 def knob_controls(page: str, variables: Sequence[str], *, title: str = "Knobs") -> None:
     """The knobs' title, a Reset button and the ranges popover, in one row.
 

@@ -15,12 +15,18 @@ _CSS = """
   [data-testid="stCaptionContainer"] { color: #4b5563; }
   .katex { font-size: 1.08em; }
   .knobs-idea { font-size: 1.02rem; color: #374151; margin-bottom: 0.4rem; }
-  /* A chart whose key ends in "_overlay" sits exactly on the chart before it in the same
-     container and lets the pointer through: moving marks redraw, the heavy chart below stays. */
+  /* A chart whose key ends in "_overlay" sits exactly on the other chart in the same container
+     and lets the pointer through: moving marks redraw, the heavy chart below stays. */
   [data-testid="stVerticalBlock"]:has(> [class*="_overlay"]) { position: relative; }
   [class*="st-key-"][class*="_overlay"] {
     position: absolute; top: 0; left: 0; right: 0; pointer-events: none; z-index: 1;
   }
+  /* Live areas (containers keyed "live_..."): no fading of what a knob's rerun redraws.
+     Streamlit fades a stale element after 0.5 s; starting and cancelling that fade on every
+     knob move cost the browser about 6 ms per move, and the rerun is far quicker than 0.5 s. */
+  [class*="st-key-live_"] [data-stale] { opacity: 1 !important; transition: none !important; }
+  /* A follower (ui/chart_component.py) is an empty element: no gap for it. */
+  [class*="st-key-"][class*="_follower"] { display: none; }
 </style>
 """
 
