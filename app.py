@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.parse
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -26,6 +27,7 @@ from ui import (
     Example,
     cached_function,
     error_curve_figure,
+    follow_live_chart,
     function_box,
     idea,
     jacobian_heatmap,
@@ -33,13 +35,17 @@ from ui import (
     knob_query,
     knob_sliders,
     knob_values,
+    knob_version,
     let_the_browser_paint,
     live_chart,
+    live_charts_available,
     setup_page,
     write_query,
 )
 
 PAGE = "knob"
+HEATMAP_KEY = f"{PAGE}_heatmap"
+KNOB_FRAGMENT, FOLLOW_FRAGMENT = f"{PAGE}_knobs", f"{PAGE}_follow"
 EXERCISE = "(x1^2 x2^2)^2, x1^2 x2^2 sqrt(x2 x3), sqrt(x2 x3)^2"
 EXAMPLES = [
     Example("The chapter's R³ → R³ exercise", EXERCISE,
@@ -95,49 +101,95 @@ def main() -> None:
             f"**Jacobian heatmap** · {n} × {m}: a row per output, a column per knob. "
             "Red: the output rises as the knob turns up; blue: it falls; white: no reaction."
         )
-    machine_area = st.container()
+    left, right = st.columns(COLUMNS, gap="large")
+    # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).
+    with left:
+        sliders = st.container(key=f"live_{PAGE}_sliders")
+        outputs = st.container(key=f"live_{PAGE}_outputs")
+    with right:
+        heatmap = st.container(key=f"live_{PAGE}_heatmap")
+        readings = st.container(key=f"live_{PAGE}_readings")
     # One section at a time, chosen by the learner: hidden sections would still be computed
-    # and re-sent to the browser on every knob move. Outside the fragment, so a knob move does
-    # not redraw the choice; choosing redraws the page.
+    # and re-sent to the browser on every knob move. Outside the fragments, so a knob move
+    # does not redraw the choice; choosing redraws the page.
     view = st.segmented_control(
         "Look closer", VIEWS, default=VIEWS[0], key=f"{PAGE}_view", width="stretch"
     )
-    section = st.container()
+    section = st.container(key=f"live_{PAGE}_section")
     if view == VIEWS[0]:
         with section:  # the formulas do not move with the knobs: drawn once, here
             show_exact_jacobian(f)
-    with machine_area:
-        machine(f, view, section)
+    readout = Readout(outputs, readings, section, view)
+    if live_charts_available():
+        knobs_and_heatmap(f, sliders, heatmap)
+        follow_the_heatmap(f, readout)
+    else:  # no follower without live charts: the knobs' rerun draws the readout as well
+        knobs_and_heatmap(f, sliders, heatmap, readout)
 
 
-@st.fragment
-def machine(f: VectorFunction, view: str | None, section: DeltaGenerator) -> None:
-    """Everything that moves with the knobs: a knob move reruns only this.
+@dataclass(frozen=True)
+class Readout:
+    """Where what moves with the knobs, besides the heatmap, is drawn; and the chosen view."""
 
-    The heatmap is drawn first, from the knobs' values, and the sliders after it: the browser
-    gets the heatmap alone and draws it while the rest is still on its way. The chosen section
-    below the "Look closer" choice, if it moves with the knobs, is drawn here too, into
-    ``section`` (a container of the page's, outside the fragment).
+    outputs: DeltaGenerator
+    readings: DeltaGenerator
+    section: DeltaGenerator
+    view: str | None
+
+
+@st.fragment(key=KNOB_FRAGMENT)
+def knobs_and_heatmap(
+    f: VectorFunction,
+    sliders: DeltaGenerator,
+    heatmap: DeltaGenerator,
+    readout: Readout | None = None,
+) -> None:
+    """What a knob move reruns: the heatmap first, from the knobs' values, then the sliders.
+
+    The browser gets the heatmap alone and draws it while the rest is still on its way. The
+    outputs, readings and the chosen section follow in a rerun of their own once the heatmap
+    is drawn (:func:`follow_the_heatmap`), or here, after the sliders, given a ``readout``.
     """
-    left, right = st.columns(COLUMNS, gap="large")
     point = knob_values(PAGE, f.variables)
     jacobian = f.jacobian_at(point)
     kinks = f.kinks_at(point)
-    with right:
-        show_heatmap(f, jacobian, kinks)
+    with heatmap:
+        show_heatmap(f, jacobian, kinks, knob_version(f.text, point))
     let_the_browser_paint()
-    with left:
+    with sliders:
         knob_sliders(PAGE, f.variables, controls=False)
+    if readout is not None:
+        show_readout(f, readout, point, jacobian, kinks)
+
+
+@st.fragment(key=FOLLOW_FRAGMENT)
+def follow_the_heatmap(f: VectorFunction, readout: Readout) -> None:
+    """The outputs, readings and chosen section: rerun as soon as the heatmap shows new knobs."""
+    point = knob_values(PAGE, f.variables)
+    show_readout(f, readout, point, f.jacobian_at(point), f.kinks_at(point))
+    follow_live_chart(
+        HEATMAP_KEY,
+        knob_version(f.text, point),
+        key=f"{PAGE}_follower",
+        current=lambda: knob_version(f.text, knob_values(PAGE, f.variables)),
+        fragments=(KNOB_FRAGMENT, FOLLOW_FRAGMENT),
+    )
+
+
+def show_readout(
+    f: VectorFunction, readout: Readout, point: np.ndarray, jacobian: np.ndarray, kinks: np.ndarray
+) -> None:
+    with readout.outputs:
         show_outputs(output_names(f), f.value_at(point))
-    with right:
+    with readout.readings:
         show_readings(f, jacobian, kinks)
     text = st.session_state.get(f"{PAGE}_good_text", f.text)
     write_query({"f": text, **knob_query(PAGE, f.variables, point)}, prefix_owned=("k_", "r_"))
-    if view == VIEWS[1]:
-        with section:
+    if readout.view == VIEWS[1]:
+        with readout.section:
             show_nudge_check(f, point)
-    elif view == VIEWS[2]:
-        with section:
+    elif readout.view == VIEWS[2]:
+        with readout.section:
             show_share_and_export(f, point, jacobian)
 
 
@@ -149,7 +201,7 @@ def show_outputs(outputs: list[str], values: np.ndarray) -> None:
     st.markdown("\n".join(lines))
 
 
-def show_heatmap(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray) -> None:
+def show_heatmap(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray, version: str) -> None:
     n, m = f.shape
     notes = [["kink" if kinks[i, j] else "" for j in range(m)] for i in range(n)]
     figure = jacobian_heatmap(
@@ -159,7 +211,7 @@ def show_heatmap(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray) -> 
         derivative_texts(f),
         notes=notes,
     )
-    live_chart(figure, key=f"{PAGE}_heatmap")
+    live_chart(figure, key=HEATMAP_KEY, version=version)
 
 
 def show_readings(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray) -> None:

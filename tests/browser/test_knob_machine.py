@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from calculus import parse_function
+from calculus.reading import format_number
 from tests.browser.harness import EXCEPTION_SELECTOR, wait_for_app_ready
 
 FUNCTION = "x^2 y, sin(x) + y^3"
@@ -209,6 +210,27 @@ def test_turning_knob_x_updates_the_heatmap_to_the_jacobian(app_page: Page, pres
     assert_heatmap_shows(page, FUNCTION, ["x", "y"])
     # Updated in place (ui/chart_component.py), not rebuilt: rebuilding costs ~60 ms a move.
     assert page.evaluate(_HEATMAP_IS_MARKED), "the heatmap was drawn anew, not updated"
+
+
+def test_quick_presses_leave_heatmap_and_outputs_where_the_knob_stopped(app_page: Page) -> None:
+    """Keys pressed faster than the page reruns, as when a learner holds an arrow key down.
+
+    The heatmap's rerun and the outputs' rerun (which follows the drawn heatmap) can be asked
+    for in the same moment; the browser then sends one request for both. Once the page is
+    idle, the heatmap and the outputs must both show the knob where it stopped.
+    """
+    page = app_page
+    slider = knob(page, "x")
+    outputs = page.locator('[class*="st-key-live_knob_outputs"]')
+    f = parse_function(FUNCTION)
+    for burst, key in enumerate(["PageUp", "PageDown"] * 3):
+        slider.focus()
+        for _ in range(2 + burst % 3):
+            slider.press(key)
+        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=300)
+        assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+        y1 = f.value_at([knob_value(page, "x"), knob_value(page, "y")])[0]
+        expect(outputs).to_contain_text(f"y₁ = {format_number(y1)}", timeout=UPDATE_TIMEOUT_MS)
 
 
 def test_bad_input_shows_its_column_and_keeps_the_last_good_heatmap(
