@@ -4,10 +4,12 @@ gradient descent on f: R -> R (other knobs held fixed)."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 import sympy as sp
+from streamlit.delta_generator import DeltaGenerator
 
 from calculus import ExpressionError, VectorFunction
 from calculus.export import plain_symbol, symbol_latex
@@ -33,11 +35,14 @@ from calculus.reading import format_number
 from ui import (
     Example,
     cached_function,
+    follow_live_chart,
     function_box,
     idea,
     knob_query,
+    knob_version,
     let_the_browser_paint,
     live_chart,
+    live_charts_available,
     setup_page,
     write_query,
 )
@@ -59,6 +64,9 @@ from ui.rate import (
 from ui.url_state import number_text, query_float, query_text
 
 PAGE = "rate"
+KNOB_FRAGMENT = f"{PAGE}_knob"
+FOLLOW_FRAGMENT = f"{PAGE}_follow"
+TANGENT_KEY = f"{PAGE}_tangent_overlay"
 FIXED = "rate_fixed"  # knob prefix of the variables held fixed
 LOSS = "x^2 + 4x - 2"
 EXAMPLES = [
@@ -144,7 +152,15 @@ def main() -> None:
         variable = choose_variable(f)
         ensure_range(variable)
         knob_controls(PAGE, [variable], title="The knob")
-    explore(f, variable)
+    # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).
+    with st.container(key=f"live_{PAGE}"):
+        knobs, readout = st.columns(COLUMNS, gap="large")
+        areas = Areas(knobs, readout, st.container())
+        if live_charts_available():
+            explore(f, variable, areas, follow=True)
+            follow_the_tangent(f, variable, areas)
+        else:  # no follower without live charts: the knob's rerun draws everything
+            explore(f, variable, areas, follow=False)
 
 
 # --- cached per function, variable and fixed knobs (never per knob move of x) --------------------
@@ -228,57 +244,131 @@ def remember(key: str, default: float, url_key: str) -> None:
         st.session_state[key] = default if value is None else value
 
 
-@st.fragment
-def explore(f: VectorFunction, variable: str) -> None:
-    """Everything that moves with the knobs: a knob move reruns only this.
+@dataclass(frozen=True)
+class Areas:
+    """Where each fragment draws: the knobs' column, the readout beside it, the picture below."""
 
-    The tangent's picture is drawn first, from the knobs' values, and the sliders after it:
-    the browser gets the picture alone and draws it while the rest is on its way.
-    """
-    start_state()
-    knobs, readout = st.columns(COLUMNS, gap="large")
-    picture = st.container()
+    knobs: DeltaGenerator
+    readout: DeltaGenerator
+    picture: DeltaGenerator
+
+
+@dataclass(frozen=True)
+class Here:
+    """What both fragments compute from the knobs, the same way."""
+
+    g: Slice
+    x: float
+    fixed: np.ndarray
+    others: list[str]
+    key_point: tuple[float, ...]
+    low: float
+    high: float
+    h: float
+
+    @property
+    def version(self) -> str:
+        """What the tangent's picture shows: the function, the knobs and the step h."""
+        return picture_version(self.g.function, self.g.variable, self.x, self.fixed, self.h)
+
+
+def picture_version(f: VectorFunction, variable: str, x: float, fixed: np.ndarray, h: float) -> str:
+    return knob_version(f"{f.text}|{variable}|h={h!r}", [x, *fixed.tolist()])
+
+
+def knobs_now(f: VectorFunction, variable: str) -> str:
+    """The picture's version for the knobs as they stand (read in the follower's callback)."""
     others = [name for name in f.variables if name != variable]
     x = float(knob_values(PAGE, [variable])[0])
     fixed = knob_values(FIXED, others) if others else np.array([])
+    return picture_version(f, variable, x, fixed, step_h())
+
+
+def here(f: VectorFunction, variable: str) -> Here:
+    """The knobs' values now (before their sliders are drawn) and the slice of f along x.
+
+    Raises ExpressionError when f'' could not be built in time.
+    """
+    start_state()
+    others = [name for name in f.variables if name != variable]
+    x = float(knob_values(PAGE, [variable])[0])
+    fixed = knob_values(FIXED, others) if others else np.array([])
+    fixed_values = iter(fixed.tolist())
+    key_point = tuple(0.0 if name == variable else next(fixed_values) for name in f.variables)
+    g = slice_of(f, variable, key_point)
+    rng = st.session_state[f"{PAGE}_range_{variable}"]
+    return Here(g, x, fixed, others, key_point, rng.low, rng.high, step_h())
+
+
+@st.fragment(key=KNOB_FRAGMENT)
+def explore(f: VectorFunction, variable: str, areas: Areas, follow: bool) -> None:
+    """What a knob move reruns: the tangent's picture first, then the sliders.
+
+    The picture is drawn from the knobs' values, before their sliders: the browser gets it
+    alone and draws it while the rest is on its way. The readout and the sections below follow
+    in a rerun of their own once the picture is drawn (:func:`follow_the_tangent`), or here,
+    after the sliders, when ``follow`` is False.
+    """
+    others = [name for name in f.variables if name != variable]
 
     def draw_sliders() -> None:
-        with knobs:
+        with areas.knobs:
             knob_sliders(PAGE, [variable], controls=False)
             if others:
                 knob_sliders(FIXED, others, title="Held fixed")
 
-    fixed_values = iter(fixed.tolist())
-    key_point = tuple(0.0 if name == variable else next(fixed_values) for name in f.variables)
     try:
-        g = slice_of(f, variable, key_point)
+        now = here(f, variable)
     except ExpressionError as problem:  # f'' could not be built in time
         draw_sliders()
-        st.error(problem.message, icon=":material/block:")
+        areas.readout.error(problem.message, icon=":material/block:")
         return
-    rng = st.session_state[f"{PAGE}_range_{variable}"]
-    low, high = rng.low, rng.high
-
+    g, x = now.g, now.x
     value, slope = float(g.value(x)), float(g.slope(x))
-    general, here, constant_curvature = derivative_latex(f.text, variable, key_point)
-    found = cached_critical_points(f.text, variable, key_point, low, high)
-    t = np.linspace(low, high, CURVE_POINTS)
-    h = step_h()  # the secant is drawn on the tangent's figure; its knob is further down
-    far = (x + h, float(g.value(x + h)))
-    frame, curves = cached_curves(f.text, variable, key_point, low, high)
-    # the overlay CSS (ui/page.py) stacks the overlay exactly on the curves
-    with picture, st.container():
-        live_chart(curves, key=f"{PAGE}_curves", config=CURVES_CONFIG)
+    far = (x + now.h, float(g.value(x + now.h)))
+    frame, curves = cached_curves(f.text, variable, now.key_point, now.low, now.high)
+    # The overlay CSS (ui/page.py) stacks the overlay exactly on the curves. The overlay goes
+    # first: it is what a knob move changes, and the curves' spec (same bytes, unless a held
+    # knob moved) would hold it up by its size.
+    with areas.picture, st.container():
         live_chart(
             tangent_overlay(frame, x, value, slope, far),
-            key=f"{PAGE}_tangent_overlay",
+            key=TANGENT_KEY,
             config=OVERLAY_CONFIG,
+            version=now.version,
         )
-    let_the_browser_paint()
+        let_the_browser_paint()
+        live_chart(curves, key=f"{PAGE}_curves", config=CURVES_CONFIG)
     draw_sliders()
-    with readout:
-        show_readout(g, x, value, slope, general, here, others)
-    picture.caption(
+    if not follow:
+        show_below(f, variable, areas, now)
+
+
+@st.fragment(key=FOLLOW_FRAGMENT)
+def follow_the_tangent(f: VectorFunction, variable: str, areas: Areas) -> None:
+    """The readout and the chosen section: rerun as soon as the tangent shows new knobs."""
+    try:
+        now = here(f, variable)
+    except ExpressionError:  # said beside the sliders
+        return
+    show_below(f, variable, areas, now)
+    follow_live_chart(
+        TANGENT_KEY,
+        now.version,
+        key=f"{PAGE}_follower",
+        current=lambda: knobs_now(f, variable),
+        fragments=(KNOB_FRAGMENT, FOLLOW_FRAGMENT),
+    )
+
+
+def show_below(f: VectorFunction, variable: str, areas: Areas, now: Here) -> None:
+    """The readout beside the knobs, and under the picture its caption and one section."""
+    g, x = now.g, now.x
+    value, slope = float(g.value(x)), float(g.slope(x))
+    general, here_latex, constant_curvature = derivative_latex(f.text, variable, now.key_point)
+    with areas.readout:
+        show_readout(g, x, value, slope, general, here_latex, now.others)
+    st.caption(
         "Top: f, its tangent at the knob (dashed) and the secant through x and x + h. Bottom: "
         "the derivative f', the tangent's slope at every point. Shaded blue where f' < 0 "
         "(f falls), red where f' > 0 (f rises). The plotted range is the knob's range: change "
@@ -289,13 +379,15 @@ def explore(f: VectorFunction, variable: str) -> None:
     section = st.segmented_control(
         "Look closer", SECTIONS, key=f"{PAGE}_look", width="stretch", required=True
     )
+    found = cached_critical_points(f.text, variable, now.key_point, now.low, now.high)
     if section == SECANT:
-        show_secant(g, x, value, slope, far[1])
+        show_secant(g, x, value, slope, float(g.value(x + now.h)))
     elif section == CRITICAL:
         show_critical_points(g, found)
     elif section == DESCENT:
+        t = np.linspace(now.low, now.high, CURVE_POINTS)
         show_descent(g, x, found, constant_curvature, t)
-    share(f, variable, others, x, fixed, section)
+    share(f, variable, now.others, x, now.fixed, section)
 
 
 def show_readout(
@@ -392,7 +484,9 @@ def show_secant(g: Slice, x: float, value: float, slope: float, value_h: float) 
         "(f(x + h) − f(x)) / h. Shrink h and the secant turns into the tangent."
     )
     control, numbers = st.columns([1.3, 1], gap="large")
-    h = control.select_slider("Step h", H_CHOICES, key=f"{PAGE}_h", format_func=h_label)
+    h = control.select_slider(
+        "Step h", H_CHOICES, key=f"{PAGE}_h", format_func=h_label, on_change=redraw_the_picture
+    )
     secant = (value_h - value) / h
     numbers.latex(
         rf"\begin{{aligned}} \frac{{f(x + h) - f(x)}}{{h}} &= {tex(secant, 8)} \\"
@@ -407,6 +501,12 @@ def show_secant(g: Slice, x: float, value: float, slope: float, value_h: float) 
         )
     with words:
         explain_secant(table, slope, secant)
+
+
+def redraw_the_picture() -> None:
+    """h moves the secant on the picture, which the knob's fragment draws: rerun both."""
+    if live_charts_available():
+        st.rerun([KNOB_FRAGMENT, FOLLOW_FRAGMENT])
 
 
 def explain_secant(table: SecantTable, slope: float, secant: float) -> None:

@@ -15,6 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from calculus import parse_function
 from calculus.rate import Slice
+from calculus.reading import format_number
 from tests.browser.harness import EXCEPTION_SELECTOR, wait_for_app_ready
 
 LOSS = "x^2 + 4x - 2"
@@ -144,6 +145,25 @@ def test_turning_the_knob_moves_the_tangent_to_the_slope_f_prime(
     slope, shown_x = tangent(page)
     assert shown_x == x
     assert slope == pytest.approx(2 * x + 4, abs=TOLERANCE), f"tangent at x = {x}"
+
+
+def test_quick_presses_leave_tangent_and_readout_where_the_knob_stopped(rate_page: Page) -> None:
+    """Keys pressed faster than the page reruns: once idle, the tangent and the readout beside
+    the knob (which follows the drawn tangent in a rerun of its own) show the last setting."""
+    page = rate_page
+    slider = knob(page)
+    for burst, key in enumerate(["PageUp", "PageDown"] * 3):
+        slider.focus()
+        for _ in range(2 + burst % 3):
+            slider.press(key)
+        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=300)
+        x = knob_value(page)
+        wait_for_tangent_at(page, x)
+        assert tangent(page)[0] == pytest.approx(slope_at(LOSS, x), abs=TOLERANCE)
+        slope = format_number(slope_at(LOSS, x))
+        expect(page.get_by_text(f"changes f by about {slope} ε").first).to_be_visible(
+            timeout=UPDATE_TIMEOUT_MS
+        )
 
 
 def test_typed_function_gets_its_tangent_and_screenshots(
