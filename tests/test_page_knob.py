@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui.chart_component as live
 from calculus import parse_function
 from tests.charts import trace_named
 
@@ -66,6 +67,25 @@ def test_typing_a_function_and_moving_a_knob_updates_outputs_and_heatmap() -> No
     assert "y₁ = **−2**" in text  # x^2 y at (2, -0.5)
     assert f"y₂ = **{np.sin(2.0) - 0.125:.4g}**" in text
     assert "2 × 2" in text
+
+
+def test_without_live_charts_the_knobs_rerun_draws_outputs_and_readings_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where plotly.js cannot be served, no follower reruns the outputs after the heatmap: the
+    knobs' own fragment draws them (and the heatmap is an st.plotly_chart)."""
+    monkeypatch.setattr(live, "plotly_js_served", lambda: False)
+    at = run_app()
+    at.text_area(key="knob_text").set_value("x^2 y, sin(x) + y^3").run()
+    at.slider(key="knob_knob_x").set_value(2.0).run()
+    assert not at.exception
+    assert at.get("plotly_chart"), "the heatmap falls back to st.plotly_chart"
+    assert not at.get("bidi_component"), "no live chart, no follower"
+    f = parse_function("x^2 y, sin(x) + y^3")
+    np.testing.assert_allclose(heatmap(at), f.jacobian_at([2.0, 1.0]), rtol=RTOL)
+    text = page_text(at)
+    assert "y₁ = **4**" in text  # x^2 y at (2, 1)
+    assert "y₁ is most sensitive to x" in text
 
 
 def test_bad_input_shows_where_and_keeps_the_last_good_function() -> None:

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui.chart_component as live
 from calculus import parse_function
 from calculus.rate import Slice, critical_points
 from tests.charts import chart_specs
@@ -116,6 +117,23 @@ def test_moving_the_knob_moves_the_tangent(x: float) -> None:
     assert array(point["y"])[0] == pytest.approx(x * x + 4 * x - 2)
     word = "rises" if x > -2 else "falls" if x < -2 else "flat"
     assert word in text(at)
+
+
+def test_without_live_charts_the_knobs_rerun_draws_everything(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where plotly.js cannot be served there is no follower: the knob's fragment draws the
+    readout and the sections as well, and changing h needs no rerun of both fragments."""
+    monkeypatch.setattr(live, "plotly_js_served", lambda: False)
+    at = run_page()
+    at.slider(key="rate_knob_x").set_value(0.5).run()
+    assert not at.exception
+    assert tangent_slope(at) == pytest.approx(5.0, abs=1e-9)  # f'(0.5) = 2 * 0.5 + 4
+    assert "rises" in text(at)
+    at.select_slider(key="rate_h").set_value(0.01).run()
+    assert not at.exception
+    assert "f'(0.5) = 5" in latex(at)
+    assert "Secant to tangent" in [h.value for h in at.subheader]
 
 
 def test_unchanged_plots_stay_byte_identical() -> None:
