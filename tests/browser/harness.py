@@ -216,3 +216,20 @@ def wait_for_app_ready(
     page.wait_for_selector(APP_CONNECTED_SELECTOR, state="attached", timeout=timeout_ms)
     page.wait_for_selector(APP_IDLE_SELECTOR, state="attached", timeout=timeout_ms)
     page.wait_for_selector(RUNNING_SELECTOR, state="detached", timeout=timeout_ms)
+
+
+def bursts_of_presses(
+    page: Any, slider: Any, *, bursts: int = 6, timeout_ms: int = APP_READY_TIMEOUT_MS
+) -> Iterator[int]:
+    """Press keys on ``slider`` faster than the page reruns, as when a learner holds a key down.
+
+    Bursts of 2 to 4 presses, PageUp and PageDown in turn, with no wait between the presses of a
+    burst; after each burst, waits until the app is idle and yields the burst's number, so the
+    caller can check what the page shows.
+    """
+    for burst in range(bursts):
+        slider.focus()
+        for _ in range(2 + burst % 3):
+            slider.press("PageUp" if burst % 2 == 0 else "PageDown")
+        wait_for_app_ready(page, timeout_ms=timeout_ms, settle_ms=300)
+        yield burst

@@ -21,7 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from calculus import parse_function
 from calculus.reading import format_number
-from tests.browser.harness import EXCEPTION_SELECTOR, wait_for_app_ready
+from tests.browser.harness import EXCEPTION_SELECTOR, bursts_of_presses, wait_for_app_ready
 
 FUNCTION = "x^2 y, sin(x) + y^3"
 BAD_FUNCTION = "x^2 +* y"
@@ -223,11 +223,7 @@ def test_quick_presses_leave_heatmap_and_outputs_where_the_knob_stopped(app_page
     slider = knob(page, "x")
     outputs = page.locator('[class*="st-key-live_knob_outputs"]')
     f = parse_function(FUNCTION)
-    for burst, key in enumerate(["PageUp", "PageDown"] * 3):
-        slider.focus()
-        for _ in range(2 + burst % 3):
-            slider.press(key)
-        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=300)
+    for _ in bursts_of_presses(page, slider, timeout_ms=UPDATE_TIMEOUT_MS):
         assert_heatmap_shows(page, FUNCTION, ["x", "y"])
         y1 = f.value_at([knob_value(page, "x"), knob_value(page, "y")])[0]
         expect(outputs).to_contain_text(f"y₁ = {format_number(y1)}", timeout=UPDATE_TIMEOUT_MS)

@@ -16,7 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 from calculus import parse_function
 from calculus.rate import Slice
 from calculus.reading import format_number
-from tests.browser.harness import EXCEPTION_SELECTOR, wait_for_app_ready
+from tests.browser.harness import EXCEPTION_SELECTOR, bursts_of_presses, wait_for_app_ready
 
 LOSS = "x^2 + 4x - 2"
 #: One ArrowRight/ArrowLeft moves the knob by its step.
@@ -152,11 +152,7 @@ def test_quick_presses_leave_tangent_and_readout_where_the_knob_stopped(rate_pag
     the knob (which follows the drawn tangent in a rerun of its own) show the last setting."""
     page = rate_page
     slider = knob(page)
-    for burst, key in enumerate(["PageUp", "PageDown"] * 3):
-        slider.focus()
-        for _ in range(2 + burst % 3):
-            slider.press(key)
-        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=300)
+    for _ in bursts_of_presses(page, slider, timeout_ms=UPDATE_TIMEOUT_MS):
         x = knob_value(page)
         wait_for_tangent_at(page, x)
         assert tangent(page)[0] == pytest.approx(slope_at(LOSS, x), abs=TOLERANCE)
