@@ -276,11 +276,21 @@ def picture_version(f: VectorFunction, variable: str, x: float, fixed: np.ndarra
     return knob_version(f"{f.text}|{variable}|h={h!r}", [x, *fixed.tolist()])
 
 
+def held_knobs(f: VectorFunction, variable: str) -> list[str]:
+    """The other variables: knobs held fixed while ``variable`` turns."""
+    return [name for name in f.variables if name != variable]
+
+
+def knob_setting(f: VectorFunction, variable: str) -> tuple[float, np.ndarray]:
+    """x and the held knobs' values, as they stand (before their sliders are drawn)."""
+    others = held_knobs(f, variable)
+    x = float(knob_values(PAGE, [variable])[0])
+    return x, knob_values(FIXED, others) if others else np.array([])
+
+
 def knobs_now(f: VectorFunction, variable: str) -> str:
     """The picture's version for the knobs as they stand (read in the follower's callback)."""
-    others = [name for name in f.variables if name != variable]
-    x = float(knob_values(PAGE, [variable])[0])
-    fixed = knob_values(FIXED, others) if others else np.array([])
+    x, fixed = knob_setting(f, variable)
     return picture_version(f, variable, x, fixed, step_h())
 
 
@@ -290,9 +300,8 @@ def here(f: VectorFunction, variable: str) -> Here:
     Raises ExpressionError when f'' could not be built in time.
     """
     start_state()
-    others = [name for name in f.variables if name != variable]
-    x = float(knob_values(PAGE, [variable])[0])
-    fixed = knob_values(FIXED, others) if others else np.array([])
+    others = held_knobs(f, variable)
+    x, fixed = knob_setting(f, variable)
     fixed_values = iter(fixed.tolist())
     key_point = tuple(0.0 if name == variable else next(fixed_values) for name in f.variables)
     g = slice_of(f, variable, key_point)
@@ -309,7 +318,7 @@ def explore(f: VectorFunction, variable: str, areas: Areas, follow: bool) -> Non
     in a rerun of their own once the picture is drawn (:func:`follow_the_tangent`), or here,
     after the sliders, when ``follow`` is False.
     """
-    others = [name for name in f.variables if name != variable]
+    others = held_knobs(f, variable)
 
     def draw_sliders() -> None:
         with areas.knobs:

@@ -46,7 +46,7 @@ DEFAULT_HEIGHT = 450
 DEFAULT_CONFIG: dict[str, Any] = {"displaylogo": False}
 
 _JS = """
-const EVENT = 'knobs-live-chart-drawn';
+const EVENT = '__EVENT__';
 const charts = new WeakMap();
 
 function loadPlotly(url) {
@@ -119,7 +119,7 @@ function announce(data) {
 #: A follower: an invisible element in a fragment that reruns the fragment as soon as the chart
 #: it follows shows a version (of the knobs) newer than the one the fragment last drew.
 _FOLLOWER_JS = """
-const EVENT = 'knobs-live-chart-drawn';
+const EVENT = '__EVENT__';
 const followers = new WeakMap();
 
 export default function ({ data, parentElement, setTriggerValue }) {
@@ -154,8 +154,14 @@ export default function ({ data, parentElement, setTriggerValue }) {
 }
 """
 
-_component = st.components.v2.component("knobs_live_chart", js=_JS, isolate_styles=False)
-_follower = st.components.v2.component("knobs_chart_follower", js=_FOLLOWER_JS)
+#: The window event by which a live chart tells its followers what it now shows.
+_EVENT = "knobs-live-chart-drawn"
+_component = st.components.v2.component(
+    "knobs_live_chart", js=_JS.replace("__EVENT__", _EVENT), isolate_styles=False
+)
+_follower = st.components.v2.component(
+    "knobs_chart_follower", js=_FOLLOWER_JS.replace("__EVENT__", _EVENT)
+)
 _copy_lock = threading.Lock()
 #: Per static folder: whether plotly.js is there (checked once per server process).
 _plotly_js_served: dict[Path, bool] = {}
