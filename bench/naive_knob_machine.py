@@ -25,7 +25,7 @@ import streamlit as st
 import sympy as sp
 
 from calculus.errors import ExpressionError
-from calculus.export import symbol_latex
+from calculus.export import plain_symbol
 from calculus.syntax import parse_text
 
 #: The app's default function: the chapter's R³ → R³ exercise.
@@ -93,9 +93,7 @@ def main() -> None:
     with left:
         st.markdown("**Knobs**")
         point = {
-            symbol: st.slider(
-                f"${symbol_latex(name)}$", -3.0, 3.0, 1.0, 0.01, key=f"naive_knob_{name}"
-            )
+            symbol: st.slider(plain_symbol(name), -3.0, 3.0, 1.0, 0.01, key=f"naive_knob_{name}")
             for symbol, name in zip(symbols, parsed.variables, strict=True)
         }
         values = outputs.subs(point).evalf()

@@ -79,7 +79,7 @@ def apply_preset(preset: Preset) -> None:
             state[key] = value
     for name, value in preset.knobs.items():
         clamped = knob_range(PAGE, name).clamp(value)
-        state[f"{PAGE}_knob_{name}"] = state[f"{PAGE}_saved_{name}"] = clamped
+        state[f"{PAGE}_knob_{name}"] = clamped
     state[f"{PAGE}_notice"] = preset
 
 

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from calculus.graph import graph_from_formula, graph_from_steps
 from calculus.syntax import parse_text
 from tests.charts import chart_specs
+from tests.knobs import knob_slider, turn_knob
 from ui.chain import (
     PRESETS,
     edge_texts,
@@ -106,7 +107,7 @@ def test_every_preset_loads_and_its_paths_add_up_to_the_entry(preset) -> None:
     assert at.radio(key="chain_wrt").value == preset.knob
     assert any(preset.label in i.value for i in at.info), "the preset's notice is shown"
     for name, value in preset.knobs.items():
-        assert at.slider(key=f"chain_knob_{name}").value == pytest.approx(value)
+        assert knob_slider(at, f"chain_slider_{name}").value == pytest.approx(value)
     assert path_labels(at)
     assert_sum_equals_entry(at)
 
@@ -153,7 +154,7 @@ def test_bad_steps_are_refused_with_the_line_and_the_last_good_graph_stays() -> 
 
 def test_an_undefined_point_says_undefined() -> None:
     at = load(run_page(), PRESETS[1].label)  # u = x^2, v = ln x, y = u v
-    at.slider(key="chain_knob_x").set_value(-1.0).run()
+    turn_knob(at, "chain_slider_x", -1.0)
     assert not at.exception
     assert metric(at, "Jacobian entry") == "undefined"
     assert metric(at, "Sum of the") == "undefined"
@@ -208,7 +209,7 @@ def test_a_bad_formula_keeps_the_last_good_one() -> None:
 
 def test_the_state_lives_in_the_url() -> None:
     at = run_page()
-    at.slider(key="chain_knob_x3").set_value(0.5).run()
+    turn_knob(at, "chain_slider_x3", 0.5)
     params = at.query_params
     assert params["mode"] == ["steps"] or params["mode"] == "steps"
     assert "y2 = u v" in str(params["steps"])
@@ -220,7 +221,7 @@ def test_the_state_lives_in_the_url() -> None:
     assert at.radio is not None
     assert again.radio(key="chain_level").value == "functions"
     assert again.radio(key="chain_wrt").value == "x1"
-    assert again.slider(key="chain_knob_x2").value == 3.0
+    assert knob_slider(again, "chain_slider_x2").value == 3.0
     assert path_labels(again) == ["x₁ → y"]
     assert metric(again, "Jacobian entry") == "9"
 
@@ -232,7 +233,7 @@ def test_hostile_links_are_refused_politely() -> None:
     at = run_page(mode="nonsense", steps="y = x^2", out="zz", wrt="__class__", k_x="1e308")
     assert at.radio(key="chain_mode").value == "steps"
     assert at.radio(key="chain_of").value == "y" and at.radio(key="chain_wrt").value == "x"
-    assert at.slider(key="chain_knob_x").value == 1.0  # a huge knob value is not taken
+    assert knob_slider(at, "chain_slider_x").value == 1.0  # a huge knob value is not taken
 
 
 def _diamonds(levels: int) -> str:

@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 import ui.chart_component as live
 from calculus import parse_function
 from tests.charts import trace_named
+from tests.knobs import knob_slider, knob_sliders, turn_knob
+from ui.knob_slider import KNOB_SLIDER
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120  # the first run imports sympy and starts the worker pool
@@ -36,7 +38,7 @@ def heatmap_texts(at: AppTest) -> list[list[str]]:
 
 
 def knob_values(at: AppTest, names: list[str]) -> list[float]:
-    return [float(at.slider(key=f"knob_knob_{name}").value) for name in names]
+    return [knob_slider(at, f"knob_slider_{name}").value for name in names]
 
 
 def page_text(at: AppTest) -> str:
@@ -47,7 +49,7 @@ def test_default_is_the_chapter_exercise_with_its_heatmap() -> None:
     at = run_app()
     f = parse_function(at.text_area(key="knob_text").value)
     assert f.variables == ("x1", "x2", "x3")
-    assert [s.label for s in at.slider] == ["$x_{1}$", "$x_{2}$", "$x_{3}$"]
+    assert [s.label for s in knob_sliders(at)] == ["x₁", "x₂", "x₃"]
     point = knob_values(at, ["x1", "x2", "x3"])
     np.testing.assert_allclose(heatmap(at), f.jacobian_at(point), rtol=RTOL)
     assert "3 × 3" in page_text(at)
@@ -56,9 +58,9 @@ def test_default_is_the_chapter_exercise_with_its_heatmap() -> None:
 def test_typing_a_function_and_moving_a_knob_updates_outputs_and_heatmap() -> None:
     at = run_app()
     at.text_area(key="knob_text").set_value("x^2 y, sin(x) + y^3").run()
-    assert [s.label for s in at.slider] == ["$x$", "$y$"]
-    at.slider(key="knob_knob_x").set_value(2.0).run()
-    at.slider(key="knob_knob_y").set_value(-0.5).run()
+    assert [s.label for s in knob_sliders(at)] == ["x", "y"]
+    turn_knob(at, "knob_slider_x", 2.0)
+    turn_knob(at, "knob_slider_y", -0.5)
     assert not at.exception
     f = parse_function("x^2 y, sin(x) + y^3")
     expected = f.jacobian_at([2.0, -0.5])
@@ -77,10 +79,11 @@ def test_without_live_charts_the_knobs_rerun_draws_outputs_and_readings_too(
     monkeypatch.setattr(live, "plotly_js_served", lambda: False)
     at = run_app()
     at.text_area(key="knob_text").set_value("x^2 y, sin(x) + y^3").run()
-    at.slider(key="knob_knob_x").set_value(2.0).run()
+    turn_knob(at, "knob_slider_x", 2.0)
     assert not at.exception
     assert at.get("plotly_chart"), "the heatmap falls back to st.plotly_chart"
-    assert not at.get("bidi_component"), "no live chart, no follower"
+    others = [e for e in at.get("bidi_component") if e.proto.component_name != KNOB_SLIDER]
+    assert not others, "no live chart, no follower"
     f = parse_function("x^2 y, sin(x) + y^3")
     np.testing.assert_allclose(heatmap(at), f.jacobian_at([2.0, 1.0]), rtol=RTOL)
     text = page_text(at)
@@ -91,7 +94,7 @@ def test_without_live_charts_the_knobs_rerun_draws_outputs_and_readings_too(
 def test_bad_input_shows_where_and_keeps_the_last_good_function() -> None:
     at = run_app()
     at.text_area(key="knob_text").set_value("x^2 y, sin(x) + y^3").run()
-    at.slider(key="knob_knob_x").set_value(0.5).run()
+    turn_knob(at, "knob_slider_x", 0.5)
     before = heatmap(at)
     at.text_area(key="knob_text").set_value("x^2 y, sinn(x)").run()
     assert not at.exception
@@ -106,15 +109,15 @@ def test_bad_input_shows_where_and_keeps_the_last_good_function() -> None:
 def test_a_knob_keeps_its_value_while_the_formula_is_edited() -> None:
     at = run_app()
     at.text_area(key="knob_text").set_value("x y").run()
-    at.slider(key="knob_knob_y").set_value(2.5).run()
+    turn_knob(at, "knob_slider_y", 2.5)
     at.text_area(key="knob_text").set_value("x y + z").run()
-    assert at.slider(key="knob_knob_y").value == 2.5
-    assert at.slider(key="knob_knob_z").value == 1.0
+    assert knob_slider(at, "knob_slider_y").value == 2.5
+    assert knob_slider(at, "knob_slider_z").value == 1.0
 
 
 def test_query_parameters_restore_function_knobs_and_ranges() -> None:
     at = run_app(f="x^2 + 4x - 2", k_x="-2.5", r_x="-10,10,0.5")
-    slider = at.slider(key="knob_knob_x")
+    slider = knob_slider(at, "knob_slider_x")
     assert (slider.value, slider.min, slider.max, slider.step) == (-2.5, -10.0, 10.0, 0.5)
     np.testing.assert_allclose(heatmap(at), [[2 * -2.5 + 4]])
     assert at.query_params["f"] == "x^2 + 4x - 2"
@@ -124,7 +127,7 @@ def test_query_parameters_restore_function_knobs_and_ranges() -> None:
 def test_state_is_written_to_the_url() -> None:
     at = run_app()
     at.text_area(key="knob_text").set_value("x y").run()
-    at.slider(key="knob_knob_x").set_value(1.5).run()
+    turn_knob(at, "knob_slider_x", 1.5)
     assert at.query_params["f"] == "x y"
     assert at.query_params["k_x"] == "1.5"
     assert at.query_params["k_y"] == "1"
@@ -148,12 +151,12 @@ def test_hostile_query_parameters_are_refused(query: dict[str, str]) -> None:
     canary.unlink(missing_ok=True)
     at = run_app(**query)
     assert not canary.exists()
-    slider = at.slider(key="knob_knob_x") if "k_x" in query or "r_x" in query else None
+    slider = knob_slider(at, "knob_slider_x") if "k_x" in query or "r_x" in query else None
     if slider is not None:  # the bad number is ignored: default value and range
         assert (slider.value, slider.min, slider.max) == (1.0, -3.0, 3.0)
     else:  # the bad text is refused with a message and the default function is shown
         assert at.error, "a refused function must say why"
-        assert [s.label for s in at.slider] == ["$x_{1}$", "$x_{2}$", "$x_{3}$"]
+        assert [s.label for s in knob_sliders(at)] == ["x₁", "x₂", "x₃"]
 
 
 def test_examples_menu_loads_a_function_with_what_to_notice() -> None:
@@ -161,7 +164,7 @@ def test_examples_menu_loads_a_function_with_what_to_notice() -> None:
     at.selectbox(key="knob_example").select("The loss x² + 4x − 2").run()
     assert at.text_area(key="knob_text").value == "x^2 + 4x - 2"
     assert any("x = −2" in i.value for i in at.info)
-    at.slider(key="knob_knob_x").set_value(-2.0).run()
+    turn_knob(at, "knob_slider_x", -2.0)
     np.testing.assert_allclose(heatmap(at), [[0.0]], atol=1e-15)
 
 
@@ -193,7 +196,7 @@ def test_look_closer_shows_one_section_at_a_time() -> None:
     at.segmented_control(key="knob_view").set_value("Nudge check").run()
     assert not at.exception
     assert [h.value for h in at.subheader] == ["Nudge check: does the Jacobian predict the change?"]
-    at.slider(key="knob_knob_x").set_value(0.5).run()
+    turn_knob(at, "knob_slider_x", 0.5)
     assert [h.value for h in at.subheader] == ["Nudge check: does the Jacobian predict the change?"]
     at.segmented_control(key="knob_view").set_value("The exact Jacobian").run()
     assert [h.value for h in at.subheader] == ["The exact Jacobian"]

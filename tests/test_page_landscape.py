@@ -22,6 +22,7 @@ from calculus.landscape import (
     slice_along,
 )
 from tests.charts import chart_specs
+from tests.knobs import knob_slider, knob_sliders, turn_knob
 from ui.landscape import (
     MapFrame,
     MapMarks,
@@ -289,14 +290,14 @@ def latex(at: AppTest) -> str:
 
 def set_knobs(at: AppTest, **knobs: float) -> None:
     for name, value in knobs.items():
-        at.slider(key=f"landscape_knob_{name}").set_value(value).run()
+        turn_knob(at, f"landscape_slider_{name}", value)
         assert not at.exception, [e.message for e in at.exception]
 
 
 def test_default_is_the_chapter_example_with_its_gradient() -> None:
     at = run_page()
     assert at.text_area(key="landscape_text").value == "x1 x2^2"
-    assert [s.label for s in at.slider][:2] == ["$x_{1}$", "$x_{2}$"]
+    assert [s.label for s in knob_sliders(at)] == ["x₁", "x₂"]
     x, y, meta = arrow(at)
     assert meta["gradient"] == [1.0, 2.0]  # [x2^2, 2 x1 x2] at (1, 1)
     np.testing.assert_allclose((x[1] - x[0], y[1] - y[0]), np.array([1.0, 2.0]) * meta["scale"])
@@ -350,8 +351,8 @@ def test_hessian_finds_the_nearest_critical_point_and_moves_the_knobs_there() ->
     assert "(local) maximum" in page_text(at)  # (π/2, 0)
     at.button(key="landscape_go_critical").click().run()
     assert not at.exception
-    assert at.slider(key="landscape_knob_x").value == pytest.approx(math.pi / 2)
-    assert at.slider(key="landscape_knob_y").value == pytest.approx(0.0, abs=1e-9)
+    assert knob_slider(at, "landscape_slider_x").value == pytest.approx(math.pi / 2)
+    assert knob_slider(at, "landscape_slider_y").value == pytest.approx(0.0, abs=1e-9)
     assert "The gradient vanishes here" in page_text(at)
     assert r"H = \begin{bmatrix}-1 & 0 \\ 0 & -1\end{bmatrix}" in latex(at)
 
@@ -455,7 +456,7 @@ def test_state_is_written_to_and_restored_from_the_url() -> None:
     assert params["k_x1"] == "0.25" and params["look"] == "Gradient descent"
     assert params["eta"] == "0.01"
     again = run_page(**params)
-    assert again.slider(key="landscape_knob_x1").value == 0.25
+    assert knob_slider(again, "landscape_slider_x1").value == 0.25
     assert again.radio(key="landscape_section").value == "Gradient descent"
     assert again.select_slider(key="landscape_eta").value == 0.01
 

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from calculus.layers import LAYER_KINDS
 from tests.charts import chart_specs
+from tests.knobs import knob_slider, turn_knob
 
 PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "4_ML_layers.py")
 TIMEOUT_S = 120
@@ -118,7 +119,7 @@ def test_a_bad_grid_in_the_link_is_reported_and_replaced() -> None:
 def test_the_link_restores_layer_sizes_numbers_and_knobs() -> None:
     at = _app(layer="sigmoid", n="2", m="2", g_W="1,2;3,4", g_b="0;-1", k_x1="0.5", k_x2="-1")
     _no_exception(at)
-    assert at.slider(key="layers_knob_x1").value == 0.5
+    assert knob_slider(at, "layers_slider_x1").value == 0.5
     z = np.array([[1, 2], [3, 4]]) @ np.array([0.5, -1]) + np.array([0, -1])
     slope = np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))) ** 2
     assert np.allclose(_z(at), slope[:, None] * np.array([[1, 2], [3, 4]]), atol=ATOL)
@@ -150,7 +151,7 @@ def test_edits_survive_looking_at_another_layer() -> None:
 def test_a_knob_move_leaves_a_linear_layers_heatmaps_byte_identical() -> None:
     at = _app()
     before = {key: json.dumps(spec, sort_keys=True) for key, spec in _heatmaps(at).items()}
-    at.slider(key="layers_knob_x2").set_value(-2.5).run()
+    turn_knob(at, "layers_slider_x2", -2.5)
     _no_exception(at)
     after = {key: json.dumps(spec, sort_keys=True) for key, spec in _heatmaps(at).items()}
     assert before == after
@@ -160,8 +161,8 @@ def test_a_knob_move_leaves_a_linear_layers_heatmaps_byte_identical() -> None:
 def test_a_knob_move_changes_the_sigmoid_jacobian_and_shows_saturation() -> None:
     at = _app(layer="sigmoid")
     first = _z(at)
-    at.slider(key="layers_knob_x1").set_value(3.0).run()
-    at.slider(key="layers_knob_x2").set_value(-3.0).run()
+    turn_knob(at, "layers_slider_x1", 3.0)
+    turn_knob(at, "layers_slider_x2", -3.0)
     _no_exception(at)
     moved = _z(at)
     assert not np.allclose(first, moved)

@@ -15,6 +15,7 @@ import ui.chart_component as live
 from calculus import parse_function
 from calculus.rate import Slice, critical_points
 from tests.charts import chart_specs
+from tests.knobs import knob_slider, turn_knob
 from ui.rate import (
     Marker,
     curves_figure,
@@ -96,7 +97,7 @@ def latex(at: AppTest) -> str:
 def test_default_is_the_loss_with_its_tangent_and_minimum() -> None:
     at = run_page()
     assert at.text_area(key="rate_text").value == LOSS
-    assert at.slider(key="rate_knob_x").value == 1.0
+    assert knob_slider(at, "rate_slider_x").value == 1.0
     assert tangent_slope(at) == pytest.approx(6.0, rel=RTOL)  # f'(1) = 2 + 4
     assert "f'(x) = 2 x + 4" in latex(at)
     assert "secant" in text(at), "the first section, the secant, is shown"
@@ -109,7 +110,7 @@ def test_default_is_the_loss_with_its_tangent_and_minimum() -> None:
 @pytest.mark.parametrize("x", [-3.0, -2.0, 0.25, 2.5])
 def test_moving_the_knob_moves_the_tangent(x: float) -> None:
     at = run_page()
-    at.slider(key="rate_knob_x").set_value(x).run()
+    turn_knob(at, "rate_slider_x", x)
     assert not at.exception
     assert tangent_slope(at) == pytest.approx(2 * x + 4, abs=1e-9)
     point = trace(at, "rate-tangent", "point")
@@ -126,7 +127,7 @@ def test_without_live_charts_the_knobs_rerun_draws_everything(
     readout and the sections as well, and changing h needs no rerun of both fragments."""
     monkeypatch.setattr(live, "plotly_js_served", lambda: False)
     at = run_page()
-    at.slider(key="rate_knob_x").set_value(0.5).run()
+    turn_knob(at, "rate_slider_x", 0.5)
     assert not at.exception
     assert tangent_slope(at) == pytest.approx(5.0, abs=1e-9)  # f'(0.5) = 2 * 0.5 + 4
     assert "rises" in text(at)
@@ -139,11 +140,11 @@ def test_without_live_charts_the_knobs_rerun_draws_everything(
 def test_unchanged_plots_stay_byte_identical() -> None:
     at = run_page()
     before = charts(at)
-    at.slider(key="rate_knob_x").set_value(0.5).run()
+    turn_knob(at, "rate_slider_x", 0.5)
     moved = charts(at)
     assert moved["rate-curves"] == before["rate-curves"], "the curves changed with the knob"
     assert moved["rate-tangent"] != before["rate-tangent"]
-    at.slider(key="rate_knob_x").set_value(1.0).run()
+    turn_knob(at, "rate_slider_x", 1.0)
     assert charts(at) == before, "back at x = 1, every figure is as it was"
     at.select_slider(key="rate_h").set_value(0.01).run()
     after_h = charts(at)
@@ -221,27 +222,27 @@ def test_several_variables_make_a_partial_derivative() -> None:
     at.text_area(key="rate_text").set_value("x y^2 + x^2").run()
     assert not at.exception
     assert at.selectbox(key="rate_wrt").value == "x"
-    assert at.slider(key="rate_fixed_knob_y").value == 1.0
+    assert knob_slider(at, "rate_fixed_slider_y").value == 1.0
     assert "partial derivative" in text(at)
     assert tangent_slope(at) == pytest.approx(1.0 + 2.0)  # y^2 + 2x at (1, 1)
-    at.slider(key="rate_fixed_knob_y").set_value(0.5).run()
+    turn_knob(at, "rate_fixed_slider_y", 0.5)
     assert tangent_slope(at) == pytest.approx(0.25 + 2.0)
     assert "- \\frac{1}{8}" in text(at)  # 2x + 1/4 = 0
     at.selectbox(key="rate_wrt").set_value("y").run()
     assert not at.exception
-    assert at.slider(key="rate_fixed_knob_x").value == 1.0
-    assert at.slider(key="rate_knob_y").value == 0.5  # y keeps its value as the turning knob
+    assert knob_slider(at, "rate_fixed_slider_x").value == 1.0
+    assert knob_slider(at, "rate_slider_y").value == 0.5  # y keeps its value as the turning knob
     assert tangent_slope(at) == pytest.approx(2 * 1.0 * 0.5)  # 2 x y at (1, 0.5)
 
 
 def test_bad_input_keeps_the_last_good_function() -> None:
     at = run_page()
-    at.slider(key="rate_knob_x").set_value(0.5).run()
+    turn_knob(at, "rate_slider_x", 0.5)
     at.text_area(key="rate_text").set_value("x^2 +").run()
     assert not at.exception
     assert at.error, "the problem is shown"
     assert tangent_slope(at) == pytest.approx(5.0)  # still the loss at 0.5
-    assert at.slider(key="rate_knob_x").value == 0.5
+    assert knob_slider(at, "rate_slider_x").value == 0.5
 
 
 def test_several_outputs_are_refused_in_plain_words() -> None:
@@ -255,19 +256,19 @@ def test_several_outputs_are_refused_in_plain_words() -> None:
 def test_undefined_point_and_kink_are_said_in_plain_words() -> None:
     at = run_page()
     at.text_area(key="rate_text").set_value("x^2 ln x").run()
-    at.slider(key="rate_knob_x").set_value(-1.0).run()
+    turn_knob(at, "rate_slider_x", -1.0)
     assert not at.exception
     assert "f is undefined at x = −1" in text(at)
     assert np.isnan(array(trace(at, "rate-tangent", "tangent")["y"])).all()
     at.text_area(key="rate_text").set_value("relu(x)").run()
-    at.slider(key="rate_knob_x").set_value(0.0).run()
+    turn_knob(at, "rate_slider_x", 0.0)
     assert not at.exception
     assert "no derivative" in text(at)
 
 
 def test_state_is_written_to_the_url_and_restored() -> None:
     at = run_page()
-    at.slider(key="rate_knob_x").set_value(-0.5).run()
+    turn_knob(at, "rate_slider_x", -0.5)
     at.select_slider(key="rate_h").set_value(0.01).run()
     look(at, "Gradient descent")
     at.slider(key="rate_eta").set_value(0.9).run()
@@ -277,7 +278,7 @@ def test_state_is_written_to_the_url_and_restored() -> None:
     assert at.query_params["h"] == "0.01", "a hidden section keeps its setting"
     assert at.query_params["look"] == "descent"
     again = run_page(**{key: at.query_params[key] for key in at.query_params})
-    assert again.slider(key="rate_knob_x").value == -0.5
+    assert knob_slider(again, "rate_slider_x").value == -0.5
     assert again.slider(key="rate_eta").value == 0.9
     assert "Oscillates while converging" in text(again)
     assert look(again, "Secant to tangent").select_slider(key="rate_h").value == 0.01

@@ -154,13 +154,14 @@ export default function ({ data, parentElement, setTriggerValue }) {
 }
 """
 
-#: The window event by which a live chart tells its followers what it now shows.
-_EVENT = "knobs-live-chart-drawn"
+#: The window event by which a live chart tells its followers (and knob sliders) what it now
+#: shows.
+LIVE_CHART_DRAWN = "knobs-live-chart-drawn"
 _component = st.components.v2.component(
-    "knobs_live_chart", js=_JS.replace("__EVENT__", _EVENT), isolate_styles=False
+    "knobs_live_chart", js=_JS.replace("__EVENT__", LIVE_CHART_DRAWN), isolate_styles=False
 )
 _follower = st.components.v2.component(
-    "knobs_chart_follower", js=_FOLLOWER_JS.replace("__EVENT__", _EVENT)
+    "knobs_chart_follower", js=_FOLLOWER_JS.replace("__EVENT__", LIVE_CHART_DRAWN)
 )
 _copy_lock = threading.Lock()
 #: Per static folder: whether plotly.js is there (checked once per server process).

@@ -1,13 +1,15 @@
 """One slider per knob, with editable ranges, a reset, and values that survive formula edits.
 
-Keys are page-prefixed and derived from the variable's name (``{page}_knob_{name}``), so a knob
-keeps its value while the formula is edited, as long as the variable still exists. Streamlit drops
-a widget's state when it is not rendered (another page), so each value is also kept in a shadow
-key (``{page}_saved_{name}``) and in the URL (``k_{name}``, ranges in ``r_{name}``).
+A knob's value is kept in the session state under a page-prefixed key derived from the variable's
+name (``{page}_knob_{name}``), so a knob keeps its value while the formula is edited or another
+page is open, and the variable comes back with its value when it comes back in the formula.
+The URL holds the values too (``k_{name}``, ranges in ``r_{name}``). Each knob's slider
+(``ui/knob_slider.py``) shows that value and sets it when moved.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from calculus.export import symbol_latex
+from calculus.export import plain_symbol, symbol_latex
+from ui.knob_slider import knob_slider
 from ui.url_state import MAX_URL_NUMBER, number_text, parse_float, query_float, query_text
 
 DEFAULT_VALUE = 1.0
@@ -58,11 +61,6 @@ def _range_problem(low: float, high: float, step: float) -> str | None:
     return None
 
 
-def _format_for(step: float) -> str:
-    decimals = max(0, min(6, -math.floor(math.log10(step)))) if step < 1 else 0
-    return f"%.{decimals}f"
-
-
 def knob_range(page: str, name: str) -> KnobRange:
     key = f"{page}_range_{name}"
     if key not in st.session_state:
@@ -86,6 +84,11 @@ def _apply_range(page: str, name: str) -> None:
         st.session_state[key] = new.clamp(st.session_state[key])
 
 
+def _turn(page: str, name: str, value: float) -> None:
+    """A knob's slider moved: the knob takes the value before the rerun starts."""
+    st.session_state[f"{page}_knob_{name}"] = value
+
+
 def _reset(page: str, names: Sequence[str]) -> None:
     for name in names:
         st.session_state[f"{page}_knob_{name}"] = knob_range(page, name).clamp(DEFAULT_VALUE)
@@ -94,7 +97,7 @@ def _reset(page: str, names: Sequence[str]) -> None:
 def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
     """The knobs' values now, in ``variables`` order, shape (m,), without drawing the sliders.
 
-    A knob that has no value yet starts from its saved value, the URL, or 1. A slider's new
+    A knob that has no value yet starts from the URL, or 1. A slider's new
     value is in the session state before the rerun starts, so a fragment can draw what moves
     with the knobs first and the sliders after (see :func:`knob_sliders`).
     """
@@ -102,7 +105,7 @@ def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
     for name in variables:
         key = f"{page}_knob_{name}"
         if key not in st.session_state:
-            start = st.session_state.get(f"{page}_saved_{name}", query_float(f"k_{name}"))
+            start = query_float(f"k_{name}")
             st.session_state[key] = knob_range(page, name).clamp(
                 DEFAULT_VALUE if start is None else start
             )
@@ -152,25 +155,22 @@ def knob_sliders(
     """
     if controls:
         knob_controls(page, variables, title=title)
-    knob_values(page, variables)  # every knob has a value before its slider is drawn
+    point = knob_values(page, variables)  # every knob has a value before its slider is drawn
     count = columns or (1 if len(variables) <= 4 else 2)
     cells = st.columns(count) if count > 1 else [st.container()]
-    values = []
     for index, name in enumerate(variables):
         rng = knob_range(page, name)
-        key = f"{page}_knob_{name}"
         with cells[index % count]:
-            value = st.slider(
-                f"${symbol_latex(name)}$",
-                min_value=rng.low,
-                max_value=rng.high,
+            knob_slider(
+                plain_symbol(name),
+                low=rng.low,
+                high=rng.high,
                 step=rng.step,
-                format=_format_for(rng.step),
-                key=key,
+                value=float(point[index]),
+                key=f"{page}_slider_{name}",
+                on_move=functools.partial(_turn, page, name),
             )
-        st.session_state[f"{page}_saved_{name}"] = value
-        values.append(float(value))
-    return np.array(values)
+    return point
 
 
 def knob_range_editor(page: str, variables: Sequence[str], label: str = "Ranges") -> None:

@@ -45,7 +45,7 @@ from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
 
-from tests.browser.harness import wait_for_app_ready
+from tests.browser.harness import knob_slider, wait_for_app_ready
 
 #: How long one press may take before the scenario fails (generous: a cold naive page parses).
 PRESS_TIMEOUT_MS = 30_000
@@ -55,7 +55,6 @@ LOAD_TIMEOUT_MS = 120_000
 FIRST = "knob_machine"
 
 PLOT_SELECTOR = ".js-plotly-plot"
-SLIDER_SELECTOR = '[data-testid="stSlider"] input[type="range"]'
 
 # Finds the trace named `trace` on any plotly graph div of the page; returns the watched fields
 # (default: its z) as JSON, or null when there is no such trace.
@@ -209,12 +208,9 @@ def open_page(page: Any, url: str, *, plot_trace: str = "jacobian") -> None:
     wait_for_app_ready(page, timeout_ms=LOAD_TIMEOUT_MS)
 
 
-def knob(page: Any, name: str | None = None, *, index: int = 0) -> Any:
-    """The range input of a slider: the one labelled ``$name$`` (LaTeX), or the ``index``-th."""
-    sliders = page.locator(SLIDER_SELECTOR)
-    if name is not None:
-        return sliders.and_(page.locator(f'[aria-label="${name}$"]'))
-    return sliders.nth(index)
+def knob(page: Any, label: str) -> Any:
+    """The range input of the knob labelled ``label`` (plain text: 'x₁')."""
+    return knob_slider(page, label)
 
 
 def slider_value(slider: Any) -> float:

@@ -22,4 +22,4 @@ FLOOR_P95_MS = 300.0
 
 def measure(page: Any, base_url: str, presses: int) -> list[float]:
     open_page(page, base_url.rstrip("/") + URL_PATH)
-    return measure_presses(page, knob(page, "x_{1}"), presses)
+    return measure_presses(page, knob(page, "x₁"), presses)

@@ -24,4 +24,4 @@ TRACE = "gradient"
 
 def measure(page: Any, base_url: str, presses: int) -> list[float]:
     open_page(page, base_url.rstrip("/") + URL_PATH, plot_trace=TRACE)
-    return measure_presses(page, knob(page, "x_{1}"), presses, trace=TRACE, watch=("x", "y"))
+    return measure_presses(page, knob(page, "x₁"), presses, trace=TRACE, watch=("x", "y"))

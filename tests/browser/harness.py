@@ -70,6 +70,15 @@ RUNNING_SELECTOR = '[data-testid="stStatusWidgetRunningIcon"]'
 EXCEPTION_SELECTOR = '[data-testid="stException"]'
 
 
+def knob_slider(page: Any, label: str) -> Any:
+    """The range input of the knob labelled ``label``, as plain text: 'x₁', 'θ'.
+
+    A knob's slider (``ui/knob_slider.py``) is a native range input named by its label; the
+    naive benchmark page's ``st.slider`` uses the same plain labels.
+    """
+    return page.locator(f'input[type="range"][aria-label="{label}"]')
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -8,7 +8,12 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.harness import APP_SELECTOR, EXCEPTION_SELECTOR, wait_for_app_ready
+from tests.browser.harness import (
+    APP_SELECTOR,
+    EXCEPTION_SELECTOR,
+    knob_slider,
+    wait_for_app_ready,
+)
 
 #: Shown numbers have 4 significant digits: the sum of two rounded paths is this close.
 SHOWN_RTOL = 2e-3
@@ -96,7 +101,7 @@ def test_r3_preset_has_two_paths_summing_to_the_jacobian_entry(
 
     # Turning a knob changes the values on the graph but does not move its nodes.
     before = node_boxes(page)
-    x1 = page.locator('[data-testid="stSlider"] input[type="range"][aria-label="$x_{1}$"]')
+    x1 = knob_slider(page, "x₁")
     x1.focus()
     x1.press("ArrowRight")
     expect(chart.locator("g.node").filter(has_text="4.08")).to_have_count(1)  # u = 1.01² · 2²

@@ -20,8 +20,14 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from calculus import parse_function
+from calculus.export import plain_symbol
 from calculus.reading import format_number
-from tests.browser.harness import EXCEPTION_SELECTOR, bursts_of_presses, wait_for_app_ready
+from tests.browser.harness import (
+    EXCEPTION_SELECTOR,
+    bursts_of_presses,
+    knob_slider,
+    wait_for_app_ready,
+)
 
 FUNCTION = "x^2 y, sin(x) + y^3"
 BAD_FUNCTION = "x^2 +* y"
@@ -96,8 +102,8 @@ def heatmap(page: Page) -> dict[str, Any]:
 
 
 def knob(page: Page, name: str) -> Locator:
-    """The range input of the slider for variable ``name`` (labelled with its LaTeX)."""
-    return page.locator(f'[data-testid="stSlider"] input[type="range"][aria-label="${name}$"]')
+    """The range input of the knob slider for variable ``name`` (labelled 'x', 'x₁', ...)."""
+    return knob_slider(page, plain_symbol(name))
 
 
 def knob_value(page: Page, name: str) -> float:
@@ -227,6 +233,47 @@ def test_quick_presses_leave_heatmap_and_outputs_where_the_knob_stopped(app_page
         assert_heatmap_shows(page, FUNCTION, ["x", "y"])
         y1 = f.value_at([knob_value(page, "x"), knob_value(page, "y")])[0]
         expect(outputs).to_contain_text(f"y₁ = {format_number(y1)}", timeout=UPDATE_TIMEOUT_MS)
+
+
+def test_dragging_a_knob_moves_the_heatmap_before_the_mouse_is_let_go(app_page: Page) -> None:
+    """A learner drags knob x across its track: the heatmap follows during the drag."""
+    page = app_page
+    slider = knob(page, "x")
+    box = slider.bounding_box()
+    assert box is not None
+    middle = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.5, middle)
+    page.mouse.down()
+    try:
+        for fraction in (0.55, 0.6, 0.65, 0.7, 0.75, 0.8):
+            page.mouse.move(box["x"] + box["width"] * fraction, middle, steps=3)
+            page.wait_for_timeout(60)
+        page.wait_for_timeout(100)  # the last pointer move has reached the slider
+        # Still held: the heatmap shows where the knob is now, well above its start.
+        assert knob_value(page, "x") > START + 0.5
+        assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+    finally:
+        page.mouse.up()
+    wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=100)
+    assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+    expect(page.locator(".knobs-slider output").first).to_have_text(f"{knob_value(page, 'x'):.2f}")
+
+
+def test_after_reset_the_same_key_press_moves_the_knob_again(app_page: Page) -> None:
+    """Reset puts x back at 1; pressing ArrowRight again must reach 1.01 again, on the heatmap
+    too (the slider sends a move the server has seen before)."""
+    page = app_page
+    turn(page, "x", 1)
+    assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.wait_for_function(
+        "(input) => Number(input.value) === 1", arg=knob(page, "x").element_handle()
+    )
+    wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=50)
+    assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+    turn(page, "x", 1)
+    assert knob_value(page, "x") == pytest.approx(START + STEP, abs=1e-12)
+    assert_heatmap_shows(page, FUNCTION, ["x", "y"])
 
 
 def test_bad_input_shows_its_column_and_keeps_the_last_good_heatmap(

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from calculus.export import plain_symbol
 from calculus.landscape import parse_landscape
-from tests.browser.harness import EXCEPTION_SELECTOR, wait_for_app_ready
+from tests.browser.harness import EXCEPTION_SELECTOR, knob_slider, wait_for_app_ready
 
 #: The plot holds the engine's floats; only the arrow's two-point arithmetic may differ.
 TOLERANCE = 1e-9
@@ -70,7 +71,7 @@ _CONTENT_HEIGHT = """
 
 
 def knob(page: Page, name: str) -> Locator:
-    return page.locator(f'[data-testid="stSlider"] input[type="range"][aria-label="${name}$"]')
+    return knob_slider(page, plain_symbol(name))
 
 
 def knob_value(page: Page, name: str) -> float:
@@ -139,10 +140,10 @@ def test_moving_a_knob_moves_the_arrow_to_the_gradient_there(landscape_page: Pag
     assert [gx, gy] == pytest.approx([1.0, 2.0], abs=TOLERANCE)
     assert page.evaluate(_MARK_MAP), "no contour map on the page"
 
-    turn(page, "x_{1}", 4)
-    turn(page, "x_{2}", -7)
+    turn(page, "x1", 4)
+    turn(page, "x2", -7)
 
-    a, b = knob_value(page, "x_{1}"), knob_value(page, "x_{2}")
+    a, b = knob_value(page, "x1"), knob_value(page, "x2")
     assert (a, b) == pytest.approx((1.04, 0.93), abs=1e-12)
     wait_for_arrow_at(page, a, b)
     expected = landscape.gradient_at([a, b])  # [x2², 2 x1 x2]

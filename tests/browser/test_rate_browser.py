@@ -14,9 +14,15 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from calculus import parse_function
+from calculus.export import plain_symbol
 from calculus.rate import Slice
 from calculus.reading import format_number
-from tests.browser.harness import EXCEPTION_SELECTOR, bursts_of_presses, wait_for_app_ready
+from tests.browser.harness import (
+    EXCEPTION_SELECTOR,
+    bursts_of_presses,
+    knob_slider,
+    wait_for_app_ready,
+)
 
 LOSS = "x^2 + 4x - 2"
 #: One ArrowRight/ArrowLeft moves the knob by its step.
@@ -63,7 +69,7 @@ _CONTENT_HEIGHT = """
 
 
 def knob(page: Page, name: str = "x") -> Locator:
-    return page.locator(f'[data-testid="stSlider"] input[type="range"][aria-label="${name}$"]')
+    return knob_slider(page, plain_symbol(name))
 
 
 def knob_value(page: Page) -> float:

@@ -1,0 +1,104 @@
+"""A knob's slider (ui/knob_slider.py) on the knob machine, moved as the browser moves it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1 import AppTest
+
+from tests.charts import trace_named
+from tests.knobs import knob_slider, knob_sliders, turn_knob
+from ui.knob_slider import KNOB_SLIDER, decimals_for
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TIMEOUT = 120
+
+
+@pytest.fixture
+def at() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["f"] = "x^2 y"
+    at.run()
+    assert not at.exception
+    return at
+
+
+def send_move(at: AppTest, key: str, move: Any) -> AppTest:
+    """Send ``move`` as the slider's state, whatever it is (a browser's page can send anything)."""
+    (element,) = [
+        e
+        for e in at.get("bidi_component")
+        if e.proto.component_name == KNOB_SLIDER and e.proto.id.endswith(key)
+    ]
+    states = at._tree.get_widget_states()
+    state = WidgetState(id=element.proto.id)
+    state.json_value = json.dumps({"move": move})
+    states.widgets.append(state)
+    return at._run(states)
+
+
+def jacobian_row(at: AppTest) -> list[float]:
+    return trace_named(at, "jacobian")["z"][0]
+
+
+def test_each_knob_has_a_slider_with_its_name_range_and_value(at: AppTest) -> None:
+    assert [(s.label, s.value, s.min, s.max, s.step) for s in knob_sliders(at)] == [
+        ("x", 1.0, -3.0, 3.0, 0.01),
+        ("y", 1.0, -3.0, 3.0, 0.01),
+    ]
+
+
+def test_reset_brings_every_knob_back_and_a_knob_can_return_to_where_it_was(at: AppTest) -> None:
+    turn_knob(at, "knob_slider_x", 2.0)
+    turn_knob(at, "knob_slider_y", -1.5)
+    assert jacobian_row(at) == [2 * 2.0 * -1.5, 2.0**2]
+    at.button(key="knob_reset").click().run()
+    assert [s.value for s in knob_sliders(at)] == [1.0, 1.0]
+    assert jacobian_row(at) == [2.0, 1.0]
+    # The same value as before the reset is a move like any other.
+    turn_knob(at, "knob_slider_x", 2.0)
+    assert knob_slider(at, "knob_slider_x").value == 2.0
+    assert jacobian_row(at) == [4.0, 4.0]
+
+
+def test_a_move_beyond_the_range_stops_at_its_end(at: AppTest) -> None:
+    turn_knob(at, "knob_slider_x", 1e300)
+    assert knob_slider(at, "knob_slider_x").value == 3.0
+    turn_knob(at, "knob_slider_x", -7.0)
+    assert knob_slider(at, "knob_slider_x").value == -3.0
+    assert at.query_params["k_x"] == "-3"
+
+
+@pytest.mark.parametrize(
+    "move",
+    [
+        {"value": "2", "n": "a"},
+        {"value": None, "n": "b"},
+        {"value": True, "n": "c"},
+        {"value": float("nan"), "n": "d"},
+        {"value": float("inf"), "n": "e"},
+        {"n": "f"},
+        "2",
+        [2.0],
+        None,
+    ],
+    ids=repr,
+)
+def test_a_move_that_is_not_a_finite_number_changes_nothing(at: AppTest, move: Any) -> None:
+    turn_knob(at, "knob_slider_x", 0.5)
+    send_move(at, "knob_slider_x", move)
+    assert not at.exception
+    assert knob_slider(at, "knob_slider_x").value == 0.5
+    assert jacobian_row(at) == [2 * 0.5, 0.25]
+
+
+@pytest.mark.parametrize(
+    ("step", "decimals"),
+    [(0.01, 2), (0.25, 2), (0.5, 1), (1.0, 0), (5.0, 0), (0.001, 3), (1e-4, 4), (1e-9, 6)],
+)
+def test_the_value_shows_as_many_decimals_as_the_step_needs(step: float, decimals: int) -> None:
+    assert decimals_for(step) == decimals

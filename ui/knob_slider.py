@@ -1,0 +1,204 @@
+"""A knob's slider: a native range input that sends every move at once, and while dragging.
+
+Why not ``st.slider``: Streamlit's slider does its own React work before it sends a key press
+to the server (about 10 ms per press on our 2-core machines), and it sends a drag only when the
+pointer is let go. This one is a Streamlit v2 component (no iframe, in the page's own document)
+around ``<input type="range">``: the browser's own slider, operable by keyboard (arrows,
+Page Up/Down, Home/End) and announced by screen readers with its name and value.
+
+What it sends is ``{"value": v, "n": ...}`` under the state key ``move``; ``n`` is new for every
+move, so that turning back to a value the server saw before is a move as well. While a move is
+on its way, newer ones wait and only the newest is sent, once the server has taken the first:
+its rerun shows the slider at that value, or a live chart announces it has drawn a rerun
+(``ui/chart_component.py``), or after ``RELEASE_MS``. A drag thus updates the page as fast as
+the server answers, never queueing stale positions behind it.
+
+The value the server holds is the one shown, except while the learner's own moves are on their
+way: a rerun that began before them cannot drag the slider back.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from ui.chart_component import LIVE_CHART_DRAWN
+
+#: How long a move may go unanswered before a waiting one is sent anyway (ms).
+RELEASE_MS = 250
+
+_JS = """
+const DRAWN = '__DRAWN__';
+const RELEASE_MS = __RELEASE_MS__;
+const sliders = new WeakMap();
+// Tells moves apart across page loads and sliders: the server compares state values.
+const LOAD = Math.random().toString(36).slice(2);
+let moves = 0;
+
+const text = (value, decimals) => Number(value).toFixed(decimals).replace('-', '\\u2212');
+
+function build(parentElement, setStateValue) {
+  const root = document.createElement('div');
+  root.className = 'knobs-slider';
+  root.innerHTML =
+    '<div class="knobs-slider-head"><label></label><output></output></div>' +
+    '<input type="range">' +
+    '<div class="knobs-slider-ends" aria-hidden="true"><span></span><span></span></div>';
+  parentElement.appendChild(root);
+  const [label, output] = root.firstElementChild.children;
+  const input = root.querySelector('input');
+  const [low, high] = root.lastElementChild.children;
+  input.id = 'knobs-slider-' + LOAD + '-' + (++moves);
+  label.htmlFor = input.id;
+  output.htmlFor = input.id;
+
+  const knob = { data: null, onItsWay: null, waiting: null, timer: null };
+  const show = (value) => {
+    const shown = text(value, knob.data.decimals);
+    output.textContent = shown;
+    input.setAttribute('aria-valuetext', shown);
+  };
+  const send = (value) => {
+    if (knob.onItsWay !== null) {  // one move at a time: the newest waits its turn
+      knob.waiting = value;
+      return;
+    }
+    knob.onItsWay = value;
+    knob.waiting = null;
+    setStateValue('move', { value, n: LOAD + '-' + (++moves) });
+    clearTimeout(knob.timer);
+    knob.timer = setTimeout(taken, RELEASE_MS);
+  };
+  const taken = () => {
+    clearTimeout(knob.timer);
+    knob.onItsWay = null;
+    if (knob.waiting !== null) send(knob.waiting);
+  };
+  input.addEventListener('input', () => {
+    const value = Number(input.value);
+    show(value);
+    send(value);
+  });
+  // A follower asks for its rerun on the same event (ui/chart_component.py). Streamlit sends
+  // the widget changes of one task together, for one fragment: two tasks later, ours goes alone.
+  const drawn = () => setTimeout(() => setTimeout(() => {
+    if (knob.onItsWay !== null) taken();
+  }));
+  window.addEventListener(DRAWN, drawn);
+
+  knob.update = (data) => {
+    knob.data = data;
+    root.style.setProperty('--knobs-primary', data.colour);
+    label.textContent = data.label;
+    input.setAttribute('aria-label', data.label);
+    input.min = data.low;
+    input.max = data.high;
+    input.step = data.step;
+    low.textContent = text(data.low, data.decimals);
+    high.textContent = text(data.high, data.decimals);
+    if (data.value === knob.onItsWay) taken();
+    if (knob.onItsWay === null && knob.waiting === null) {
+      input.value = data.value;
+      show(data.value);
+    }
+  };
+  knob.cleanup = () => {
+    if (parentElement.isConnected) return;  // still on the page
+    window.removeEventListener(DRAWN, drawn);
+    clearTimeout(knob.timer);
+    sliders.delete(parentElement);
+  };
+  return knob;
+}
+
+export default function ({ data, parentElement, setStateValue }) {
+  let knob = sliders.get(parentElement);
+  if (!knob) {
+    knob = build(parentElement, setStateValue);
+    sliders.set(parentElement, knob);
+  }
+  knob.update(data);
+  return knob.cleanup;
+}
+"""
+
+_CSS = """
+.knobs-slider { padding: 0.1rem 0 0.35rem; }
+.knobs-slider-head {
+  display: flex; justify-content: space-between; align-items: baseline; gap: 0.5rem;
+}
+.knobs-slider-head label {
+  font-family: KaTeX_Math, "Times New Roman", serif; font-style: italic; font-size: 1.1rem;
+}
+.knobs-slider-head output {
+  font-variant-numeric: tabular-nums; font-weight: 600; color: var(--knobs-primary);
+}
+.knobs-slider input[type="range"] {
+  display: block; width: 100%; margin: 0.3rem 0 0.1rem; height: 1.4rem; cursor: pointer;
+  accent-color: var(--knobs-primary);
+}
+.knobs-slider input[type="range"]:focus-visible {
+  outline: 2px solid var(--knobs-primary); outline-offset: 2px; border-radius: 4px;
+}
+.knobs-slider-ends {
+  display: flex; justify-content: space-between; font-size: 0.8rem; color: #6b7280;
+  font-variant-numeric: tabular-nums;
+}
+"""
+
+#: The component's name: tests find knob sliders on a page by it.
+KNOB_SLIDER = "knobs_knob_slider"
+_component = st.components.v2.component(
+    KNOB_SLIDER,
+    js=_JS.replace("__DRAWN__", LIVE_CHART_DRAWN).replace("__RELEASE_MS__", str(RELEASE_MS)),
+    css=_CSS,
+    isolate_styles=False,
+)
+
+
+def decimals_for(step: float) -> int:
+    """How many decimals show a value on a grid of ``step``: 0.01 -> 2, 0.25 -> 2, 2 -> 0."""
+    exponent = decimal.Decimal(repr(float(step))).normalize().as_tuple().exponent
+    return max(0, min(6, -exponent if isinstance(exponent, int) else 0))
+
+
+def knob_slider(
+    label: str,
+    *,
+    low: float,
+    high: float,
+    step: float,
+    value: float,
+    key: str,
+    on_move: Callable[[float], None],
+) -> None:
+    """Draw one knob's slider; ``on_move(value)`` is called (before the rerun) when it moves.
+
+    ``label`` is plain text (``plain_symbol``: 'x₁'); ``value`` is what the slider shows.
+    """
+
+    def moved() -> None:
+        move: Any = st.session_state[key].get("move")
+        # What the browser sends is untrusted like any input: a finite number, or nothing.
+        value = move.get("value") if isinstance(move, dict) else None
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            on_move(min(max(float(value), low), high))
+
+    _component(
+        key=key,
+        data={
+            "label": label,
+            "low": low,
+            "high": high,
+            "step": step,
+            "value": value,
+            "decimals": decimals_for(step),
+            "colour": st.get_option("theme.primaryColor") or "#2563eb",
+        },
+        default={"move": None},
+        on_move_change=moved,
+    )
