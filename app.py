@@ -29,6 +29,7 @@ from ui import (
     error_curve_figure,
     follow_live_chart,
     function_box,
+    heatmap_legend_html,
     idea,
     jacobian_heatmap,
     knob_controls,
@@ -98,8 +99,9 @@ def main() -> None:
     with heading:
         n, m = f.shape
         st.markdown(
-            f"**Jacobian heatmap** · {n} × {m}: a row per output, a column per knob. "
-            "Red: the output rises as the knob turns up; blue: it falls; white: no reaction."
+            f"**Jacobian heatmap** · {n} × {m}: a row per output, a column per knob. As a "
+            f"knob turns up, its output {heatmap_legend_html()}",
+            unsafe_allow_html=True,
         )
     left, right = st.columns(COLUMNS, gap="large")
     # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).

@@ -20,6 +20,7 @@ from calculus.graph import (
 from calculus.reading import format_number
 from ui import (
     function_box,
+    heatmap_legend_html,
     idea,
     jacobian_heatmap,
     knob_controls,
@@ -222,6 +223,10 @@ def read_computation() -> tuple[str, str, Level] | None:
             icon=":material/account_tree:",
         )
         knob_controls(PAGE, f.variables)
+        st.caption(
+            f"Row = output, column = knob. As a knob turns up, its output {heatmap_legend_html()}",
+            unsafe_allow_html=True,
+        )
         totals_only(f)
         return None
     except ExpressionError as problem:  # a step too large to compile in time
@@ -501,7 +506,9 @@ def all_totals(graph: ComputationGraph, point: np.ndarray, output: str, knob: st
     st.subheader("Every entry is such a sum")
     st.caption(
         "The whole Jacobian, computed directly: row = output, column = knob. Pick another "
-        "output or knob above to see its paths."
+        f"output or knob above to see its paths. As a knob turns up, its output "
+        f"{heatmap_legend_html()}",
+        unsafe_allow_html=True,
     )
     live_chart(
         jacobian_heatmap(

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from ui.figures import error_curve_figure, jacobian_heatmap
+from ui.figures import error_curve_figure, heatmap_legend_html, jacobian_heatmap
 
 NAN = float("nan")
 STEPS = np.logspace(-8, 0, 33)
@@ -114,3 +114,16 @@ def test_error_curve_marks_the_chosen_step() -> None:
     (line,) = figure.layout.shapes
     assert (line.x0, line.x1, line.yref) == (0.1, 0.1, "y domain")
     assert [trace.name for trace in figure.data] == ["error of J dx", "slope 2 (error ∝ step²)"]
+
+
+def test_the_heatmap_key_shows_the_heatmaps_own_colours_from_falls_to_rises() -> None:
+    """No colour bar on the chart (it cost every knob move a redraw): the page's key instead."""
+    figure = jacobian_heatmap(**HEATMAPS["undefined entry with a note and a title"])
+    jacobian = next(trace for trace in figure.data if trace.name == "jacobian")
+    assert jacobian.showscale is False
+    legend = heatmap_legend_html()
+    scale = [colour for _, colour in jacobian.colorscale]
+    assert legend.index(scale[0]) < legend.index(scale[len(scale) // 2]) < legend.index(scale[-1])
+    words = [">falls<", "knobs-legend-bar", ">rises<"]
+    assert [legend.index(w) for w in words] == sorted(legend.index(w) for w in words)
+    assert 'aria-label="Colour key: blue where the output falls' in legend

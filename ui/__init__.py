@@ -10,12 +10,13 @@
   ``follow_live_chart(chart_key, shown, key=...)`` reruns a second fragment (outputs,
   readings) once that chart is drawn, if ``live_charts_available()``; ``knob_version`` names
   a knob setting for both.
-- ``jacobian_heatmap(...)``, ``error_curve_figure(...)``: pure figure builders.
+- ``jacobian_heatmap(...)``, ``error_curve_figure(...)``: pure figure builders;
+  ``heatmap_legend_html()`` says what the heatmap's colours mean (no colour bar on the chart).
 - ``write_query(...)``, ``query_text``, ``query_float``: URL state, validated.
 """
 
 from ui.chart_component import follow_live_chart, live_chart, live_charts_available
-from ui.figures import error_curve_figure, jacobian_heatmap
+from ui.figures import error_curve_figure, heatmap_legend_html, jacobian_heatmap
 from ui.function_box import Example, cached_function, error_excerpt, function_box
 from ui.knobs import (
     KnobRange,
@@ -37,6 +38,7 @@ __all__ = [
     "error_excerpt",
     "follow_live_chart",
     "function_box",
+    "heatmap_legend_html",
     "idea",
     "jacobian_heatmap",
     "knob_controls",

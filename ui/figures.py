@@ -78,6 +78,23 @@ def _figure(spec: Spec) -> SpecFigure:
     return SpecFigure(spec)
 
 
+def heatmap_legend_html() -> str:
+    """What the heatmap's colours say, as a small static key (HTML; CSS in ui/page.py).
+
+    The heatmap's own scale, from blue through white to red, with its meaning in words: the
+    numbers themselves are in the cells, so the key never changes with the knobs.
+    """
+    stops = ", ".join(f"{colour} {float(at) * 100:g}%" for at, colour in _DIVERGING_SCALE)
+    return (
+        '<span class="knobs-legend" role="img" aria-label="Colour key: blue where the output '
+        'falls as the knob turns up, white where it does not react, red where it rises">'
+        '<span aria-hidden="true">falls</span>'
+        f'<span class="knobs-legend-bar" style="background: linear-gradient(to right, {stops})">'
+        "</span>"
+        '<span aria-hidden="true">rises</span></span>'
+    )
+
+
 def jacobian_heatmap(
     values: np.ndarray,
     output_labels: Sequence[str],
@@ -127,7 +144,10 @@ def jacobian_heatmap(
             "hovertemplate": "∂%{y} / ∂%{x} = %{customdata}<br>value here: %{text}<extra></extra>",
             "xgap": 2,
             "ygap": 2,
-            "colorbar": {"title": {"text": "∂y/∂x", "side": "right"}, "thickness": 14},
+            # No colour bar: the cells carry their numbers, and redrawing a bar whose range
+            # moves with every knob cost the browser ~5-10 ms a move (bench/browser.py). The
+            # page shows the colours' meaning once, beside the heading: heatmap_legend_html().
+            "showscale": False,
         }
     ]
     if not finite.all():

@@ -25,6 +25,15 @@ _CSS = """
      Streamlit fades a stale element after 0.5 s; starting and cancelling that fade on every
      knob move cost the browser about 6 ms per move, and the rerun is far quicker than 0.5 s. */
   [class*="st-key-live_"] [data-stale] { opacity: 1 !important; transition: none !important; }
+  /* The heatmap's colour key (ui/figures.py: heatmap_legend_html), inline in a sentence. */
+  .knobs-legend {
+    display: inline-flex; align-items: center; gap: 0.35rem; white-space: nowrap;
+    font-size: 0.9em; color: #4b5563; vertical-align: middle;
+  }
+  .knobs-legend-bar {
+    display: inline-block; width: 6.5rem; height: 0.75rem; border-radius: 3px;
+    border: 1px solid #e5e7eb;
+  }
   /* A follower (ui/chart_component.py) is an empty element: no gap for it. */
   [class*="st-key-"][class*="_follower"] { display: none; }
 </style>
