@@ -5,8 +5,8 @@
 
 For every scenario module in ``bench/scenarios/`` (the knob machine first) this serves the
 scenario's script with ``streamlit run`` on 127.0.0.1, opens it in headless Chromium (1280x800)
-and lets the scenario press a slider's arrow key repeatedly (after 2 untimed warm-up presses,
-waiting for the app to be idle after each press). Each latency is measured in the page
+and lets the scenario press a slider's arrow key repeatedly (once the machine is quiet, after
+2 untimed warm-up presses, waiting for the app to be idle after each press). Each latency is measured in the page
 (see ``bench/scenarios/__init__.py``): from the keydown to the animation frame after the plot
 trace's values changed, never from a sleep. A scenario with a ``BASELINE_SCRIPT`` (the knob
 machine: ``bench/naive_knob_machine.py``) is measured against it in the same run, and one with a
@@ -42,6 +42,8 @@ from bench.scenarios import PRESSES, Press, discover, percentile
 from tests.browser.harness import launch_chromium, start_streamlit
 
 VIEWPORT = {"width": 1280, "height": 800}
+#: Below this share of its cores' time in use, the machine counts as quiet (see below).
+QUIET_SHARE = 0.15
 WHERE_THE_TIME_GOES = """\
 Where the time goes (medians, ms): key->sent; sent->the page handles the plot's new spec
 (server, plus the page busy with earlier messages); handled->plot redrawn; redrawn->painted;
@@ -75,13 +77,42 @@ def run(browser: object, scenario: ModuleType, script: str, args: tuple[str, ...
         try:
             page = context.new_page()
             scenarios.work_counters = _cpu_counters(context, page, process.pid)
+            scenarios.settle = wait_for_a_quiet_machine
             record: list[Press] = []
             latencies = _measure(scenario, page, url, presses, record)
         finally:
             scenarios.work_counters = None
+            scenarios.settle = None
             context.close()
     print(f"  {label}: {len(latencies)} presses in {time.monotonic() - started:.0f} s", flush=True)
     return Result(label, latencies, record)
+
+
+def _machine_busy_share(seconds: float) -> float:
+    """The share of all cores' time spent working over the next ``seconds`` (/proc/stat)."""
+
+    def read() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            ticks = [int(v) for v in stat.readline().split()[1:]]
+        idle = ticks[3] + ticks[4]  # idle + iowait
+        return sum(ticks) - idle, sum(ticks)
+
+    busy_before, total_before = read()
+    time.sleep(seconds)
+    busy, total = read()
+    return (busy - busy_before) / max(total - total_before, 1)
+
+
+def wait_for_a_quiet_machine(share: float = QUIET_SHARE, timeout_s: float = 20.0) -> None:
+    """Wait (at most ``timeout_s``) until the machine's cores are busy less than ``share``.
+
+    A server that has just served its first page still starts its worker processes (each
+    imports sympy) for a few seconds: timing presses then would time that start-up too, for
+    the optimised page and the baseline alike, by chance.
+    """
+    deadline = time.monotonic() + timeout_s
+    while _machine_busy_share(0.3) > share and time.monotonic() < deadline:
+        pass
 
 
 def _cpu_counters(context: Any, page: Any, server_pid: int) -> Callable[[], dict[str, float]]:

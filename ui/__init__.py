@@ -2,7 +2,8 @@
 
 - ``setup_page(title)`` first on every page; ``idea(text)`` for the chapter's one paragraph.
 - ``function_box(page, default=..., examples=[Example(...)])`` -> the VectorFunction to show.
-- ``knob_sliders(page, variables)`` -> knob values, shape (m,); ``knob_query`` for the URL;
+- ``knob_sliders(page, variables)`` -> knob values, shape (m,), one range input per knob
+  (``ui/knob_slider.py``); ``knob_query`` for the URL;
   ``knob_values`` reads them before the sliders are drawn, ``knob_controls`` (title, Reset,
   ranges) can be drawn outside a fragment.
 - ``live_chart(figure, key=...)``: a plotly chart updated in place (every chart that moves);

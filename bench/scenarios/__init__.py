@@ -156,6 +156,10 @@ _READ = """
 #: Every press timed in this process, in order: ``bench/browser.py`` reads the phases from it.
 PRESSES: list[Press] = []
 
+#: Set by ``bench/browser.py``: waits until the machine is quiet (a server just started is still
+#: starting its worker processes); called once before a page's first timed press.
+settle: Callable[[], None] | None = None
+
 #: Set by ``bench/browser.py``: CPU time counters in ms that only grow (e.g. the server process
 #: and the page's main thread); :func:`measure_presses` records their growth over each press.
 work_counters: Callable[[], dict[str, float]] | None = None
@@ -271,6 +275,8 @@ def measure_presses(
     """
     latencies: list[float] = []
     wait_for_app_ready(page)
+    if settle is not None:
+        settle()
     wait_until_quiet(page)
     for number in range(warmup + presses):
         key = _turn_back_at_the_end(target, key)
