@@ -6,12 +6,13 @@
 For every scenario module in ``bench/scenarios/`` (the knob machine first) this serves the
 scenario's script with ``streamlit run`` on 127.0.0.1, opens it in headless Chromium (1280x800)
 and lets the scenario press a slider's arrow key repeatedly (once the machine is quiet, after
-2 untimed warm-up presses, waiting for the app to be idle after each press). Each latency is measured in the page
-(see ``bench/scenarios/__init__.py``): from the keydown to the animation frame after the plot
-trace's values changed, never from a sleep. A scenario with a ``BASELINE_SCRIPT`` (the knob
-machine: ``bench/naive_knob_machine.py``) is measured against it in the same run, and one with a
-``REFERENCE_SCRIPT`` (``bench/heatmap_alone.py``: the sliders and heatmap and nothing else) is
-measured beside it, for what the page itself adds to the framework's own cost.
+2 untimed warm-up presses, waiting for the app to be idle after each press). Each latency is
+measured in the page (see ``bench/scenarios/__init__.py``): from the keydown to the animation
+frame after the plot trace's values changed, never from a sleep. A scenario with a
+``BASELINE_SCRIPT`` (the knob machine: ``bench/naive_knob_machine.py``) is measured against it
+in the same run, and one with a ``REFERENCE_SCRIPT`` (``bench/heatmap_alone.py``: the sliders
+and heatmap and nothing else) is measured beside it, for what the page itself adds to the
+framework's own cost.
 
 Prints a table (scenario, p50, p95, floor, PASS/FAIL, the baseline/optimised ratio) and where
 the time goes: medians of key -> message sent -> the page handles the plot's new spec -> plot

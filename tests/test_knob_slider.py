@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.charts import trace_named
 from tests.knobs import knob_slider, knob_sliders, turn_knob
-from ui.knob_slider import KNOB_SLIDER, decimals_for
+from ui.knob_slider import KNOB_SLIDER, decimals_for, name_html
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120
@@ -102,3 +102,11 @@ def test_a_move_that_is_not_a_finite_number_changes_nothing(at: AppTest, move: A
 )
 def test_the_value_shows_as_many_decimals_as_the_step_needs(step: float, decimals: int) -> None:
     assert decimals_for(step) == decimals
+
+
+@pytest.mark.parametrize(
+    ("name", "typeset"),
+    [("x", "x"), ("x1", "x<sub>1</sub>"), ("x12", "x<sub>12</sub>"), ("theta2", "θ<sub>2</sub>")],
+)
+def test_a_knob_is_labelled_with_its_name_typeset(name: str, typeset: str) -> None:
+    assert name_html(name) == typeset

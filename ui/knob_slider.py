@@ -20,12 +20,14 @@ way: a rerun that began before them cannot drag the slider back.
 from __future__ import annotations
 
 import decimal
+import html
 import math
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
+from calculus.export import plain_symbol
 from ui.chart_component import LIVE_CHART_DRAWN
 
 #: How long a move may go unanswered before a waiting one is sent anyway (ms).
@@ -93,7 +95,7 @@ function build(parentElement, setStateValue) {
   knob.update = (data) => {
     knob.data = data;
     root.style.setProperty('--knobs-primary', data.colour);
-    label.textContent = data.label;
+    label.innerHTML = data.name;  // built and escaped on the server (name_html)
     input.setAttribute('aria-label', data.label);
     input.min = data.low;
     input.max = data.high;
@@ -132,7 +134,10 @@ _CSS = """
   display: flex; justify-content: space-between; align-items: baseline; gap: 0.5rem;
 }
 .knobs-slider-head label {
-  font-family: KaTeX_Math, "Times New Roman", serif; font-style: italic; font-size: 1.1rem;
+  font-family: KaTeX_Math, "Times New Roman", serif; font-style: italic; font-size: 1.15rem;
+}
+.knobs-slider-head label sub {
+  font-family: KaTeX_Main, "Times New Roman", serif; font-style: normal; font-size: 0.7em;
 }
 .knobs-slider-head output {
   font-variant-numeric: tabular-nums; font-weight: 600; color: var(--knobs-primary);
@@ -166,8 +171,15 @@ def decimals_for(step: float) -> int:
     return max(0, min(6, -exponent if isinstance(exponent, int) else 0))
 
 
+def name_html(name: str) -> str:
+    """A variable's name as maths writes it, in HTML: 'x1' -> 'x<sub>1</sub>', 'theta' -> 'θ'."""
+    stem = name.rstrip("0123456789")
+    digits = name[len(stem) :]
+    return html.escape(plain_symbol(stem)) + (f"<sub>{digits}</sub>" if digits else "")
+
+
 def knob_slider(
-    label: str,
+    name: str,
     *,
     low: float,
     high: float,
@@ -176,9 +188,10 @@ def knob_slider(
     key: str,
     on_move: Callable[[float], None],
 ) -> None:
-    """Draw one knob's slider; ``on_move(value)`` is called (before the rerun) when it moves.
+    """Draw the slider of the knob (variable) ``name``; ``on_move(value)`` is called (before
+    the rerun) when it moves. ``value`` is what the slider shows.
 
-    ``label`` is plain text (``plain_symbol``: 'x₁'); ``value`` is what the slider shows.
+    The label is the name typeset (``name_html``); screen readers get it as plain text ('x₁').
     """
 
     def moved() -> None:
@@ -191,7 +204,8 @@ def knob_slider(
     _component(
         key=key,
         data={
-            "label": label,
+            "name": name_html(name),
+            "label": plain_symbol(name),
             "low": low,
             "high": high,
             "step": step,

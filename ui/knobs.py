@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from calculus.export import plain_symbol, symbol_latex
+from calculus.export import symbol_latex
 from ui.knob_slider import knob_slider
 from ui.url_state import MAX_URL_NUMBER, number_text, parse_float, query_float, query_text
 
@@ -162,7 +162,7 @@ def knob_sliders(
         rng = knob_range(page, name)
         with cells[index % count]:
             knob_slider(
-                plain_symbol(name),
+                name,
                 low=rng.low,
                 high=rng.high,
                 step=rng.step,
