@@ -82,6 +82,8 @@ def test_a_move_beyond_the_range_stops_at_its_end(at: AppTest) -> None:
         {"value": float("nan"), "n": "d"},
         {"value": float("inf"), "n": "e"},
         {"n": "f"},
+        {"value": 2.0, "n": 7},
+        {"value": 2.0, "n": "x" * 65},
         "2",
         [2.0],
         None,

@@ -7,7 +7,8 @@ around ``<input type="range">``: the browser's own slider, operable by keyboard 
 Page Up/Down, Home/End) and announced by screen readers with its name and value.
 
 What it sends is ``{"value": v, "n": ...}`` under the state key ``move``; ``n`` is new for every
-move, so that turning back to a value the server saw before is a move as well. While a move is
+move, so that turning back to a value the server saw before is a move as well; the server reads
+it with ``latest_move``. While a move is
 on its way, newer ones wait and only the newest is sent, once the server has taken the first:
 its rerun shows the slider at that value, or a live chart announces it has drawn a rerun
 (``ui/chart_component.py``), or after ``RELEASE_MS``. A drag thus updates the page as fast as
@@ -22,7 +23,8 @@ from __future__ import annotations
 import decimal
 import html
 import math
-from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -32,6 +34,8 @@ from ui.chart_component import LIVE_CHART_DRAWN
 
 #: How long a move may go unanswered before a waiting one is sent anyway (ms).
 RELEASE_MS = 250
+#: A move's name is short ('<page load>-<count>'); anything longer is not from our page.
+MAX_MOVE_NAME = 64
 
 _JS = """
 const DRAWN = '__DRAWN__';
@@ -178,29 +182,39 @@ def name_html(name: str) -> str:
     return html.escape(plain_symbol(stem)) + (f"<sub>{digits}</sub>" if digits else "")
 
 
-def knob_slider(
-    name: str,
-    *,
-    low: float,
-    high: float,
-    step: float,
-    value: float,
-    key: str,
-    on_move: Callable[[float], None],
-) -> None:
-    """Draw the slider of the knob (variable) ``name``; ``on_move(value)`` is called (before
-    the rerun) when it moves. ``value`` is what the slider shows.
+@dataclass(frozen=True)
+class Move:
+    """One move of a knob slider: where to, and its name (new for every move)."""
 
+    value: float
+    n: str
+
+
+def latest_move(key: str) -> Move | None:
+    """The last move the knob slider ``key`` sent, or None (none yet, or not a finite number).
+
+    What the browser sends is untrusted like any other input: it is checked here.
+    """
+    state: Any = st.session_state.get(key)
+    move = state.get("move") if isinstance(state, Mapping) else None
+    if not isinstance(move, Mapping):
+        return None
+    value, n = move.get("value"), move.get("n")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    if not isinstance(n, str) or len(n) > MAX_MOVE_NAME:
+        return None
+    return Move(float(value), n)
+
+
+def knob_slider(name: str, *, low: float, high: float, step: float, value: float, key: str) -> None:
+    """Draw the slider of the knob (variable) ``name``, keyed ``key``, showing ``value``.
+
+    Its moves are read with :func:`latest_move` (the knobs do it in ``knob_values``), not in a
+    callback: callbacks of one request run in no set order, and a follower's callback must see
+    the knob where the slider has put it (``ui/chart_component.py``).
     The label is the name typeset (``name_html``); screen readers get it as plain text ('x₁').
     """
-
-    def moved() -> None:
-        move: Any = st.session_state[key].get("move")
-        # What the browser sends is untrusted like any input: a finite number, or nothing.
-        value = move.get("value") if isinstance(move, dict) else None
-        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-            on_move(min(max(float(value), low), high))
-
     _component(
         key=key,
         data={
@@ -214,5 +228,9 @@ def knob_slider(
             "colour": st.get_option("theme.primaryColor") or "#2563eb",
         },
         default={"move": None},
-        on_move_change=moved,
+        on_move_change=_moved,
     )
+
+
+def _moved() -> None:
+    """Streamlit requires a callback for a component's state; the move is read by the knobs."""

@@ -9,7 +9,6 @@ The URL holds the values too (``k_{name}``, ranges in ``r_{name}``). Each knob's
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ import numpy as np
 import streamlit as st
 
 from calculus.export import symbol_latex
-from ui.knob_slider import knob_slider
+from ui.knob_slider import knob_slider, latest_move
 from ui.url_state import MAX_URL_NUMBER, number_text, parse_float, query_float, query_text
 
 DEFAULT_VALUE = 1.0
@@ -84,11 +83,6 @@ def _apply_range(page: str, name: str) -> None:
         st.session_state[key] = new.clamp(st.session_state[key])
 
 
-def _turn(page: str, name: str, value: float) -> None:
-    """A knob's slider moved: the knob takes the value before the rerun starts."""
-    st.session_state[f"{page}_knob_{name}"] = value
-
-
 def _reset(page: str, names: Sequence[str]) -> None:
     for name in names:
         st.session_state[f"{page}_knob_{name}"] = knob_range(page, name).clamp(DEFAULT_VALUE)
@@ -97,9 +91,9 @@ def _reset(page: str, names: Sequence[str]) -> None:
 def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
     """The knobs' values now, in ``variables`` order, shape (m,), without drawing the sliders.
 
-    A knob that has no value yet starts from the URL, or 1. A slider's new
-    value is in the session state before the rerun starts, so a fragment can draw what moves
-    with the knobs first and the sliders after (see :func:`knob_sliders`).
+    A knob that has no value yet starts from the URL, or 1. A slider's newest move is taken
+    here (clamped to the knob's range), so a fragment can draw what moves with the knobs first
+    and the sliders after (see :func:`knob_sliders`), and a callback sees it too.
     """
     values = []
     for name in variables:
@@ -109,6 +103,11 @@ def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
             st.session_state[key] = knob_range(page, name).clamp(
                 DEFAULT_VALUE if start is None else start
             )
+        # The slider's newest move, once: a Reset or a range change afterwards stays.
+        move = latest_move(f"{page}_slider_{name}")
+        if move is not None and st.session_state.get(f"{page}_moved_{name}") != move.n:
+            st.session_state[f"{page}_moved_{name}"] = move.n
+            st.session_state[key] = knob_range(page, name).clamp(move.value)
         values.append(float(st.session_state[key]))
     return np.array(values)
 
@@ -168,7 +167,6 @@ def knob_sliders(
                 step=rng.step,
                 value=float(point[index]),
                 key=f"{page}_slider_{name}",
-                on_move=functools.partial(_turn, page, name),
             )
     return point
 
