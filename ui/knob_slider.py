@@ -8,11 +8,10 @@ Page Up/Down, Home/End) and announced by screen readers with its name and value.
 
 What it sends is ``{"value": v, "n": ...}`` under the state key ``move``; ``n`` is new for every
 move, so that turning back to a value the server saw before is a move as well; the server reads
-it with ``latest_move``. While a move is
-on its way, newer ones wait and only the newest is sent, once the server has taken the first:
-its rerun shows the slider at that value, or a live chart announces it has drawn a rerun
-(``ui/chart_component.py``), or after ``RELEASE_MS``. A drag thus updates the page as fast as
-the server answers, never queueing stale positions behind it.
+it with ``latest_move``. While a move is on its way, newer ones wait and only the newest is
+sent, once the server has taken the first: its rerun shows the slider at that value, or a live
+chart announces it has drawn a rerun (``ui/chart_component.py``), or after ``RELEASE_MS``. A
+drag thus updates the page as fast as the server answers, never queueing stale positions.
 
 The value the server holds is the one shown, except while the learner's own moves are on their
 way: a rerun that began before them cannot drag the slider back.
@@ -41,9 +40,10 @@ _JS = """
 const DRAWN = '__DRAWN__';
 const RELEASE_MS = __RELEASE_MS__;
 const sliders = new WeakMap();
-// Tells moves apart across page loads and sliders: the server compares state values.
+// Tells moves (and sliders' ids) apart across page loads: the server compares state values.
 const LOAD = Math.random().toString(36).slice(2);
 let moves = 0;
+let sliderIds = 0;
 
 const text = (value, decimals) => Number(value).toFixed(decimals).replace('-', '\\u2212');
 
@@ -58,7 +58,7 @@ function build(parentElement, setStateValue) {
   const [label, output] = root.firstElementChild.children;
   const input = root.querySelector('input');
   const [low, high] = root.lastElementChild.children;
-  input.id = 'knobs-slider-' + LOAD + '-' + (++moves);
+  input.id = 'knobs-slider-' + LOAD + '-' + (++sliderIds);
   label.htmlFor = input.id;
   output.htmlFor = input.id;
 
