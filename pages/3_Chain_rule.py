@@ -20,7 +20,7 @@ from calculus.graph import (
 from calculus.reading import format_number
 from ui import (
     function_box,
-    heatmap_legend_html,
+    heatmap_key,
     idea,
     jacobian_heatmap,
     knob_controls,
@@ -223,10 +223,7 @@ def read_computation() -> tuple[str, str, Level] | None:
             icon=":material/account_tree:",
         )
         knob_controls(PAGE, f.variables)
-        st.caption(
-            f"Row = output, column = knob. As a knob turns up, its output {heatmap_legend_html()}",
-            unsafe_allow_html=True,
-        )
+        heatmap_key()
         totals_only(f)
         return None
     except ExpressionError as problem:  # a step too large to compile in time
@@ -504,11 +501,9 @@ def all_totals(graph: ComputationGraph, point: np.ndarray, output: str, knob: st
     if len(graph.outputs) * len(graph.knobs) == 1:
         return
     st.subheader("Every entry is such a sum")
-    st.caption(
+    heatmap_key(
         "The whole Jacobian, computed directly: row = output, column = knob. Pick another "
-        f"output or knob above to see its paths. As a knob turns up, its output "
-        f"{heatmap_legend_html()}",
-        unsafe_allow_html=True,
+        "output or knob above to see its paths."
     )
     live_chart(
         jacobian_heatmap(

@@ -24,7 +24,7 @@ from calculus.layers import (
 )
 from calculus.reading import format_number
 from ui import (
-    heatmap_legend_html,
+    heatmap_key,
     idea,
     knob_controls,
     knob_query,
@@ -276,10 +276,7 @@ def show_jacobians(layer: Layer, x: np.ndarray | None) -> None:
     engine = function.jacobian_at(point)
     closed = closed_form_jacobian(layer, point)
     st.subheader("The Jacobian: the general machinery beside the closed form")
-    st.caption(
-        f"Row = output, column = knob. As a knob turns up, its output {heatmap_legend_html()}",
-        unsafe_allow_html=True,
-    )
+    heatmap_key()
     left, right = st.columns(2, gap="medium")
     engine_figure, closed_figure = layer_heatmaps(layer, engine, closed, engine_formulas(function))
     config = {"displaylogo": False}

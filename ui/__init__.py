@@ -12,7 +12,8 @@
   readings) once that chart is drawn, if ``live_charts_available()``; ``knob_version`` names
   a knob setting for both.
 - ``jacobian_heatmap(...)``, ``error_curve_figure(...)``: pure figure builders;
-  ``heatmap_legend_html()`` says what the heatmap's colours mean (no colour bar on the chart).
+  ``heatmap_legend_html()`` says what the heatmap's colours mean (no colour bar on the chart);
+  ``heatmap_key(lead)`` draws it in a caption-sized line under a heatmap's heading.
 - ``write_query(...)``, ``query_text``, ``query_float``: URL state, validated.
 """
 
@@ -28,7 +29,7 @@ from ui.knobs import (
     knob_values,
     knob_version,
 )
-from ui.page import idea, let_the_browser_paint, setup_page
+from ui.page import heatmap_key, idea, let_the_browser_paint, setup_page
 from ui.url_state import number_text, query_float, query_text, write_query
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "error_excerpt",
     "follow_live_chart",
     "function_box",
+    "heatmap_key",
     "heatmap_legend_html",
     "idea",
     "jacobian_heatmap",

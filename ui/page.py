@@ -8,6 +8,8 @@ import time
 
 import streamlit as st
 
+from ui.figures import heatmap_legend_html
+
 _CSS = """
 <style>
   /* A calmer, denser work area: less empty space above the title, readable maths. */
@@ -26,6 +28,7 @@ _CSS = """
      knob move cost the browser about 6 ms per move, and the rerun is far quicker than 0.5 s. */
   [class*="st-key-live_"] [data-stale] { opacity: 1 !important; transition: none !important; }
   /* The heatmap's colour key (ui/figures.py: heatmap_legend_html), inline in a sentence. */
+  .knobs-key { font-size: 0.875rem; color: #4b5563; margin-bottom: 0.4rem; }
   .knobs-legend {
     display: inline-flex; align-items: center; gap: 0.35rem; white-space: nowrap;
     font-size: 0.9em; color: #4b5563; vertical-align: middle;
@@ -54,6 +57,18 @@ def setup_page(title: str, icon: str = "🎛️") -> None:
         _gc_frozen.set()
         gc.collect()
         gc.freeze()
+
+
+def heatmap_key(lead: str = "Row = output, column = knob.") -> None:
+    """A caption-sized line under a heatmap's heading: ``lead``, then what its colours mean.
+
+    Not ``st.caption``: a caption is drawn at 60% opacity, which would fade the colours too.
+    """
+    st.markdown(
+        f'<div class="knobs-key">{lead} As a knob turns up, its output '
+        f"{heatmap_legend_html()}</div>",
+        unsafe_allow_html=True,
+    )
 
 
 def idea(text: str) -> None:
