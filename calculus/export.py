@@ -32,9 +32,22 @@ _GREEK_NAMES = (  # noqa: SIM905 - names read better as one string
 _GREEK_LETTERS = dict(zip(_GREEK_NAMES, "αβγδεζηθικλμνξοπρστυφχψω", strict=True))
 
 
+#: Letters for the outputs, in order of preference: the chapter's y, unless a knob is named so.
+#: The last, "y′", is no name the parser accepts, so it is always free.
+OUTPUT_STEMS = ("y", "f", "g", "z", "u", "y′")
+
+
 def output_names(f: VectorFunction) -> list[str]:
-    """'y' for one output, else 'y1', 'y2', ...: how outputs are named everywhere."""
-    return ["y"] if f.n_outputs == 1 else [f"y{i + 1}" for i in range(f.n_outputs)]
+    """'y' for one output, else 'y1', 'y2', ...: how outputs are named everywhere.
+
+    When a knob already has one of those names (``sin(x) cos(y)`` has a knob y), the outputs
+    take the next free letter (f, g, ...): "∂y/∂y" or "y is most sensitive to y" would be nonsense.
+    """
+    for stem in OUTPUT_STEMS:
+        names = [stem] if f.n_outputs == 1 else [f"{stem}{i + 1}" for i in range(f.n_outputs)]
+        if not set(names) & set(f.variables):
+            break
+    return names
 
 
 def plain_symbol(name: str) -> str:

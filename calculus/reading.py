@@ -25,10 +25,19 @@ def format_number(value: float, digits: int = 4) -> str:
     return text.replace("-", "−")
 
 
+#: Two sensitivities whose sizes differ by less than this, relative to the larger, are a tie.
+TIE_RTOL = 1e-9
+
+
+def word_list(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def sensitivity_sentences(
     jacobian: np.ndarray, outputs: Sequence[str], knobs: Sequence[str]
 ) -> list[str]:
-    """For each output, the knob it reacts to most right now, and in which direction.
+    """For each output, the knob (or the tied knobs) it reacts to most right now, and how.
 
     ``jacobian`` has shape (n, m); names are plain text (e.g. 'y1', 'x2').
     """
@@ -36,24 +45,41 @@ def sensitivity_sentences(
     for i, output in enumerate(outputs):
         row = jacobian[i]
         undefined = [knobs[j] for j in range(len(knobs)) if not np.isfinite(row[j])]
-        defined = np.where(np.isfinite(row), np.abs(row), -1.0)
-        j = int(np.argmax(defined))
-        if defined[j] < 0:
+        size = np.where(np.isfinite(row), np.abs(row), -1.0)
+        top = float(np.max(size))
+        if top < 0:
             sentences.append(f"{output}: no derivative exists at this setting.")
             continue
-        if defined[j] <= ZERO:
+        if top <= ZERO:
             sentence = f"{output} does not react to any knob here: all its derivatives are 0."
         else:
-            rate = row[j]
-            way = "rises" if rate > 0 else "falls"
-            sentence = (
-                f"{output} is most sensitive to {knobs[j]}: turning {knobs[j]} up by a small "
-                f"step ε, {output} {way} by about {format_number(abs(rate))} ε."
-            )
+            tied = [j for j in range(len(knobs)) if size[j] >= top * (1 - TIE_RTOL)]
+            sentence = _most_sensitive(output, [knobs[j] for j in tied], row[tied])
         if undefined:
-            sentence += f" Its derivative by {', '.join(undefined)} does not exist here."
+            sentence += f" Its derivative by {word_list(undefined)} does not exist here."
         sentences.append(sentence)
     return sentences
+
+
+def _most_sensitive(output: str, knobs: Sequence[str], rates: np.ndarray) -> str:
+    """The sentence for the knobs an output reacts to most (several when their sizes tie)."""
+    size = format_number(float(np.max(np.abs(rates))))
+    ways = ["rises" if rate > 0 else "falls" for rate in rates]
+    if len(knobs) == 1:
+        return (
+            f"{output} is most sensitive to {knobs[0]}: turning {knobs[0]} up by a small "
+            f"step ε, {output} {ways[0]} by about {size} ε."
+        )
+    lead = f"{output} is equally sensitive to {word_list(knobs)} (a tie)"
+    if len(set(ways)) == 1:
+        which = "either" if len(knobs) == 2 else "any one of them"
+        step = f"turning {which} up by a small step ε"
+        return f"{lead}: {step}, {output} {ways[0]} by about {size} ε."
+    turns = "; ".join(
+        f"turning {knob} up, it {way} by about {size} ε"
+        for knob, way in zip(knobs, ways, strict=True)
+    )
+    return f"{lead} in size, not in direction: for a small step ε, {turns}."
 
 
 def determinant_sentence(jacobian: np.ndarray) -> str | None:
@@ -65,11 +91,11 @@ def determinant_sentence(jacobian: np.ndarray) -> str | None:
     what = {1: "lengths", 2: "areas"}.get(n, "volumes")
     if abs(det) <= ZERO * max(1.0, float(np.max(np.abs(jacobian))) ** n):
         return (
-            f"det J = 0: near this point f flattens at least one direction "
+            f"det J (the determinant of J) = 0: near this point f flattens at least one direction "
             f"(it squashes {what} to nothing, so it cannot be undone locally)."
         )
     flip = " and flips orientation" if det < 0 else ""
     return (
-        f"det J = {format_number(det)}: near this point f scales small {what} "
-        f"by {format_number(abs(det))}{flip}."
+        f"det J (the determinant of J) = {format_number(det)}: near this point f scales "
+        f"small {what} by {format_number(abs(det))}{flip}."
     )

@@ -219,4 +219,4 @@ def test_share_and_export_give_link_latex_csv_and_python() -> None:
 
 def test_square_jacobian_reports_its_determinant() -> None:
     at = run_app(f="2x - y, x + 3y")
-    assert "det J = 7" in page_text(at)
+    assert "det J (the determinant of J) = 7" in page_text(at)
