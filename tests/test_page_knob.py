@@ -1,4 +1,4 @@
-"""The knob machine (app.py) through Streamlit's AppTest: what a learner sees after each action."""
+"""The knob machine (pages/0_Knob_machine.py, opened through app.py) in AppTest: what a learner sees."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def test_without_live_charts_the_knobs_rerun_draws_outputs_and_readings_too(
     np.testing.assert_allclose(heatmap(at), f.jacobian_at([2.0, 1.0]), rtol=RTOL)
     text = page_text(at)
     assert "y₁ = **4**" in text  # x^2 y at (2, 1)
-    assert "y₁ is most sensitive to x" in text
+    assert "y₁ is equally sensitive to x and y (a tie)" in text  # 2xy = x² = 4: a tie
 
 
 def test_bad_input_shows_where_and_keeps_the_last_good_function() -> None:

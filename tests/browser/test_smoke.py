@@ -25,3 +25,27 @@ def test_home_page_renders_without_exception(
     )
 
     page.screenshot(path=str(screenshot_dir / "home.png"), full_page=True)
+
+
+LESSON_LINKS = [
+    ("", "The knob machine"),
+    ("/Rate_of_change", "Rate of change"),
+    ("/Gradient_landscape", "Partial derivatives and the gradient"),
+    ("/Chain_rule", "The chain rule as paths"),
+    ("/ML_layers", "Jacobians of ML layers"),
+]
+
+
+def test_navigation_names_every_lesson_and_old_links_still_open(
+    page: Page, streamlit_app: str
+) -> None:
+    page.goto(streamlit_app)
+    wait_for_app_ready(page)
+    navigation = page.locator('[data-testid="stSidebarNav"]')
+    for title in ["The knob machine", "Rate of change", "Gradient landscape", "Chain rule"]:
+        expect(navigation.get_by_text(title, exact=True)).to_be_visible()
+    for path, heading in LESSON_LINKS:
+        page.goto(streamlit_app + path)
+        wait_for_app_ready(page)
+        expect(page.locator("h1").first).to_contain_text(heading)
+        expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)

@@ -1,0 +1,337 @@
+"""The knob machine (home lesson): type f, turn the knobs, watch the outputs and Jacobian answer."""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from calculus import VectorFunction
+from calculus.export import (
+    derivative_latex,
+    derivative_texts,
+    jacobian_csv,
+    jacobian_latex,
+    output_names,
+    partial_latex,
+    plain_symbol,
+    python_snippet,
+    values_latex,
+)
+from calculus.linearisation import direction, error_curve, nudge
+from calculus.reading import determinant_sentence, format_number, sensitivity_sentences
+from ui import (
+    Example,
+    cached_function,
+    error_curve_figure,
+    follow_live_chart,
+    function_box,
+    heatmap_legend_html,
+    idea,
+    jacobian_heatmap,
+    knob_controls,
+    knob_query,
+    knob_sliders,
+    knob_values,
+    knob_version,
+    let_the_browser_paint,
+    live_chart,
+    live_charts_available,
+    setup_page,
+    write_query,
+)
+
+PAGE = "knob"
+HEATMAP_KEY = f"{PAGE}_heatmap"
+KNOB_FRAGMENT, FOLLOW_FRAGMENT = f"{PAGE}_knobs", f"{PAGE}_follow"
+EXERCISE = "(x1^2 x2^2)^2, x1^2 x2^2 sqrt(x2 x3), sqrt(x2 x3)^2"
+EXAMPLES = [
+    Example("The chapter's R³ → R³ exercise", EXERCISE,
+            "f = h(g(x)) with g = (x1² x2², √(x2 x3)) and h(u, v) = (u², u v, v²). Find ∂y2/∂x2 "
+            "in the heatmap: it adds two paths, through u and through v."),
+    Example("The loss x² + 4x − 2", "x^2 + 4x - 2",
+            "f'(x) = 2x + 4: negative left of x = −2, zero at the minimum x = −2, positive right "
+            "of it. Drag x across −2 and watch the cell change colour."),
+    Example("y = x²", "x^2", "One knob, one output, one path: dy/dx = 2x."),
+    Example("exp(sin x)", "exp(sin x)",
+            "A chain through u = sin x: dy/dx = e^(sin x) · cos x. It is 0 where cos x is."),
+    Example("x² ln x (two paths)", "x^2 ln x",
+            "u = x², v = ln x, y = u v: two paths give v·2x + u·(1/x) = 2x ln x + x, the "
+            "product rule. Undefined for x ≤ 0."),
+    Example("x1 x2² (partials)", "x1 x2^2",
+            "Turn one knob, hold the other: ∂y/∂x1 = x2², ∂y/∂x2 = 2 x1 x2. Together: the "
+            "gradient."),
+    Example("(x², √x): a 2 × 1 Jacobian", "x^2, sqrt(x)",
+            "Two outputs, one knob: J is a column [2x, 1/(2√x)]ᵀ. √x has no derivative at 0."),
+    Example("A linear layer W x", "2x1 - x2 + 0.5x3, -x1 + 3x2, x1 + x2 - x3",
+            "J = W, the matrix of coefficients, at every knob setting: a linear map is its own "
+            "derivative."),
+    Example("A neuron sigmoid(w x + b)", "sigmoid(w x + b)",
+            "∂y/∂w = x σ'(z): how a network learns w. Push w x + b far from 0 and every "
+            "derivative fades: the neuron saturates."),
+    Example("A two-output model (softplus, relu)", "softplus(2x - y), relu(x + y - 1)",
+            "relu bends where x + y = 1: there its derivatives do not exist, and the heatmap "
+            "says so."),
+]  # fmt: skip
+STEPS = [1.0, 0.5, 0.1, 0.05, 0.01, 0.001, 0.0001]
+VIEWS = ["The exact Jacobian", "Nudge check", "Share and export"]
+#: The knobs and outputs on the left, the heatmap on the right.
+COLUMNS = [1, 1.7]
+
+
+def main() -> None:
+    setup_page("The knob machine")
+    st.title("The knob machine")
+    idea(
+        "A function is a machine with knobs: f: ℝᵐ → ℝⁿ has m knobs (inputs) and n outputs. "
+        "Its derivatives — m × n of them, the <b>Jacobian</b> — say how strongly each output "
+        "reacts to a small turn of each knob, right where the knobs are set. Type a function, "
+        "turn the knobs, and watch."
+    )
+    f = function_box(PAGE, default=EXERCISE, examples=EXAMPLES)
+    # Outside the fragment: what does not move with the knobs is not re-sent on every move.
+    controls, heading = st.columns(COLUMNS, gap="large")
+    with controls:
+        knob_controls(PAGE, f.variables)
+    with heading:
+        n, m = f.shape
+        st.markdown(
+            f"**Jacobian heatmap** · {n} × {m}: a row per output, a column per knob. As a "
+            f"knob turns up, its output {heatmap_legend_html()}",
+            unsafe_allow_html=True,
+        )
+    left, right = st.columns(COLUMNS, gap="large")
+    # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).
+    with left:
+        sliders = st.container(key=f"live_{PAGE}_sliders")
+        outputs = st.container(key=f"live_{PAGE}_outputs")
+    with right:
+        heatmap = st.container(key=f"live_{PAGE}_heatmap")
+        readings = st.container(key=f"live_{PAGE}_readings")
+    # One section at a time, chosen by the learner: hidden sections would still be computed
+    # and re-sent to the browser on every knob move. Outside the fragments, so a knob move
+    # does not redraw the choice; choosing redraws the page.
+    view = st.segmented_control(
+        "Look closer", VIEWS, default=VIEWS[0], key=f"{PAGE}_view", width="stretch"
+    )
+    section = st.container(key=f"live_{PAGE}_section")
+    if view == VIEWS[0]:
+        with section:  # the formulas do not move with the knobs: drawn once, here
+            show_exact_jacobian(f)
+    readout = Readout(outputs, readings, section, view)
+    if live_charts_available():
+        knobs_and_heatmap(f, sliders, heatmap)
+        follow_the_heatmap(f, readout)
+    else:  # no follower without live charts: the knobs' rerun draws the readout as well
+        knobs_and_heatmap(f, sliders, heatmap, readout)
+
+
+@dataclass(frozen=True)
+class Readout:
+    """Where what moves with the knobs, besides the heatmap, is drawn; and the chosen view."""
+
+    outputs: DeltaGenerator
+    readings: DeltaGenerator
+    section: DeltaGenerator
+    view: str | None
+
+
+@st.fragment(key=KNOB_FRAGMENT)
+def knobs_and_heatmap(
+    f: VectorFunction,
+    sliders: DeltaGenerator,
+    heatmap: DeltaGenerator,
+    readout: Readout | None = None,
+) -> None:
+    """What a knob move reruns: the heatmap first, from the knobs' values, then the sliders.
+
+    The browser gets the heatmap alone and draws it while the rest is still on its way. The
+    outputs, readings and the chosen section follow in a rerun of their own once the heatmap
+    is drawn (:func:`follow_the_heatmap`), or here, after the sliders, given a ``readout``.
+    """
+    point = knob_values(PAGE, f.variables)
+    jacobian = f.jacobian_at(point)
+    kinks = f.kinks_at(point)
+    with heatmap:
+        show_heatmap(f, jacobian, kinks, knob_version(f.text, point))
+    let_the_browser_paint()
+    with sliders:
+        knob_sliders(PAGE, f.variables, controls=False)
+    if readout is not None:
+        show_readout(f, readout, point, jacobian, kinks)
+
+
+@st.fragment(key=FOLLOW_FRAGMENT)
+def follow_the_heatmap(f: VectorFunction, readout: Readout) -> None:
+    """The outputs, readings and chosen section: rerun as soon as the heatmap shows new knobs."""
+    point = knob_values(PAGE, f.variables)
+    show_readout(f, readout, point, f.jacobian_at(point), f.kinks_at(point))
+    follow_live_chart(
+        HEATMAP_KEY,
+        knob_version(f.text, point),
+        key=f"{PAGE}_follower",
+        current=lambda: knob_version(f.text, knob_values(PAGE, f.variables)),
+        fragments=(KNOB_FRAGMENT, FOLLOW_FRAGMENT),
+    )
+
+
+def show_readout(
+    f: VectorFunction, readout: Readout, point: np.ndarray, jacobian: np.ndarray, kinks: np.ndarray
+) -> None:
+    with readout.outputs:
+        show_outputs(output_names(f), f.value_at(point))
+    with readout.readings:
+        show_readings(f, jacobian, kinks)
+    text = st.session_state.get(f"{PAGE}_good_text", f.text)
+    write_query({"f": text, **knob_query(PAGE, f.variables, point)}, prefix_owned=("k_", "r_"))
+    if readout.view == VIEWS[1]:
+        with readout.section:
+            show_nudge_check(f, point)
+    elif readout.view == VIEWS[2]:
+        with readout.section:
+            show_share_and_export(f, point, jacobian)
+
+
+def show_outputs(outputs: list[str], values: np.ndarray) -> None:
+    lines = ["**Outputs**", ""]  # one element: each element costs the browser a redraw per move
+    for name, value in zip(outputs, values, strict=True):
+        shown = format_number(value) if np.isfinite(value) else "undefined at this setting"
+        lines.append(f"- {plain_symbol(name)} = **{shown}**")
+    st.markdown("\n".join(lines))
+
+
+def show_heatmap(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray, version: str) -> None:
+    n, m = f.shape
+    notes = [["kink" if kinks[i, j] else "" for j in range(m)] for i in range(n)]
+    figure = jacobian_heatmap(
+        jacobian,
+        [plain_symbol(y) for y in output_names(f)],
+        [plain_symbol(x) for x in f.variables],
+        derivative_texts(f),
+        notes=notes,
+    )
+    live_chart(figure, key=HEATMAP_KEY, version=version)
+
+
+def show_readings(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray) -> None:
+    """The heatmap in words: the text equivalent of the chart."""
+    sentences = sensitivity_sentences(
+        jacobian, [plain_symbol(y) for y in output_names(f)], [plain_symbol(x) for x in f.variables]
+    )
+    if kinks.any():
+        sentences.append(
+            "Grey cells marked *kink*: the function bends sharply here (relu, abs, max at a tie), "
+            "so that derivative does not exist — nudge the knob off the kink."
+        )
+    elif not np.all(np.isfinite(jacobian)):
+        sentences.append(
+            "Grey cells: that derivative is undefined at this setting (for example √ or ln at 0, "
+            "or a division by zero)."
+        )
+    if (det := determinant_sentence(jacobian)) is not None:
+        sentences.append(det)
+    st.markdown("\n".join(f"- {s}" for s in sentences))
+
+
+def show_exact_jacobian(f: VectorFunction) -> None:
+    st.subheader("The exact Jacobian")
+    st.caption(
+        "Each entry J[i, j] = ∂yᵢ/∂xⱼ, differentiated exactly. Its values at the knob setting "
+        "are in the heatmap's cells (and under Share and export, as LaTeX and CSV)."
+    )
+    st.latex(exact_jacobian_latex(f.text))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def exact_jacobian_latex(text: str) -> str:
+    """J typeset, and for at most 4 entries each entry as its own equation: once per function."""
+    f = cached_function(text)
+    lines = [rf"J &= {jacobian_latex(f)}"]
+    if f.n_outputs * f.n_inputs <= 4:
+        lines += [
+            rf"{partial_latex(f, i, j)} &= {derivative_latex(f, i, j)}"
+            for i in range(f.n_outputs)
+            for j in range(f.n_inputs)
+        ]
+    return r"\begin{aligned}" + r" \\[1.2em] ".join(lines) + r"\end{aligned}"
+
+
+def show_nudge_check(f: VectorFunction, point: np.ndarray) -> None:
+    st.subheader("Nudge check: does the Jacobian predict the change?")
+    st.caption(
+        "Turn the knobs by a small step dx. The Jacobian predicts each output changes by "
+        "J dx; compare with what f actually does."
+    )
+    choose, size = st.columns(2)
+    options = ["every knob", *f.variables]
+    which = choose.selectbox(
+        "Nudge",
+        options,
+        key=f"{PAGE}_nudge_knob",
+        format_func=lambda o: o if o == "every knob" else f"only {plain_symbol(o)}",
+    )
+    step = size.select_slider("by a step of h =", STEPS, value=0.1, key=f"{PAGE}_nudge_step")
+    knob = None if which == "every knob" or which not in f.variables else f.variables.index(which)
+    unit = direction(f, knob)
+    result = nudge(f, point, step * unit)
+    rows = [
+        "| output | predicted J dx | actual f(x+dx) − f(x) | error |",
+        "| --- | ---: | ---: | ---: |",
+    ] + [
+        f"| {plain_symbol(y)} | {format_number(p)} | {format_number(a)} | {format_number(e, 2)} |"
+        for y, p, a, e in zip(
+            output_names(f), result.predicted, result.actual, result.error, strict=True
+        )
+    ]
+    table, plot = st.columns([2, 3], gap="large")
+    with table:
+        st.markdown("\n".join(rows))
+    curve = error_curve(f, point, unit)
+    with plot:
+        live_chart(error_curve_figure(curve.steps, curve.errors, step), key=f"{PAGE}_error_curve")
+    if curve.slope is None:
+        st.markdown(
+            "The prediction is exact here (errors are round-off only): f changes linearly in "
+            "this direction."
+        )
+    else:
+        st.markdown(
+            f"On the log-log plot the error falls along a line of slope **{curve.slope:.2f}**: "
+            "make the step 10× smaller and the error gets about 100× smaller (error ∝ h²). "
+            "That is what it means for J to be the best linear approximation of f."
+        )
+
+
+def show_share_and_export(f: VectorFunction, point: np.ndarray, jacobian: np.ndarray) -> None:
+    st.subheader("Share and export")
+    link, export = st.columns([2, 3], gap="large")
+    with link:
+        base = (st.context.url or "").split("?")[0]
+        query = urllib.parse.urlencode(st.query_params.to_dict(), quote_via=urllib.parse.quote)
+        st.caption("Copy this link (button at its right) to share exactly this state.")
+        st.code(f"{base}?{query}", language=None, wrap_lines=True)
+    with export:
+        latex_tab, csv_tab, python_tab = st.tabs(["LaTeX", "CSV", "Python"])
+        with latex_tab:
+            st.caption("J, exactly:")
+            st.code(jacobian_latex(f), language="latex", wrap_lines=True)
+            st.caption("Its values at the knob setting:")
+            st.code(values_latex(jacobian), language="latex", wrap_lines=True)
+        with csv_tab:
+            csv_text = jacobian_csv(f, jacobian)
+            st.code(csv_text, language=None)
+            st.download_button(
+                "Download the values as CSV",
+                csv_text,
+                file_name="jacobian.csv",
+                mime="text/csv",
+                key=f"{PAGE}_csv",
+            )
+        with python_tab:
+            st.code(python_snippet(f, point), language="python")
+
+
+main()
