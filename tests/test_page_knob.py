@@ -1,4 +1,4 @@
-"""The knob machine (pages/0_Knob_machine.py, opened through app.py) in AppTest: what a learner sees."""
+"""The knob machine (pages/0_Knob_machine.py, opened via app.py) in AppTest: what a learner sees."""
 
 from __future__ import annotations
 
