@@ -27,7 +27,6 @@ from ui import (
     Example,
     cached_function,
     error_curve_figure,
-    follow_live_chart,
     function_box,
     heatmap_legend_html,
     idea,
@@ -37,16 +36,14 @@ from ui import (
     knob_sliders,
     knob_values,
     knob_version,
-    let_the_browser_paint,
     live_chart,
-    live_charts_available,
+    live_panel,
     setup_page,
     write_query,
 )
 
 PAGE = "knob"
 HEATMAP_KEY = f"{PAGE}_heatmap"
-KNOB_FRAGMENT, FOLLOW_FRAGMENT = f"{PAGE}_knobs", f"{PAGE}_follow"
 EXERCISE = "(x1^2 x2^2)^2, x1^2 x2^2 sqrt(x2 x3), sqrt(x2 x3)^2"
 EXAMPLES = [
     Example("The chapter's R³ → R³ exercise", EXERCISE,
@@ -122,11 +119,24 @@ def main() -> None:
         with section:  # the formulas do not move with the knobs: drawn once, here
             show_exact_jacobian(f)
     readout = Readout(outputs, readings, section, view)
-    if live_charts_available():
-        knobs_and_heatmap(f, sliders, heatmap)
-        follow_the_heatmap(f, readout)
-    else:  # no follower without live charts: the knobs' rerun draws the readout as well
-        knobs_and_heatmap(f, sliders, heatmap, readout)
+
+    def chart(now: Setting, version: str) -> None:
+        with heatmap:
+            show_heatmap(f, now.jacobian, now.kinks, version)
+
+    def knobs(_now: Setting) -> None:
+        with sliders:
+            knob_sliders(PAGE, f.variables, controls=False)
+
+    live_panel(
+        PAGE,
+        chart_key=HEATMAP_KEY,
+        now=lambda: setting(f),
+        version=lambda now: knob_version(f.text, now.point),
+        chart=chart,
+        sliders=knobs,
+        rest=lambda now: show_readout(f, readout, now.point, now.jacobian, now.kinks),
+    )
 
 
 @dataclass(frozen=True)
@@ -139,43 +149,18 @@ class Readout:
     view: str | None
 
 
-@st.fragment(key=KNOB_FRAGMENT)
-def knobs_and_heatmap(
-    f: VectorFunction,
-    sliders: DeltaGenerator,
-    heatmap: DeltaGenerator,
-    readout: Readout | None = None,
-) -> None:
-    """What a knob move reruns: the heatmap first, from the knobs' values, then the sliders.
+@dataclass(frozen=True)
+class Setting:
+    """The knobs where they are now, and the Jacobian (n x m) and kink mask there."""
 
-    The browser gets the heatmap alone and draws it while the rest is still on its way. The
-    outputs, readings and the chosen section follow in a rerun of their own once the heatmap
-    is drawn (:func:`follow_the_heatmap`), or here, after the sliders, given a ``readout``.
-    """
+    point: np.ndarray
+    jacobian: np.ndarray
+    kinks: np.ndarray
+
+
+def setting(f: VectorFunction) -> Setting:
     point = knob_values(PAGE, f.variables)
-    jacobian = f.jacobian_at(point)
-    kinks = f.kinks_at(point)
-    with heatmap:
-        show_heatmap(f, jacobian, kinks, knob_version(f.text, point))
-    let_the_browser_paint()
-    with sliders:
-        knob_sliders(PAGE, f.variables, controls=False)
-    if readout is not None:
-        show_readout(f, readout, point, jacobian, kinks)
-
-
-@st.fragment(key=FOLLOW_FRAGMENT)
-def follow_the_heatmap(f: VectorFunction, readout: Readout) -> None:
-    """The outputs, readings and chosen section: rerun as soon as the heatmap shows new knobs."""
-    point = knob_values(PAGE, f.variables)
-    show_readout(f, readout, point, f.jacobian_at(point), f.kinks_at(point))
-    follow_live_chart(
-        HEATMAP_KEY,
-        knob_version(f.text, point),
-        key=f"{PAGE}_follower",
-        current=lambda: knob_version(f.text, knob_values(PAGE, f.variables)),
-        fragments=(KNOB_FRAGMENT, FOLLOW_FRAGMENT),
-    )
+    return Setting(point, f.jacobian_at(point), f.kinks_at(point))
 
 
 def show_readout(

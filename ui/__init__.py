@@ -29,6 +29,7 @@ from ui.knobs import (
     knob_values,
     knob_version,
 )
+from ui.live import live_panel
 from ui.page import heatmap_key, idea, let_the_browser_paint, setup_page
 from ui.url_state import number_text, query_float, query_text, write_query
 
@@ -53,6 +54,7 @@ __all__ = [
     "let_the_browser_paint",
     "live_chart",
     "live_charts_available",
+    "live_panel",
     "number_text",
     "query_float",
     "query_text",
