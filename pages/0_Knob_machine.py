@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import urllib.parse
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +40,7 @@ from ui import (
     setup_page,
     write_query,
 )
+from ui.share import share_link
 
 PAGE = "knob"
 HEATMAP_KEY = f"{PAGE}_heatmap"
@@ -112,7 +112,7 @@ def main() -> None:
     # and re-sent to the browser on every knob move. Outside the fragments, so a knob move
     # does not redraw the choice; choosing redraws the page.
     view = st.segmented_control(
-        "Look closer", VIEWS, default=VIEWS[0], key=f"{PAGE}_view", width="stretch"
+        "Look closer", VIEWS, default=VIEWS[0], key="look", bind="query-params", width="stretch"
     )
     section = st.container(key=f"live_{PAGE}_section")
     if view == VIEWS[0]:
@@ -255,10 +255,11 @@ def show_nudge_check(f: VectorFunction, point: np.ndarray) -> None:
     which = choose.selectbox(
         "Nudge",
         options,
-        key=f"{PAGE}_nudge_knob",
+        key="nudge",
+        bind="query-params",
         format_func=lambda o: o if o == "every knob" else f"only {plain_symbol(o)}",
     )
-    step = size.select_slider("by a step of h =", STEPS, value=0.1, key=f"{PAGE}_nudge_step")
+    step = size.select_slider("by a step of h =", STEPS, value=0.1, key="h", bind="query-params")
     knob = None if which == "every knob" or which not in f.variables else f.variables.index(which)
     unit = direction(f, knob)
     result = nudge(f, point, step * unit)
@@ -294,10 +295,8 @@ def show_share_and_export(f: VectorFunction, point: np.ndarray, jacobian: np.nda
     st.subheader("Share and export")
     link, export = st.columns([2, 3], gap="large")
     with link:
-        base = (st.context.url or "").split("?")[0]
-        query = urllib.parse.urlencode(st.query_params.to_dict(), quote_via=urllib.parse.quote)
-        st.caption("Copy this link (button at its right) to share exactly this state.")
-        st.code(f"{base}?{query}", language=None, wrap_lines=True)
+        st.caption("Send this link to open the page exactly as you see it now.")
+        share_link(key=f"{PAGE}_share")
     with export:
         latex_tab, csv_tab, python_tab = st.tabs(["LaTeX", "CSV", "Python"])
         with latex_tab:

@@ -182,8 +182,8 @@ def test_kinks_and_undefined_points_are_said_in_words() -> None:
 def test_nudge_check_compares_prediction_with_actual_change() -> None:
     at = run_app(f="x^2 + 4x - 2", k_x="1")
     assert "predicted J dx" not in page_text(at)  # only the chosen section is computed
-    at.segmented_control(key="knob_view").set_value("Nudge check").run()
-    at.select_slider(key="knob_nudge_step").set_value(0.01).run()
+    at.segmented_control(key="look").set_value("Nudge check").run()
+    at.select_slider(key="h").set_value(0.01).run()
     # f(1.01) - f(1) = 0.0601 and J dx = 6 * 0.01 = 0.06: the error is h^2 = 1e-4
     assert "| y | 0.06 | 0.0601 | 0.0001 |" in page_text(at)
     assert "slope **2.0" in page_text(at)
@@ -193,20 +193,24 @@ def test_look_closer_shows_one_section_at_a_time() -> None:
     at = run_app(f="x^2 y, sin(x) + y^3")
     assert [h.value for h in at.subheader] == ["The exact Jacobian"]
     assert any("\\cos{\\left(x \\right)}" in e.value for e in at.latex), "J typeset exactly"
-    at.segmented_control(key="knob_view").set_value("Nudge check").run()
+    at.segmented_control(key="look").set_value("Nudge check").run()
     assert not at.exception
     assert [h.value for h in at.subheader] == ["Nudge check: does the Jacobian predict the change?"]
     turn_knob(at, "knob_slider_x", 0.5)
     assert [h.value for h in at.subheader] == ["Nudge check: does the Jacobian predict the change?"]
-    at.segmented_control(key="knob_view").set_value("The exact Jacobian").run()
+    at.segmented_control(key="look").set_value("The exact Jacobian").run()
     assert [h.value for h in at.subheader] == ["The exact Jacobian"]
 
 
 def test_share_and_export_give_link_latex_csv_and_python() -> None:
     at = run_app(f="x1 x2^2", k_x1="2", k_x2="3")
-    at.segmented_control(key="knob_view").set_value("Share and export").run()
+    at.segmented_control(key="look").set_value("Share and export").run()
     codes = [c.value for c in at.code]
-    assert any("f=x1%20x2%5E2" in c and "k_x1=2" in c and "k_x2=3" in c for c in codes)
+    shares = [e for e in at.get("bidi_component") if e.proto.component_name.endswith("share_link")]
+    assert len(shares) == 1, "the share link (the address itself, read in the browser)"
+    assert dict(at.query_params) | {"f": "x1 x2^2", "k_x1": "2", "k_x2": "3"} == dict(
+        at.query_params
+    ), "the address holds the function and the knobs"
     assert any(c.startswith("\\left[") and "x_{2}^{2}" in c for c in codes)  # LaTeX
     assert "\\begin{pmatrix}9 & 12\\end{pmatrix}" in codes, "its values at (2, 3)"
     assert any("output,x1,x2\ny,9.0,12.0" in c for c in codes)  # CSV at (2, 3)
@@ -220,3 +224,29 @@ def test_share_and_export_give_link_latex_csv_and_python() -> None:
 def test_square_jacobian_reports_its_determinant() -> None:
     at = run_app(f="2x - y, x + 3y")
     assert "det J (the determinant of J) = 7" in page_text(at)
+
+
+def test_a_link_restores_the_section_and_its_choices() -> None:
+    at = run_app(f="x1 x2^2", k_x1="2", k_x2="3", look="Nudge check", nudge="only x₂", h="0.01")
+    assert [h.value for h in at.subheader] == ["Nudge check: does the Jacobian predict the change?"]
+    assert at.selectbox(key="nudge").value == "x2"
+    assert at.select_slider(key="h").value == 0.01
+    # only x2 moves by 0.01 at (2, 3): J dx = 2 x1 x2 * 0.01 = 0.12; f changes by 0.1202
+    assert "| y | 0.12 | 0.1202 | 0.0002 |" in page_text(at)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"look": "![](/favicon.png)**Session expired**"},
+        {"look": "Nudge check", "h": "nan"},
+        {"look": "Nudge check", "nudge": "only q"},
+        {"look": "Nudge check", "h": "1e308"},
+    ],
+)
+def test_a_hostile_link_falls_back_to_defaults(query: dict[str, str]) -> None:
+    at = run_app(f="x1 x2^2", **query)
+    assert at.segmented_control(key="look").value in ("The exact Jacobian", "Nudge check")
+    if at.segmented_control(key="look").value == "Nudge check":
+        assert at.select_slider(key="h").value in (1.0, 0.5, 0.1, 0.05, 0.01, 0.001, 0.0001)
+        assert at.selectbox(key="nudge").value in ("every knob", "x1", "x2")

@@ -1,4 +1,4 @@
-"""The knob machine (app.py) in a real browser: type f, turn a knob, read the heatmap's numbers.
+"""The knob machine (home page) in a real browser: type f, turn a knob, read the heatmap numbers.
 
 The heatmap is read from the page's plotly data (the trace named "jacobian" on a
 ``.js-plotly-plot`` element: z is a list of rows, None where undefined) and compared with the
@@ -8,6 +8,7 @@ engine's Jacobian at the knob values the page shows (each slider's range input).
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import suppress
@@ -344,3 +345,30 @@ def test_screenshot_of_the_knob_machine(
         screenshot_whole_page(page, screenshot_dir / f"knob_machine-{width}.png")
     finally:
         context.close()
+
+
+def test_the_share_link_reopens_the_chosen_section_with_the_knobs(
+    page: Page, browser: Browser, streamlit_app: str
+) -> None:
+    query = urllib.parse.urlencode({"f": "x1 x2^2", "k_x1": "2", "k_x2": "3"})
+    page.goto(f"{streamlit_app}/?{query}", timeout=LOAD_TIMEOUT_MS)
+    wait_for_app_ready(page)
+    page.get_by_role("radio", name="Nudge check").click()
+    expect(page.get_by_text("Nudge check: does the Jacobian predict")).to_be_visible()
+    page.get_by_role("radio", name="Share and export").click()
+    link = page.get_by_label("Link to exactly this view")
+    expect(link).to_have_value(re.compile(r"look=Share"))
+    shared = link.input_value()
+    assert {"f": ["x1 x2^2"], "k_x1": ["2"], "k_x2": ["3"]}.items() <= urllib.parse.parse_qs(
+        urllib.parse.urlsplit(shared).query
+    ).items(), shared
+    fresh = browser.new_context(viewport=WIDTHS["wide"])
+    try:
+        other = fresh.new_page()
+        other.goto(shared, timeout=LOAD_TIMEOUT_MS)
+        wait_for_app_ready(other)
+        expect(other.get_by_role("heading", name="Share and export")).to_be_visible()
+        expect(other.get_by_text("9", exact=True).first).to_be_visible()  # ∂y/∂x1 = x2² = 9
+        expect(other.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+    finally:
+        fresh.close()
