@@ -16,8 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from calculus.export import symbol_latex
+from calculus.export import plain_symbol, symbol_latex
+from calculus.numbers import MAX_NUMBER_TEXT, NumberError, parse_number
 from ui.knob_slider import knob_slider, latest_move
+from ui.quote import quote
 from ui.url_state import MAX_URL_NUMBER, number_text, parse_float, query_float, query_text
 
 DEFAULT_VALUE = 1.0
@@ -48,35 +50,75 @@ class KnobRange:
         return KnobRange(low, high, step) if _range_problem(low, high, step) is None else None
 
 
+#: The narrowest range a knob may have, relative to the size of its ends (and at least this
+#: wide near 0): narrower, the slider's positions and the pictures' axes run out of digits.
+MIN_RELATIVE_WIDTH = 1e-6
+#: A slider has at most this many positions.
+MAX_POSITIONS = 1e6
+
+
 def _range_problem(low: float, high: float, step: float) -> str | None:
+    """Why (low, high, step) cannot be a knob's range, or None."""
     if not all(math.isfinite(v) and abs(v) <= MAX_URL_NUMBER for v in (low, high, step)):
         return f"numbers must be finite and at most {MAX_URL_NUMBER:g} in size"
     if low >= high:
         return "the lowest value must be below the highest"
-    if not 0 < step <= high - low:
+    narrowest = MIN_RELATIVE_WIDTH * max(1.0, abs(low), abs(high))
+    if high - low < narrowest:
+        return f"the range is too narrow: make it at least {narrowest:g} wide"
+    if not narrowest * 1e-6 <= step <= high - low:
         return "the step must be positive and fit in the range"
-    if (high - low) / step > 1e6:
+    if (high - low) / step > MAX_POSITIONS:
         return "the step is too fine for this range (at most a million positions)"
     return None
 
 
 def knob_range(page: str, name: str) -> KnobRange:
+    """The knob's range: set in the editor, else from the link (``r_{name}``), else -3 to 3."""
     key = f"{page}_range_{name}"
     if key not in st.session_state:
-        st.session_state[key] = KnobRange.from_text(query_text(f"r_{name}")) or KnobRange()
+        linked = query_text(f"r_{name}")
+        rng = KnobRange.from_text(linked)
+        if linked is not None and rng is None:
+            st.session_state[f"{page}_range_problem_{name}"] = (
+                f"the link's range for {plain_symbol(name)}, {quote(linked[:60])}, was not "
+                f"used: {_link_problem(linked)}"
+            )
+        st.session_state[key] = rng or KnobRange()
     return st.session_state[key]
 
 
+def _link_problem(text: str) -> str:
+    parts = [parse_float(part) for part in text.split(",")]
+    if len(parts) != 3 or None in parts:
+        return "it must be three finite numbers: lowest, highest, step"
+    low, high, step = (float(part) for part in parts if part is not None)
+    return _range_problem(low, high, step) or "it is not a range"
+
+
+#: The range editor's fields: (part, label after the knob's name).
+_FIELDS = (("low", "from"), ("high", "to"), ("step", "step"))
+
+
 def _apply_range(page: str, name: str) -> None:
-    low = st.session_state.get(f"{page}_low_{name}")
-    high = st.session_state.get(f"{page}_high_{name}")
-    step = st.session_state.get(f"{page}_step_{name}")
-    problem = None if None in (low, high, step) else _range_problem(low, high, step)
-    if problem or None in (low, high, step):
-        st.session_state[f"{page}_range_problem"] = f"{name}: {problem or 'fill in all three'}"
+    """Take the three texts of a knob's range, or say which is wrong and keep the old range.
+
+    The texts stay as typed either way: a refused or empty entry never becomes 0.
+    """
+    problem_key = f"{page}_range_problem_{name}"
+    values = []
+    try:
+        for part, label in _FIELDS:
+            text = st.session_state.get(f"{page}_{part}_{name}", "")
+            values.append(parse_number(text, f"{plain_symbol(name)} {label}"))
+    except NumberError as refused:
+        st.session_state[problem_key] = refused.message
         return
-    st.session_state.pop(f"{page}_range_problem", None)
-    new = KnobRange(float(low), float(high), float(step))
+    if problem := _range_problem(*values):
+        st.session_state[problem_key] = f"{plain_symbol(name)}: {problem}"
+        return
+    st.session_state.pop(problem_key, None)
+    new = KnobRange(*values)
     st.session_state[f"{page}_range_{name}"] = new
     key = f"{page}_knob_{name}"
     if key in st.session_state:
@@ -172,42 +214,39 @@ def knob_sliders(
 
 
 def knob_range_editor(page: str, variables: Sequence[str], label: str = "Ranges") -> None:
-    """A popover to set each knob's lowest and highest value and step."""
+    """A popover to set each knob's lowest and highest value and step; refusals said below it."""
     with st.popover(label, icon=":material/tune:", width="stretch"):
         _range_editor(page, variables)
-    if problem := st.session_state.get(f"{page}_range_problem"):
-        st.warning(f"Range not changed — {problem}.", icon=":material/warning:")
+    for name in variables:
+        if problem := st.session_state.get(f"{page}_range_problem_{name}"):
+            st.warning(f"Range not changed — {problem}.", icon=":material/warning:")
 
 
 def _range_editor(page: str, variables: Sequence[str]) -> None:
-    st.caption("Lowest, highest value and step of each knob.")
+    st.caption(
+        "Lowest, highest value and step of each knob. Numbers or short expressions "
+        "(1/2, 2pi); a range is taken once all three are right."
+    )
     for name in variables:
         rng = knob_range(page, name)
-        for part, value in (("low", rng.low), ("high", rng.high), ("step", rng.step)):
+        for (part, _label), value in zip(_FIELDS, (rng.low, rng.high, rng.step), strict=True):
             key = f"{page}_{part}_{name}"
             if key not in st.session_state:
-                st.session_state[key] = value
-        low, high, step = st.columns(3)
-        args = (page, name)
-        label = f"${symbol_latex(name)}$"
-        low.number_input(
-            f"{label} from",
-            key=f"{page}_low_{name}",
-            on_change=_apply_range,
-            args=args,
-            format="%g",
-        )
-        high.number_input(
-            "to", key=f"{page}_high_{name}", on_change=_apply_range, args=args, format="%g"
-        )
-        step.number_input(
-            "step",
-            key=f"{page}_step_{name}",
-            on_change=_apply_range,
-            args=args,
-            format="%g",
-            min_value=0.0,
-        )
+                st.session_state[key] = number_text(value)
+        cells = st.columns(3)
+        for cell, (part, label) in zip(cells, _FIELDS, strict=True):
+            cell.text_input(
+                f"${symbol_latex(name)}$ {label}" if part == "low" else label,
+                key=f"{page}_{part}_{name}",
+                on_change=_apply_range,
+                args=(page, name),
+                max_chars=MAX_NUMBER_TEXT,
+            )
+        if st.session_state.get(f"{page}_range_problem_{name}"):
+            st.caption(
+                f"{plain_symbol(name)} still uses {number_text(rng.low)} to "
+                f"{number_text(rng.high)}, step {number_text(rng.step)}."
+            )
 
 
 def knob_query(page: str, variables: Sequence[str], point: Sequence[float]) -> dict[str, str]:
