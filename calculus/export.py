@@ -61,6 +61,27 @@ def plain_symbol(name: str) -> str:
     return stem + digits.translate(_SUBSCRIPT_DIGITS)
 
 
+#: Greek letters that a reader takes for Latin ones (as shown by :func:`plain_symbol`).
+_LOOKS_LATIN = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧονκρχι", "ABEZHIKMNOPTYXovkpxi")
+
+
+def look_alike_names(names: Sequence[str]) -> list[tuple[str, str]]:
+    """Pairs of names that differ but look the same on screen ('Alpha' shows as Α, like A).
+
+    >>> look_alike_names(["A", "Alpha", "x"])
+    [('A', 'Alpha')]
+    """
+    seen: dict[str, str] = {}
+    pairs = []
+    for name in names:
+        skeleton = plain_symbol(name).translate(_LOOKS_LATIN)
+        if skeleton in seen:
+            pairs.append((seen[skeleton], name))
+        else:
+            seen[skeleton] = name
+    return pairs
+
+
 @lru_cache(maxsize=256)
 def derivative_texts(f: VectorFunction) -> tuple[tuple[str, ...], ...]:
     """Each Jacobian entry as short plain text ('2*x1*x2^2'), for hovers and tables."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from calculus.export import plain_symbol, symbol_latex
+from calculus.export import look_alike_names, plain_symbol, symbol_latex
 from calculus.numbers import MAX_NUMBER_TEXT, NumberError, parse_number
 from ui.knob_slider import knob_slider, latest_move
 from ui.quote import quote
@@ -166,6 +166,12 @@ def knob_controls(page: str, variables: Sequence[str], *, title: str = "Knobs") 
     so that a knob move does not re-send them to the browser.
     """
     st.markdown(f"**{title}**")
+    for first, second in look_alike_names(variables):
+        st.info(
+            f"Two different knobs look alike: {plain_symbol(first)} (typed {first}) and "
+            f"{plain_symbol(second)} (typed {second}). Rename one if they should differ on screen.",
+            icon=":material/visibility:",
+        )
     # Icon buttons under the title: words would be cut off in a narrow column.
     reset, ranges = st.columns(2)
     reset.button(

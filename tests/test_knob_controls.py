@@ -1,4 +1,4 @@
-"""The knobs' range editor and range links: a refused range is said, never silently changed."""
+"""Knob controls: ranges (a refused range is said, never silently changed), look-alike names."""
 
 from __future__ import annotations
 
@@ -88,3 +88,18 @@ def test_a_refused_entry_is_said_kept_as_typed_and_changes_nothing(
     set_range_field(at, "high", "2")
     assert slider(at)[:2] == (-3.0, 2.0)
     assert not warnings(at)
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [("Alpha + A", ("A", "Alpha")), ("Chi + X", ("Chi", "X")), ("omicron + o", ("o", "omicron"))],
+)
+def test_look_alike_knobs_are_pointed_out(text: str, pair: tuple[str, str]) -> None:
+    at = open_page("app.py", f=text)
+    (note,) = [i.value for i in at.info if "look alike" in i.value]
+    assert all(f"(typed {name})" in note for name in pair), note
+
+
+def test_knobs_that_merely_share_a_letter_are_not_flagged() -> None:
+    at = open_page("app.py", f="x1 x2 + alpha a")
+    assert not [i.value for i in at.info if "look alike" in i.value]
