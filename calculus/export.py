@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import keyword
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -82,10 +82,59 @@ def look_alike_names(names: Sequence[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+#: KaTeX's layout slows down steeply with nesting (each ``\left(`` measures all it holds): the
+#: LaTeX of 38 nested sigmoids, only 29 k characters, froze a browser tab for 51 s. Formulas
+#: nested deeper or longer than this are described in words instead of typeset.
+MAX_TYPESET_DEPTH = 16
+MAX_LATEX_CHARS = 20_000
+
+
+def expression_depth(exprs: Iterable[sp.Expr]) -> int:
+    """The deepest nesting of operations in ``exprs`` (a knob or a number is depth 1).
+
+    Counted over the expression graph with a memo: linear in its distinct parts, never in the
+    (possibly exponential) size of the tree a printer would walk.
+    """
+    memo: dict[sp.Basic, int] = {}
+
+    def depth(expr: sp.Basic) -> int:
+        if expr not in memo:
+            memo[expr] = 1 + max((depth(arg) for arg in expr.args), default=0)
+        return memo[expr]
+
+    return max((depth(expr) for expr in exprs), default=0)
+
+
+def typeset(make_latex: Callable[[], str], exprs: Iterable[sp.Expr]) -> tuple[str | None, str]:
+    """``(latex, "")`` for a formula a browser can lay out quickly, else ``(None, why not)``.
+
+    The depth is checked first, so a formula too deep for KaTeX is not even printed.
+    """
+    depth = expression_depth(exprs)
+    if depth > MAX_TYPESET_DEPTH:
+        return None, f"nested {depth} levels deep (at most {MAX_TYPESET_DEPTH} are typeset)"
+    latex = make_latex()
+    if len(latex) > MAX_LATEX_CHARS:
+        return None, f"{len(latex):,} characters of LaTeX (at most {MAX_LATEX_CHARS:,} are typeset)"
+    return latex, ""
+
+
 @lru_cache(maxsize=256)
 def derivative_texts(f: VectorFunction) -> tuple[tuple[str, ...], ...]:
-    """Each Jacobian entry as short plain text ('2*x1*x2^2'), for hovers and tables."""
-    return tuple(tuple(sp.sstr(d).replace("**", "^") for d in row) for row in f.derivatives)
+    """Each Jacobian entry as short plain text ('2*x1*x2^2'), for hovers and tables.
+
+    An entry longer than ``MAX_HOVER_CHARS`` is cut with '…': a hover is a glance, and the
+    heatmap's spec travels to the browser whenever it changes.
+    """
+    return tuple(tuple(_short(sp.sstr(d).replace("**", "^")) for d in row) for row in f.derivatives)
+
+
+#: The longest plain formula a hover shows.
+MAX_HOVER_CHARS = 240
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_HOVER_CHARS else text[: MAX_HOVER_CHARS - 1] + "…"
 
 
 @lru_cache(maxsize=1024)

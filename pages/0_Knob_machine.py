@@ -26,6 +26,7 @@ from ui import (
     Example,
     cached_function,
     error_curve_figure,
+    formula,
     function_box,
     heatmap_legend_html,
     idea,
@@ -227,7 +228,11 @@ def show_exact_jacobian(f: VectorFunction) -> None:
         "Each entry J[i, j] = ∂yᵢ/∂xⱼ, differentiated exactly. Its values at the knob setting "
         "are in the heatmap's cells (and under Share and export, as LaTeX and CSV)."
     )
-    st.latex(exact_jacobian_latex(f.text))
+    formula(
+        lambda: exact_jacobian_latex(f.text),
+        [d for row in f.derivatives for d in row],
+        what="This Jacobian",
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

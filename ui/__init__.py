@@ -30,7 +30,7 @@ from ui.knobs import (
     knob_version,
 )
 from ui.live import live_panel
-from ui.page import heatmap_key, idea, let_the_browser_paint, setup_page
+from ui.page import formula, heatmap_key, idea, let_the_browser_paint, setup_page
 from ui.url_state import number_text, query_float, query_text, write_query
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "error_curve_figure",
     "error_excerpt",
     "follow_live_chart",
+    "formula",
     "function_box",
     "heatmap_key",
     "heatmap_legend_html",

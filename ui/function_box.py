@@ -10,6 +10,8 @@ import streamlit as st
 from calculus import ExpressionError, VectorFunction, parse_function
 from calculus.export import function_latex, output_names, plain_symbol
 from calculus.limits import MAX_TEXT_LENGTH
+from ui.page import formula
+from ui.quote import quote
 from ui.url_state import query_text
 
 
@@ -103,7 +105,7 @@ def function_box(
 
     function, problem = _understand(text or "", check)
     if problem is not None:
-        st.error(problem.message, icon=":material/error:")
+        st.error(quote(problem.message), icon=":material/error:")
         excerpt = error_excerpt(text or "", problem.column)
         if excerpt:
             st.code(excerpt, language=None)
@@ -111,14 +113,14 @@ def function_box(
         function, _ = _understand(fallback, check)
         if function is None:  # the default always works; this guards a changed check
             function = cached_function(default)
-        st.caption(f"Still showing the last function that worked: `{fallback}`")
+        st.caption(f"Still showing the last function that worked: {quote(fallback)}")
     else:
         st.session_state[good_key] = text
         notice = st.session_state.get(f"{page}_notice")
         if notice is not None and notice.text == text:
             st.info(f"**{notice.label}.** {notice.notice}", icon=":material/lightbulb:")
     assert function is not None
-    st.latex(function_latex(function))
+    formula(lambda: function_latex(function), function.outputs, what="This function")
     st.caption(understood_caption(function))
     return function
 

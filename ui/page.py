@@ -5,9 +5,12 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from collections.abc import Callable, Iterable
 
 import streamlit as st
+import sympy as sp
 
+from calculus.export import typeset
 from ui.figures import heatmap_legend_html
 
 _CSS = """
@@ -91,3 +94,19 @@ def let_the_browser_paint() -> None:
     releases the GIL, so the server keeps serving other sessions meanwhile.
     """
     time.sleep(FIRST_PAINT_PAUSE_S)
+
+
+def formula(make_latex: Callable[[], str], exprs: Iterable[sp.Expr], *, what: str) -> None:
+    """Typeset a formula, or, when it is too large for a browser to lay out quickly, say so.
+
+    Every symbolic display goes through here (``calculus.export.typeset`` holds the bounds), so
+    no accepted function can freeze a learner's tab with its LaTeX.
+    """
+    latex, why = typeset(make_latex, exprs)
+    if latex is None:
+        st.info(
+            f"{what} is too large to typeset here: {why}. The numbers and the pictures still work.",
+            icon=":material/text_fields:",
+        )
+    else:
+        st.latex(latex)

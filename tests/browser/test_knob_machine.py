@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import suppress
@@ -372,3 +373,47 @@ def test_the_share_link_reopens_the_chosen_section_with_the_knobs(
         expect(other.locator(EXCEPTION_SELECTOR)).to_have_count(0)
     finally:
         fresh.close()
+
+
+#: Links whose functions are accepted but far too deep to typeset: once, each froze the tab for
+#: 30 to 51 s in KaTeX. The page must answer within 6 s, with its heatmap and a word on why the
+#: formulas are not typeset.
+HEAVY_LINKS = {
+    "38 nested sigmoids": "sigmoid(" * 38 + "x" + ")" * 38,
+    "38 nested tanh": "tanh(" * 38 + "x" + ")" * 38,
+    "two 30-deep sin/cos nests": "sin(cos(" * 15 + "x" + "))" * 15 + ", "
+    + "cos(sin(" * 15 + "y" + "))" * 15,
+}
+HEAVY_LINK_BUDGET_S = 6.0
+#: On a machine too busy to open even a plain link within the budget, a huge function may take
+#: at most this much longer than the plain one (measured in the same test).
+HEAVY_LINK_EXTRA_S = 1.5
+
+
+def _seconds_to_heatmap(page: Page, url: str) -> float:
+    started = time.monotonic()
+    page.goto(url)
+    page.wait_for_function(f"() => ({_FIND_Z.strip()})() !== null", timeout=30_000)
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize("text", HEAVY_LINKS.values(), ids=HEAVY_LINKS.keys())
+def test_a_link_to_a_huge_function_answers_within_six_seconds(
+    browser: Browser, streamlit_app: str, text: str
+) -> None:
+    context = browser.new_context(viewport=WIDTHS["wide"])
+    try:
+        warm = context.new_page()  # the server's first page starts its workers: not this test
+        warm.goto(streamlit_app, timeout=LOAD_TIMEOUT_MS)
+        wait_for_app_ready(warm)
+        plain = _seconds_to_heatmap(context.new_page(), f"{streamlit_app}/?f=x%5E2")
+        page = context.new_page()
+        heavy = _seconds_to_heatmap(page, f"{streamlit_app}/?{urllib.parse.urlencode({'f': text})}")
+        expect(page.get_by_text("too large to typeset").first).to_be_visible()
+        expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+        print(f"heatmap shown after {heavy:.1f} s (a plain link: {plain:.1f} s)")
+        assert heavy <= max(HEAVY_LINK_BUDGET_S, plain + HEAVY_LINK_EXTRA_S), (
+            f"{heavy:.1f} s to show the heatmap; a plain link took {plain:.1f} s"
+        )
+    finally:
+        context.close()
