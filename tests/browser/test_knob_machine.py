@@ -381,8 +381,9 @@ def test_the_share_link_reopens_the_chosen_section_with_the_knobs(
 HEAVY_LINKS = {
     "38 nested sigmoids": "sigmoid(" * 38 + "x" + ")" * 38,
     "38 nested tanh": "tanh(" * 38 + "x" + ")" * 38,
-    "two 30-deep sin/cos nests": "sin(cos(" * 15 + "x" + "))" * 15 + ", "
-    + "cos(sin(" * 15 + "y" + "))" * 15,
+    "two 30-deep sin/cos nests": ", ".join(
+        ["sin(cos(" * 15 + "x" + "))" * 15, "cos(sin(" * 15 + "y" + "))" * 15]
+    ),
 }
 HEAVY_LINK_BUDGET_S = 6.0
 #: On a machine too busy to open even a plain link within the budget, a huge function may take
