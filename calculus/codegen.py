@@ -43,6 +43,21 @@ class _KnobsPrinter(NumPyPrinter):
         return f"heaviside({self._print(argument)}, {self._print(at_zero)})"
 
 
+    def _print_Piecewise(self, expr: sp.Piecewise) -> str:
+        # A guarded output (domain.guarded): numpy's where, cheaper than select on one point.
+        (value, holds), (otherwise, _) = expr.args
+        if len(expr.args) != 2 or otherwise is not sp.nan:  # pragma: no cover - only guards
+            return super()._print_Piecewise(expr)
+        return f"where({self._print(holds)}, {self._print(value)}, nan)"
+
+    def _print_And(self, expr: sp.And) -> str:
+        # Pairwise: logical_and.reduce on a tuple fails for conditions of different grid shapes.
+        first, *rest = (self._print(arg) for arg in expr.args)
+        for other in rest:
+            first = f"logical_and({first}, {other})"
+        return first
+
+
 def _float_literal(number: sp.Rational) -> str:
     try:
         value = float(number.p) / float(number.q) if abs(number.q) < 2**1000 else float(number)

@@ -43,7 +43,8 @@ from decimal import Decimal, InvalidOperation
 
 import sympy as sp
 
-from calculus import limits
+from calculus import domain, limits
+from calculus.domain import Condition
 from calculus.errors import ExpressionError
 from calculus.functions import FUNCTION_NAMES, UNARY_FUNCTIONS, VARIADIC_FUNCTIONS
 
@@ -232,10 +233,18 @@ _STARTS_FACTOR = {NUMBER, NAME, OPEN, ROOT}
 
 @dataclass(frozen=True)
 class ParsedText:
-    """What the parser understood: the outputs, and the knob names in order."""
+    """What the parser understood: the outputs, and the knob names in order.
+
+    ``conditions[i]`` are where output i, as typed, is defined (recorded before sympy's
+    simplification could lose them); ``typed[i]`` is its text as typed; ``hints`` are notes that
+    do not refuse the text ("'xy' is read as one knob").
+    """
 
     outputs: tuple[sp.Expr, ...]
     variables: tuple[str, ...]
+    conditions: tuple[tuple[Condition, ...], ...] = ()
+    typed: tuple[str, ...] = ()
+    hints: tuple[str, ...] = ()
 
 
 def natural_order(names: Sequence[str] | set[str]) -> list[str]:
@@ -270,6 +279,10 @@ class _Parser:
         self.nodes = 0
         self.declared = variables
         self.used: set[str] = set()
+        self.conditions: list[Condition] = []  # of the output being read
+        self.output_conditions: list[tuple[Condition, ...]] = []
+        self.typed: list[str] = []
+        self.hints: dict[str, str] = {}
 
     # token helpers
     @property
@@ -371,7 +384,11 @@ class _Parser:
 
     def parse_output(self) -> sp.Expr:
         start = self.token
+        self.conditions = []
         expr = self.parse_sum()
+        end = self.tokens[self.position - 1]
+        self.typed.append(self.text[start.index : end.index + len(end.text)])
+        self.output_conditions.append(tuple(dict.fromkeys(self.conditions)))
         if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise self.error(start, "this output is undefined everywhere (it divides by zero)")
         if expr.has(sp.I):
@@ -447,7 +464,9 @@ class _Parser:
             self.enter(token)
             operand = self.parse_power()
             self.leave()
-            return UNARY_FUNCTIONS[token.text](operand)
+            result = UNARY_FUNCTIONS[token.text](operand)
+            self.conditions += domain.for_function(token.text, operand, result)
+            return result
         if token.kind == NAME:
             return self.parse_name()
         if token.kind == OPEN_LIST:
@@ -567,6 +586,7 @@ class _Parser:
             if name in ("log", "ln", "log2", "log10") and argument.is_zero:
                 raise self.error(token, f"{name}(0) is undefined")
             result = UNARY_FUNCTIONS[name](argument)
+            self.conditions += domain.for_function(name, argument, result)
         # asin(2) stays unevaluated without an I in it, but is no real number either.
         not_real = result.is_number and result.is_extended_real is False
         if result.has(sp.I, sp.zoo, sp.nan) or not_real:
@@ -599,6 +619,7 @@ class _Parser:
     def reciprocal(self, denominator: sp.Expr, token: Token) -> sp.Expr:
         if denominator.is_zero:
             raise self.error(token, "division by zero")
+        self.conditions += domain.for_division(denominator)
         return sp.Pow(denominator, -1)
 
     def power(self, base: sp.Expr, exponent: sp.Expr, token: Token) -> sp.Expr:
@@ -628,6 +649,7 @@ class _Parser:
             cube_root = exponent == sp.Rational(1, 3)
             hint = " — for the real cube root write cbrt(...)" if cube_root else ""
             raise self.error(token, "this power is not a real number", hint)
+        self.conditions += domain.for_power(base, exponent, result)
         return result
 
 
@@ -668,4 +690,10 @@ def parse_text(text: str, variables: Sequence[str] | None = None) -> ParsedText:
     parser = _Parser(text, _tokenize(text), declared)
     outputs = parser.parse_outputs()
     names = declared if declared is not None else tuple(natural_order(parser.used))
-    return ParsedText(outputs=tuple(outputs), variables=names)
+    return ParsedText(
+        outputs=tuple(outputs),
+        variables=names,
+        conditions=tuple(parser.output_conditions),
+        typed=tuple(parser.typed),
+        hints=tuple(parser.hints.values()),
+    )
