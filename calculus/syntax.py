@@ -203,6 +203,12 @@ def _tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def tokenize(text: str) -> list[Token]:
+    """The tokens of ``text`` (ending with an END token), or ExpressionError: for typesetting
+    what was typed, e.g. in the domain notes."""
+    return _tokenize(text)
+
+
 _LOOK_ALIKES = {"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "∙": "*", "•": "*"}
 
 
