@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import ClassVar
 
 import sympy as sp
@@ -191,6 +192,7 @@ def undefined_reasons(f: VectorFunction, point: Sequence[float]) -> tuple[str | 
     )
 
 
+@lru_cache(maxsize=256)
 def domain_notes(f: VectorFunction) -> tuple[str | None, ...]:
     """Per output, where its simplified formula holds when the domain as typed is smaller.
 

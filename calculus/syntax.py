@@ -27,7 +27,17 @@ How it works
 Known pitfalls
 --------------
 - ``1/2x`` reads left to right as ``(1/2) x``, as most calculators do.
-- A name is a whole word: ``xy`` is one variable; write ``x y`` for a product.
+- A name is a whole word: ``xy`` is one variable; write ``x y`` for a product. Short names of
+  plain letters (``xy``, ``abc``) are accepted with a hint (``ParsedText.hints``) saying how
+  they were read, since a learner may mean either.
+- Domains are recorded as typed, before sympy simplifies (``sqrt(x)^2`` -> ``x``, ``x/x`` -> 1):
+  see ``calculus/domain.py``. Each output carries the conditions of every root, logarithm,
+  division, negative or fractional power and arcsine/arccosine in it.
+- ``x^(1/3)`` (and any fractional power: ``x^(2/3)``, ``x^0.5``) is the principal root, as in
+  numpy and sympy: undefined for x < 0, and the words say so and point to ``cbrt(x)``, the real
+  cube root (``cbrt(-8) = -2``). Desmos takes odd roots of negatives as real; we keep one rule
+  for every fractional power, so that ``x^(1/3)`` and ``x^0.3333`` agree.
+- A power with a variable exponent, ``x^y``, is ``e^(y ln x)``: defined for x > 0.
 - ``e`` is Euler's number and ``pi`` is π unless they are given as variables.
 """
 
@@ -525,6 +535,12 @@ class _Parser:
         if declared is not None:
             known = ", ".join(declared) if declared else "none"
             raise self.error(token, f"unknown variable '{name}' (the knobs are {known})")
+        if _reads_like_a_product(name) and name not in self.hints:
+            factors = ", ".join(name[:-1]) + f" and {name[-1]}"
+            self.hints[name] = (
+                f"'{name}' ({line_and_column(self.text, token.index)}) is read as one knob "
+                f"named {name}; for the product of {factors}, write {' '.join(name)}"
+            )
         return self.variable(name)
 
     def variable(self, name: str) -> sp.Symbol:
@@ -663,6 +679,14 @@ def _log10(value: float) -> float:
     import math
 
     return math.log10(value)
+
+
+def _reads_like_a_product(name: str) -> bool:
+    """'xy', 'abc': a short name of plain letters, which may be meant as a product.
+
+    Not refused (a knob may be called xy); Greek names (eta, mu, pi) are words, not products.
+    """
+    return name.isascii() and name.isalpha() and 2 <= len(name) <= 3 and name not in _GREEK_NAMES
 
 
 def _glued_function(name: str) -> tuple[str, str] | None:

@@ -234,9 +234,7 @@ def _parse_function_cached(text: str, variables: tuple[str, ...] | None) -> Vect
     # Reading the text runs in the worker too: sympy takes seconds to build some short texts
     # (max of 16 powers, 400 sines), which in this process would freeze every session.
     parsed, result = run_symbolic(read_and_differentiate, text, variables)
-    return _assemble(
-        parsed.outputs, parsed.variables, result, text, parsed.typed, parsed.hints
-    )
+    return _assemble(parsed.outputs, parsed.variables, result, text, parsed.typed, parsed.hints)
 
 
 def parse_function(text: str, variables: Sequence[str] | None = None) -> VectorFunction:

@@ -120,6 +120,8 @@ def function_box(
     assert function is not None
     st.latex(function_latex(function))
     st.caption(understood_caption(function))
+    for hint in function.hints:  # how a name was read, when a learner may have meant a product
+        st.caption(f":material/info: {hint}")
     return function
 
 
