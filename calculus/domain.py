@@ -73,7 +73,9 @@ def for_function(name: str, argument: sp.Expr, result: sp.Expr) -> list[Conditio
     if name == "sqrt":
         return _kept([Condition(NONNEGATIVE, argument, result, ROOT)])
     if name in _LOGS:
-        return _kept([Condition(POSITIVE, argument, result, LOG)])
+        # log10(x) is built as log(x)/log(10): the words name what was typed
+        piece = result if name in ("log", "ln") else sp.Function(name)(argument)
+        return _kept([Condition(POSITIVE, argument, piece, LOG)])
     if name in _ARCS:
         return _kept([Condition(UNIT_INTERVAL, argument, result, ARC)])
     return []  # cbrt is the real cube root: defined everywhere
