@@ -51,11 +51,15 @@ class _KnobsPrinter(NumPyPrinter):
         return f"where({self._print(holds)}, {self._print(value)}, nan)"
 
     def _print_And(self, expr: sp.And) -> str:
-        # Pairwise: logical_and.reduce on a tuple fails for conditions of different grid shapes.
-        first, *rest = (self._print(arg) for arg in expr.args)
-        for other in rest:
-            first = f"logical_and({first}, {other})"
-        return first
+        # Pairwise (logical_and.reduce on a tuple fails for conditions of different grid
+        # shapes), as a balanced tree: 250 conditions nest 8 deep, not 250 (Python's limit).
+        def both(parts: list[str]) -> str:
+            if len(parts) == 1:
+                return parts[0]
+            middle = len(parts) // 2
+            return f"logical_and({both(parts[:middle])}, {both(parts[middle:])})"
+
+        return both([self._print(arg) for arg in expr.args])
 
 
 def _float_literal(number: sp.Rational) -> str:

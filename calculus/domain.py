@@ -131,25 +131,6 @@ def _nonzero_factors(expr: sp.Expr) -> set[sp.Expr]:
     return {base for base in bases if not (base.is_number and base != 0)}
 
 
-def _implied(condition: Condition, by: Sequence[Condition]) -> bool:
-    holds = condition.holds()
-    relations = {other.holds() for other in by}
-    if holds in relations:
-        return True
-    a = condition.argument
-    if condition.relation == NONNEGATIVE and sp.Gt(a, 0) in relations:
-        return True
-    if condition.relation == NONZERO:
-        nonzero = {
-            base
-            for other in by
-            if other.relation in (NONZERO, POSITIVE)
-            for base in _nonzero_factors(other.argument)
-        }
-        return _nonzero_factors(a) <= nonzero
-    return False
-
-
 def narrower(typed: Sequence[Condition], formula: sp.Expr) -> tuple[Condition, ...]:
     """The typed conditions the simplified ``formula`` does not show by itself.
 
@@ -157,7 +138,22 @@ def narrower(typed: Sequence[Condition], formula: sp.Expr) -> tuple[Condition, .
     built as ``x``, which is defined everywhere, but as typed needs ``x >= 0``.
     """
     natural = natural_conditions(formula)
-    return tuple(condition for condition in typed if not _implied(condition, natural))
+    relations = {condition.holds() for condition in natural}
+    nonzero = {  # a denominator x*y^2 of the formula shows x != 0 and y != 0
+        base
+        for condition in natural
+        if condition.relation in (NONZERO, POSITIVE)
+        for base in _nonzero_factors(condition.argument)
+    }
+
+    def shown(condition: Condition) -> bool:
+        if condition.holds() in relations:
+            return True
+        if condition.relation == NONNEGATIVE and sp.Gt(condition.argument, 0) in relations:
+            return True
+        return condition.relation == NONZERO and _nonzero_factors(condition.argument) <= nonzero
+
+    return tuple(condition for condition in typed if not shown(condition))
 
 
 def guarded(output: sp.Expr, conditions: Sequence[Condition]) -> sp.Expr:

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from calculus import ExpressionError, graph_from_steps, parse_function
+from calculus import ExpressionError, domain, graph_from_steps, parse_function
+from calculus.codegen import compile_source, evaluate, numpy_source
 from calculus.domain_words import domain_notes, undefined_reasons
 from tests.test_derivatives import central_differences, side_by_side
 
@@ -390,3 +392,15 @@ def test_undefined_wherever_the_typed_expression_is(tree: Tree, x: float, y: flo
         assert math.isclose(value, expected, rel_tol=RTOL, abs_tol=ATOL), (
             f"{text} at ({x}, {y}): engine {value!r}, step by step {expected!r}"
         )
+
+
+def test_hundreds_of_conditions_compile() -> None:
+    """A long sum of divisions gives one condition each: Python refuses brackets nested more
+    than 200 deep, so the conditions are joined as a balanced tree."""
+    x = sp.Symbol("x", real=True)
+    conditions = [c for k in range(1, 301) for c in domain.for_division(x + k)]
+    output = sp.Add(*(1 / (x + k) for k in range(1, 301)))
+    values = compile_source(numpy_source([domain.guarded(output, conditions)], [x]))
+    (undefined,), _ = evaluate(values, [-7.0])  # silent, as on every knob move
+    (defined,), _ = evaluate(values, [0.5])
+    assert np.isnan(undefined) and np.isfinite(defined)
