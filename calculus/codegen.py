@@ -44,20 +44,26 @@ class _KnobsPrinter(NumPyPrinter):
 
 
     def _print_Piecewise(self, expr: sp.Piecewise) -> str:
-        # A guarded output (domain.guarded): numpy's where, cheaper than select on one point.
+        # A guarded output (domain.guarded): nan where the output's domain condition fails.
         (value, holds), (otherwise, _) = expr.args
         if len(expr.args) != 2 or otherwise is not sp.nan:  # pragma: no cover - only guards
             return super()._print_Piecewise(expr)
-        return f"where({self._print(holds)}, {self._print(value)}, nan)"
+        return f"where_defined({self._print(holds)}, {self._print(value)})"
+
+    def _print_Relational(self, expr: sp.core.relational.Relational) -> str:
+        # Python's operators: on one point several times faster than numpy's ufuncs, and the
+        # same elementwise on arrays.
+        lhs, rhs = self._print(expr.lhs), self._print(expr.rhs)
+        return f"({lhs} {expr.rel_op} {rhs})"
 
     def _print_And(self, expr: sp.And) -> str:
-        # Pairwise (logical_and.reduce on a tuple fails for conditions of different grid
+        # Pairwise with & (logical_and.reduce on a tuple fails for conditions of different grid
         # shapes), as a balanced tree: 250 conditions nest 8 deep, not 250 (Python's limit).
         def both(parts: list[str]) -> str:
             if len(parts) == 1:
                 return parts[0]
             middle = len(parts) // 2
-            return f"logical_and({both(parts[:middle])}, {both(parts[middle:])})"
+            return f"({both(parts[:middle])} & {both(parts[middle:])})"
 
         return both([self._print(arg) for arg in expr.args])
 

@@ -172,6 +172,14 @@ def _np_dirac_delta(z: np.ndarray, k: int = 0) -> np.ndarray:
     return np.where(z == 0, np.nan, 0.0)
 
 
+def _where_defined(holds: np.ndarray | np.bool_ | bool, value: np.ndarray) -> np.ndarray:
+    # A guarded output (domain.guarded): on one point a Python branch is several times faster
+    # than numpy's where.
+    if isinstance(holds, np.bool_ | bool):
+        return value if holds else np.float64(np.nan)
+    return np.where(holds, value, np.nan)
+
+
 #: Implementations of the names the compiled code calls that numpy does not provide.
 NUMPY_IMPLEMENTATIONS: dict[str, Callable[..., np.ndarray]] = {
     "sigmoid": _np_sigmoid,
@@ -179,6 +187,7 @@ NUMPY_IMPLEMENTATIONS: dict[str, Callable[..., np.ndarray]] = {
     "relu": lambda z: np.maximum(z, 0.0),
     "cbrt": np.cbrt,
     "DiracDelta": _np_dirac_delta,
+    "where_defined": _where_defined,
 }
 
 

@@ -334,6 +334,23 @@ def _evaluate(tree: Tree, x: float, y: float, overflow: list[bool]) -> float:
     return value
 
 
+def _has_variable(tree: Tree) -> bool:
+    return tree[0] in ("x", "y") or any(
+        isinstance(part, tuple) and _has_variable(part) for part in tree[1:]
+    )
+
+
+def _folds_a_constant(tree: Tree) -> bool:
+    """Whether a step computes from numbers only (``log2(0.5)``): sympy folds those with 15
+    digits and numpy with 53 bits, so ``ln(1 + log2(0.5))`` is ln 0 for one and ln 4e-16 for
+    the other, a question of rounding that this test does not ask."""
+    if tree[0] in ("x", "y", "number"):
+        return False
+    if not _has_variable(tree):
+        return True
+    return any(isinstance(part, tuple) and _folds_a_constant(part) for part in tree[1:])
+
+
 def _text(tree: Tree) -> str:
     kind = tree[0]
     if kind in ("x", "y"):
@@ -349,7 +366,9 @@ def _text(tree: Tree) -> str:
     return f"({_text(tree[2])}) {tree[1]} ({_text(tree[3])})"
 
 
-LEAVES = st.sampled_from([("x",), ("y",), ("number", "1"), ("number", "2"), ("number", "0.5")])
+LEAVES = st.sampled_from(  # variables twice as often: a step from numbers only is skipped
+    [("x",), ("y",), ("x",), ("y",), ("number", "1"), ("number", "2"), ("number", "0.5")]
+)
 
 
 def _grow(inner: st.SearchStrategy[Tree]) -> st.SearchStrategy[Tree]:
@@ -374,6 +393,7 @@ COORDINATE = st.sampled_from([-2.0, -1.0, -0.5, 0.0, 0.25, 0.5, 1.0, 2.0]) | st.
 )
 @given(tree=TREES, x=COORDINATE, y=COORDINATE)
 def test_undefined_wherever_the_typed_expression_is(tree: Tree, x: float, y: float) -> None:
+    assume(not _folds_a_constant(tree))
     text = _text(tree)
     try:
         f = parse_function(text, ["x", "y"])
