@@ -19,7 +19,9 @@ from dataclasses import dataclass
 import sympy as sp
 
 # The relation an argument must satisfy.
-NONNEGATIVE, POSITIVE, NONZERO, UNIT_INTERVAL = ">= 0", "> 0", "!= 0", "in [-1, 1]"
+NONNEGATIVE, POSITIVE, NONZERO, UNIT_INTERVAL, WHOLE = (
+    ">= 0", "> 0", "!= 0", "in [-1, 1]", "whole",
+)  # fmt: skip
 # Why, for the words: a root, a logarithm, a division, a negative power, a fractional power,
 # a power with a variable exponent, an arcsine or arccosine.
 ROOT, LOG, DIVISION, NEGATIVE_POWER, FRACTIONAL_POWER, VARIABLE_POWER, ARC = (
@@ -55,6 +57,8 @@ class Condition:
             return sp.Gt(a, 0)
         if self.relation == NONZERO:
             return sp.Ne(a, 0)
+        if self.relation == WHOLE:
+            return sp.Eq(a, sp.floor(a))
         return sp.And(sp.Ge(a, -1), sp.Le(a, 1))
 
 
@@ -98,7 +102,8 @@ def for_power(base: sp.Expr, exponent: sp.Expr, piece: sp.Expr) -> list[Conditio
 
     A negative whole exponent divides by the base; a fractional one is a root of the base, taken
     as the principal root (as numpy and sympy do), so the base must not be negative; a variable
-    exponent is ``exp(exponent ln base)``, defined for a positive base.
+    exponent is ``exp(exponent ln base)``, defined for a positive base; ``0^p`` needs p > 0 and
+    a negative number to a variable power, ``(-2)^p``, a whole p.
     """
     if exponent.is_number:
         if is_whole(exponent):
@@ -108,6 +113,10 @@ def for_power(base: sp.Expr, exponent: sp.Expr, piece: sp.Expr) -> list[Conditio
         relation = POSITIVE if exponent.is_negative else NONNEGATIVE
         role = ROOT if exponent == sp.S.Half else FRACTIONAL_POWER
         return _kept([Condition(relation, base, piece, role)])
+    if base.is_zero:
+        return _kept([Condition(POSITIVE, exponent, piece, VARIABLE_POWER)])
+    if base.is_number and base.is_negative:
+        return _kept([Condition(WHOLE, exponent, piece, VARIABLE_POWER)])
     return _kept([Condition(POSITIVE, base, piece, VARIABLE_POWER)])
 
 

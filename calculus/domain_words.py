@@ -142,6 +142,8 @@ def relation_text(condition: Condition) -> str:
         return f"{a} > 0"
     if condition.relation == domain.NONZERO:
         return f"{a} ≠ 0"
+    if condition.relation == domain.WHOLE:
+        return f"{a} to be a whole number"
     return f"−1 ≤ {a} ≤ 1"
 
 
@@ -151,11 +153,16 @@ def _piece(condition: Condition) -> str:
         base, exponent = piece.as_base_exp() if isinstance(piece, sp.Pow) else (piece, None)
         if exponent is not None:
             shown = plain_formula(base)
-            shown = shown if base.is_Atom else f"({shown})"
+            shown = shown if base.is_Atom and not base.is_negative else f"({shown})"
             power = plain_formula(exponent)
             simple = exponent.is_Integer or exponent.is_Symbol or exponent.is_Float
             return f"{shown}^{power if simple else f'({power})'}"
     return plain_formula(piece)
+
+
+def _base(condition: Condition) -> sp.Expr | None:
+    piece = condition.piece
+    return piece.as_base_exp()[0] if isinstance(piece, sp.Pow) else None
 
 
 def why_undefined(condition: Condition) -> str:
@@ -179,7 +186,7 @@ def why_undefined(condition: Condition) -> str:
         if cube_root:
             base = plain_formula(condition.argument)
             sentence += f" — for the real cube root write cbrt({base})"
-    elif condition.role == domain.VARIABLE_POWER:
+    elif condition.role == domain.VARIABLE_POWER and condition.argument == _base(condition):
         sentence += ": a power with a variable exponent, b^p, is e^(p ln b)"
     return sentence
 

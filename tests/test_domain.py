@@ -219,6 +219,11 @@ REASONS = [
         ("x^y needs x > 0: a power with a variable exponent, b^p, is e^(p ln b)",),
     ),
     ("exp(x) - exp(x) + exp(1000 x)", [1.0], (None,)),  # overflow: no condition fails
+    ("0^x", [-1.0], ("0^x needs x > 0",)),
+    ("0^x", [1.0], (None,)),
+    ("(-2)^x", [0.5], ("(−2)^x needs x to be a whole number",)),
+    ("(-2)^x", [2.0], (None,)),
+    ("2^x", [-3.0], (None,)),
 ]
 
 
