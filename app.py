@@ -263,7 +263,7 @@ def show_exact_jacobian(f: VectorFunction) -> None:
     st.latex(exact_jacobian_latex(f.text))
     for note in domain_notes(f):  # sqrt(x2 x3)^2 is shown as x2 x3: say where that holds
         if note:
-            st.caption(f"Where it holds: {note}")
+            st.caption(note)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

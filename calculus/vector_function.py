@@ -110,7 +110,9 @@ class VectorFunction:
     def value_at(self, point: Sequence[Any]) -> np.ndarray:
         """The outputs at ``point`` (m floats, or m arrays of one shape G): shape (n,) or (n, *G).
 
-        Where an output is undefined (log of a negative, 1/0, overflow) it is nan or inf.
+        Where an output as typed is undefined (a condition in ``conditions`` fails: log of a
+        negative or of 0, a division by 0, even after sympy simplified it away) it is nan; an
+        overflow gives inf.
         """
         self._check(point)
         results, shape = evaluate(self._compiled.values, point)
