@@ -6,6 +6,7 @@
 (('x1', 'x2', 'x3'), (2, 3))
 """
 
+from calculus.domain import Condition
 from calculus.errors import ExpressionError
 from calculus.graph import ComputationGraph, graph_from_formula, graph_from_steps
 from calculus.landscape import Landscape, landscape_of, parse_landscape
@@ -18,11 +19,13 @@ from calculus.layers import (
 )
 from calculus.limits import describe_limits
 from calculus.rate import Slice, secant_table
-from calculus.vector_function import VectorFunction, build_function, parse_function
+from calculus.vector_function import Evaluation, VectorFunction, build_function, parse_function
 from calculus.worker import run_symbolic, start_workers
 
 __all__ = [
     "ComputationGraph",
+    "Condition",
+    "Evaluation",
     "ExpressionError",
     "Landscape",
     "Layer",

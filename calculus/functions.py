@@ -8,11 +8,17 @@ sympy's own functions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
+
+
+def _raised(latex: str, exp: str | None) -> str:
+    """f(z) to a power: sympy's LaTeX printer passes ``exp`` when it prints f(z)^2 (a crash if
+    ``_latex`` does not take it)."""
+    return latex if exp is None else rf"\left({latex}\right)^{{{exp}}}"
 
 
 class sigmoid(sp.Function):
@@ -41,8 +47,8 @@ class sigmoid(sp.Function):
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return rf"\sigma\left({printer._print(self.args[0])}\right)"
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        return _raised(rf"\sigma\left({printer._print(self.args[0])}\right)", exp)
 
 
 class softplus(sp.Function):
@@ -70,8 +76,10 @@ class softplus(sp.Function):
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return rf"\operatorname{{softplus}}\left({printer._print(self.args[0])}\right)"
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        return _raised(
+            rf"\operatorname{{softplus}}\left({printer._print(self.args[0])}\right)", exp
+        )
 
 
 class relu(sp.Function):
@@ -91,8 +99,8 @@ class relu(sp.Function):
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return rf"\operatorname{{relu}}\left({printer._print(self.args[0])}\right)"
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        return _raised(rf"\operatorname{{relu}}\left({printer._print(self.args[0])}\right)", exp)
 
 
 class cbrt(sp.Function):
@@ -112,8 +120,8 @@ class cbrt(sp.Function):
     def _eval_is_real(self) -> bool | None:
         return self.args[0].is_real
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return rf"\sqrt[3]{{{printer._print(self.args[0])}}}"
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        return _raised(rf"\sqrt[3]{{{printer._print(self.args[0])}}}", exp)
 
 
 def _log_base(base: int) -> Callable[[sp.Expr], sp.Expr]:
@@ -164,6 +172,14 @@ def _np_dirac_delta(z: np.ndarray, k: int = 0) -> np.ndarray:
     return np.where(z == 0, np.nan, 0.0)
 
 
+def _where_defined(holds: np.ndarray | np.bool_ | bool, value: np.ndarray) -> np.ndarray:
+    # A guarded output (domain.guarded): on one point a Python branch is several times faster
+    # than numpy's where.
+    if isinstance(holds, np.bool_ | bool):
+        return value if holds else np.float64(np.nan)
+    return np.where(holds, value, np.nan)
+
+
 #: Implementations of the names the compiled code calls that numpy does not provide.
 NUMPY_IMPLEMENTATIONS: dict[str, Callable[..., np.ndarray]] = {
     "sigmoid": _np_sigmoid,
@@ -171,6 +187,7 @@ NUMPY_IMPLEMENTATIONS: dict[str, Callable[..., np.ndarray]] = {
     "relu": lambda z: np.maximum(z, 0.0),
     "cbrt": np.cbrt,
     "DiracDelta": _np_dirac_delta,
+    "where_defined": _where_defined,
 }
 
 
@@ -190,6 +207,48 @@ class Kink:
     bends: bool
 
 
+def _nodes_that_may_bend(expr: sp.Expr) -> Iterator[sp.Expr]:
+    """Every node of ``expr``, except abs or relu of u times more factors that are 0 at u = 0.
+
+    ``relu(u)^2`` and ``x^2 |x|`` (sympy's form of ``|x|^3``) are 0 with slope 0 on both sides of
+    the bend: it is smoothed away there.
+    """
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, sp.Pow) and _is_bend(node.base) and _above_one(node.exp):
+            stack.extend(node.base.args)  # the bend's argument may bend elsewhere
+        elif isinstance(node, sp.Mul):
+            for factor in node.args:
+                if _is_bend(factor) and _vanishes_with(node, factor):
+                    stack.extend(factor.args)
+                else:
+                    stack.append(factor)
+        else:
+            stack.extend(node.args)
+
+
+def _is_bend(expr: sp.Expr) -> bool:
+    return isinstance(expr, sp.Abs | relu)
+
+
+def _above_one(exponent: sp.Expr) -> bool:
+    return bool(exponent.is_number and exponent > 1)
+
+
+def _vanishes_with(product: sp.Mul, bend: sp.Expr) -> bool:
+    """Whether another factor of ``product`` is 0 where the bend's argument u is: u^k, |u|^k."""
+    u = bend.args[0]
+    for factor in product.args:
+        if factor is bend:
+            continue
+        base, exponent = factor.as_base_exp()
+        if (base in (u, -u) or (_is_bend(base) and base.args[0] == u)) and exponent.is_positive:
+            return True
+    return False
+
+
 def kinks(expr: sp.Expr) -> list[Kink]:
     """Where ``expr`` may have no derivative, in a fixed order.
 
@@ -198,7 +257,7 @@ def kinks(expr: sp.Expr) -> list[Kink]:
     the maximum is no kink), ``min`` likewise.
     """
     found: dict[tuple[sp.Expr, sp.Expr], bool] = {}
-    for node in sp.preorder_traversal(expr):
+    for node in _nodes_that_may_bend(expr):
         if isinstance(node, sp.Abs | relu):
             argument = node.args[0]
             found.setdefault((argument, sp.Abs(argument)), True)

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from calculus import domain
 from calculus.codegen import numpy_source
+from calculus.domain import Condition
 from calculus.errors import ExpressionError
 from calculus.functions import kinks
 from calculus.syntax import ParsedText, parse_text
@@ -26,6 +28,11 @@ class Differentiated:
     values listed by ``kink_entries`` ``(d, s, i, j)``: Jacobian entry (i, j) does not exist where
     value ``d`` is zero, unless value ``s`` (the kink argument's slope along knob j) is zero too;
     ``s = -1`` for a jump, which has no derivative either way.
+
+    Both value and Jacobian sources give nan for an output where one of its ``conditions``
+    fails (the domain of what was typed). ``condition_source`` computes whether each condition
+    holds, all outputs' in order, for saying why an output is undefined; ``narrower[i]`` are the
+    conditions of output i that its simplified formula does not show by itself.
     """
 
     jacobian: tuple[tuple[sp.Expr, ...], ...]
@@ -33,10 +40,26 @@ class Differentiated:
     jacobian_source: str
     kink_source: str
     kink_entries: tuple[tuple[int, int, int, int], ...]
+    conditions: tuple[tuple[Condition, ...], ...]
+    condition_source: str
+    narrower: tuple[tuple[Condition, ...], ...]
 
 
-def differentiate(outputs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> Differentiated:
-    """Differentiate every output by every knob and generate numpy code for all of it."""
+def differentiate(
+    outputs: Sequence[sp.Expr],
+    symbols: Sequence[sp.Symbol],
+    conditions: Sequence[Sequence[Condition]] | None = None,
+) -> Differentiated:
+    """Differentiate every output by every knob and generate numpy code for all of it.
+
+    ``conditions`` are each output's domain as typed; by default, what the outputs' own roots,
+    logarithms and divisions need (for outputs built by this package, not typed).
+    """
+    if conditions is None:
+        conditions = [domain.natural_conditions(output) for output in outputs]
+    conditions = tuple(tuple(each) for each in conditions)
+    guarded = [domain.guarded(y, c) for y, c in zip(outputs, conditions, strict=True)]
+    every = [condition.holds() for each in conditions for condition in each]
     jacobian = tuple(tuple(sp.diff(output, symbol) for symbol in symbols) for output in outputs)
     checks: list[sp.Expr] = []  # the values kink_source computes
 
@@ -56,10 +79,13 @@ def differentiate(outputs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> D
     flat = [entry for row in jacobian for entry in row]
     return Differentiated(
         jacobian=jacobian,
-        value_source=numpy_source(outputs, symbols),
-        jacobian_source=numpy_source([*flat, *outputs], symbols),
+        value_source=numpy_source(guarded, symbols),
+        jacobian_source=numpy_source([*flat, *guarded], symbols),
         kink_source=numpy_source(checks, symbols),
         kink_entries=tuple(dict.fromkeys(entries)),
+        conditions=conditions,
+        condition_source=numpy_source(every, symbols),
+        narrower=tuple(domain.narrower(c, y) for y, c in zip(outputs, conditions, strict=True)),
     )
 
 
@@ -70,7 +96,7 @@ def read_and_differentiate(
     try:
         parsed = parse_text(text, variables)
         symbols = [sp.Symbol(name, real=True) for name in parsed.variables]
-        return parsed, differentiate(parsed.outputs, symbols)
+        return parsed, differentiate(parsed.outputs, symbols, parsed.conditions)
     except (ExpressionError, MemoryError, RecursionError):
         raise
     except Exception as exc:

@@ -27,7 +27,17 @@ How it works
 Known pitfalls
 --------------
 - ``1/2x`` reads left to right as ``(1/2) x``, as most calculators do.
-- A name is a whole word: ``xy`` is one variable; write ``x y`` for a product.
+- A name is a whole word: ``xy`` is one variable; write ``x y`` for a product. Short names of
+  plain letters (``xy``, ``abc``) are accepted with a hint (``ParsedText.hints``) saying how
+  they were read, since a learner may mean either.
+- Domains are recorded as typed, before sympy simplifies (``sqrt(x)^2`` -> ``x``, ``x/x`` -> 1):
+  see ``calculus/domain.py``. Each output carries the conditions of every root, logarithm,
+  division, negative or fractional power and arcsine/arccosine in it.
+- ``x^(1/3)`` (and any fractional power: ``x^(2/3)``, ``x^0.5``) is the principal root, as in
+  numpy and sympy: undefined for x < 0, and the words say so and point to ``cbrt(x)``, the real
+  cube root (``cbrt(-8) = -2``). Desmos takes odd roots of negatives as real; we keep one rule
+  for every fractional power, so that ``x^(1/3)`` and ``x^0.3333`` agree.
+- A power with a variable exponent, ``x^y``, is ``e^(y ln x)``: defined for x > 0.
 - ``e`` is Euler's number and ``pi`` is π unless they are given as variables.
 """
 
@@ -43,7 +53,8 @@ from decimal import Decimal, InvalidOperation
 
 import sympy as sp
 
-from calculus import limits
+from calculus import domain, limits
+from calculus.domain import Condition
 from calculus.errors import ExpressionError
 from calculus.functions import FUNCTION_NAMES, UNARY_FUNCTIONS, VARIADIC_FUNCTIONS
 
@@ -202,6 +213,12 @@ def _tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def tokenize(text: str) -> list[Token]:
+    """The tokens of ``text`` (ending with an END token), or ExpressionError: for typesetting
+    what was typed, e.g. in the domain notes."""
+    return _tokenize(text)
+
+
 _LOOK_ALIKES = {"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "∙": "*", "•": "*"}
 
 
@@ -232,10 +249,18 @@ _STARTS_FACTOR = {NUMBER, NAME, OPEN, ROOT}
 
 @dataclass(frozen=True)
 class ParsedText:
-    """What the parser understood: the outputs, and the knob names in order."""
+    """What the parser understood: the outputs, and the knob names in order.
+
+    ``conditions[i]`` are where output i, as typed, is defined (recorded before sympy's
+    simplification could lose them); ``typed[i]`` is its text as typed; ``hints`` are notes that
+    do not refuse the text ("'xy' is read as one knob").
+    """
 
     outputs: tuple[sp.Expr, ...]
     variables: tuple[str, ...]
+    conditions: tuple[tuple[Condition, ...], ...] = ()
+    typed: tuple[str, ...] = ()
+    hints: tuple[str, ...] = ()
 
 
 def natural_order(names: Sequence[str] | set[str]) -> list[str]:
@@ -270,6 +295,10 @@ class _Parser:
         self.nodes = 0
         self.declared = variables
         self.used: set[str] = set()
+        self.conditions: list[Condition] = []  # of the output being read
+        self.output_conditions: list[tuple[Condition, ...]] = []
+        self.typed: list[str] = []
+        self.hints: dict[str, str] = {}
 
     # token helpers
     @property
@@ -371,7 +400,11 @@ class _Parser:
 
     def parse_output(self) -> sp.Expr:
         start = self.token
+        self.conditions = []
         expr = self.parse_sum()
+        end = self.tokens[self.position - 1]
+        self.typed.append(self.text[start.index : end.index + len(end.text)])
+        self.output_conditions.append(tuple(dict.fromkeys(self.conditions)))
         if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise self.error(start, "this output is undefined everywhere (it divides by zero)")
         if expr.has(sp.I):
@@ -447,7 +480,9 @@ class _Parser:
             self.enter(token)
             operand = self.parse_power()
             self.leave()
-            return UNARY_FUNCTIONS[token.text](operand)
+            result = UNARY_FUNCTIONS[token.text](operand)
+            self.conditions += domain.for_function(token.text, operand, result)
+            return result
         if token.kind == NAME:
             return self.parse_name()
         if token.kind == OPEN_LIST:
@@ -500,6 +535,12 @@ class _Parser:
         if declared is not None:
             known = ", ".join(declared) if declared else "none"
             raise self.error(token, f"unknown variable '{name}' (the knobs are {known})")
+        if _reads_like_a_product(name) and name not in self.hints:
+            factors = ", ".join(name[:-1]) + f" and {name[-1]}"
+            self.hints[name] = (
+                f"'{name}' ({line_and_column(self.text, token.index)}) is read as one knob "
+                f"named {name}; for the product of {factors}, write {' '.join(name)}"
+            )
         return self.variable(name)
 
     def variable(self, name: str) -> sp.Symbol:
@@ -567,6 +608,7 @@ class _Parser:
             if name in ("log", "ln", "log2", "log10") and argument.is_zero:
                 raise self.error(token, f"{name}(0) is undefined")
             result = UNARY_FUNCTIONS[name](argument)
+            self.conditions += domain.for_function(name, argument, result)
         # asin(2) stays unevaluated without an I in it, but is no real number either.
         not_real = result.is_number and result.is_extended_real is False
         if result.has(sp.I, sp.zoo, sp.nan) or not_real:
@@ -599,6 +641,7 @@ class _Parser:
     def reciprocal(self, denominator: sp.Expr, token: Token) -> sp.Expr:
         if denominator.is_zero:
             raise self.error(token, "division by zero")
+        self.conditions += domain.for_division(denominator)
         return sp.Pow(denominator, -1)
 
     def power(self, base: sp.Expr, exponent: sp.Expr, token: Token) -> sp.Expr:
@@ -628,6 +671,7 @@ class _Parser:
             cube_root = exponent == sp.Rational(1, 3)
             hint = " — for the real cube root write cbrt(...)" if cube_root else ""
             raise self.error(token, "this power is not a real number", hint)
+        self.conditions += domain.for_power(base, exponent, result)
         return result
 
 
@@ -635,6 +679,14 @@ def _log10(value: float) -> float:
     import math
 
     return math.log10(value)
+
+
+def _reads_like_a_product(name: str) -> bool:
+    """'xy', 'abc': a short name of plain letters, which may be meant as a product.
+
+    Not refused (a knob may be called xy); Greek names (eta, mu, pi) are words, not products.
+    """
+    return name.isascii() and name.isalpha() and 2 <= len(name) <= 3 and name not in _GREEK_NAMES
 
 
 def _glued_function(name: str) -> tuple[str, str] | None:
@@ -668,4 +720,10 @@ def parse_text(text: str, variables: Sequence[str] | None = None) -> ParsedText:
     parser = _Parser(text, _tokenize(text), declared)
     outputs = parser.parse_outputs()
     names = declared if declared is not None else tuple(natural_order(parser.used))
-    return ParsedText(outputs=tuple(outputs), variables=names)
+    return ParsedText(
+        outputs=tuple(outputs),
+        variables=names,
+        conditions=tuple(parser.output_conditions),
+        typed=tuple(parser.typed),
+        hints=tuple(parser.hints.values()),
+    )

@@ -8,7 +8,8 @@ import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from calculus import VectorFunction
+from calculus import Evaluation, VectorFunction
+from calculus.domain_words import domain_notes, undefined_reasons
 from calculus.export import (
     derivative_latex,
     derivative_texts,
@@ -123,7 +124,7 @@ def main() -> None:
 
     def chart(now: Setting, version: str) -> None:
         with heatmap:
-            show_heatmap(f, now.jacobian, now.kinks, version)
+            show_heatmap(f, now.at.jacobian, now.at.kinks, version)
 
     def knobs(_now: Setting) -> None:
         with sliders:
@@ -136,7 +137,7 @@ def main() -> None:
         version=lambda now: knob_version(f.text, now.point),
         chart=chart,
         sliders=knobs,
-        rest=lambda now: show_readout(f, readout, now.point, now.jacobian, now.kinks),
+        rest=lambda now: show_readout(f, readout, now.point, now.at),
     )
 
 
@@ -152,25 +153,25 @@ class Readout:
 
 @dataclass(frozen=True)
 class Setting:
-    """The knobs where they are now, and the Jacobian (n x m) and kink mask there."""
+    """The knobs where they are now, and f there (values, Jacobian n x m, kink mask)."""
 
     point: np.ndarray
-    jacobian: np.ndarray
-    kinks: np.ndarray
+    at: Evaluation
 
 
 def setting(f: VectorFunction) -> Setting:
     point = knob_values(PAGE, f.variables)
-    return Setting(point, f.jacobian_at(point), f.kinks_at(point))
+    return Setting(point, f.at(point))
 
 
-def show_readout(
-    f: VectorFunction, readout: Readout, point: np.ndarray, jacobian: np.ndarray, kinks: np.ndarray
-) -> None:
+def show_readout(f: VectorFunction, readout: Readout, point: np.ndarray, at: Evaluation) -> None:
+    jacobian = at.jacobian
+    # Why an output has no value (√(x₂x₃) needs x₂x₃ ≥ 0): asked only when one has none.
+    reasons = undefined_reasons(f, point) if np.isnan(at.values).any() else ()
     with readout.outputs:
-        show_outputs(output_names(f), f.value_at(point))
+        show_outputs(output_names(f), at.values, reasons)
     with readout.readings:
-        show_readings(f, jacobian, kinks)
+        show_readings(f, jacobian, at.kinks, reasons)
     text = st.session_state.get(f"{PAGE}_good_text", f.text)
     write_query({"f": text, **knob_query(PAGE, f.variables, point)}, prefix_owned=("k_", "r_"))
     if readout.view == VIEWS[1]:
@@ -181,11 +182,17 @@ def show_readout(
             show_share_and_export(f, point, jacobian)
 
 
-def show_outputs(outputs: list[str], values: np.ndarray) -> None:
+def show_outputs(
+    outputs: list[str], values: np.ndarray, reasons: tuple[str | None, ...] = ()
+) -> None:
     lines = ["**Outputs**", ""]  # one element: each element costs the browser a redraw per move
-    for name, value in zip(outputs, values, strict=True):
-        shown = format_number(value) if np.isfinite(value) else "undefined at this setting"
-        lines.append(f"- {plain_symbol(name)} = **{shown}**")
+    for i, (name, value) in enumerate(zip(outputs, values, strict=True)):
+        if np.isnan(value):
+            reason = reasons[i] if i < len(reasons) else None
+            why = f": {reason}" if reason else ""
+            lines.append(f"- {plain_symbol(name)} = **undefined at this setting**{why}")
+            continue
+        lines.append(f"- {plain_symbol(name)} = **{format_number(value)}**")
     st.markdown("\n".join(lines))
 
 
@@ -202,17 +209,28 @@ def show_heatmap(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray, ver
     live_chart(figure, key=HEATMAP_KEY, version=version)
 
 
-def show_readings(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray) -> None:
+def show_readings(
+    f: VectorFunction,
+    jacobian: np.ndarray,
+    kinks: np.ndarray,
+    reasons: tuple[str | None, ...] = (),
+) -> None:
     """The heatmap in words: the text equivalent of the chart."""
-    sentences = sensitivity_sentences(
-        jacobian, [plain_symbol(y) for y in output_names(f)], [plain_symbol(x) for x in f.variables]
-    )
+    names = [plain_symbol(y) for y in output_names(f)]
+    sentences = sensitivity_sentences(jacobian, names, [plain_symbol(x) for x in f.variables])
+    undefined = [f"{names[i]}: {reason}" for i, reason in enumerate(reasons) if reason]
+    if undefined:
+        sentences.append(
+            "Grey rows: an output that is undefined here has no derivatives either ("
+            + "; ".join(undefined)
+            + ")."
+        )
     if kinks.any():
         sentences.append(
             "Grey cells marked *kink*: the function bends sharply here (relu, abs, max at a tie), "
             "so that derivative does not exist — nudge the knob off the kink."
         )
-    elif not np.all(np.isfinite(jacobian)):
+    elif not undefined and not np.all(np.isfinite(jacobian)):
         sentences.append(
             "Grey cells: that derivative is undefined at this setting (for example √ or ln at 0, "
             "or a division by zero)."
@@ -233,6 +251,9 @@ def show_exact_jacobian(f: VectorFunction) -> None:
         [d for row in f.derivatives for d in row],
         what="This Jacobian",
     )
+    for note in domain_notes(f):  # sqrt(x2 x3)^2 is shown as x2 x3: say where that holds
+        if note:
+            st.caption(note)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -306,3 +306,37 @@ def test_undeclared_variable_names_the_knobs() -> None:
 def test_non_text_is_refused() -> None:
     with pytest.raises(ExpressionError, match="must be text"):
         parse_function(42)  # type: ignore[arg-type]
+
+
+# --- hints that do not refuse -------------------------------------------------------------------
+
+# text -> the hint shown beside the function (None: no hint); the text is always accepted
+HINTS = [
+    ("xy", "'xy' (column 1) is read as one knob named xy; for the product of x and y, write x y"),
+    ("2 + abc", "'abc' (column 5) is read as one knob named abc; for the product of a, b and c"),
+    ("x y", None),
+    ("x1 x2", None),
+    ("theta x", None),  # a Greek name is a word
+    ("eta + mu", None),
+    ("w x + b", None),
+    ("lambda", None),
+]
+
+
+@pytest.mark.parametrize(("text", "hint"), HINTS, ids=repr)
+def test_names_that_may_be_products_get_a_hint_not_a_refusal(text: str, hint: str | None) -> None:
+    parsed = parse_text(text)
+    if hint is None:
+        assert parsed.hints == ()
+    else:
+        (shown,) = parsed.hints
+        assert shown.startswith(hint)
+    assert parse_function(text).hints == parsed.hints
+
+
+def test_a_knob_declared_as_xy_gets_no_hint() -> None:
+    assert parse_text("xy + 1", ["xy"]).hints == ()
+
+
+def test_a_name_repeated_gets_one_hint() -> None:
+    assert len(parse_text("xy + xy^2").hints) == 1

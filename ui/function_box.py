@@ -122,6 +122,8 @@ def function_box(
     assert function is not None
     formula(lambda: function_latex(function), function.outputs, what="This function")
     st.caption(understood_caption(function))
+    for hint in function.hints:  # how a name was read, when a learner may have meant a product
+        st.caption(f":material/info: {hint}")
     return function
 
 
