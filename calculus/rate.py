@@ -305,6 +305,8 @@ def solve_critical_points(
         return _ExactSolution(roots=tuple(roots[: 2 * MAX_CRITICAL_POINTS]))
     for domain in (sp.S.Reals, sp.Interval(low, high)):
         solutions = sp.solveset(sp.Eq(derivative, 0), symbol, domain)
+        if solutions is sp.S.EmptySet:  # exp(x): f' = 0 has no solution at all
+            return _ExactSolution()
         candidates = _finite_candidates(solutions)
         if candidates is not None:
             roots = []
@@ -568,6 +570,9 @@ def critical_points(g: Slice, low: float, high: float) -> CriticalPoints:
                 breaks.append(root.x)  # e.g. sign(x) = 0 at the kink of abs(x)
                 continue
             points.append(_point(g, root.x, root.latex, width, scale, low <= root.x <= high))
+        if not exact.roots and not exact.flat:
+            # f' = 0 nowhere (exp x, 1/x^2): a pole or a jump may still flip its sign.
+            breaks = [_tidy(x, width) for x in _numeric_roots(g, low, high)[1]]
     else:
         method = "numeric"
         note += "; these were found numerically in the plotted range"

@@ -317,8 +317,8 @@ def show_descent(
         figure = pictures.descent_picture(g, run, found, rng.low, rng.high)
         ui.live_chart(figure, key=f"{PAGE}_descent", config=pictures.CONFIG)
     with story:
-        width = rng.high - rng.low
-        pictures.say(words.descent_story(run, found, g.variable, width, curvature, until))
+        span = (rng.low, rng.high)
+        pictures.say(words.descent_story(run, found, g.variable, span, curvature, until))
     st.markdown("**The steps**")
     table = words.steps_table(run, g.value(run.iterates))
     with st.container(height=280, border=False):

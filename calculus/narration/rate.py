@@ -137,6 +137,15 @@ def h_label(h: float) -> str:
     return repr(float(h))
 
 
+def plain_number(value: float, digits: int = 4) -> str:
+    """format_number, except that a tiny number that is not 0 is never written as 0."""
+    text = format_number(value, digits)
+    if text == "0" and value != 0 and math.isfinite(value):
+        mantissa, exponent = f"{value:.{max(digits - 1, 0)}e}".split("e")
+        text = f"{float(mantissa):g}×10^{int(exponent)}".replace("-", "−")
+    return text
+
+
 def symbol_notes(*latex: str) -> list[str]:
     """One line for each unexplained symbol (θ, sign, δ, σ, relu, log) in these formulas."""
     return [note for marker, note in SYMBOL_NOTES if any(marker in text for text in latex)]
@@ -224,8 +233,8 @@ def readout(
     elif format_number(slope) == "0":
         lines.append(Line(
             "markdown",
-            f"f' is 0 to every digit shown (it is {slope:.1e}, round-off): f is **flat** here to "
-            "within rounding, a critical point.",
+            f"f' is 0 to every digit shown (it is {plain_number(slope, 2)}, round-off): f is "
+            "**flat** here to within rounding, a critical point.",
         ))  # fmt: skip
     else:
         trend = "**rises**" if slope > 0 else "**falls**"
@@ -271,7 +280,7 @@ def _secant_story(table: SecantTable, curvature: float) -> str:
     indices = np.flatnonzero(finite)
     first, last = int(indices[0]), int(indices[-1])
     best = int(indices[np.argmin(errors[indices])])  # the largest h of a tie
-    e = {i: format_number(errors[i], 2) for i in (first, best, last)}
+    e = {i: plain_number(errors[i], 2) for i in (first, best, last)}
     h = {i: h_label(steps[i]) for i in (first, best, last)}
     if best > first:
         falls = (
@@ -280,8 +289,8 @@ def _secant_story(table: SecantTable, curvature: float) -> str:
         )
         if math.isfinite(curvature) and format_number(curvature) != "0":
             falls += (
-                f": the curve bends away from the secant by about |f''(x)| h / 2 = "
-                f"{format_number(abs(curvature) / 2)} h"
+                ": the curve bends away from the secant by about |f''(x)| h / 2, here "
+                f"{plain_number(abs(curvature) / 2)} × h"
             )
         parts.append(falls + ".")
     elif errors[best] == 0:
@@ -306,7 +315,7 @@ def _smallest_step(x: float, slope: float, steps: np.ndarray, secants: np.ndarra
         h = max(vanish)
         when = f"At h = {h_label(h)}" if h == smallest else f"From h = {h_label(h)} on"
         why = f"(which here happens to equal f'(x) = {format_number(slope)})" if slope == 0 else (
-            f"(an error of |f'(x)| = {format_number(abs(slope))})"
+            f"(an error of |f'(x)| = {plain_number(abs(slope))})"
         )  # fmt: skip
         return (
             f"{when}, x + h is the same float as x, so f(x + h) − f(x) = 0 and the secant "
@@ -315,7 +324,7 @@ def _smallest_step(x: float, slope: float, steps: np.ndarray, secants: np.ndarra
     return (
         f"At h = {h_label(smallest)}, x + h is still a different float from x (floats near "
         f"x = {format_number(x)} are spaced more finely than that), and the secant slope is "
-        f"{format_number(float(secants[-1]))} against f'(x) = {format_number(slope)}."
+        f"{plain_number(float(secants[-1]))} against f'(x) = {plain_number(slope)}."
     )
 
 
@@ -332,8 +341,8 @@ def secant_numbers(table: SecantTable) -> list[Line]:
     :func:`secant_story`)."""
     text = markdown_table({
         "h": [h_label(s) for s in table.steps],
-        "secant slope": [format_number(s, 10) for s in table.secants],
-        "error": [format_number(e, 2) for e in table.errors],
+        "secant slope": [plain_number(s, 10) for s in table.secants],
+        "error": [plain_number(e, 2) for e in table.errors],
     })  # fmt: skip
     return [Line("markdown", text)]
 
@@ -382,25 +391,26 @@ def _kind_phrase(point: CriticalPoint, v: str) -> str:
 
 
 def descent_story(
-    run: Descent, found: CriticalPoints, variable: str, width: float,
+    run: Descent, found: CriticalPoints, variable: str, span: tuple[float, float],
     constant_curvature: float = math.nan, until: bool = False,
 ) -> list[Line]:  # fmt: skip
     """The verdict on a run (a box) and why it went so (Markdown).
 
-    ``found`` are f's critical points, ``width`` the plotted range's, ``constant_curvature`` f''
-    when it is the same everywhere (nan otherwise), ``until`` whether the run was "run until
-    converged" (its step count is then a bound, not a choice).
+    ``found`` are f's critical points (searched on ``span``, the plotted range, when numeric),
+    ``constant_curvature`` f'' when it is the same everywhere (nan otherwise), ``until`` whether
+    the run was "run until converged" (its step count is then a bound, not a choice).
     """
     v, name = symbol_latex(variable), plain_symbol(variable)
+    width = span[1] - span[0]
     k, x0, last = run.count, float(run.iterates[0]), float(run.iterates[-1])
     s0, s_last = float(run.slopes[0]), float(run.slopes[-1])
     after = f"after {k} step{'s' * (k != 1)} {name} = {format_number(last, 6)}"
     slope_0 = f"$f'({number_latex(x0)}) = {number_latex(s0)}$"
     if run.behaviour == UNDEFINED:
         if k == 0:
-            return [Line("warning", f"**Cannot start**: {slope_0} at x₀: f has no derivative "
-                     "at the start (a kink, a break or outside its domain). Move the knob.",
-                     ":material/block:")]  # fmt: skip
+            return [Line("warning", f"**Cannot start**: f has no derivative at x₀ = "
+                     f"{format_number(x0)} (a kink, a break, or outside its domain), so there is "
+                     "no slope to step against. Move the knob.", ":material/block:")]  # fmt: skip
         return [
             Line("warning", f"**Stops: f' is undefined here**: {after}", ":material/block:"),
             Line("markdown", f"The descent stopped at ${number_latex(last)}$: $f'$ is undefined "
@@ -439,14 +449,18 @@ def descent_story(
         return [Line("info", f"**Keeps going downhill**: {after}", ":material/trending_down:"),
                 Line("markdown", _why(run, found, constant_curvature))]  # fmt: skip
     slope_k = f"$|f'(x_{{{k}}})| = {number_latex(abs(s_last))}$"
+    outside = found.method == "numeric" and not span[0] <= last <= span[1]
     if run.converged:
         # |f'| <= 1e-8 puts a smooth f' within a whisker of its zero, or on a plateau.
         target = min(found.points, key=lambda p: abs(p.x - last), default=None)
         if target is not None and abs(target.x - last) > 1e-3 * width:
             target = None
-        at = f": at {_kind_phrase(target, v)}" if target is not None else (
-            ". f is almost flat here, yet no critical point was found near it"
-        )  # fmt: skip
+        if target is not None:
+            at = f": at {_kind_phrase(target, v)}"
+        elif outside:
+            at = ". It is outside the plotted range, where critical points were not searched for"
+        else:
+            at = ". f is almost flat here, yet no critical point was found near it"
         box = "success" if target is not None and target.kind == MINIMUM else "info"
         return [
             Line(box, f"**Converged after {k} step{'s' * (k != 1)}**: {name} = "
@@ -454,7 +468,7 @@ def descent_story(
                  ":material/check_circle:"),
             Line("markdown", _why(run, found, constant_curvature)),
         ]  # fmt: skip
-    more = (f" (the bound of {run.bound} steps)" if until
+    more = (", the most allowed" if until
             else ". Tick *Run until converged* to go on")  # fmt: skip
     target = heading_for(run, found.points)
     if run.behaviour == OSCILLATES_CONVERGING:
@@ -462,17 +476,18 @@ def descent_story(
     else:
         not_yet = "Not there yet"
     if target is None:
-        never = (
-            "$f' = 0$ has no solution that way" if found.method == "exact"
-            else "no point where $f' = 0$ was found that way in the plotted range"
-        )  # fmt: skip
+        if found.method == "exact":
+            never = "$f' = 0$ has no real solution" if not found.points else (
+                "no solution of $f' = 0$ lies that way")  # fmt: skip
+        else:
+            never = "no point where $f' = 0$ was found that way in the plotted range"
         return [
             Line("warning", f"**Slowing down, with no critical point ahead**: {after}, "
                  f"{slope_k}{more}.", ":material/trending_down:"),
             Line("markdown", f"The steps shrink because $f'$ fades as f flattens out, not "
                  f"because a minimum is near: {never}."),
         ]  # fmt: skip
-    distance = format_number(abs(last - target.x))
+    distance = plain_number(abs(last - target.x))
     return [
         Line("info", f"**{not_yet}**: heading for {_kind_phrase(target, v)}, {distance} away "
              f"after {k} steps ({slope_k}){more}.", ":material/trending_flat:"),
@@ -599,10 +614,10 @@ def steps_table(run: Descent, values: np.ndarray) -> list[Line]:
     moves = -run.rate * run.slopes
     columns = {
         "k": [str(k) for k in rows],
-        "xₖ": [format_number(run.iterates[k], 5) for k in rows],
-        "f(xₖ)": [format_number(values[k], 5) for k in rows],
-        "f'(xₖ)": [format_number(run.slopes[k], 5) for k in rows],
-        "−η f'(xₖ)": [format_number(moves[k], 4) for k in rows],
+        "xₖ": [plain_number(run.iterates[k], 5) for k in rows],
+        "f(xₖ)": [plain_number(values[k], 5) for k in rows],
+        "f'(xₖ)": [plain_number(run.slopes[k], 5) for k in rows],
+        "−η f'(xₖ)": [plain_number(moves[k], 4) for k in rows],
     }
     if len(rows) < len(run.iterates):  # a row of dots where rows were left out
         for column in columns.values():
