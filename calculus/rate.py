@@ -58,6 +58,12 @@ MAX_EXACT_LATEX = 80
 ESCAPE_BOUND = 1e12
 #: Step sizes growing or shrinking by less than this factor per step count as steady.
 STEADY_RATIO_TOLERANCE = 1e-6
+#: "Run until converged" takes at most this many steps (each costs one compiled f' call).
+MAX_DESCENT_STEPS = 1000
+#: Converged: |f'(x_K)| at most this ...
+CONVERGED_SLOPE = 1e-8
+#: ... and the last step at most this times (1 + |x_K|).
+CONVERGED_STEP = 1e-8
 #: Step sizes for the secant table: 1, 0.1, ..., 1e-16.
 SECANT_STEPS = tuple(10.0**-k for k in range(17))
 
@@ -69,6 +75,7 @@ OSCILLATES = "oscillates without settling"
 DRIFTS = "keeps going downhill"
 DIVERGES = "diverges"
 UNDEFINED = "stops: f' is undefined"
+STILL = "stands still"
 
 
 # --- the slice: f along one knob -----------------------------------------------------------------
@@ -182,6 +189,15 @@ class Slice:
         return self.derivative_function.jacobian_at(self._points(t))[0, self.knob]
 
 
+def derivative_forms(g: Slice) -> tuple[str, str, float]:
+    """(g' in general as LaTeX, g' with the fixed knobs put in, g'' if constant else nan)."""
+    general = sp.latex(g.function.derivative(g.output, g.knob))
+    here = sp.latex(g.derivative) if g.fixed else general
+    second = g.second_derivative
+    constant = float(second) if not second.free_symbols and second.is_real else math.nan
+    return general, here, constant
+
+
 # --- tangent and secant --------------------------------------------------------------------------
 
 
@@ -289,6 +305,8 @@ def solve_critical_points(
         return _ExactSolution(roots=tuple(roots[: 2 * MAX_CRITICAL_POINTS]))
     for domain in (sp.S.Reals, sp.Interval(low, high)):
         solutions = sp.solveset(sp.Eq(derivative, 0), symbol, domain)
+        if solutions is sp.S.EmptySet:  # exp(x): f' = 0 has no solution at all
+            return _ExactSolution()
         candidates = _finite_candidates(solutions)
         if candidates is not None:
             roots = []
@@ -552,6 +570,9 @@ def critical_points(g: Slice, low: float, high: float) -> CriticalPoints:
                 breaks.append(root.x)  # e.g. sign(x) = 0 at the kink of abs(x)
                 continue
             points.append(_point(g, root.x, root.latex, width, scale, low <= root.x <= high))
+        if not exact.roots and not exact.flat:
+            # f' = 0 nowhere (exp x, 1/x^2): a pole or a jump may still flip its sign.
+            breaks = [_tidy(x, width) for x in _numeric_roots(g, low, high)[1]]
     else:
         method = "numeric"
         note += "; these were found numerically in the plotted range"
@@ -595,30 +616,59 @@ class Descent:
     """Gradient descent x_{k+1} = x_k - rate g'(x_k) from ``iterates[0]``.
 
     ``iterates`` and ``slopes`` have shape (K + 1,): x_0..x_K and g'(x_0)..g'(x_K), K <= steps
-    (fewer when it ran away past ``ESCAPE_BOUND`` or reached a place where g' is undefined).
+    (fewer when it ran away past ``ESCAPE_BOUND``, reached a place where g' is undefined, or,
+    run until converged, met the tolerances or stopped moving).
     ``behaviour`` is one of CONVERGES (steps shrink, one way), OSCILLATES_CONVERGING (steps
     shrink, flipping sides), OSCILLATES (flipping with steps that stay the same), DIVERGES
     (flipping with growing steps, or past ``ESCAPE_BOUND``), DRIFTS (steps that do not shrink, all
-    one way: downhill with no minimum met yet) or UNDEFINED (g' undefined at the last iterate).
+    one way: downhill with no minimum met yet), UNDEFINED (g' undefined at the last iterate) or
+    STILL (g' is not 0, yet no step moved x: rate 0, or a step below the float spacing of x).
+    "Steps shrink" is not "arrived": :attr:`converged` says whether the tolerances are met.
     """
 
     rate: float
     iterates: np.ndarray
     slopes: np.ndarray
     behaviour: str
+    #: The most steps it was allowed (the run is shorter when it stopped early).
+    bound: int = 0
 
     @property
     def steps(self) -> np.ndarray:
         """x_{k+1} - x_k, shape (K,)."""
         return np.diff(self.iterates)
 
+    @property
+    def count(self) -> int:
+        """K, the steps taken."""
+        return len(self.iterates) - 1
+
+    @property
+    def converged(self) -> bool:
+        """|g'(x_K)| <= CONVERGED_SLOPE and the last step <= CONVERGED_STEP (1 + |x_K|)."""
+        return _converged(self.iterates, self.slopes)
+
+
+def _converged(iterates: Sequence[float], slopes: Sequence[float]) -> bool:
+    last, slope = float(iterates[-1]), float(slopes[-1])
+    if not (math.isfinite(last) and math.isfinite(slope)) or abs(slope) > CONVERGED_SLOPE:
+        return False
+    step = abs(last - float(iterates[-2])) if len(iterates) > 1 else 0.0
+    return step <= CONVERGED_STEP * (1.0 + abs(last))
+
 
 def gradient_descent(
-    slope: Callable[[np.ndarray], np.ndarray], start: float, rate: float, steps: int
+    slope: Callable[[np.ndarray], np.ndarray],
+    start: float,
+    rate: float,
+    steps: int,
+    until_converged: bool = False,
 ) -> Descent:
     """Run ``steps`` steps of x <- x - rate slope(x) from ``start``; classify how it went.
 
-    ``slope`` is g' (e.g. ``Slice.slope``); it is called on one float at a time.
+    ``slope`` is g' (e.g. ``Slice.slope``); it is called on one float at a time. With
+    ``until_converged``, ``steps`` is a bound: the run stops as soon as it has converged
+    (:attr:`Descent.converged`) or a step leaves x where it was (every later step would too).
 
     >>> run = gradient_descent(lambda x: 2 * x + 4, 0.0, 0.25, 3)
     >>> run.iterates.tolist(), run.behaviour
@@ -631,15 +681,20 @@ def gradient_descent(
     iterates = [float(start)]
     slopes = [float(slope(np.float64(start)))]
     while len(iterates) <= steps and math.isfinite(slopes[-1]):
+        if until_converged and _converged(iterates, slopes):
+            break
         x = iterates[-1] - rate * slopes[-1]
         if not math.isfinite(x) or abs(x) > ESCAPE_BOUND:
             iterates.append(x)
             slopes.append(math.nan)
             break
+        if until_converged and x == iterates[-1]:
+            break  # a fixed point of the update: more steps change nothing
         iterates.append(x)
         slopes.append(float(slope(np.float64(x))))
     run_iterates, run_slopes = np.array(iterates), np.array(slopes)
-    return Descent(rate, run_iterates, run_slopes, _behaviour(run_iterates, run_slopes, rate))
+    behaviour = _behaviour(run_iterates, run_slopes, rate)
+    return Descent(rate, run_iterates, run_slopes, behaviour, steps)
 
 
 def _behaviour(iterates: np.ndarray, slopes: np.ndarray, rate: float) -> str:
@@ -650,6 +705,8 @@ def _behaviour(iterates: np.ndarray, slopes: np.ndarray, rate: float) -> str:
         return UNDEFINED
     # The step each iterate takes (the last one is the step it would take next).
     moves = -rate * slopes
+    if slopes[-1] != 0 and iterates[-1] - rate * slopes[-1] == iterates[-1]:
+        return STILL  # e.g. rate 0: "converges" would claim an arrival that never happened
     sizes = np.abs(moves)
     tiny = 1e-12 * (1.0 + np.abs(iterates))
     if sizes[-1] <= tiny[-1]:
@@ -677,69 +734,39 @@ def step_factor(rate: float, curvature: float) -> float:
     return 1.0 - rate * curvature
 
 
-def explain_descent(run: Descent, curvature: float | None, constant: bool, minimum: str) -> str:
-    """Why the run behaved as it did, in Markdown with LaTeX.
+def heading_for(run: Descent, points: Sequence[CriticalPoint]) -> CriticalPoint | None:
+    """The critical point a run whose steps shrink is closing in on, or None if there is none.
 
-    ``curvature`` is g'' at the minimum the run heads for (None if unknown), ``constant`` says
-    whether g'' is the same everywhere (a parabola: the explanation is exact, otherwise it holds
-    near the minimum), ``minimum`` is how that minimum is written (e.g. "-2").
+    Descent only ever closes in on a minimum or a flat point (never a maximum: it rolls away from
+    one), ahead of it when it moves one way, on either side when it flips: the nearest such point
+    to x_K in that direction.
     """
-    eta = _fmt(run.rate)
-    if run.behaviour == UNDEFINED:
-        return (
-            f"The descent stopped at ${_fmt(run.iterates[-1])}$: $f'$ is undefined there, so the "
-            "update rule cannot take another step."
-        )
+    last = float(run.iterates[-1])
+    if not math.isfinite(last):
+        return None
+    candidates = [p for p in points if p.kind != MAXIMUM]
     steps = run.steps[np.isfinite(run.steps)]
-    if len(steps) and not np.any(steps):
-        return (
-            f"$f'({_fmt(run.iterates[0])}) = 0$: the start is already a critical point, so the "
-            "update rule does not move. Turn the knob to start somewhere else."
-        )
-    one_way = len(steps) > 0 and bool(np.all(np.sign(steps) == np.sign(steps[0])))
-    if run.behaviour == DRIFTS or (run.behaviour == DIVERGES and one_way):
-        # Rolling away from every minimum: the parabola picture near a minimum does not apply.
-        return (
-            "The slope does not fade along the way, so the steps do not shrink: the iterates "
-            "keep going downhill, away from any minimum."
-            if run.behaviour == DRIFTS
-            else "The iterates run downhill and away: f keeps falling in that direction."
-        )
-    if curvature is None or not math.isfinite(curvature) or curvature <= 0:
-        return {
-            DIVERGES: "The iterates run away: each step is longer than the one before.",
-            OSCILLATES: "The iterates jump back and forth between the same two places.",
-        }.get(
-            run.behaviour,
-            "The steps shrink because the slope $f'$ shrinks as the iterates near a flat place.",
-        )
-    factor = step_factor(run.rate, curvature)
-    c = _fmt(curvature)
-    where = (
-        f"Here $f'' = {c}$ everywhere"
-        if constant
-        else f"Near the minimum at ${minimum}$, $f'' \\approx {c}$"
-    )
-    core = (
-        f"{where}, so each step multiplies the distance to ${minimum}$ by "
-        f"$1 - \\eta f'' = 1 - {eta} \\cdot {c} = {_fmt(factor)}$"
-    )
-    limit = f"$\\eta < 2 / f'' = {_fmt(2 / curvature)}$"
-    if abs(factor) < 1 and factor >= 0:
-        tail = ": less than 1 and positive, so the iterates close in from one side."
-    elif abs(factor) < 1:
-        tail = (
-            ": negative, so each step overshoots to the other side, but smaller than 1 in size, "
-            "so the overshoots shrink."
-        )
-    elif abs(factor) == 1:
-        tail = (
-            f": exactly $-1$, so the iterates bounce between two points forever "
-            f"({limit} is needed)."
-        )
-    else:
-        tail = (
-            f": larger than 1 in size, so every step lands farther away than the last. "
-            f"Convergence needs {limit}."
-        )
-    return core + tail
+    moving = steps[steps != 0]
+    one_way = len(moving) > 0 and bool(np.all(np.sign(moving) == np.sign(moving[-1])))
+    if one_way:
+        direction = float(np.sign(moving[-1]))
+        candidates = [p for p in candidates if (p.x - last) * direction >= 0]
+    return min(candidates, key=lambda p: abs(p.x - last), default=None)
+
+
+def critical_point_at(x: float, found: CriticalPoints, width: float) -> CriticalPoint | None:
+    """The critical point at x, if ``found`` lists one (numeric ones are rounded to 1e-7 of the
+    range's width, hence the tolerance)."""
+    near = [p for p in found.points if abs(p.x - x) <= 1e-6 * max(width, 1.0)]
+    return min(near, key=lambda p: abs(p.x - x), default=None)
+
+
+def descent_span(iterates: np.ndarray, low: float, high: float) -> tuple[float, float]:
+    """The plotted range, widened to show iterates that left it (up to 2.5 ranges each way)."""
+    finite = iterates[np.isfinite(iterates)]
+    width = high - low
+    if finite.size == 0:
+        return low, high
+    start = max(min(low, float(finite.min())), low - 2.5 * width)
+    end = min(max(high, float(finite.max())), high + 2.5 * width)
+    return start, end

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.chart_component as live
 from calculus import parse_function
+from calculus.narration.rate import markdown_table
 from calculus.rate import Slice, critical_points
 from tests.charts import chart_specs
 from tests.knobs import knob_slider, turn_knob
@@ -20,7 +21,6 @@ from ui.rate import (
     Marker,
     curves_figure,
     descent_figure,
-    markdown_table,
     robust_range,
     secant_error_figure,
     sign_bands,
@@ -104,7 +104,8 @@ def test_default_is_the_loss_with_its_tangent_and_minimum() -> None:
     shown = text(look(at, "Critical points"))
     assert "$x = -2$" in shown and "**minimum**" in shown
     assert "$f''(-2) = 2 > 0$, so the curve bends up there" in shown
-    assert "Converges" in text(look(at, "Gradient descent"))
+    # 10 steps of eta = 0.1 stop at -1.678: on the way to -2, not there (issue 14).
+    assert "Not there yet" in text(look(at, "Gradient descent"))
 
 
 @pytest.mark.parametrize("x", [-3.0, -2.0, 0.25, 2.5])
@@ -173,7 +174,7 @@ def test_the_secant_through_x_and_x_plus_h() -> None:
 @pytest.mark.parametrize(
     ("rate", "words"),
     [
-        (0.1, "Converges"),
+        (0.1, "Not there yet"),
         (0.9, "Oscillates while converging"),
         (1.0, "Oscillates without settling"),
         (1.1, "Diverges"),

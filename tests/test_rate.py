@@ -9,6 +9,7 @@ import pytest
 
 from calculus import parse_function
 from calculus.errors import ExpressionError
+from calculus.narration.rate import explain_descent
 from calculus.rate import (
     CONVERGES,
     DIVERGES,
@@ -21,7 +22,6 @@ from calculus.rate import (
     UNDEFINED,
     Slice,
     critical_points,
-    explain_descent,
     gradient_descent,
     secant_slope,
     secant_table,

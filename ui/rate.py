@@ -19,6 +19,9 @@ traces and layout) and wrapped in a Figure without plotly's per-property validat
 (``_validate=False``): about 20 times faster than ``make_subplots`` and ``add_vrect``, the
 difference between a knob that follows the hand and one that lags. The specs are fixed here, and
 tests build every figure, so nothing unvalidated reaches a learner.
+
+At the end, the page's controls with their URL state, and :func:`say`, which shows the
+sentences of ``calculus/narration/rate.py``: the only part of this module that uses Streamlit.
 """
 
 from __future__ import annotations
@@ -29,8 +32,17 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+import streamlit as st
 
+from calculus.export import plain_symbol
+from calculus.narration.rate import Line
+from calculus.rate import SECANT_STEPS, CriticalPoints, Descent, Slice, descent_span
+from calculus.reading import format_number
 from ui.figures import FONT, Spec, SpecFigure
+from ui.url_state import query_float, query_text
+
+#: Grid points of the curves f and f' across the plotted range.
+CURVE_POINTS = 601
 
 CURVE = "#1f2937"
 DERIVATIVE = "#7c3aed"
@@ -58,18 +70,6 @@ class Marker:
     y: float
     kind: str
     label: str
-
-
-def markdown_table(columns: dict[str, Sequence[str]]) -> str:
-    """A Markdown table from columns of text (all of one length), numbers right-aligned.
-
-    Why not a dataframe widget: a plain table costs the browser far less to redraw on every knob
-    move, and these tables are read, not sorted.
-    """
-    header = "| " + " | ".join(columns) + " |"
-    rule = "|" + "|".join("---:" for _ in columns) + "|"
-    rows = ["| " + " | ".join(cells) + " |" for cells in zip(*columns.values(), strict=True)]
-    return "\n".join([header, rule, *rows])
 
 
 def finite_or_nan(values: np.ndarray) -> np.ndarray:
@@ -394,3 +394,89 @@ def descent_figure(
                   "automargin": True},
     }  # fmt: skip
     return _figure(data, layout, 380, "rate-descent")
+
+
+def tangent_pictures(
+    g: Slice, found: CriticalPoints, low: float, high: float
+) -> tuple[TangentFrame, go.Figure]:
+    """The heavy half of the tangent's picture for f along ``g`` on [low, high], and its frame.
+
+    The critical points in range are marked; nothing here depends on the knob x.
+    """
+    name = plain_symbol(g.variable)
+    markers = [
+        Marker(p.x, p.value, p.kind, f"{p.kind} at {name} = {format_number(p.x)}")
+        for p in found.in_range()
+    ]
+    t = np.linspace(low, high, CURVE_POINTS)
+    values, slopes = g.value(t), g.slope(t)
+    frame = tangent_frame(t, values, slopes, markers, name)
+    return frame, curves_figure(t, values, slopes, frame, markers)
+
+
+def descent_picture(
+    g: Slice, run: Descent, found: CriticalPoints, low: float, high: float
+) -> go.Figure:
+    """f on [low, high] (widened to the iterates that left it) with the run's iterates on it."""
+    span = descent_span(run.iterates, low, high)
+    grid = np.linspace(*span, CURVE_POINTS)
+    markers = [Marker(p.x, p.value, p.kind, p.kind) for p in found.points]
+    markers = [m for m in markers if span[0] <= m.x <= span[1]]
+    return descent_figure(
+        grid, g.value(grid), run.iterates, g.value(run.iterates), markers, plain_symbol(g.variable)
+    )
+
+
+# --- the page's controls and text (Streamlit) -----------------------------------------------------
+
+PAGE = "rate"
+#: The sections under the picture ("Look closer"), and their names in the URL (``look=``).
+SECTIONS = ("Secant to tangent", "Critical points", "Gradient descent")
+LOOK_NAMES = dict(zip(SECTIONS, ("secant", "critical", "descent"), strict=True))
+LOOK_SECTIONS = {name: section for section, name in LOOK_NAMES.items()}
+H_CHOICES = (1.0, 0.5, 0.2, 0.1, 0.05, 0.01, *SECANT_STEPS[3:])
+DEFAULT_H = 0.5
+MAX_RATE = 2.0
+MAX_STEPS = 100
+#: Section controls that start from the URL: session key -> (URL key, default, lowest, highest).
+NUMBERS = {
+    f"{PAGE}_eta": ("eta", 0.1, 0.0, MAX_RATE),
+    f"{PAGE}_steps": ("n", 10, 1, MAX_STEPS),
+    f"{PAGE}_until": ("until", False, 0, 1),
+}
+
+
+def say(lines: Sequence[Line]) -> None:
+    """Show generated text: Markdown, LaTeX, captions and boxes (st.success, st.info, ...)."""
+    for line in lines:
+        if line.kind in ("markdown", "latex", "caption"):
+            getattr(st, line.kind)(line.text)
+        else:
+            getattr(st, line.kind)(line.text, icon=line.icon)
+
+
+def start_controls() -> None:
+    """The sections' controls start from the URL (validated) or their defaults, in range.
+
+    Done on every run, before the sections: a widget that is not drawn (its section hidden)
+    loses its state, and comes back from the URL the next time. A hostile or stale value falls
+    back to the default or the nearest allowed one.
+    """
+    state = st.session_state
+    if state.get(f"{PAGE}_look") not in SECTIONS:
+        state[f"{PAGE}_look"] = LOOK_SECTIONS.get(query_text("look") or "", SECTIONS[0])
+    for key, (url_key, default, low, high) in NUMBERS.items():
+        if key not in state:
+            value = query_float(url_key)
+            state[key] = default if value is None else value
+        state[key] = type(default)(min(max(state[key], low), high))
+
+
+def step_h() -> float:
+    """The secant's step h: from the widget's state, the URL, or the default."""
+    key = f"{PAGE}_h"
+    if key not in st.session_state:
+        st.session_state[key] = query_float("h")
+    if st.session_state[key] not in H_CHOICES:
+        st.session_state[key] = DEFAULT_H
+    return float(st.session_state[key])
