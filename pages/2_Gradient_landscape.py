@@ -226,6 +226,10 @@ def remember(key: str, default: object, url_value: object | None = None) -> None
             st.session_state[key] = default if url_value is None else url_value
 
 
+#: The page's widgets that are not drawn on every run: their values are kept across runs.
+KEPT = ("angle", "eta", "steps", "path", "u_mode", "field", "azimuth", "elevation")
+
+
 def save(*keys: str) -> None:
     for key in keys:
         st.session_state[f"{key}_saved"] = st.session_state[key]
@@ -318,6 +322,9 @@ def explore(landscape: Landscape) -> None:
     Order matters for speed: the map (with the gradient arrow) is drawn first, right after the
     knobs, and the browser gets a moment to draw it before the sections below arrive.
     """
+    # A fragment rerun (a knob move) does not run main(): a widget that the last run did not draw
+    # (the field checkbox in Surface view) lost its key and comes back here.
+    start_state()
     variables = landscape.variables
     names = [plain_symbol(name) for name in variables]
     m = landscape.n_inputs
@@ -381,7 +388,7 @@ def explore(landscape: Landscape) -> None:
         show_descent(landscape, path, nearest)
     elif section == HESSIAN:
         show_hessian(landscape, point, gradient, nearest)
-    save(f"{PAGE}_angle", f"{PAGE}_eta", f"{PAGE}_steps", f"{PAGE}_path", f"{PAGE}_u_mode")
+    save(*(f"{PAGE}_{name}" for name in KEPT))
     share(landscape, point, plotted)
 
 

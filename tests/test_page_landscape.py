@@ -22,6 +22,7 @@ from calculus.landscape import (
     slice_along,
 )
 from tests.charts import chart_specs
+from tests.fragments import set_in_fragment, turn_knob_in_fragment
 from tests.knobs import knob_slider, knob_sliders, turn_knob
 from ui.landscape import (
     MapFrame,
@@ -493,3 +494,62 @@ def test_every_example_and_section_renders(label: str) -> None:
     np.testing.assert_allclose(meta["gradient"], landscape.gradient_at([1.0, 1.0]), rtol=RTOL)
     t = np.array([0.0, 1.0])
     assert np.all(np.isfinite(slice_along(landscape, [1.0, 1.0], 0, t)))
+
+
+# --- crashes found by hand (issue 13, issue 18 item 3) -------------------------------------------
+
+
+@pytest.mark.parametrize("then", ["knob", "section"])
+def test_surface_view_survives_a_knob_move_or_a_section_change(then: str) -> None:
+    at = run_page()
+    at.radio(key="landscape_view").set_value("Surface").run()
+    assert not at.exception, [e.message for e in at.exception]
+    # In the browser both rerun only the page's fragment (the live area).
+    if then == "knob":
+        turn_knob_in_fragment(at, "landscape_slider_x1", 0.5)
+    else:
+        set_in_fragment(at, at.radio(key="landscape_section"), "Gradient")
+    assert not at.exception, [e.message for e in at.exception]
+    at.run()
+    at.radio(key="landscape_view").set_value("Contour map").run()
+    set_knobs(at, x2=-0.5)
+    assert chart(at, "landscape_map_overlay")
+
+
+@pytest.mark.parametrize("view", ["Contour map", "Surface", "Both"])
+def test_a_subnormal_range_draws_without_a_crash(view: str) -> None:
+    at = run_page(r_x1="0,5e-324,5e-324", view=view, look="Gradient")
+    assert "Gradient" in page_text(at) or at.markdown
+
+
+@pytest.mark.parametrize(
+    ("length", "span"),
+    [(1.0, 5e-324), (1e10, 1e-320), (1e300, 1e-300), (1.0, 0.0), (math.inf, 1.0), (1e-320, 1.0)],
+)
+def test_arrow_scale_survives_tiny_and_huge_numbers(length: float, span: float) -> None:
+    scale = arrow_scale(length, span)
+    assert 0 < scale <= 1 and math.isfinite(1 / scale)
+
+
+@pytest.mark.parametrize(
+    ("x_range", "y_range"),
+    [((0.0, 5e-324), (-3.0, 3.0)), ((0.0, 5e-324), (0.0, 5e-324)), ((1e-300, 2e-300), (-1e6, 1e6))],
+)
+def test_every_figure_survives_a_degenerate_range(x_range, y_range) -> None:
+    landscape = parse_landscape("x1 x2^2 + exp(x1)")
+    grid = sample_grid(landscape, (0, 1), [0.0, 0.0], x_range, y_range, 11)
+    field = gradient_field(landscape, (0, 1), [0.0, 0.0], x_range, y_range, 5)
+    frame = MapFrame(x_range, y_range, "x₁", "x₂")
+    low, high = z_range(grid.z)
+    assert low < high
+    frame3d = SurfaceFrame(x_range, y_range, (low, high), "x₁", "x₂")
+    a, b = x_range[0], y_range[0]
+    marks = MapMarks((a, b), (1.0, 2.0), arrow_scale(math.hypot(1, 2), frame.smaller_span), True)
+    for figure in (
+        contour_figure(grid, frame, field, frame.smaller_span / 4),
+        map_overlay(frame, marks),
+        surface_figure(grid, frame3d),
+        surface_overlay(frame3d, SurfaceMarks((a, b, 1.0), None, None, (1.0, 2.0))),
+    ):
+        validated(figure)
+    colour_levels(grid.z)

@@ -55,6 +55,8 @@ SURFACE_MARGIN = {"l": 0, "r": 0, "t": 10, "b": 0, "pad": 0, "autoexpand": False
 EQUAL_ASPECT_MAX_RATIO = 2.0
 #: The longest arrow drawn, as a fraction of the smaller plotted span.
 ARROW_FRACTION = 0.35
+#: Smaller drawing factors are not offered: 1/scale must stay a float a sentence can print.
+MIN_ARROW_SCALE = 1e-300
 
 COLOURSCALE = [[0.0, "#f7fbff"], [0.35, "#c6dbef"], [0.7, "#7fa7cf"], [1.0, "#3f5f8f"]]
 GRADIENT = "#dc2626"
@@ -272,6 +274,8 @@ def colour_levels(z: np.ndarray) -> ColourLevels:
     # The unit of the logarithm: the spread of the smallest tenth (the valley floor).
     edge = float(np.percentile(finite, 10 if upward else 90))
     unit = max(abs(edge - base), span * 1e-6)
+    if not unit > 0:  # a span of a few subnormal floats: no logarithmic scale to speak of
+        return ColourLevels(z, False, [], [])
     # Increasing with f either way, so dark still means high.
     sign = 1.0 if upward else -1.0
     with np.errstate(invalid="ignore"):
@@ -309,11 +313,16 @@ def arrow_scale(length: float, span: float) -> float:
     room = ARROW_FRACTION * span
     if not math.isfinite(length) or length <= room:
         return 1.0
-    exponent = math.floor(math.log10(room / length))
+    if not (math.isfinite(room) and room > 0):
+        return 1.0  # a range too narrow for floats (it underflows to 0): no factor fits
+    # In logarithms: room / length may underflow to 0 although both are positive.
+    exponent = math.floor(math.log10(room) - math.log10(length))
     for mantissa in (5.0, 2.0, 1.0):
-        if mantissa * 10.0**exponent * length <= room:
-            return mantissa * 10.0**exponent
-    return 10.0 ** (exponent - 1)
+        scale = mantissa * 10.0**exponent
+        if scale * length <= room and scale >= MIN_ARROW_SCALE:
+            return scale
+    scale = 10.0 ** (exponent - 1)
+    return scale if scale >= MIN_ARROW_SCALE else 1.0
 
 
 def scale_text(scale: float) -> str:
@@ -547,6 +556,8 @@ def z_range(z: np.ndarray) -> tuple[float, float]:
     if inner_high > inner_low and high - low > 8 * (inner_high - inner_low):
         low, high = inner_low, inner_high
     pad = 0.05 * (high - low) if high > low else max(abs(low), 1.0) * 0.5
+    if not low - pad < high + pad:  # a span so small that 5% of it vanishes in the floats
+        pad = max(abs(low), abs(high), 1.0) * 0.5
     return (low - pad, high + pad)
 
 
