@@ -22,7 +22,7 @@ from calculus.landscape import (
     slice_along,
 )
 from tests.charts import chart_specs
-from tests.fragments import set_in_fragment, turn_knob_in_fragment
+from tests.fragments import run_all, set_in_fragment, turn_knob_in_fragment
 from tests.knobs import knob_slider, knob_sliders, turn_knob
 from ui.landscape import (
     MapFrame,
@@ -510,8 +510,9 @@ def test_surface_view_survives_a_knob_move_or_a_section_change(then: str) -> Non
     else:
         set_in_fragment(at, at.radio(key="landscape_section"), "Gradient")
     assert not at.exception, [e.message for e in at.exception]
-    at.run()
-    at.radio(key="landscape_view").set_value("Contour map").run()
+    run_all(at)
+    at.radio(key="landscape_view").set_value("Contour map")
+    run_all(at)
     set_knobs(at, x2=-0.5)
     assert chart(at, "landscape_map_overlay")
 
