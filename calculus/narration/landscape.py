@@ -111,7 +111,9 @@ def agreement_words(difference: float) -> str:
         return "not at all (the measurement is undefined here)"
     if difference == 0:
         return "exactly"
-    return f"to within {format_number(difference, 1)}"
+    # One digit, never rounded to 0 (format_number shows values below 1e-9 as 0).
+    mantissa, exponent = f"{difference:.0e}".split("e")
+    return f"to within {mantissa}×10^{int(exponent)}".replace("-", "−")
 
 
 def plane_check_sentence(step: float, predicted: float, actual: float) -> str:
