@@ -672,3 +672,23 @@ def tangent_plane_check(
     nearby[j] += step
     predicted = float(landscape.value_at(p)) + float(gradient[i] + gradient[j]) * step
     return PlaneCheck(step, predicted, float(landscape.value_at(nearby)))
+
+
+# --- how big a formula is, before anyone typesets it ---------------------------------------------
+
+#: Most sympy nodes (symbols, numbers, operations) a formula shown on the page may have. Beyond
+#: it the browser spends seconds typesetting (a 16-knob Hessian took 9 to 13 s) and a learner
+#: cannot read it anyway; the numbers at the knobs are shown instead.
+MAX_TYPESET_NODES = 1500
+
+
+def formula_size(expressions: Sequence[sp.Expr], limit: int = MAX_TYPESET_NODES) -> int:
+    """How many nodes the expressions have together, counted up to ``limit + 1`` at most (so a
+    huge formula costs no more to measure than one just over the limit)."""
+    count = 0
+    for expression in expressions:
+        for _ in sp.preorder_traversal(expression):
+            count += 1
+            if count > limit:
+                return count
+    return count

@@ -21,6 +21,7 @@ from calculus.landscape import (
     sample_grid,
     slice_along,
 )
+from calculus.narration.landscape import critical_story
 from tests.charts import chart_specs
 from tests.fragments import run_all, set_in_fragment, turn_knob_in_fragment
 from tests.knobs import knob_slider, knob_sliders, turn_knob
@@ -33,16 +34,13 @@ from ui.landscape import (
     arrow_scale,
     colour_levels,
     contour_figure,
-    critical_story,
     descent_values_figure,
-    direction_words,
     directional_figure,
     map_overlay,
     slices_figure,
     surface_figure,
     surface_overlay,
     typed_array,
-    valley_note,
     z_range,
 )
 
@@ -226,28 +224,6 @@ def test_directional_maximum_is_the_gradient_length_in_its_direction() -> None:
 def test_typed_arrays_round_trip_with_gaps() -> None:
     z = np.array([[1.0, np.nan], [3.0, 4.0]])
     np.testing.assert_array_equal(values(typed_array(z)), z)
-
-
-@pytest.mark.parametrize(
-    ("gx", "gy", "words"),
-    [
-        (1.0, 2.0, "towards larger x and larger y, at 63.4° from the x axis"),
-        (-1.0, 0.0, "towards smaller x, at 180° from the x axis"),
-        (0.0, -3.0, "towards smaller y, at −90° from the x axis"),
-    ],
-)
-def test_direction_in_words(gx: float, gy: float, words: str) -> None:
-    assert direction_words(gx, gy, "x", "y") == words
-
-
-def test_valley_note_speaks_of_zig_zag_in_narrow_valleys_only() -> None:
-    narrow = valley_note(np.array([[802.0, -400.0], [-400.0, 200.0]]), 0.001, at_minimum=True)
-    assert narrow is not None and "zig-zag" in narrow and "κ" in narrow
-    round_bowl = valley_note(np.diag([2.0, 6.0]), 0.05, at_minimum=True)
-    assert round_bowl is not None and "zig-zag" not in round_bowl
-    too_fast = valley_note(np.diag([2.0, 6.0]), 0.5, at_minimum=True)
-    assert too_fast is not None and "above" in too_fast
-    assert valley_note(np.diag([2.0, -2.0]), 0.1, at_minimum=False) is None
 
 
 def test_critical_story_without_a_gradient() -> None:
@@ -554,3 +530,94 @@ def test_every_figure_survives_a_degenerate_range(x_range, y_range) -> None:
     ):
         validated(figure)
     colour_levels(grid.z)
+
+
+# --- sentences true at the knobs (issue 14) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("k_x1", "k_x2", "foot"), [("2", "1", "x₁ = 2, x₂ = 0"), ("1", "1", "x₁ = 1, x₂ = 0")]
+)
+def test_hessian_names_the_line_of_critical_points(k_x1: str, k_x2: str, foot: str) -> None:
+    at = run_page(look="Hessian", k_x1=k_x1, k_x2=k_x2)
+    story = page_text(at)
+    assert "Every point of the line x₂ = 0 is critical" in story
+    assert "The nearest critical point found (the foot of the perpendicular" in story
+    assert foot in story and "0.45" not in story
+    at.button(key="landscape_go_critical").click().run()
+    assert knob_slider(at, "landscape_slider_x2").value == 0.0
+    assert knob_slider(at, "landscape_slider_x1").value == float(k_x1)
+    assert "The gradient vanishes here" in page_text(at)
+
+
+@pytest.mark.parametrize(
+    ("view", "present", "absent"),
+    [
+        ("Contour map", ["dark segment", "arrow on the map"], ["orange tangent plane"]),
+        ("Surface", ["orange tangent plane", "Choose **Contour map**"],
+         ["dark segment", "arrow on the map", "gradient field"]),
+        ("Both", ["dark segment", "arrow on the map", "orange tangent plane"], []),
+    ],
+)  # fmt: skip
+def test_gradient_section_speaks_of_what_the_view_draws(view, present, absent) -> None:
+    at = run_page(look="Gradient", view=view)
+    text = "\n".join(m.value for m in at.markdown if "**Length:**" in m.value)  # the section
+    for words in present:
+        assert words in text, (view, words)
+    for words in absent:
+        assert words not in text, (view, words)
+    overlays = set(chart_specs(at))
+    assert ("landscape_map_overlay" in overlays) == (view != "Surface")
+    if view != "Contour map":
+        assert "tangent plane" in names(chart(at, "landscape_surface_overlay"))
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [
+        ({"f": "max(x, y)^2", "look": "Slices"}, "θ(u) is the step function"),
+        ({"f": "abs(x) y", "look": "Slices"}, "sign(u) is 1 for u > 0"),
+        ({"f": "relu(x) y", "look": "Hessian", "k_x": "0.5"}, "δ(u), the Dirac delta"),
+        ({"look": "Hessian"}, "Eigenvalues of H: the numbers λ with H v = λ v"),
+        ({"f": "sin(x) exp(y)", "look": "Hessian"}, "a×10^k means"),
+    ],
+)
+def test_unexplained_symbols_get_a_line_where_they_appear(query: dict[str, str], note: str) -> None:
+    at = run_page(**query)
+    assert note in page_text(at)
+
+
+def test_a_sixteen_knob_hessian_is_not_typeset_but_its_numbers_are_shown() -> None:
+    text = " + ".join(f"sin(x{i} x{(i + 1) % 16 + 1})^2" for i in range(1, 17))
+    at = run_page(f=text, look="Hessian")
+    assert "too large to typeset" in page_text(at)
+    assert r"\left[\begin{matrix}" not in latex(at)  # no symbolic matrix
+    assert latex(at).count(r"\\") >= 15  # the 16 x 16 numbers at the knobs
+    assert "Eigenvalues:" in page_text(at)
+
+
+def test_a_link_made_before_the_settings_were_declared_restores_the_same_state() -> None:
+    at = run_page(
+        f="x y^2 + sin(z)", view="Both", look="Directional derivative", field="1", path="0",
+        angle="30", eta="0.01", n="50", az="200", el="45", across="z", up="x", umode="vector",
+        u="1,0,2", k_x="0.5", r_x="-2,2,0.01",
+    )  # fmt: skip
+    assert at.radio(key="landscape_view").value == "Both"
+    assert at.radio(key="landscape_section").value == "Directional derivative"
+    assert at.checkbox(key="landscape_field").value is True
+    assert at.slider(key="landscape_azimuth").value == 20
+    assert at.slider(key="landscape_elevation").value == 45
+    assert at.selectbox(key="landscape_across").value == "z"
+    assert at.selectbox(key="landscape_up").value == "x"
+    assert at.radio(key="landscape_u_mode").value == "vector"
+    assert at.number_input(key="landscape_u_z").value == 2.0
+    assert knob_slider(at, "landscape_slider_x").value == 0.5
+    params = dict(at.query_params)
+    kept = {"field": "1", "path": "0", "angle": "30", "eta": "0.01", "n": "50", "az": "200",
+            "el": "45", "u": "1,0,2", "r_x": "-2,2,0.01"}  # fmt: skip
+    for key, value in kept.items():
+        assert params[key] == value, key
+    at.radio(key="landscape_section").set_value("Gradient descent").run()
+    assert at.slider(key="landscape_steps").value == 50
+    assert at.checkbox(key="landscape_path").value is False
+    assert at.select_slider(key="landscape_eta").value == 0.01
