@@ -24,6 +24,13 @@ Known pitfalls
   points in view, not every critical point there is.
 - At a degenerate critical point (a zero eigenvalue, e.g. every point of the line x2 = 0 for
   ``x1 x2^2``) the second-derivative test is inconclusive and says so.
+- Critical points need not be isolated: for ``x1 x2^2`` the whole line x2 = 0 is critical, and
+  the point Newton happens to reach is no nearer to the knobs than any other. ``with_families``
+  tries Newton a little way along each flat direction of the Hessian: if those points are
+  critical too, the point is one of a line (they stay on a straight line) or a curve, and on a
+  line the nearest critical point is the foot of the perpendicular from the knobs. Newton from
+  off the line may never reach it (for ``x1 x2^2`` it halves both knobs each step), so the
+  page also starts from grid points in view, some of which lie on the line.
 """
 
 from __future__ import annotations
