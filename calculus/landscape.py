@@ -24,13 +24,20 @@ Known pitfalls
   points in view, not every critical point there is.
 - At a degenerate critical point (a zero eigenvalue, e.g. every point of the line x2 = 0 for
   ``x1 x2^2``) the second-derivative test is inconclusive and says so.
+- Critical points need not be isolated: for ``x1 x2^2`` the whole line x2 = 0 is critical, and
+  the point Newton happens to reach is no nearer to the knobs than any other. ``with_families``
+  tries Newton a little way along each flat direction of the Hessian: if those points are
+  critical too, the point is one of a line (they stay on a straight line) or a curve, and on a
+  line the nearest critical point is the foot of the perpendicular from the knobs. Newton from
+  off the line may never reach it (for ``x1 x2^2`` it halves both knobs each step), so the
+  page also starts from grid points in view, some of which lie on the line.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -377,15 +384,24 @@ def classify(hessian: np.ndarray) -> tuple[Kind, np.ndarray]:
     return "degenerate", eigenvalues
 
 
+Family = Literal["isolated", "line", "curve"]
+
+
 @dataclass(frozen=True)
 class CriticalPoint:
-    """A point (m,) where grad f = 0, with the Hessian (m, m) there and what it says."""
+    """A point (m,) where grad f = 0, with the Hessian (m, m) there and what it says.
+
+    ``family`` says whether it is alone ("isolated") or one point of a continuum of critical
+    points: a straight "line" or a "curve" through it, with unit tangent ``along`` (m,) there.
+    """
 
     point: np.ndarray
     value: float
     hessian: np.ndarray
     eigenvalues: np.ndarray
     kind: Kind
+    family: Family = "isolated"
+    along: np.ndarray | None = None
 
 
 def _newton(landscape: Landscape, starts: np.ndarray) -> np.ndarray:
@@ -464,14 +480,222 @@ def critical_points(landscape: Landscape, starts: np.ndarray) -> list[CriticalPo
     return found
 
 
+#: Newton starts around the knob point, as fractions of the scale (the plotted span or 1).
+NEARBY_STARTS = (0.05, 0.2)
+#: Steps along a flat direction of the Hessian (fractions of the scale) where a continuum of
+#: critical points is looked for.
+CONTINUUM_STEPS = (-0.1, -0.05, 0.05, 0.1)
+#: A continuum whose points stray from the straight line by less than this (relative to the
+#: scale) is a line. Newton leaves a point of a critical line exactly where it is (the gradient
+#: is 0 there), so a real line passes a far tighter test than this.
+LINE_TOLERANCE = 1e-9
+
+
+def _starts_around(point: np.ndarray, scale: float) -> np.ndarray:
+    """The point, and points around it along each knob's axis: (1 + 4m, m)."""
+    starts = [point]
+    for fraction in NEARBY_STARTS:
+        for k in range(point.size):
+            for sign in (-1.0, 1.0):
+                start = point.copy()
+                start[k] += sign * fraction * scale
+                starts.append(start)
+    return np.array(starts)
+
+
+def _flat_directions(critical: CriticalPoint) -> list[np.ndarray]:
+    """Unit directions (m,) along which the Hessian is flat (eigenvalue ~ 0); when more than one
+    is flat, the knobs' axes too (the eigenvectors of a repeated 0 are any basis of it)."""
+    if critical.kind not in ("degenerate", "saddle"):
+        return []
+    symmetric = (critical.hessian + critical.hessian.T) / 2
+    eigenvalues, vectors = np.linalg.eigh(symmetric)
+    tolerance = EIGENVALUE_ZERO_TOLERANCE * max(1.0, float(np.max(np.abs(eigenvalues))))
+    flat = [vectors[:, k] for k in np.nonzero(np.abs(eigenvalues) <= tolerance)[0]]
+    if len(flat) > 1:
+        flat += list(np.eye(critical.point.size))
+    return flat
+
+
+def with_families(
+    landscape: Landscape, found: Sequence[CriticalPoint], scale: float
+) -> list[CriticalPoint]:
+    """``found`` with each point's family: Newton (one batch for all) from points a little way
+    along each flat direction of its Hessian; if every one ends on another critical point, they
+    form a continuum, a line when they lie on the straight line through the point."""
+    trials = [(index, v) for index, c in enumerate(found) for v in _flat_directions(c)]
+    if not trials:
+        return list(found)
+    steps = np.array(CONTINUUM_STEPS) * scale
+    starts = np.concatenate([found[index].point + steps[:, None] * v for index, v in trials])
+    ends = _newton(landscape, starts).reshape(len(trials), len(steps), -1)
+    gradients = np.moveaxis(landscape.gradient_at(list(np.moveaxis(ends, -1, 0))), 0, -1)
+    result = list(found)
+    for (index, _), end, gradient in zip(trials, ends, gradients, strict=True):
+        critical = result[index]
+        if critical.family != "isolated" or not np.all(np.isfinite(end)):
+            continue
+        offsets = end - critical.point
+        on_set = np.linalg.norm(gradient, axis=1) <= GRADIENT_ZERO_TOLERANCE
+        moved = np.linalg.norm(offsets, axis=1) >= 0.5 * np.abs(steps)
+        if not np.all(on_set & moved):
+            continue
+        tangent = offsets[-1] / float(np.linalg.norm(offsets[-1]))
+        off_line = offsets - np.outer(offsets @ tangent, tangent)
+        straight = float(np.max(np.linalg.norm(off_line, axis=1))) <= LINE_TOLERANCE * scale
+        result[index] = replace(
+            critical,
+            family="line" if straight else "curve",
+            along=tangent * (1.0 if tangent[np.argmax(np.abs(tangent))] > 0 else -1.0),
+        )
+    return result
+
+
+def _closest_on_line(
+    landscape: Landscape, critical: CriticalPoint, here: np.ndarray
+) -> CriticalPoint:
+    """The point of a critical line nearest to ``here`` (the foot of the perpendicular), if the
+    line goes on that far (grad f = 0 there too); else ``critical`` itself."""
+    if critical.along is None:
+        return critical
+    foot = critical.point + float((here - critical.point) @ critical.along) * critical.along
+    gradient = landscape.gradient_at(list(foot))
+    hessian = landscape.hessian_at(list(foot))
+    if not (np.all(np.isfinite(gradient)) and np.all(np.isfinite(hessian))):
+        return critical
+    if float(np.linalg.norm(gradient)) > GRADIENT_ZERO_TOLERANCE:
+        return critical
+    kind, eigenvalues = classify(hessian)
+    return CriticalPoint(
+        point=foot,
+        value=float(landscape.value_at(list(foot))),
+        hessian=hessian,
+        eigenvalues=eigenvalues,
+        kind=kind,
+        family="line",
+        along=critical.along,
+    )
+
+
 def nearest_critical_point(
-    landscape: Landscape, point: Sequence[float], known: Sequence[CriticalPoint] = ()
+    landscape: Landscape,
+    point: Sequence[float],
+    known: Sequence[CriticalPoint] = (),
+    scale: float = 1.0,
 ) -> CriticalPoint | None:
     """The critical point nearest to ``point``: among ``known`` ones (e.g. found from
-    ``grid_starts``) and the one Newton's method reaches from ``point`` itself; None if none.
+    ``grid_starts``) and those Newton's method reaches from ``point`` and from points around it
+    (``scale`` away, the plotted span); None if none.
+
+    When it is one point of a line or curve of critical points (``family``), it says so, and on
+    a line it is the point of the line nearest to ``point``.
     """
     here = np.asarray(point, dtype=float)
-    found = [*known, *critical_points(landscape, here[None, :])]
+    scale = float(scale) if math.isfinite(scale) and scale > 0 else 1.0
+    # The known points come with their families (found once per function and view); these few
+    # are new on every knob move.
+    found = [
+        *known,
+        *with_families(landscape, critical_points(landscape, _starts_around(here, scale)), scale),
+    ]
+    found += [_closest_on_line(landscape, c, here) for c in found if c.family == "line"]
     if not found:
         return None
     return min(found, key=lambda c: float(np.linalg.norm(c.point - here)))
+
+
+# --- checks shown beside the exact numbers ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HessianCheck:
+    """The Hessian (m, m) at a point, its eigenvalues (m,), ascending, and the largest
+    difference from the Hessian measured by central differences of the gradient (nan where
+    the Hessian is undefined)."""
+
+    hessian: np.ndarray
+    eigenvalues: np.ndarray
+    difference: float
+
+
+def hessian_check(landscape: Landscape, point: Sequence[float]) -> HessianCheck:
+    """The Hessian at ``point`` with its eigenvalues and its agreement with ``numeric_hessian``."""
+    hessian = landscape.hessian_at(point)
+    if not np.all(np.isfinite(hessian)):
+        nan = np.full(landscape.n_inputs, np.nan)
+        return HessianCheck(hessian, nan, math.nan)
+    eigenvalues = np.linalg.eigvalsh((hessian + hessian.T) / 2)
+    difference = float(np.max(np.abs(landscape.numeric_hessian(point) - hessian)))
+    return HessianCheck(hessian, eigenvalues, difference)
+
+
+@dataclass(frozen=True)
+class SlopeCheck:
+    """D_u f at a point: exact (grad f . u), and measured on f itself by the central difference
+    (f(p + h u) - f(p - h u)) / 2h with step ``h``."""
+
+    exact: float
+    measured: float
+    step: float
+
+
+#: Central-difference step of the checks, relative to max(1, |point|).
+CHECK_STEP = 1e-5
+
+
+def directional_check(
+    landscape: Landscape, point: Sequence[float], direction: Sequence[float]
+) -> SlopeCheck:
+    """The directional derivative along ``direction`` (normalised) and its measured value."""
+    p = np.asarray(point, dtype=float)
+    h = CHECK_STEP * max(1.0, float(np.max(np.abs(p))))
+    ends = values_along(landscape, p, direction, np.array([-h, h]))
+    measured = float((ends[1] - ends[0]) / (2 * h))
+    return SlopeCheck(landscape.directional_derivative(p, direction), measured, h)
+
+
+@dataclass(frozen=True)
+class PlaneCheck:
+    """The tangent plane at a point against f a step away along both plotted knobs."""
+
+    step: float
+    predicted: float
+    actual: float
+
+    @property
+    def error(self) -> float:
+        return self.actual - self.predicted
+
+
+def tangent_plane_check(
+    landscape: Landscape, point: Sequence[float], plotted: tuple[int, int], step: float = 0.1
+) -> PlaneCheck:
+    """f(p) + grad f . (step along both plotted knobs), against f there."""
+    p = np.asarray(point, dtype=float)
+    i, j = plotted
+    gradient = landscape.gradient_at(p)
+    nearby = p.copy()
+    nearby[i] += step
+    nearby[j] += step
+    predicted = float(landscape.value_at(p)) + float(gradient[i] + gradient[j]) * step
+    return PlaneCheck(step, predicted, float(landscape.value_at(nearby)))
+
+
+# --- how big a formula is, before anyone typesets it ---------------------------------------------
+
+#: Most sympy nodes (symbols, numbers, operations) a formula shown on the page may have. Beyond
+#: it the browser spends seconds typesetting (a 16-knob Hessian took 9 to 13 s) and a learner
+#: cannot read it anyway; the numbers at the knobs are shown instead.
+MAX_TYPESET_NODES = 1500
+
+
+def formula_size(expressions: Sequence[sp.Expr], limit: int = MAX_TYPESET_NODES) -> int:
+    """How many nodes the expressions have together, counted up to ``limit + 1`` at most (so a
+    huge formula costs no more to measure than one just over the limit)."""
+    count = 0
+    for expression in expressions:
+        for _ in sp.preorder_traversal(expression):
+            count += 1
+            if count > limit:
+                return count
+    return count

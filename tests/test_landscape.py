@@ -16,16 +16,20 @@ from calculus.landscape import (
     classify,
     critical_points,
     direction_from_angle,
+    directional_check,
     gradient_descent,
     gradient_field,
     grid_starts,
+    hessian_check,
     landscape_of,
     nearest_critical_point,
     parse_landscape,
     sample_grid,
     slice_along,
+    tangent_plane_check,
     unit_vector,
     values_along,
+    with_families,
 )
 
 #: Step of the central differences; their error is O(EPS^2) times the third derivative.
@@ -298,3 +302,88 @@ def test_zero_direction_is_refused() -> None:
 def test_numeric_hessian_agrees_with_the_exact_one(text: str, point: list[float]) -> None:
     landscape = parse_landscape(text)
     _assert_close(landscape.hessian_at(point), landscape.numeric_hessian(point), text)
+
+
+# --- critical sets, and the checks the page shows beside the exact numbers ----------------------
+
+
+def _known(landscape, span: tuple[float, float] = (-3.0, 3.0)):
+    """The critical points the page finds in view, with their families (as the page does)."""
+    grid = sample_grid(landscape, (0, 1), [0.0, 0.0], span, span, 41)
+    return with_families(landscape, critical_points(landscape, grid_starts(grid, landscape)), 6.0)
+
+
+@pytest.mark.parametrize(
+    ("knobs", "nearest"),
+    [([2.0, 1.0], [2.0, 0.0]), ([1.0, 1.0], [1.0, 0.0]), ([-0.7, -2.5], [-0.7, 0.0])],
+)
+def test_the_chapter_example_has_a_line_of_critical_points(knobs, nearest) -> None:
+    # grad(x1 x2^2) = (x2^2, 2 x1 x2) vanishes exactly where x2 = 0: the nearest critical point
+    # is the foot of the perpendicular from the knobs, and it is one point of a line.
+    landscape = parse_landscape("x1 x2^2")
+    found = nearest_critical_point(landscape, knobs, _known(landscape), scale=6.0)
+    assert found is not None and found.family == "line"
+    np.testing.assert_allclose(found.point, nearest, atol=1e-12)
+    np.testing.assert_allclose(np.abs(found.along), [1.0, 0.0], atol=1e-9)
+    assert np.linalg.norm(landscape.gradient_at(found.point)) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("(x - y)^2", "line"),
+        ("(x^2 + y^2 - 1)^2", "curve"),
+        ("x^4 + y^4", "isolated"),
+        ("x^2 - y^2", "isolated"),
+        ("x^2 + 3y^2", "isolated"),
+        ("sin(x) cos(y)", "isolated"),
+    ],
+)
+def test_critical_points_know_whether_they_are_isolated(text: str, family: str) -> None:
+    landscape = parse_landscape(text)
+    found = nearest_critical_point(landscape, [2.0, 1.0], _known(landscape), scale=6.0)
+    assert found is not None and found.family == family, (found.point, found.family)
+    if family == "line":  # the foot of the perpendicular from (2, 1) to y = x
+        np.testing.assert_allclose(found.point, [1.5, 1.5], atol=1e-9)
+
+
+def test_an_isolated_critical_point_is_the_nearest_of_several_starts() -> None:
+    # sin(x) cos(y) from (1.2, 0.3): the maximum (π/2, 0) is nearest, not a farther saddle.
+    landscape = parse_landscape("sin(x) cos(y)")
+    found = nearest_critical_point(landscape, [1.2, 0.3], scale=6.0)
+    assert found is not None and found.kind == "maximum"
+    np.testing.assert_allclose(found.point, [math.pi / 2, 0.0], atol=1e-9)
+
+
+@pytest.mark.parametrize(("text", "point"), FUNCTIONS_AND_POINTS)
+def test_directional_check_agrees_with_central_differences(text: str, point) -> None:
+    landscape = parse_landscape(text)
+    direction = np.random.default_rng(3).normal(size=len(point))
+    check = directional_check(landscape, point, direction)
+    along = lambda t: float(values_along(landscape, point, direction, np.array(t)))  # noqa: E731
+    numeric = (along(EPS) - along(-EPS)) / (2 * EPS)
+    assert math.isclose(check.exact, numeric, rel_tol=RTOL, abs_tol=ATOL), (check.exact, numeric)
+    assert math.isclose(check.measured, check.exact, rel_tol=RTOL, abs_tol=ATOL)
+
+
+def test_tangent_plane_check_is_second_order() -> None:
+    landscape = parse_landscape("sin(x) cos(y)")
+    errors = [abs(tangent_plane_check(landscape, [0.4, 2.1], (0, 1), h).error) for h in (0.1, 0.05)]
+    assert 3.5 < errors[0] / errors[1] < 4.5, errors  # halving the step quarters the error
+    plane = tangent_plane_check(parse_landscape("2x - y"), [1.0, 1.0], (0, 1))
+    assert plane.error == pytest.approx(0.0, abs=1e-15)  # a plane is its own tangent plane
+
+
+@pytest.mark.parametrize(("text", "point"), FUNCTIONS_AND_POINTS)
+def test_hessian_check_eigenvalues_and_agreement(text: str, point) -> None:
+    landscape = parse_landscape(text)
+    check = hessian_check(landscape, point)
+    numeric = _central_gradient(lambda p: landscape.gradient_at(list(p)), np.array(point)).T
+    _assert_close(check.hessian, numeric, f"Hessian of {text}")
+    np.testing.assert_allclose(np.sort(np.linalg.eigvals(check.hessian).real), check.eigenvalues)
+    assert 0 <= check.difference < 1e-5
+
+
+def test_hessian_check_where_the_hessian_is_undefined() -> None:
+    check = hessian_check(parse_landscape("abs(x) + y^2"), [0.0, 1.0])
+    assert np.all(np.isnan(check.eigenvalues)) and math.isnan(check.difference)

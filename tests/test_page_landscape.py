@@ -21,7 +21,9 @@ from calculus.landscape import (
     sample_grid,
     slice_along,
 )
+from calculus.narration.landscape import critical_story
 from tests.charts import chart_specs
+from tests.fragments import run_all, set_in_fragment, turn_knob_in_fragment
 from tests.knobs import knob_slider, knob_sliders, turn_knob
 from ui.landscape import (
     MapFrame,
@@ -32,16 +34,13 @@ from ui.landscape import (
     arrow_scale,
     colour_levels,
     contour_figure,
-    critical_story,
     descent_values_figure,
-    direction_words,
     directional_figure,
     map_overlay,
     slices_figure,
     surface_figure,
     surface_overlay,
     typed_array,
-    valley_note,
     z_range,
 )
 
@@ -225,28 +224,6 @@ def test_directional_maximum_is_the_gradient_length_in_its_direction() -> None:
 def test_typed_arrays_round_trip_with_gaps() -> None:
     z = np.array([[1.0, np.nan], [3.0, 4.0]])
     np.testing.assert_array_equal(values(typed_array(z)), z)
-
-
-@pytest.mark.parametrize(
-    ("gx", "gy", "words"),
-    [
-        (1.0, 2.0, "towards larger x and larger y, at 63.4° from the x axis"),
-        (-1.0, 0.0, "towards smaller x, at 180° from the x axis"),
-        (0.0, -3.0, "towards smaller y, at −90° from the x axis"),
-    ],
-)
-def test_direction_in_words(gx: float, gy: float, words: str) -> None:
-    assert direction_words(gx, gy, "x", "y") == words
-
-
-def test_valley_note_speaks_of_zig_zag_in_narrow_valleys_only() -> None:
-    narrow = valley_note(np.array([[802.0, -400.0], [-400.0, 200.0]]), 0.001, at_minimum=True)
-    assert narrow is not None and "zig-zag" in narrow and "κ" in narrow
-    round_bowl = valley_note(np.diag([2.0, 6.0]), 0.05, at_minimum=True)
-    assert round_bowl is not None and "zig-zag" not in round_bowl
-    too_fast = valley_note(np.diag([2.0, 6.0]), 0.5, at_minimum=True)
-    assert too_fast is not None and "above" in too_fast
-    assert valley_note(np.diag([2.0, -2.0]), 0.1, at_minimum=False) is None
 
 
 def test_critical_story_without_a_gradient() -> None:
@@ -493,3 +470,154 @@ def test_every_example_and_section_renders(label: str) -> None:
     np.testing.assert_allclose(meta["gradient"], landscape.gradient_at([1.0, 1.0]), rtol=RTOL)
     t = np.array([0.0, 1.0])
     assert np.all(np.isfinite(slice_along(landscape, [1.0, 1.0], 0, t)))
+
+
+# --- crashes found by hand (issue 13, issue 18 item 3) -------------------------------------------
+
+
+@pytest.mark.parametrize("then", ["knob", "section"])
+def test_surface_view_survives_a_knob_move_or_a_section_change(then: str) -> None:
+    at = run_page()
+    at.radio(key="landscape_view").set_value("Surface").run()
+    assert not at.exception, [e.message for e in at.exception]
+    # In the browser both rerun only the page's fragment (the live area).
+    if then == "knob":
+        turn_knob_in_fragment(at, "landscape_slider_x1", 0.5)
+    else:
+        set_in_fragment(at, at.radio(key="landscape_section"), "Gradient")
+    assert not at.exception, [e.message for e in at.exception]
+    run_all(at)
+    at.radio(key="landscape_view").set_value("Contour map")
+    run_all(at)
+    set_knobs(at, x2=-0.5)
+    assert chart(at, "landscape_map_overlay")
+
+
+@pytest.mark.parametrize("view", ["Contour map", "Surface", "Both"])
+def test_a_subnormal_range_draws_without_a_crash(view: str) -> None:
+    at = run_page(r_x1="0,5e-324,5e-324", view=view, look="Gradient")
+    assert "Gradient" in page_text(at) or at.markdown
+
+
+@pytest.mark.parametrize(
+    ("length", "span"),
+    [(1.0, 5e-324), (1e10, 1e-320), (1e300, 1e-300), (1.0, 0.0), (math.inf, 1.0), (1e-320, 1.0)],
+)
+def test_arrow_scale_survives_tiny_and_huge_numbers(length: float, span: float) -> None:
+    scale = arrow_scale(length, span)
+    assert 0 < scale <= 1 and math.isfinite(1 / scale)
+
+
+@pytest.mark.parametrize(
+    ("x_range", "y_range"),
+    [((0.0, 5e-324), (-3.0, 3.0)), ((0.0, 5e-324), (0.0, 5e-324)), ((1e-300, 2e-300), (-1e6, 1e6))],
+)
+def test_every_figure_survives_a_degenerate_range(x_range, y_range) -> None:
+    landscape = parse_landscape("x1 x2^2 + exp(x1)")
+    grid = sample_grid(landscape, (0, 1), [0.0, 0.0], x_range, y_range, 11)
+    field = gradient_field(landscape, (0, 1), [0.0, 0.0], x_range, y_range, 5)
+    frame = MapFrame(x_range, y_range, "x₁", "x₂")
+    low, high = z_range(grid.z)
+    assert low < high
+    frame3d = SurfaceFrame(x_range, y_range, (low, high), "x₁", "x₂")
+    a, b = x_range[0], y_range[0]
+    marks = MapMarks((a, b), (1.0, 2.0), arrow_scale(math.hypot(1, 2), frame.smaller_span), True)
+    for figure in (
+        contour_figure(grid, frame, field, frame.smaller_span / 4),
+        map_overlay(frame, marks),
+        surface_figure(grid, frame3d),
+        surface_overlay(frame3d, SurfaceMarks((a, b, 1.0), None, None, (1.0, 2.0))),
+    ):
+        validated(figure)
+    colour_levels(grid.z)
+
+
+# --- sentences true at the knobs (issue 14) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("k_x1", "k_x2", "foot"), [("2", "1", "x₁ = 2, x₂ = 0"), ("1", "1", "x₁ = 1, x₂ = 0")]
+)
+def test_hessian_names_the_line_of_critical_points(k_x1: str, k_x2: str, foot: str) -> None:
+    at = run_page(look="Hessian", k_x1=k_x1, k_x2=k_x2)
+    story = page_text(at)
+    assert "Every point of the line x₂ = 0 is critical" in story
+    assert "The nearest critical point found (the foot of the perpendicular" in story
+    assert foot in story and "0.45" not in story
+    at.button(key="landscape_go_critical").click().run()
+    assert knob_slider(at, "landscape_slider_x2").value == 0.0
+    assert knob_slider(at, "landscape_slider_x1").value == float(k_x1)
+    assert "The gradient vanishes here" in page_text(at)
+
+
+@pytest.mark.parametrize(
+    ("view", "present", "absent"),
+    [
+        ("Contour map", ["dark segment", "arrow on the map"], ["orange tangent plane"]),
+        ("Surface", ["orange tangent plane", "Choose **Contour map**"],
+         ["dark segment", "arrow on the map", "gradient field"]),
+        ("Both", ["dark segment", "arrow on the map", "orange tangent plane"], []),
+    ],
+)  # fmt: skip
+def test_gradient_section_speaks_of_what_the_view_draws(view, present, absent) -> None:
+    at = run_page(look="Gradient", view=view)
+    text = "\n".join(m.value for m in at.markdown if "**Length:**" in m.value)  # the section
+    for words in present:
+        assert words in text, (view, words)
+    for words in absent:
+        assert words not in text, (view, words)
+    overlays = set(chart_specs(at))
+    assert ("landscape_map_overlay" in overlays) == (view != "Surface")
+    if view != "Contour map":
+        assert "tangent plane" in names(chart(at, "landscape_surface_overlay"))
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [
+        ({"f": "max(x, y)^2", "look": "Slices"}, "θ(u) is the step function"),
+        ({"f": "abs(x) y", "look": "Slices"}, "sign(u) is 1 for u > 0"),
+        ({"f": "relu(x) y", "look": "Hessian", "k_x": "0.5"}, "δ(u), the Dirac delta"),
+        ({"look": "Hessian"}, "Eigenvalues of H: the numbers λ with H v = λ v"),
+        ({"f": "sin(x) exp(y)", "look": "Hessian"}, "a×10^k means"),
+    ],
+)
+def test_unexplained_symbols_get_a_line_where_they_appear(query: dict[str, str], note: str) -> None:
+    at = run_page(**query)
+    assert note in page_text(at)
+
+
+def test_a_sixteen_knob_hessian_is_not_typeset_but_its_numbers_are_shown() -> None:
+    text = " + ".join(f"sin(x{i} x{(i + 1) % 16 + 1})^2" for i in range(1, 17))
+    at = run_page(f=text, look="Hessian")
+    assert "too large to typeset" in page_text(at)
+    assert r"\left[\begin{matrix}" not in latex(at)  # no symbolic matrix
+    assert latex(at).count(r"\\") >= 15  # the 16 x 16 numbers at the knobs
+    assert "Eigenvalues:" in page_text(at)
+
+
+def test_a_link_made_before_the_settings_were_declared_restores_the_same_state() -> None:
+    at = run_page(
+        f="x y^2 + sin(z)", view="Both", look="Directional derivative", field="1", path="0",
+        angle="30", eta="0.01", n="50", az="200", el="45", across="z", up="x", umode="vector",
+        u="1,0,2", k_x="0.5", r_x="-2,2,0.01",
+    )  # fmt: skip
+    assert at.radio(key="landscape_view").value == "Both"
+    assert at.radio(key="landscape_section").value == "Directional derivative"
+    assert at.checkbox(key="landscape_field").value is True
+    assert at.slider(key="landscape_azimuth").value == 20
+    assert at.slider(key="landscape_elevation").value == 45
+    assert at.selectbox(key="landscape_across").value == "z"
+    assert at.selectbox(key="landscape_up").value == "x"
+    assert at.radio(key="landscape_u_mode").value == "vector"
+    assert at.number_input(key="landscape_u_z").value == 2.0
+    assert knob_slider(at, "landscape_slider_x").value == 0.5
+    params = dict(at.query_params)
+    kept = {"field": "1", "path": "0", "angle": "30", "eta": "0.01", "n": "50", "az": "200",
+            "el": "45", "u": "1,0,2", "r_x": "-2,2,0.01"}  # fmt: skip
+    for key, value in kept.items():
+        assert params[key] == value, key
+    at.radio(key="landscape_section").set_value("Gradient descent").run()
+    assert at.slider(key="landscape_steps").value == 50
+    assert at.checkbox(key="landscape_path").value is False
+    assert at.select_slider(key="landscape_eta").value == 0.01

@@ -1,5 +1,5 @@
 """Figures for the "Partial derivatives and the gradient" page: pure functions, arrays in, plotly
-Figures out, plus the page's numbers-to-words helpers.
+Figures out, plus numbers in LaTeX (the page's sentences are in calculus/narration/landscape.py).
 
 How the landscape stays fast
 ----------------------------
@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from calculus.landscape import GRADIENT_ZERO_TOLERANCE, CriticalPoint, GradientField, Grid
+from calculus.landscape import GradientField, Grid
 from calculus.reading import format_number
 from ui.figures import FONT, Spec, SpecFigure
 
@@ -55,6 +55,8 @@ SURFACE_MARGIN = {"l": 0, "r": 0, "t": 10, "b": 0, "pad": 0, "autoexpand": False
 EQUAL_ASPECT_MAX_RATIO = 2.0
 #: The longest arrow drawn, as a fraction of the smaller plotted span.
 ARROW_FRACTION = 0.35
+#: Smaller drawing factors are not offered: 1/scale must stay a float a sentence can print.
+MIN_ARROW_SCALE = 1e-300
 
 COLOURSCALE = [[0.0, "#f7fbff"], [0.35, "#c6dbef"], [0.7, "#7fa7cf"], [1.0, "#3f5f8f"]]
 GRADIENT = "#dc2626"
@@ -272,6 +274,8 @@ def colour_levels(z: np.ndarray) -> ColourLevels:
     # The unit of the logarithm: the spread of the smallest tenth (the valley floor).
     edge = float(np.percentile(finite, 10 if upward else 90))
     unit = max(abs(edge - base), span * 1e-6)
+    if not unit > 0:  # a span of a few subnormal floats: no logarithmic scale to speak of
+        return ColourLevels(z, False, [], [])
     # Increasing with f either way, so dark still means high.
     sign = 1.0 if upward else -1.0
     with np.errstate(invalid="ignore"):
@@ -309,18 +313,16 @@ def arrow_scale(length: float, span: float) -> float:
     room = ARROW_FRACTION * span
     if not math.isfinite(length) or length <= room:
         return 1.0
-    exponent = math.floor(math.log10(room / length))
+    if not (math.isfinite(room) and room > 0):
+        return 1.0  # a range too narrow for floats (it underflows to 0): no factor fits
+    # In logarithms: room / length may underflow to 0 although both are positive.
+    exponent = math.floor(math.log10(room) - math.log10(length))
     for mantissa in (5.0, 2.0, 1.0):
-        if mantissa * 10.0**exponent * length <= room:
-            return mantissa * 10.0**exponent
-    return 10.0 ** (exponent - 1)
-
-
-def scale_text(scale: float) -> str:
-    """'at its true length' or 'at 1/20 of its length'."""
-    if scale >= 1:
-        return "at its true length"
-    return f"at 1/{format_number(1 / scale)} of its length"
+        scale = mantissa * 10.0**exponent
+        if scale * length <= room and scale >= MIN_ARROW_SCALE:
+            return scale
+    scale = 10.0 ** (exponent - 1)
+    return scale if scale >= MIN_ARROW_SCALE else 1.0
 
 
 def field_segments(field: GradientField, spacing: float) -> tuple[list, list, list]:
@@ -547,6 +549,8 @@ def z_range(z: np.ndarray) -> tuple[float, float]:
     if inner_high > inner_low and high - low > 8 * (inner_high - inner_low):
         low, high = inner_low, inner_high
     pad = 0.05 * (high - low) if high > low else max(abs(low), 1.0) * 0.5
+    if not low - pad < high + pad:  # a span so small that 5% of it vanishes in the floats
+        pad = max(abs(low), abs(high), 1.0) * 0.5
     return (low - pad, high + pad)
 
 
@@ -914,104 +918,3 @@ def matrix_tex(values: np.ndarray, digits: int = 4) -> str:
     """A matrix (rows, columns) of numbers in LaTeX."""
     rows = [" & ".join(tex(float(v), digits) for v in row) for row in np.atleast_2d(values)]
     return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
-
-
-def direction_words(gx: float, gy: float, x_name: str, y_name: str) -> str:
-    """'towards larger x₁ and smaller x₂, 63° below the x₁ axis' for a plane vector (gx, gy)."""
-    parts = []
-    tiny = 1e-12 * max(abs(gx), abs(gy), 1e-300)
-    if abs(gx) > tiny:
-        parts.append(f"{'larger' if gx > 0 else 'smaller'} {x_name}")
-    if abs(gy) > tiny:
-        parts.append(f"{'larger' if gy > 0 else 'smaller'} {y_name}")
-    angle = math.degrees(math.atan2(gy, gx))
-    return f"towards {' and '.join(parts)}, at {format_number(angle, 3)}° from the {x_name} axis"
-
-
-KIND_WORDS = {
-    "minimum": "every eigenvalue is positive: f curves up in every direction, so this is a "
-    "**(local) minimum**",
-    "maximum": "every eigenvalue is negative: f curves down in every direction, so this is a "
-    "**(local) maximum**",
-    "saddle": "the eigenvalues have both signs: f curves up in some directions and down in "
-    "others, so this is a **saddle point** — the gradient vanishes, yet it is no minimum",
-    "degenerate": "an eigenvalue is 0 and none has the opposite sign: the second-derivative "
-    "test **cannot decide** (f is flat to second order along some direction; higher "
-    "derivatives would tell)",
-}
-
-
-def critical_story(
-    gradient: np.ndarray,
-    nearest: CriticalPoint | None,
-    point: np.ndarray,
-    names: Sequence[str],
-) -> str:
-    """What the Hessian says: at the knob point if the gradient vanishes there, else about the
-    nearest critical point found (or that none was found in view)."""
-    if not np.all(np.isfinite(gradient)):
-        return (
-            "The gradient does not exist at the knobs, so the second-derivative test does not "
-            "apply here."
-        )
-    length = float(np.linalg.norm(gradient))
-    eigen = ""
-    if nearest is not None:
-        eigen = ", ".join(format_number(e) for e in nearest.eigenvalues)
-    here = nearest is not None and bool(np.allclose(nearest.point, point, atol=1e-9))
-    if length <= GRADIENT_ZERO_TOLERANCE and here and nearest is not None:
-        return (
-            f"**The gradient vanishes here: a critical point.** Hessian eigenvalues {eigen}: "
-            f"{KIND_WORDS[nearest.kind]}."
-        )
-    story = f"**Not at a critical point:** |∇f| = {format_number(length)} ≠ 0."
-    if nearest is None:
-        return story + (
-            " Newton's method found no point where ∇f = 0 near the knobs or in the mapped range."
-        )
-    where = ", ".join(
-        f"{name} = {format_number(value)}" for name, value in zip(names, nearest.point, strict=True)
-    )
-    return story + (
-        f" The nearest critical point found (Newton's method on ∇f = 0): {where}, with "
-        f"f = {format_number(nearest.value)}. Hessian eigenvalues there {eigen}: "
-        f"{KIND_WORDS[nearest.kind]}."
-    )
-
-
-def valley_note(hessian: np.ndarray | None, rate: float, at_minimum: bool) -> str | None:
-    """Words on how descent behaves near a minimum with this Hessian (m, m) and learning rate:
-    the condition number κ = λ_max / λ_min, the stable rates η < 2 / λ_max, and zig-zagging in
-    narrow valleys. None when there is no positive-definite Hessian to talk about."""
-    if hessian is None or not np.all(np.isfinite(hessian)):
-        return None
-    eigenvalues = np.linalg.eigvalsh((hessian + hessian.T) / 2)
-    low, high = float(eigenvalues[0]), float(eigenvalues[-1])
-    if low <= 0:
-        return None
-    kappa = high / low
-    limit = 2 / high
-    where = "At the minimum" if at_minimum else "Where the path ends"
-    text = (
-        f"{where} the curvatures (Hessian eigenvalues) range from {format_number(low)} to "
-        f"{format_number(high)}: κ = λ_max / λ_min ≈ {format_number(round(kappa), 4)}. Descent "
-        f"is stable only for η < 2 / λ_max ≈ {format_number(limit, 3)}"
-    )
-    if rate >= limit:
-        text += (
-            f", and η = {format_number(rate)} is above that: every step overshoots across "
-            "the steepest direction by more than it gains, so the path bounces and grows."
-        )
-    else:
-        text += f"; η = {format_number(rate)} is below it."
-    if kappa > 10:
-        text += (
-            " **A narrow valley** (κ ≫ 1): a learning rate small enough not to bounce between "
-            "the steep walls makes only tiny progress along the flat floor, so descent zig-zags "
-            "across the valley and crawls along it (on Rosenbrock's banana, compare η = 0.001 "
-            "and 0.002 over 300 steps). Momentum and adaptive methods such as Adam were "
-            "invented for this."
-        )
-    elif rate < limit:
-        text += " The bowl is round enough (κ small) for descent to head almost straight down."
-    return text
