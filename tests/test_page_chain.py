@@ -24,6 +24,7 @@ from ui.chain import (
     plain_expr,
     text_index,
 )
+from ui.quote import unquote
 
 PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Chain_rule.py")
 #: Shown numbers have 4 significant digits.
@@ -75,9 +76,14 @@ def texts(at: AppTest) -> str:
         [e.value for e in at.markdown]
         + [e.value for e in at.caption]
         + [e.value for e in at.info]
-        + [e.value for e in at.error]
+        + [unquote(e.value) for e in at.error]
         + [e.value for e in at.latex]
     )
+
+
+def errors(at: AppTest) -> list[str]:
+    """The error messages as the learner reads them (they quote the learner's text)."""
+    return [unquote(e.value) for e in at.error]
 
 
 def load(at: AppTest, label: str) -> AppTest:
@@ -134,9 +140,7 @@ def test_bad_steps_are_refused_with_the_line_and_the_last_good_graph_stays() -> 
     at = run_page()
     at.text_area(key="chain_steps").set_value("u = x^2\nv = u +\ny = u v").run()
     assert not at.exception
-    assert [e.value for e in at.error] == [
-        "line 2: the text ends too early: a value is missing at column 8"
-    ]
+    assert errors(at) == ["line 2: the text ends too early: a value is missing at column 8"]
     assert at.code[0].value == "v = u +\n       ^"
     assert "Still showing the last steps that worked" in texts(at)
     assert path_labels(at) == ["x₂ → u → y₂", "x₂ → v → y₂"]  # the R³ exercise stays
@@ -149,7 +153,7 @@ def test_bad_steps_are_refused_with_the_line_and_the_last_good_graph_stays() -> 
     ]:
         at.text_area(key="chain_steps").set_value(steps).run()
         assert not at.exception
-        assert at.error and at.error[0].value.startswith(message), at.error[0].value
+        assert at.error and errors(at)[0].startswith(message), errors(at)
 
 
 def test_an_undefined_point_says_undefined() -> None:
@@ -167,7 +171,7 @@ def test_switching_a_path_off_leaves_its_share_out() -> None:
     at.checkbox(key="chain_on_x2-v-y2").uncheck().run()
     assert not at.exception
     assert metric(at, "Sum of the 1 path") == "8"
-    assert any("Not equal" in w.value and "carry 2" in w.value for w in at.warning)
+    assert any("Not equal" in w.value and "carries 2" in w.value for w in at.warning)
     assert "style=dashed" in dot(at)
     waterfall = json.dumps(next(iter(chart_specs(at).values())))
     assert '"off"' in waterfall
@@ -228,7 +232,7 @@ def test_the_state_lives_in_the_url() -> None:
 
 def test_hostile_links_are_refused_politely() -> None:
     at = run_page(mode="steps", steps="y = __import__('os').system('ls')", out="y2", wrt="x2")
-    assert at.error and at.error[0].value.startswith("line 1: character")
+    assert at.error and errors(at)[0].startswith("line 1: character")
     assert path_labels(at) == ["x₂ → u → y₂", "x₂ → v → y₂"]  # the default steps instead
     at = run_page(mode="nonsense", steps="y = x^2", out="zz", wrt="__class__", k_x="1e308")
     assert at.radio(key="chain_mode").value == "steps"
@@ -271,7 +275,7 @@ def test_a_formula_too_large_for_a_graph_shows_its_totals_only() -> None:
 
 def test_a_likely_typo_is_pointed_out() -> None:
     at = run_page(mode="steps", steps="v = x^2\ny = x vv")
-    assert [w.value for w in at.warning] == [
+    assert [unquote(w.value) for w in at.warning] == [
         "line 2: vv is never defined, so it is a knob — did you mean v?"
     ]
 
