@@ -657,10 +657,12 @@ def pick(label: str, options: tuple[str, ...], key: str) -> str:
 
 def roles_caption(graph: ComputationGraph) -> str:
     """'Knobs (used, never defined): x₁, x₂ · intermediate values: u, v · outputs: y₁, y₂'."""
-    inner = [plain_symbol(s.name) for s in graph.steps if s.name not in graph.outputs]
-    return roles_sentence(
-        [plain_symbol(k) for k in graph.knobs], inner, [plain_symbol(y) for y in graph.outputs]
-    )
+
+    def shown(names: Sequence[str]) -> list[str]:
+        return [quote(plain_symbol(name)) for name in names]  # the learner's names
+
+    inner = [s.name for s in graph.steps if s.name not in graph.outputs]
+    return roles_sentence(shown(graph.knobs), shown(inner), shown(graph.outputs))
 
 
 # --- the paths and the graph (Streamlit) ---------------------------------------------------------
@@ -808,7 +810,9 @@ def _notes(graph: ComputationGraph, chain: ChainRule) -> tuple[str, ...]:
         chapter = chapter_factor(graph, edge)
         if chapter != edge.derivative:
             name = f"∂{plain_symbol(edge.target)}/∂{plain_symbol(edge.source)}"
-            rewritten.append((name, plain_expr(chapter), plain_expr(edge.derivative)))
+            # The names are the learner's: quoted, as every text of theirs in a message.
+            chapter_text, engine_text = plain_expr(chapter), plain_expr(edge.derivative)
+            rewritten.append((quote(name), quote(chapter_text), quote(engine_text)))
     formulas = [edge.derivative for edge in graph.edges]
     formulas += [chain.direct, *(t.in_knobs for t in chain.terms or ())]
     power = power_rule_sentence(rewritten)
