@@ -350,3 +350,52 @@ def test_a_long_edge_label_names_the_value_it_leads_to() -> None:
     assert texts[("h", "y")] == "w₂"
     short = edge_texts(graph_from_formula("exp(sin x)", "functions"))
     assert short[("u1", "y")] == "exp(u₁)"  # short labels stay as the derivative is written
+
+
+# --- sentences (issue 14) ------------------------------------------------------------------------
+
+
+def test_the_chapters_form_of_a_path_term_is_shown_beside_sympys() -> None:
+    at = run_page()  # the R³ exercise at (1, 2, 2), ∂y₂/∂x₂
+    latex = "\n".join(e.value for e in at.latex)
+    chapter = r"u \cdot \frac{x_{3}}{2 \sqrt{x_{2} x_{3}}}"
+    sympys = r"u \cdot \frac{\sqrt{x_{2} x_{3}}}{2 x_{2}}"
+    assert f"{chapter} = {sympys}" in latex, latex
+    captions = [unquote(c.value) for c in at.caption]
+    (note,) = [c for c in captions if "power rule" in c]
+    assert "∂v/∂x₂ = x₃/(2√(x₂·x₃)), written √(x₂·x₃)/(2x₂)" in note
+    assert "equal wherever both are defined" in note
+    # True at the knobs shown: both forms give the path's value, 2 at (1, 2, 2).
+    x2, x3, u = 2.0, 2.0, 4.0
+    assert u * x3 / (2 * (x2 * x3) ** 0.5) == u * (x2 * x3) ** 0.5 / (2 * x2) == 2.0
+
+
+@pytest.mark.parametrize(
+    ("steps", "note"),
+    [
+        ("h = relu(x - 1)\ny = h^2", "θ(z) (H(z) on the graph's edges) is the step function"),
+        ("y = max(x, z) + x", "θ(z) (H(z) on the graph's edges) is the step function"),
+        ("y = abs(x) z", "sign(z) is 1 where z > 0"),
+    ],
+)
+def test_a_symbol_the_chapter_never_explains_gets_a_line(steps: str, note: str) -> None:
+    at = run_page(mode="steps", steps=steps, out="y", wrt="x")
+    assert any(c.value.startswith(note) for c in at.caption), [c.value for c in at.caption]
+
+
+def test_no_note_where_there_is_nothing_to_explain() -> None:
+    at = run_page(mode="steps", steps="u = x^2\ny = sin(u)", out="y", wrt="x")
+    captions = " ".join(c.value for c in at.caption)
+    assert "θ(z)" not in captions and "sign(z)" not in captions and "power rule" not in captions
+    assert "×10^" not in captions
+
+
+def test_a_number_in_powers_of_ten_is_explained() -> None:
+    at = run_page(mode="steps", steps="y = exp(x)", out="y", wrt="x", k_x="-3")
+    assert metric(at, "Jacobian entry") == "0.04979"
+    at = run_page(mode="steps", steps="y = x^2 / 100000", out="y", wrt="x", k_x="2")
+    assert metric(at, "Jacobian entry") == "4×10^−5"
+    assert any(
+        c.value == "4×10^−5 means 4 × 10⁻⁵: move the decimal point 5 places to the left, 0.00004."
+        for c in at.caption
+    ), [c.value for c in at.caption]

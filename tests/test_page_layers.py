@@ -268,3 +268,27 @@ def test_a_bad_size_in_the_link_is_reported_and_replaced() -> None:
     shown = [unquote(w.value) for w in at.warning]
     assert any(w.startswith("The link's size n could not be read") for w in shown), shown
     assert _z(at).shape == (2, 3)
+
+
+def test_a_saturated_units_tiny_slope_and_its_number_format_are_explained() -> None:
+    at = _app(layer="sigmoid", n="1", m="1", g_W="10", g_b="0", k_x1="2")  # z = 20
+    _no_exception(at)
+    (table,) = [d.value for d in at.dataframe if "unit" in getattr(d.value, "columns", [])]
+    assert list(table["unit"]) == ["saturated"]
+    slope = table["σ′(z)"][0]
+    assert "×10^" in slope
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith(f"{slope} means ") for c in captions), captions
+    assert "1 of 1 unit is saturated (|z| > 5): its row of J is nearly 0" in _text(at)
+
+
+def test_the_engine_and_the_closed_form_agree_and_the_page_says_how() -> None:
+    at = _app(layer="sigmoid")
+    _no_exception(at)
+    text = _text(at)
+    assert "J − (diag(σ′(z)) W) = 0" in text
+    engine, closed = _z(at, "engine"), _z(at, "closed")
+    if np.array_equal(engine, closed):
+        assert "the two are equal, entry by entry" in text
+    else:
+        assert "up to rounding" in text
