@@ -282,10 +282,11 @@ def compare(
             st.success(sentence)
         else:
             st.warning(sentence, icon=":material/functions:")
-    if note := power_of_ten_note([*shown, sentence]):
+    values = [path_value(p, edge_values) for p in chain.paths or ()]
+    # The path values above and the metrics here: explain ×10^ once, with the first such number.
+    if note := power_of_ten_note([*(format_number(v) for v in values), *shown, sentence]):
         st.caption(note)
     if chain.paths:
-        values = [path_value(p, edge_values) for p in chain.paths]
         figure = path_shares_figure(
             chain.labels,
             values,
