@@ -49,7 +49,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import pairwise
+from itertools import islice, pairwise
 from typing import Literal
 
 import numpy as np
@@ -798,6 +798,56 @@ def is_zero(expr: sp.Expr) -> bool | None:
         if rewrite(expr) == 0:
             return True
     return None
+
+
+# --- the chapter's way of writing a derivative ---------------------------------------------------
+
+#: Nodes of a formula beyond which its textbook derivative is not worked out (display only).
+MAX_TEXTBOOK_NODES = 200
+
+
+def textbook_derivative(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
+    """d expr / d symbol written as the chapter does, for display beside the engine's.
+
+    The rules are sympy's except the power rule: for a constant exponent e, the chapter writes
+    (bᵉ)′ = e·bᵉ⁻¹·b′ (d√(x₂x₃)/dx₂ = x₃/(2√(x₂x₃))), where sympy writes bᵉ·e·b′/b
+    (√(x₂x₃)/(2x₂)). The two are equal wherever both are defined (b ≠ 0). A formula larger
+    than ``MAX_TEXTBOOK_NODES`` is differentiated by sympy alone.
+
+    >>> x2, x3 = sp.symbols("x2 x3", real=True)
+    >>> textbook_derivative(sp.sqrt(x2 * x3), x2)
+    x3/(2*sqrt(x2*x3))
+    """
+    if next(islice(sp.preorder_traversal(expr), MAX_TEXTBOOK_NODES, None), None) is not None:
+        return sp.diff(expr, symbol)
+    return _textbook(expr, symbol)
+
+
+def _textbook(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
+    if not expr.has(x):
+        return sp.S.Zero
+    if expr == x:
+        return sp.S.One
+    if expr.is_Add:
+        return sp.Add(*(_textbook(term, x) for term in expr.args))
+    if expr.is_Mul:
+        factors = expr.args
+        return sp.Add(
+            *(
+                sp.Mul(*factors[:k], _textbook(factor, x), *factors[k + 1 :])
+                for k, factor in enumerate(factors)
+                if factor.has(x)
+            )
+        )
+    if expr.is_Pow and not expr.exp.has(x):
+        base, exponent = expr.args
+        return exponent * base ** (exponent - 1) * _textbook(base, x)
+    if isinstance(expr, sp.Function) and len(expr.args) == 1:
+        t = sp.Dummy("t", real=True)
+        outer = sp.diff(expr.func(t), t)
+        if not outer.has(sp.Derivative, sp.Subs):
+            return outer.xreplace({t: expr.args[0]}) * _textbook(expr.args[0], x)
+    return sp.diff(expr, x)
 
 
 # --- text a learner could type back -------------------------------------------------------------

@@ -14,9 +14,10 @@ Shapes: every parameter is a 2-D float array; vectors are columns (``a`` is m x 
 
 Hazards guarded here:
 
-- The numbers come from a learner's grid or from the URL: :func:`parse_entries` accepts only finite
-  numbers of magnitude at most ``MAX_ENTRY_MAGNITUDE`` and names the cell that is wrong. Numbers
-  reach sympy as numbers (``sp.Integer``/``sp.Float``), never as text.
+- The numbers come from a learner's grid or from the URL: :func:`parse_entries` reads text with
+  the strict number parser, accepts only finite numbers of magnitude at most
+  ``MAX_ENTRY_MAGNITUDE`` and names the cell that is wrong. Numbers reach sympy as numbers
+  (``sp.Integer``/``sp.Float``), never as text.
 - A coefficient must survive code generation exactly (the Jacobian of ``W x`` must show the very
   numbers typed into ``W``). ``sp.Float(v)`` keeps 53 bits but prints 15 digits, which does not
   round-trip every double, so non-integers are given 60 bits: the value is still exactly the
@@ -35,6 +36,7 @@ import numpy as np
 import sympy as sp
 
 from calculus.functions import sigmoid
+from calculus.numbers import NumberError, parse_number
 from calculus.vector_function import VectorFunction, build_function
 
 #: Sizes n, m (and the inner size k of A B + C) a learner may choose.
@@ -42,6 +44,8 @@ MIN_LAYER_SIZE = 1
 MAX_LAYER_SIZE = 6
 #: Largest |entry| accepted in a grid: bounded so sums of products stay far from overflow.
 MAX_ENTRY_MAGNITUDE = 1e6
+#: Characters of one grid entry's text (a number, or a short expression such as 2sqrt(2)/3).
+MAX_ENTRY_TEXT = 40
 #: Bits of a coefficient that is not an integer (see the module docstring: 17 printed digits).
 _COEFFICIENT_PRECISION = 60
 
@@ -181,7 +185,8 @@ def parse_entries(name: str, cells: Sequence[Sequence[Any]]) -> np.ndarray:
     """The grid ``cells`` (rows of numbers or number text) as a float array (rows, columns).
 
     Raises ``EntryError`` naming the first wrong cell (1-based): an empty cell, text that is not a
-    number, nan/inf, or a magnitude above MAX_ENTRY_MAGNITUDE. Text is read with ``float`` only.
+    number, nan/inf, or a magnitude above MAX_ENTRY_MAGNITUDE. Text is read by the strict
+    :func:`calculus.numbers.parse_number` (``1/2``, ``1e3``, ``2sqrt(2)``; never ``eval``).
 
     >>> parse_entries("W", [[1, "2.5"], [3, -4]]).tolist()
     [[1.0, 2.5], [3.0, -4.0]]
@@ -206,13 +211,15 @@ def _parse_cell(name: str, row: int, column: int, cell: Any) -> float:
     if isinstance(cell, bool):
         raise EntryError(f"{where}: {cell!r} is not a number", name, row, column)
     if isinstance(cell, str):
-        text = cell.strip().replace("−", "-")
-        if len(text) > 40:  # float() of a huge string is slow and never a sensible entry
+        text = cell.strip()
+        if len(text) > MAX_ENTRY_TEXT:  # never a sensible entry
             raise EntryError(f"{where}: that text is too long for a number", name, row, column)
         try:
-            value = float(text)
-        except ValueError:
-            raise EntryError(f"{where}: {text!r} is not a number", name, row, column) from None
+            value = parse_number(text)
+        except NumberError as problem:
+            raise EntryError(
+                f"{where}: '{text}' is not a number — {problem.message}", name, row, column
+            ) from None
     else:
         try:
             value = float(cell)

@@ -25,6 +25,8 @@ from __future__ import annotations
 import math
 import re
 import sys
+from collections.abc import Iterable
+from decimal import Decimal
 
 import sympy as sp
 
@@ -117,3 +119,31 @@ def parse_whole_number(text: str, what: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise _refuse(what, f"from {low} to {high}, not {value:g}")
     return int(value)
+
+
+#: Numbers written with a power of ten (format_number's '4.54×10^−5') are spelled out in full
+#: in the note when the exponent is at most this.
+_SPELLED_EXPONENT = 8
+
+
+def power_of_ten_note(shown: Iterable[str]) -> str | None:
+    """One line explaining the ×10^ format, with the first such number shown; None if none.
+
+    >>> power_of_ten_note(["1", "4.54×10^−5"])
+    '4.54×10^−5 means 4.54 × 10⁻⁵: move the decimal point 5 places to the left, 0.0000454.'
+    """
+    first = next((text for text in shown if "×10^" in text), None)
+    if first is None:
+        return None
+    mantissa, exponent_text = first.split("×10^")
+    exponent = int(exponent_text.replace("−", "-"))
+    power = str(exponent).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+    way = "left" if exponent < 0 else "right"
+    note = (
+        f"{first} means {mantissa} × 10{power}: move the decimal point {abs(exponent)} "
+        f"place{'s' if abs(exponent) != 1 else ''} to the {way}"
+    )
+    if abs(exponent) <= _SPELLED_EXPONENT:
+        value = Decimal(mantissa.replace("−", "-")).scaleb(exponent)
+        note += ", " + f"{value:f}".replace("-", "−")
+    return note + "."

@@ -6,17 +6,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from calculus import ComputationGraph, ExpressionError, VectorFunction, graph_from_formula
+from calculus import ComputationGraph, ExpressionError, VectorFunction
 from calculus.export import plain_symbol
-from calculus.graph import (
-    LEVELS,
-    MAX_DRAWN_NODES,
-    MAX_PATHS,
-    GraphTooLarge,
-    Level,
-    Path,
-    likely_typos,
-)
+from calculus.graph import LEVELS, GraphTooLarge, Level, Path, likely_typos
+from calculus.narration.chain import verdict
+from calculus.numbers import power_of_ten_note
 from calculus.reading import format_number
 from ui import (
     function_box,
@@ -34,110 +28,36 @@ from ui.chain import (
     LEVEL_LABELS,
     MODE_LABELS,
     MODES,
+    PAGE,
     PRESETS,
     R3_STEPS,
     ChainView,
     Preset,
-    cached_steps_graph,
-    chain_view,
-    edge_texts,
+    cached_chain,
+    cached_formula_graph,
+    edit_as_steps,
+    first_visit,
     graph_depth,
-    graph_dot,
+    graph_drawing,
+    graph_of,
+    load_preset,
     numeric_chain_view,
     partial,
     path_shares_figure,
-    preset_by_label,
+    path_value,
+    paths_table,
+    pick,
+    roles_caption,
     steps_box,
     steps_latex,
 )
-from ui.knobs import knob_range
-from ui.url_state import query_text
+from ui.quote import quote
 
-PAGE = "chain"
 #: The knobs and the choice of entry on the left, the graph on the right (shallow graphs).
 COLUMNS = [1.4, 2.4]
 DEFAULT_FORMULA = "exp(sin x)"
 #: Longest path (in edges) of a graph drawn beside the knobs; deeper ones get the full width.
 SIDE_BY_SIDE_DEPTH = 3
-#: A path sum and the directly computed entry agree to rounding when within this.
-SAME_RTOL = 1e-9
-
-
-# --- state ---------------------------------------------------------------------------------------
-
-
-def apply_preset(preset: Preset) -> None:
-    """Load a chapter example: its input, where to look, and its knob setting."""
-    state = st.session_state
-    state[f"{PAGE}_mode"] = preset.mode
-    if preset.mode == "steps":
-        state[f"{PAGE}_steps"] = preset.text
-    else:
-        state[f"{PAGE}_text"] = preset.text
-        state[f"{PAGE}_level"] = state[f"{PAGE}_level_saved"] = preset.level
-    for key, value in ((f"{PAGE}_of", preset.output), (f"{PAGE}_wrt", preset.knob)):
-        if value is not None:
-            state[key] = value
-    for name, value in preset.knobs.items():
-        clamped = knob_range(PAGE, name).clamp(value)
-        state[f"{PAGE}_knob_{name}"] = clamped
-    state[f"{PAGE}_notice"] = preset
-
-
-def load_preset() -> None:
-    preset = preset_by_label(st.session_state.get(f"{PAGE}_preset"))
-    if preset is not None:
-        apply_preset(preset)
-    st.session_state[f"{PAGE}_preset"] = None
-
-
-def edit_as_steps(text: str) -> None:
-    st.session_state[f"{PAGE}_mode"] = "steps"
-    st.session_state[f"{PAGE}_steps"] = text
-
-
-def first_visit() -> None:
-    """Read the URL once per visit; with no link state, open on the chapter's big exercise."""
-    state = st.session_state
-    if f"{PAGE}_started" in state:
-        return
-    state[f"{PAGE}_started"] = True
-    mode = query_text("mode")
-    if mode not in MODES:
-        if query_text("steps") is None and query_text("f") is None:
-            apply_preset(PRESETS[0])
-            state.pop(f"{PAGE}_notice", None)  # the idea above already says it
-            return
-        mode = "formula" if query_text("steps") is None else "steps"
-    state[f"{PAGE}_mode"] = mode
-    level = query_text("level")
-    state[f"{PAGE}_level_saved"] = level if level in LEVELS else "operations"
-    for key, param in ((f"{PAGE}_of", "out"), (f"{PAGE}_wrt", "wrt")):
-        if (value := query_text(param)) is not None:
-            state[key] = value
-
-
-# --- caches --------------------------------------------------------------------------------------
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def cached_formula_graph(text: str, level: Level) -> ComputationGraph:
-    return graph_from_formula(text, level)
-
-
-def graph_of(mode: str, text: str, level: Level) -> ComputationGraph:
-    return cached_steps_graph(text) if mode == "steps" else cached_formula_graph(text, level)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def cached_edge_texts(mode: str, text: str, level: Level) -> dict[tuple[str, str], str]:
-    return edge_texts(graph_of(mode, text, level))
-
-
-@st.cache_resource(max_entries=256, show_spinner="Multiplying along the paths…")
-def cached_chain(mode: str, text: str, level: Level, output: str, knob: str) -> ChainView:
-    graph = graph_of(mode, text, level)
-    return chain_view(graph, graph.chain_rule(output, knob))
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -161,7 +81,7 @@ def main() -> None:
         graph = graph_of(mode, text, level)
         _ = graph.direct  # compose and differentiate once, here, to catch a refusal
     except ExpressionError as problem:
-        st.error(problem.message, icon=":material/error:")
+        st.error(quote(problem.message), icon=":material/error:")
         return
     if graph.knobs:
         # Outside the fragment: what does not move with the knobs is not re-sent on every move.
@@ -198,7 +118,7 @@ def read_computation() -> tuple[str, str, Level] | None:
         show_notice("steps", text)
         st.caption(roles_caption(graph))
         for note in likely_typos(graph.steps):
-            st.warning(note, icon=":material/spellcheck:")
+            st.warning(quote(note), icon=":material/spellcheck:")
         return "steps", text, "operations"
     f = function_box(PAGE, default=DEFAULT_FORMULA, label="Your formula")
     show_notice("formula", f.text)
@@ -218,16 +138,14 @@ def read_computation() -> tuple[str, str, Level] | None:
     try:
         graph = cached_formula_graph(f.text, level)
     except GraphTooLarge as problem:
-        st.info(
-            f"{problem.message}. Here are its totals only: the Jacobian.",
-            icon=":material/account_tree:",
-        )
+        message = quote(f"{problem.message}. Here are its totals only: the Jacobian.")
+        st.info(message, icon=":material/account_tree:")
         knob_controls(PAGE, f.variables)
         heatmap_key()
         totals_only(f)
         return None
     except ExpressionError as problem:  # a step too large to compile in time
-        st.error(problem.message, icon=":material/error:")
+        st.error(quote(problem.message), icon=":material/error:")
         return None
     shown, button = st.columns([4, 1], vertical_alignment="center")
     with shown:
@@ -250,19 +168,6 @@ def show_notice(mode: str, text: str) -> None:
         st.info(f"**{notice.label}.** {notice.notice}", icon=":material/lightbulb:")
 
 
-def roles_caption(graph: ComputationGraph) -> str:
-    """'Knobs (used, never defined): x₁, x₂ · values: u, v · outputs: y₁, y₂'."""
-
-    def names(items: tuple[str, ...] | list[str]) -> str:
-        return ", ".join(plain_symbol(n) for n in items) or "none"
-
-    inner = [s.name for s in graph.steps if s.name not in graph.outputs]
-    return (
-        f"Knobs (used, never defined): {names(graph.knobs)} · intermediate values: "
-        f"{names(inner)} · outputs: {names(graph.outputs)}"
-    )
-
-
 @st.fragment
 def totals_only(f: VectorFunction) -> None:
     point = knob_sliders(PAGE, f.variables, controls=False)
@@ -276,14 +181,6 @@ def totals_only(f: VectorFunction) -> None:
         key=f"{PAGE}_totals_only",
         config={"displaylogo": False},
     )
-
-
-def pick(label: str, options: tuple[str, ...], key: str) -> str:
-    # Written back every run: a keyed radio whose options changed (another graph) shows no
-    # selection in the browser unless its value is set anew.
-    value = st.session_state.get(key)
-    st.session_state[key] = value if value in options else options[0]
-    return st.radio(label, options, format_func=plain_symbol, horizontal=True, key=key)
 
 
 @st.fragment
@@ -315,7 +212,8 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level) -> None
     try:
         chain = cached_chain(mode, text, level, output, knob)
     except ExpressionError as problem:  # the symbolic expansion overran its time limit
-        st.warning(f"{problem.message}. The numbers below still add up.", icon=":material/timer:")
+        message = quote(f"{problem.message}. The numbers below still add up.")
+        st.warning(message, icon=":material/timer:")
         chain = numeric_chain_view(graph, output, knob)
     i, j = graph.outputs.index(output), graph.knobs.index(knob)
     direct_value = float(graph.direct.jacobian_at(point)[i, j])
@@ -323,7 +221,8 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level) -> None
     st.subheader(f"Every path from {plain_symbol(knob)} to {plain_symbol(output)}")
     on, off, highlight = paths_table(chain, edge_values)
     with picture:
-        draw(graph, values, edge_values, mode, text, level, knob, output, on, off, highlight)
+        texts = (mode, text, level)
+        graph_drawing(graph, values, edge_values, *texts, knob, output, on, off, highlight)
     compare(graph, chain, point, edge_values, on, direct_value)
     all_totals(graph, point, output, knob)
     write_query(
@@ -337,101 +236,6 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level) -> None
             **knob_query(PAGE, graph.knobs, point),
         },
         prefix_owned=("k_", "r_"),
-    )
-
-
-def paths_table(
-    chain: ChainView, edge_values: dict[tuple[str, str], float]
-) -> tuple[list[Path], list[Path], Path | None]:
-    """One row per path: a switch, its chain of local derivatives, its value. Returns the paths
-    switched on and off, and the one to highlight."""
-    if chain.paths is None:
-        st.info(
-            f"{chain.path_count} paths lead from {plain_symbol(chain.knob)} to "
-            f"{plain_symbol(chain.output)}: too many to list (the limit is {MAX_PATHS}). "
-            "Their sum is still computed below, without listing them: each value's sensitivity "
-            "is the sum over its incoming edges of local derivative × the sensitivity of the "
-            "edge's start (forward-mode differentiation).",
-            icon=":material/account_tree:",
-        )
-        return [], [], None
-    if not chain.paths:
-        st.markdown(
-            f"No path leads from {plain_symbol(chain.knob)} to {plain_symbol(chain.output)}: "
-            f"{plain_symbol(chain.output)} does not depend on {plain_symbol(chain.knob)}, so the "
-            "sum is empty and the derivative is 0."
-        )
-        return [], [], None
-    # One key per entry and number of paths: a keyed radio whose options change under it shows
-    # no selection in the browser, although the server still has one.
-    key = f"{PAGE}_highlight_{chain.output}_{chain.knob}_{len(chain.paths)}"
-    indices = list(range(len(chain.paths)))
-    if st.session_state.get(key) not in indices:
-        st.session_state[key] = 0
-    chooser = st.radio if len(indices) <= 6 else st.selectbox
-    highlighted = chooser(
-        "Highlight in the graph",
-        indices,
-        format_func=lambda k: chain.labels[k],
-        key=key,
-        **({"horizontal": True} if chooser is st.radio else {}),
-    )
-    st.caption("Switch a path off to see its share of the total.")
-    on: list[Path] = []
-    off: list[Path] = []
-    for k, path in enumerate(chain.paths):
-        switch, number = st.columns([4, 1], vertical_alignment="center")
-        with switch:
-            kept = st.checkbox(chain.labels[k], value=True, key=f"{PAGE}_on_{'-'.join(path)}")
-        with number:
-            shown = format_number(_path_value(path, edge_values))
-            st.markdown(f"= **{shown}**" if kept else f"= ~~{shown}~~ (off)")
-        st.latex(chain.path_formulas[k])
-        (on if kept else off).append(path)
-    return on, off, chain.paths[highlighted] if highlighted is not None else None
-
-
-def _path_value(path: Path, edge_values: dict[tuple[str, str], float]) -> float:
-    return float(ComputationGraph.path_value(path, edge_values))
-
-
-def draw(
-    graph: ComputationGraph,
-    values: dict[str, float],
-    edge_values: dict[tuple[str, str], float],
-    mode: str,
-    text: str,
-    level: Level,
-    knob: str,
-    output: str,
-    on: list[Path],
-    off: list[Path],
-    highlight: Path | None,
-) -> None:
-    if graph.too_large_to_draw:
-        st.info(
-            f"This computation has {len(graph.nodes)} values: too many to draw readably (the "
-            f"limit is {MAX_DRAWN_NODES}). Its paths and totals are below.",
-            icon=":material/account_tree:",
-        )
-        return
-    dot = graph_dot(
-        graph,
-        values,
-        edge_values,
-        texts=cached_edge_texts(mode, text, level),
-        knob=knob,
-        output=output,
-        paths_on=on,
-        paths_off=off,
-        highlight=highlight,
-    )
-    st.graphviz_chart(dot, width="stretch")
-    st.caption(
-        "Knobs (blue) on the left, outputs (amber) on the right; each node shows its value, each "
-        "edge its local derivative and that derivative's value (a long one names the value it "
-        "leads to: h·(1 − h) for σ'). Red: the highlighted path; blue: the other paths switched "
-        "on; dashed: paths switched off."
     )
 
 
@@ -460,33 +264,29 @@ def compare(
 
     if chain.paths is None:
         total = float(graph.totals_at(list(point))[i, j])
-        label = f"Sum over all {chain.path_count} paths"
-        all_on = True
+        label, off = f"Sum over all {chain.path_count} paths", 0
     else:
-        total = float(sum(_path_value(p, edge_values) for p in on))
+        total = float(sum(path_value(p, edge_values) for p in on))
         label = f"Sum of the {len(on)} path{'s' * (len(on) != 1)} switched on"
-        all_on = len(on) == len(chain.paths)
-    left, right, verdict = st.columns(3)
-    left.metric(label, format_number(total))
+        off = len(chain.paths) - len(on)
+    left, right, said = st.columns(3)
+    shown = [format_number(total), format_number(direct_value)]
+    left.metric(label, shown[0])
     entry = f"∂{plain_symbol(output)}/∂{plain_symbol(knob)}"
-    right.metric(f"Jacobian entry {entry}, computed directly", format_number(direct_value))
-    with verdict:
-        if not (np.isfinite(total) and np.isfinite(direct_value)):
-            st.info(
-                "**Undefined here**: a value or a local derivative on the way does not exist at "
-                "this knob setting (a root or log of a negative, a division by zero, a kink).",
-                icon=":material/block:",
-            )
-        elif abs(total - direct_value) <= SAME_RTOL * max(1.0, abs(direct_value)):
-            st.success("**✓ Equal**" + ("" if all_on else ": the paths switched off add 0 here"))
+    right.metric(f"Jacobian entry {entry}, computed directly", shown[1])
+    kind, sentence = verdict(total, direct_value, off)
+    with said:
+        if kind == "undefined":
+            st.info(sentence, icon=":material/block:")
+        elif kind == "equal":
+            st.success(sentence)
         else:
-            st.warning(
-                f"**Not equal**: the paths switched off carry "
-                f"{format_number(direct_value - total)}. Switch them back on.",
-                icon=":material/functions:",
-            )
+            st.warning(sentence, icon=":material/functions:")
+    values = [path_value(p, edge_values) for p in chain.paths or ()]
+    # The path values above and the metrics here: explain ×10^ once, with the first such number.
+    if note := power_of_ten_note([*(format_number(v) for v in values), *shown, sentence]):
+        st.caption(note)
     if chain.paths:
-        values = [_path_value(p, edge_values) for p in chain.paths]
         figure = path_shares_figure(
             chain.labels,
             values,

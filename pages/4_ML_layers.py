@@ -11,8 +11,6 @@ import streamlit as st
 from calculus import ExpressionError
 from calculus.layers import (
     LAYER_KINDS,
-    MAX_LAYER_SIZE,
-    MIN_LAYER_SIZE,
     Layer,
     closed_form_jacobian,
     index_walkthrough,
@@ -22,6 +20,15 @@ from calculus.layers import (
     pre_activation,
     sigmoid_slope,
 )
+from calculus.narration.layers import (
+    CLOSED_FORM_TEXT,
+    comparison_sentence,
+    entry_sentence,
+    saturation_sentence,
+    shape_sentences,
+    unit_state,
+)
+from calculus.numbers import power_of_ten_note
 from calculus.reading import format_number
 from ui import (
     heatmap_key,
@@ -34,39 +41,30 @@ from ui import (
     write_query,
 )
 from ui.layers import (
+    CAPTIONS,
     PAGE,
-    closed_form_text,
     engine_formulas,
+    entry_choice,
+    grid_columns,
     grid_editor,
     grid_to_text,
     knob_labels,
+    layer_choice,
     layer_heatmaps,
     output_labels,
-    shape_sentences,
     styled_terms_table,
     take_url_problems,
     terms_latex,
     written_out_latex,
 )
+from ui.quote import quote
 
-#: Sizes a page opens with: a 2 x 3 layer (inner size 2 for A B + C).
-DEFAULT_SIZES = {"n": 2, "m": 3, "k": 2}
 #: The knobs on the left, the outputs on the right.
 COLUMNS = [1, 1.6]
-#: |z| above which a sigmoid unit counts as saturated (sigma'(z) < 0.007).
-SATURATED_Z = 5.0
-#: The parameters shown under each grid, in the chapter's words.
-CAPTIONS = {
-    ("linear", "W"): "Row i holds the weights of output yᵢ; column j multiplies knob xⱼ.",
-    ("dot", "a"): "A column of m numbers; aᵀ x = a₁x₁ + … + aₘxₘ is one number.",
-    ("bilinear", "y"): "A fixed column: s = yᵀ A x is linear in x.",
-    ("bilinear", "A"): "n × m: yᵀ A is a 1 × m row.",
-    ("affine", "A"): "n × k.",
-    ("affine", "B"): "k × m.",
-    ("affine", "C"): "n × m, the same shape as A B.",
-    ("sigmoid", "W"): "The weights: z = W x + b.",
-    ("sigmoid", "b"): "The biases, one per output.",
-}
+
+
+def _sup(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def main() -> None:
@@ -79,19 +77,20 @@ def main() -> None:
         "<b>A B + C</b> — the chapter's answers, found by the <i>index method</i>: work out one "
         "entry ∂yᵢ/∂xⱼ with the Kronecker delta, then recognise the whole matrix."
     )
-    kind, sizes = choose_layer()
+    kind, sizes = layer_choice()
     shapes = parameter_shapes(kind, sizes["n"], sizes["m"], sizes["k"])
     columns, side = grid_columns(shapes)
     layer = fill_layer(kind, sizes, columns)
     for problem in take_url_problems():
-        st.warning(problem, icon=":material/link:")
+        st.warning(quote(problem), icon=":material/link:")
     if layer is None:
         return
     try:
         layer_function(layer)  # differentiate and compile now, once per layer and numbers
     except ExpressionError as problem:  # only if the worker pool is overloaded
         st.error(
-            f"The engine could not differentiate this layer: {problem}", icon=":material/error:"
+            quote(f"The engine could not differentiate this layer: {problem}"),
+            icon=":material/error:",
         )
         return
     with side:
@@ -110,81 +109,6 @@ def main() -> None:
     if layer.spec.linear:
         show_jacobians(layer, None)
         show_walkthrough(layer, None)
-
-
-#: Room for the grids beside the layer written out, in grid columns (row labels count as one).
-SIDE_BY_SIDE_COLUMNS = 7
-
-
-def grid_columns(shapes: dict[str, tuple[int, int]]) -> tuple[list[Any], Any]:
-    """A page column per grid, each as wide as its grid, and one for the layer written out.
-
-    Grids with more columns than SIDE_BY_SIDE_COLUMNS together put the written-out layer below
-    them; A B + C puts A and B in one row, C and the written-out layer in the next.
-    """
-    weights = [shape[1] + 1.2 for shape in shapes.values()]
-    if len(shapes) == 3:
-        first = st.columns(weights[:2], gap="medium")
-        *last, side = st.columns([weights[2], 6], gap="medium")
-        return [*first, *last], side
-    if sum(shape[1] + 1 for shape in shapes.values()) <= SIDE_BY_SIDE_COLUMNS:
-        *grids, side = st.columns([*weights, 6], gap="medium")
-        return grids, side
-    return st.columns(weights, gap="medium"), st.container()
-
-
-def _sup(number: int) -> str:
-    return str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-
-
-def _size_from_url(name: str, default: int) -> int:
-    text = st.query_params.get(name, "")
-    if text.isdigit() and MIN_LAYER_SIZE <= int(text) <= MAX_LAYER_SIZE:
-        return int(text)
-    return default
-
-
-def choose_layer() -> tuple[str, dict[str, int]]:
-    """The layer kind and its sizes n, m (and k), from the widgets (first from the URL)."""
-    # Sizes live in shadow keys too: a widget's state is dropped in a run that does not show it
-    # (n is hidden for aᵀ x, k for all but A B + C).
-    if f"{PAGE}_kind" not in st.session_state:
-        wanted = st.query_params.get("layer", "linear")
-        st.session_state[f"{PAGE}_kind"] = wanted if wanted in LAYER_KINDS else "linear"
-        for name, default in DEFAULT_SIZES.items():
-            url_name = "inner" if name == "k" else name
-            st.session_state[f"{PAGE}_size_{name}"] = _size_from_url(url_name, default)
-    for name in DEFAULT_SIZES:
-        if f"{PAGE}_{name}" not in st.session_state:
-            st.session_state[f"{PAGE}_{name}"] = st.session_state[f"{PAGE}_size_{name}"]
-    kind_column, *size_columns = st.columns([2.2, 1, 1, 1], vertical_alignment="bottom")
-    kind = kind_column.selectbox(
-        "Layer",
-        list(LAYER_KINDS),
-        format_func=lambda key: LAYER_KINDS[key].label,
-        key=f"{PAGE}_kind",
-    )
-    spec = LAYER_KINDS[kind]
-    labels = {
-        "n": "n: length of y" if kind == "bilinear" else "n: outputs",
-        "m": f"m: inputs ({spec.input_name})",
-        "k": "k: inner size",
-    }
-    shown = [name for name in ("n", "m", "k") if not (name == "n" and kind == "dot")]
-    shown = [name for name in shown if name != "k" or spec.uses_inner_size]
-    sizes = {name: int(st.session_state[f"{PAGE}_size_{name}"]) for name in DEFAULT_SIZES}
-    for column, name in zip(size_columns, shown, strict=False):
-        sizes[name] = int(
-            column.number_input(
-                labels[name],
-                min_value=MIN_LAYER_SIZE,
-                max_value=MAX_LAYER_SIZE,
-                step=1,
-                key=f"{PAGE}_{name}",
-            )
-        )
-        st.session_state[f"{PAGE}_size_{name}"] = sizes[name]
-    return kind, sizes
 
 
 def fill_layer(kind: str, sizes: dict[str, int], columns: Sequence[Any]) -> Layer | None:
@@ -216,7 +140,7 @@ def fill_layer(kind: str, sizes: dict[str, int], columns: Sequence[Any]) -> Laye
     write_query(query, prefix_owned=("g_",))
     if problems:
         for problem in problems:
-            st.error(f"{problem.message}.", icon=":material/error:")
+            st.error(quote(f"{problem.message}."), icon=":material/error:")
         cells = "cell" if len(problems) == 1 else "cells"
         st.info(f"Fix the {cells} above to see the layer's Jacobian.", icon=":material/info:")
         return None
@@ -243,13 +167,12 @@ def show_outputs(layer: Layer, x: np.ndarray) -> None:
     st.markdown("**Outputs at these knobs**")
     if layer.kind == "sigmoid":
         z = pre_activation(layer, x)
-        slopes = sigmoid_slope(z)
         rows = {
             "output": names,
             "z = W x + b": [format_number(v) for v in z],
             "y = σ(z)": [format_number(v) for v in values],
-            "σ′(z)": [format_number(v) for v in slopes],
-            "unit": ["saturated" if abs(v) > SATURATED_Z else "active" for v in z],
+            "σ′(z)": [format_number(v) for v in sigmoid_slope(z)],
+            "unit": [unit_state(v) for v in z],
         }
         st.dataframe(rows, hide_index=True)
         st.caption(
@@ -257,16 +180,16 @@ def show_outputs(layer: Layer, x: np.ndarray) -> None:
             "saturated: σ′(z) ≈ 0, so its whole row of the Jacobian fades to 0 — turn the knobs "
             "and watch the heatmap."
         )
+        shown = [text for column in rows.values() for text in column]
     else:
-        st.markdown(
-            "\n".join(
-                f"- {name} = **{format_number(v)}**" for name, v in zip(names, values, strict=True)
-            )
-        )
+        shown = [format_number(v) for v in values]
+        st.markdown("\n".join(f"- {name} = **{v}**" for name, v in zip(names, shown, strict=True)))
         st.caption(
             "The outputs move with the knobs, but the Jacobian below does not: the layer is "
             "linear in its input, and **a linear map's derivative is the map itself**, at every x."
         )
+    if note := power_of_ten_note(shown):
+        st.caption(note)
 
 
 def show_jacobians(layer: Layer, x: np.ndarray | None) -> None:
@@ -284,55 +207,22 @@ def show_jacobians(layer: Layer, x: np.ndarray | None) -> None:
         st.markdown("**From the engine**: J = ∂y/∂x, differentiated entry by entry")
         live_chart(engine_figure, key=f"{PAGE}_heatmap_engine", config=config)
     with right:
-        st.markdown(f"**The closed form**: {closed_form_text(layer)}, from the chapter")
+        st.markdown(f"**The closed form**: {CLOSED_FORM_TEXT[layer.kind]}, from the chapter")
         live_chart(closed_figure, key=f"{PAGE}_heatmap_closed", config=config)
-    difference = float(np.max(np.abs(engine - closed)))
-    n, m = engine.shape
-    closed_name = closed_form_text(layer)
-    if " " in closed_name:
-        closed_name = f"({closed_name})"
-    st.markdown(
-        f"**J − {closed_name} = 0**: the largest difference between the two is "
-        f"**{format_number(difference, 2)}**"
-        + (" (rounding only)." if difference else ", exactly.")
-        + f" Both are **{n} × {m}**: {n} output{'s' if n > 1 else ''} "
-        f"(rows) × {m} knob{'s' if m > 1 else ''} (columns)."
-    )
-    for sentence in shape_sentences(layer):
-        st.markdown(f"- {sentence}")
-    if x is not None:
-        saturated = int(np.sum(np.abs(pre_activation(layer, x)) > SATURATED_Z))
-        if saturated:
-            st.markdown(
-                f"- {saturated} of {n} unit{'s are' if saturated > 1 else ' is'} saturated "
-                f"(|z| > {SATURATED_Z:g}): {'their rows' if saturated > 1 else 'its row'} of J "
-                "are nearly 0 — a saturated unit barely passes a gradient back."
-            )
+    sentence = comparison_sentence(layer, engine, closed)
+    st.markdown(sentence)
+    for line in shape_sentences(layer):
+        st.markdown(f"- {line}")
+    if x is not None and (saturated := saturation_sentence(pre_activation(layer, x))):
+        st.markdown(f"- {saturated}")
+    if note := power_of_ten_note([sentence]):
+        st.caption(note)
 
 
 def show_walkthrough(layer: Layer, x: np.ndarray | None) -> None:
     """The index method for one entry the learner picks."""
     st.subheader("The index method: one entry, then the whole matrix")
-    n, m = layer.n_outputs, layer.n_inputs
-    for name, count in (("i", n), ("j", m)):
-        key = f"{PAGE}_entry_{name}"
-        if st.session_state.get(key, 1) > count:
-            st.session_state[key] = 1  # the layer got smaller: fall back to the first entry
-    row_column, knob_column, _ = st.columns([1, 1, 2])
-    rows, knobs = output_labels(layer), knob_labels(layer)
-    i = row_column.selectbox(
-        "Output (row i)",
-        range(1, n + 1),
-        format_func=lambda r: rows[r - 1],
-        key=f"{PAGE}_entry_i",
-        disabled=n == 1,
-    )
-    j = knob_column.selectbox(
-        "Knob (column j)",
-        range(1, m + 1),
-        format_func=lambda c: knobs[c - 1],
-        key=f"{PAGE}_entry_j",
-    )
+    i, j = entry_choice(layer)
     walk = index_walkthrough(layer, i, j, x)
     knob = layer.spec.input_name
     st.markdown(
@@ -346,23 +236,9 @@ def show_walkthrough(layer: Layer, x: np.ndarray | None) -> None:
     st.markdown("**With your numbers** (kept terms boxed):")
     st.latex(terms_latex(walk))
     st.dataframe(styled_terms_table(walk), hide_index=True)
-    engine = layer_function(layer).jacobian_at(np.zeros(m) if x is None else x)
-    st.markdown(
-        f"So J[{i}, {j}] = **{format_number(walk.value)}**, the cell ({rows[i - 1]}, "
-        f"{knobs[j - 1]}) of both heatmaps (the engine found "
-        f"{format_number(engine[i - 1, j - 1])}). Every entry works the same way, so the "
-        f"whole matrix is **{_recognised(layer)}**."
-    )
-
-
-def _recognised(layer: Layer) -> str:
-    return {
-        "linear": "W",
-        "dot": "the row aᵀ",
-        "bilinear": "the row yᵀ A",
-        "affine": "A B + C",
-        "sigmoid": "diag(σ′(z)) W: row i of W times σ′(zᵢ)",
-    }[layer.kind]
+    engine = layer_function(layer).jacobian_at(np.zeros(layer.n_inputs) if x is None else x)
+    labels = (output_labels(layer)[i - 1], knob_labels(layer)[j - 1])
+    st.markdown(entry_sentence(layer, i, j, walk.value, float(engine[i - 1, j - 1]), labels))
 
 
 main()

@@ -32,6 +32,7 @@ from calculus.layers import (
     resize_grid,
     sigmoid_slope,
 )
+from calculus.narration.layers import shape_sentences
 from ui.layers import (
     default_grid,
     engine_formulas,
@@ -41,7 +42,6 @@ from ui.layers import (
     grid_to_text,
     heatmap_text_style,
     layer_heatmaps,
-    shape_sentences,
     terms_latex,
     terms_table,
     written_out_latex,
@@ -369,7 +369,7 @@ def test_grids_survive_the_url_exactly(grid: list[list[float]]) -> None:
         ("1,2;3", "different lengths"),
         ("1,x", "'x' is not a number"),
         ("1,,2", "row 1, column 2 is empty"),
-        ("1,nan", "is empty"),
+        ("1,nan", "not a finite number"),
         ("1," * 7 + "1", "larger than 6 x 6"),
         (";".join(["1"] * 7), "larger than 6 x 6"),
         ("1" * 2000, "too long"),
@@ -381,10 +381,11 @@ def test_bad_grid_text_is_refused(text: str, message: str) -> None:
 
 
 def test_grid_frames_have_one_based_labels_and_report_empty_cells() -> None:
-    frame = grid_frame(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    frame = grid_frame(np.array([[1.0, 2.5], [3.0, 4.0]]))
     assert list(frame.columns) == ["1", "2"] and list(frame.index) == ["1", "2"]
-    frame.iloc[1, 0] = np.nan
-    assert frame_cells(frame) == [[1.0, 2.0], [None, 4.0]]
+    assert frame_cells(frame) == [["1", "2.5"], ["3", "4"]], "cells are the numbers' exact text"
+    frame.iloc[1, 0] = None
+    assert frame_cells(frame) == [["1", "2.5"], [None, "4"]]
     with pytest.raises(EntryError, match="row 2, column 1 is empty"):
         parse_entries("W", frame_cells(frame))
 

@@ -74,9 +74,7 @@ def test_subnormal_results_are_refused() -> None:
         parse_number("2^-600*2^-500")
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"), [("3", 3), ("6/2", 3), ("1e0", 1), (" 6 ", 6)]
-)
+@pytest.mark.parametrize(("text", "expected"), [("3", 3), ("6/2", 3), ("1e0", 1), (" 6 ", 6)])
 def test_whole_numbers_within_bounds(text: str, expected: int) -> None:
     assert parse_whole_number(text, "n", 1, 6) == expected
 

@@ -24,6 +24,7 @@ from ui.chain import (
     plain_expr,
     text_index,
 )
+from ui.quote import unquote
 
 PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Chain_rule.py")
 #: Shown numbers have 4 significant digits.
@@ -75,9 +76,14 @@ def texts(at: AppTest) -> str:
         [e.value for e in at.markdown]
         + [e.value for e in at.caption]
         + [e.value for e in at.info]
-        + [e.value for e in at.error]
+        + [unquote(e.value) for e in at.error]
         + [e.value for e in at.latex]
     )
+
+
+def errors(at: AppTest) -> list[str]:
+    """The error messages as the learner reads them (they quote the learner's text)."""
+    return [unquote(e.value) for e in at.error]
 
 
 def load(at: AppTest, label: str) -> AppTest:
@@ -134,9 +140,7 @@ def test_bad_steps_are_refused_with_the_line_and_the_last_good_graph_stays() -> 
     at = run_page()
     at.text_area(key="chain_steps").set_value("u = x^2\nv = u +\ny = u v").run()
     assert not at.exception
-    assert [e.value for e in at.error] == [
-        "line 2: the text ends too early: a value is missing at column 8"
-    ]
+    assert errors(at) == ["line 2: the text ends too early: a value is missing at column 8"]
     assert at.code[0].value == "v = u +\n       ^"
     assert "Still showing the last steps that worked" in texts(at)
     assert path_labels(at) == ["x₂ → u → y₂", "x₂ → v → y₂"]  # the R³ exercise stays
@@ -149,7 +153,7 @@ def test_bad_steps_are_refused_with_the_line_and_the_last_good_graph_stays() -> 
     ]:
         at.text_area(key="chain_steps").set_value(steps).run()
         assert not at.exception
-        assert at.error and at.error[0].value.startswith(message), at.error[0].value
+        assert at.error and errors(at)[0].startswith(message), errors(at)
 
 
 def test_an_undefined_point_says_undefined() -> None:
@@ -167,7 +171,7 @@ def test_switching_a_path_off_leaves_its_share_out() -> None:
     at.checkbox(key="chain_on_x2-v-y2").uncheck().run()
     assert not at.exception
     assert metric(at, "Sum of the 1 path") == "8"
-    assert any("Not equal" in w.value and "carry 2" in w.value for w in at.warning)
+    assert any("Not equal" in w.value and "carries 2" in w.value for w in at.warning)
     assert "style=dashed" in dot(at)
     waterfall = json.dumps(next(iter(chart_specs(at).values())))
     assert '"off"' in waterfall
@@ -228,7 +232,7 @@ def test_the_state_lives_in_the_url() -> None:
 
 def test_hostile_links_are_refused_politely() -> None:
     at = run_page(mode="steps", steps="y = __import__('os').system('ls')", out="y2", wrt="x2")
-    assert at.error and at.error[0].value.startswith("line 1: character")
+    assert at.error and errors(at)[0].startswith("line 1: character")
     assert path_labels(at) == ["x₂ → u → y₂", "x₂ → v → y₂"]  # the default steps instead
     at = run_page(mode="nonsense", steps="y = x^2", out="zz", wrt="__class__", k_x="1e308")
     assert at.radio(key="chain_mode").value == "steps"
@@ -271,7 +275,7 @@ def test_a_formula_too_large_for_a_graph_shows_its_totals_only() -> None:
 
 def test_a_likely_typo_is_pointed_out() -> None:
     at = run_page(mode="steps", steps="v = x^2\ny = x vv")
-    assert [w.value for w in at.warning] == [
+    assert [unquote(w.value) for w in at.warning] == [
         "line 2: vv is never defined, so it is a knob — did you mean v?"
     ]
 
@@ -346,3 +350,52 @@ def test_a_long_edge_label_names_the_value_it_leads_to() -> None:
     assert texts[("h", "y")] == "w₂"
     short = edge_texts(graph_from_formula("exp(sin x)", "functions"))
     assert short[("u1", "y")] == "exp(u₁)"  # short labels stay as the derivative is written
+
+
+# --- sentences (issue 14) ------------------------------------------------------------------------
+
+
+def test_the_chapters_form_of_a_path_term_is_shown_beside_sympys() -> None:
+    at = run_page()  # the R³ exercise at (1, 2, 2), ∂y₂/∂x₂
+    latex = "\n".join(e.value for e in at.latex)
+    chapter = r"u \cdot \frac{x_{3}}{2 \sqrt{x_{2} x_{3}}}"
+    sympys = r"u \cdot \frac{\sqrt{x_{2} x_{3}}}{2 x_{2}}"
+    assert f"{chapter} = {sympys}" in latex, latex
+    captions = [unquote(c.value) for c in at.caption]
+    (note,) = [c for c in captions if "power rule" in c]
+    assert "∂v/∂x₂ = x₃/(2√(x₂·x₃)), written √(x₂·x₃)/(2x₂)" in note
+    assert "equal wherever both are defined" in note
+    # True at the knobs shown: both forms give the path's value, 2 at (1, 2, 2).
+    x2, x3, u = 2.0, 2.0, 4.0
+    assert u * x3 / (2 * (x2 * x3) ** 0.5) == u * (x2 * x3) ** 0.5 / (2 * x2) == 2.0
+
+
+@pytest.mark.parametrize(
+    ("steps", "note"),
+    [
+        ("h = relu(x - 1)\ny = h^2", "θ(z) (H(z) on the graph's edges) is the step function"),
+        ("y = max(x, z) + x", "θ(z) (H(z) on the graph's edges) is the step function"),
+        ("y = abs(x) z", "sign(z) is 1 where z > 0"),
+    ],
+)
+def test_a_symbol_the_chapter_never_explains_gets_a_line(steps: str, note: str) -> None:
+    at = run_page(mode="steps", steps=steps, out="y", wrt="x")
+    assert any(c.value.startswith(note) for c in at.caption), [c.value for c in at.caption]
+
+
+def test_no_note_where_there_is_nothing_to_explain() -> None:
+    at = run_page(mode="steps", steps="u = x^2\ny = sin(u)", out="y", wrt="x")
+    captions = " ".join(c.value for c in at.caption)
+    assert "θ(z)" not in captions and "sign(z)" not in captions and "power rule" not in captions
+    assert "×10^" not in captions
+
+
+def test_a_number_in_powers_of_ten_is_explained() -> None:
+    at = run_page(mode="steps", steps="y = exp(x)", out="y", wrt="x", k_x="-3")
+    assert metric(at, "Jacobian entry") == "0.04979"
+    at = run_page(mode="steps", steps="y = x^2 / 100000", out="y", wrt="x", k_x="2")
+    assert metric(at, "Jacobian entry") == "4×10^−5"
+    assert any(
+        c.value == "4×10^−5 means 4 × 10⁻⁵: move the decimal point 5 places to the left, 0.00004."
+        for c in at.caption
+    ), [c.value for c in at.caption]

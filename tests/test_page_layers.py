@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from calculus.layers import LAYER_KINDS
 from tests.charts import chart_specs
 from tests.knobs import knob_slider, turn_knob
+from ui.quote import unquote
 
 PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "4_ML_layers.py")
 TIMEOUT_S = 120
@@ -87,9 +88,18 @@ def test_dot_layer_says_the_jacobian_is_a_row() -> None:
     assert "**one row**: 1 × 4" in _text(at)
 
 
+def _send_as_the_browser(at: AppTest, key: str, label: str) -> AppTest:
+    """Rerun with select box ``key`` sending ``label``, as the browser does: it sends the label
+    it shows, which after a change of layer may be no option of the new one."""
+    states = at._tree.get_widget_states()
+    (state,) = [w for w in states.widgets if w.id.endswith(f"-{key}")]
+    state.string_value = label
+    return at._run(states)
+
+
 def test_an_edit_of_w_shows_up_in_both_heatmaps() -> None:
     at = _app()
-    at = _edit(at, "W", {1: {"2": 7.25}})
+    at = _edit(at, "W", {1: {"2": "7.25"}})
     _no_exception(at)
     assert _z(at, "engine")[1, 1] == 7.25
     assert _z(at, "closed")[1, 1] == 7.25
@@ -98,12 +108,19 @@ def test_an_edit_of_w_shows_up_in_both_heatmaps() -> None:
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [(None, "W, row 1, column 3 is empty"), (2e6, "W, row 1, column 3: 2e+06 is too large")],
+    [
+        (None, "W, row 1, column 3 is empty"),
+        ("", "W, row 1, column 3 is empty"),
+        ("2e6", "W, row 1, column 3: 2e+06 is too large"),
+        ("1e308", "W, row 1, column 3: '1e308' is not a number — the number 1e308 is too large"),
+        ("1e-320", "W, row 1, column 3: '1e-320' is not a number — the number 1e-320 is too"),
+    ],
 )
 def test_a_bad_cell_is_named_and_no_jacobian_is_shown(value: object, message: str) -> None:
     at = _edit(_app(), "W", {0: {"3": value}})
     _no_exception(at)
-    assert any(message in error.value for error in at.error), [e.value for e in at.error]
+    shown = [unquote(error.value) for error in at.error]
+    assert any(message in error for error in shown), shown
     assert not chart_specs(at)
     assert at.query_params["g_W"] == "2,-1,0.5;-1,3,1", "the link keeps the last good W"
 
@@ -111,8 +128,9 @@ def test_a_bad_cell_is_named_and_no_jacobian_is_shown(value: object, message: st
 def test_a_bad_grid_in_the_link_is_reported_and_replaced() -> None:
     at = _app(g_W="1,x,3;4,5,6")
     _no_exception(at)
-    assert any("The link's W could not be read" in w.value for w in at.warning)
-    assert "'x' is not a number" in at.warning[0].value
+    shown = [unquote(w.value) for w in at.warning]
+    assert any("The link's W could not be read" in w for w in shown)
+    assert "'x' is not a number" in shown[0]
     assert _z(at).shape == (2, 3)
 
 
@@ -130,8 +148,8 @@ def test_identity_filler_and_resizing() -> None:
     at.button(key="layers_identity_W").click().run()
     _no_exception(at)
     assert _z(at).tolist() == [[1, 0, 0], [0, 1, 0]]
-    at.number_input(key="layers_n").set_value(4).run()
-    at.number_input(key="layers_m").set_value(2).run()
+    at.text_input(key="layers_n").set_value("4").run()
+    at.text_input(key="layers_m").set_value("2").run()
     _no_exception(at)
     assert _z(at).tolist() == [[1, 0], [0, 1], [0, 0], [0, 0]], "overlap kept, rest zero"
     at.button(key="layers_random_W").click().run()
@@ -141,7 +159,7 @@ def test_identity_filler_and_resizing() -> None:
 
 
 def test_edits_survive_looking_at_another_layer() -> None:
-    at = _edit(_app(), "W", {0: {"1": 9.0}})
+    at = _edit(_app(), "W", {0: {"1": "9"}})
     at.selectbox(key="layers_kind").set_value("dot").run()
     at.selectbox(key="layers_kind").set_value("linear").run()
     _no_exception(at)
@@ -191,3 +209,86 @@ def test_the_walkthrough_of_y_a_x_lists_every_term() -> None:
     assert len(table) == 6
     assert list(table["δ keeps it"]).count("yes") == 2
     assert "So J[1, 2] = **12**" in _text(at)  # y1 a12 + y2 a22 = 2 + 10
+
+
+# --- crashes and refusals (issues 13 and 18) -----------------------------------------------------
+
+
+def test_a_stale_entry_after_a_change_of_layer_falls_back_to_the_first() -> None:
+    # (A B + C) v, then yᵀ A x: the browser still sends the knob box's label 'v₁', which is no
+    # option of yᵀ A x (its knobs are x₁ …). This raised under "The index method", for good.
+    at = _app()
+    at.selectbox(key="layers_kind").set_value("affine").run()
+    at.selectbox(key="layers_entry_j").set_value(3).run()
+    at.selectbox(key="layers_kind").set_value("bilinear").run()
+    at = _send_as_the_browser(at, "layers_entry_j", "v₃")
+    _no_exception(at)
+    assert at.selectbox(key="layers_entry_j").value == 1
+    assert "So J[1, 1]" in _text(at)
+    at.selectbox(key="layers_kind").set_value("affine").run()
+    at = _send_as_the_browser(at, "layers_entry_i", "s")  # the other way: the stale row box
+    _no_exception(at)
+    assert at.selectbox(key="layers_entry_i").value == 1
+    assert at.selectbox(key="layers_entry_i").options == ["y₁", "y₂"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1e3", "The size n: from 1 to 6, not 1000; still using n = 2."),
+        ("2.5", "The size n: a whole number from 1 to 6, not 2.5; still using n = 2."),
+        ("", "The size n: empty: type a number; still using n = 2."),
+        ("![](/favicon.png)**x**", "The size n: character '!'"),
+    ],
+)
+def test_a_size_that_cannot_be_taken_is_refused_and_named(typed: str, message: str) -> None:
+    at = _app()
+    at.text_input(key="layers_n").set_value(typed).run()
+    _no_exception(at)
+    shown = [unquote(e.value) for e in at.error]
+    assert any(e.startswith(message) for e in shown), shown
+    assert _z(at).shape == (2, 3), "the last good size stays"
+    at.text_input(key="layers_n").set_value("6/2").run()
+    assert not at.error and _z(at).shape == (3, 3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"), [("1e3", 1000.0), ("1/2", 0.5), ("2sqrt(4)", 4.0), ("-pi", -np.pi)]
+)
+def test_a_cell_takes_the_number_typed_and_never_another(typed: str, value: float) -> None:
+    at = _edit(_app(), "W", {0: {"1": typed}})
+    _no_exception(at)
+    assert _z(at)[0, 0] == value
+    assert at.query_params["g_W"].startswith(repr(value).removesuffix(".0") + ",")
+
+
+def test_a_bad_size_in_the_link_is_reported_and_replaced() -> None:
+    at = _app(n="1e3", m="3", inner="zz")
+    _no_exception(at)
+    shown = [unquote(w.value) for w in at.warning]
+    assert any(w.startswith("The link's size n could not be read") for w in shown), shown
+    assert _z(at).shape == (2, 3)
+
+
+def test_a_saturated_units_tiny_slope_and_its_number_format_are_explained() -> None:
+    at = _app(layer="sigmoid", n="1", m="1", g_W="10", g_b="0", k_x1="2")  # z = 20
+    _no_exception(at)
+    (table,) = [d.value for d in at.dataframe if "unit" in getattr(d.value, "columns", [])]
+    assert list(table["unit"]) == ["saturated"]
+    slope = table["σ′(z)"][0]
+    assert "×10^" in slope
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith(f"{slope} means ") for c in captions), captions
+    assert "1 of 1 unit is saturated (|z| > 5): its row of J is nearly 0" in _text(at)
+
+
+def test_the_engine_and_the_closed_form_agree_and_the_page_says_how() -> None:
+    at = _app(layer="sigmoid")
+    _no_exception(at)
+    text = _text(at)
+    assert "J − (diag(σ′(z)) W) = 0" in text
+    engine, closed = _z(at, "engine"), _z(at, "closed")
+    if np.array_equal(engine, closed):
+        assert "the two are equal, entry by entry" in text
+    else:
+        assert "up to rounding" in text

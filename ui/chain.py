@@ -25,6 +25,8 @@ from sympy.printing.str import StrPrinter
 from calculus import ExpressionError
 from calculus.export import plain_symbol, symbol_latex
 from calculus.graph import (
+    LEVELS,
+    MAX_DRAWN_NODES,
     MAX_PATHS,
     ChainRule,
     ComputationGraph,
@@ -33,12 +35,23 @@ from calculus.graph import (
     Path,
     PathTerm,
     StepsError,
+    graph_from_formula,
     graph_from_steps,
+    textbook_derivative,
 )
 from calculus.limits import MAX_TEXT_LENGTH
+from calculus.narration.chain import (
+    no_path_sentence,
+    power_rule_sentence,
+    roles_sentence,
+    symbol_notes,
+    too_many_paths_sentence,
+)
 from calculus.reading import format_number
 from ui.figures import FONT
 from ui.function_box import error_excerpt
+from ui.knobs import knob_range
+from ui.quote import quote
 from ui.url_state import query_text
 
 Mode = str  # "steps" or "formula"
@@ -537,7 +550,7 @@ def steps_box(page: str, default: str) -> tuple[ComputationGraph, str]:
     try:
         graph = cached_steps_graph(text or "")
     except ExpressionError as problem:
-        st.error(problem.message, icon=":material/error:")
+        st.error(quote(problem.message), icon=":material/error:")
         line = problem.line if isinstance(problem, StepsError) else None
         excerpt = error_excerpt(text or "", text_index(text or "", line, problem.column))
         if excerpt:
@@ -552,6 +565,196 @@ def steps_box(page: str, default: str) -> tuple[ComputationGraph, str]:
         return graph, fallback
     st.session_state[good_key] = text
     return graph, text or ""
+
+
+# --- the page's state (Streamlit) --------------------------------------------------------------
+
+PAGE = "chain"
+
+
+def apply_preset(preset: Preset) -> None:
+    """Load a chapter example: its input, where to look, and its knob setting."""
+    state = st.session_state
+    state[f"{PAGE}_mode"] = preset.mode
+    if preset.mode == "steps":
+        state[f"{PAGE}_steps"] = preset.text
+    else:
+        state[f"{PAGE}_text"] = preset.text
+        state[f"{PAGE}_level"] = state[f"{PAGE}_level_saved"] = preset.level
+    for key, value in ((f"{PAGE}_of", preset.output), (f"{PAGE}_wrt", preset.knob)):
+        if value is not None:
+            state[key] = value
+    for name, value in preset.knobs.items():
+        clamped = knob_range(PAGE, name).clamp(value)
+        state[f"{PAGE}_knob_{name}"] = clamped
+    state[f"{PAGE}_notice"] = preset
+
+
+def load_preset() -> None:
+    preset = preset_by_label(st.session_state.get(f"{PAGE}_preset"))
+    if preset is not None:
+        apply_preset(preset)
+    st.session_state[f"{PAGE}_preset"] = None
+
+
+def edit_as_steps(text: str) -> None:
+    st.session_state[f"{PAGE}_mode"] = "steps"
+    st.session_state[f"{PAGE}_steps"] = text
+
+
+def first_visit() -> None:
+    """Read the URL once per visit; with no link state, open on the chapter's big exercise."""
+    state = st.session_state
+    if f"{PAGE}_started" in state:
+        return
+    state[f"{PAGE}_started"] = True
+    mode = query_text("mode")
+    if mode not in MODES:
+        if query_text("steps") is None and query_text("f") is None:
+            apply_preset(PRESETS[0])
+            state.pop(f"{PAGE}_notice", None)  # the idea above already says it
+            return
+        mode = "formula" if query_text("steps") is None else "steps"
+    state[f"{PAGE}_mode"] = mode
+    level = query_text("level")
+    state[f"{PAGE}_level_saved"] = level if level in LEVELS else "operations"
+    for key, param in ((f"{PAGE}_of", "out"), (f"{PAGE}_wrt", "wrt")):
+        if (value := query_text(param)) is not None:
+            state[key] = value
+
+
+# --- caches --------------------------------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_formula_graph(text: str, level: Level) -> ComputationGraph:
+    return graph_from_formula(text, level)
+
+
+def graph_of(mode: str, text: str, level: Level) -> ComputationGraph:
+    return cached_steps_graph(text) if mode == "steps" else cached_formula_graph(text, level)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_edge_texts(mode: str, text: str, level: Level) -> dict[tuple[str, str], str]:
+    return edge_texts(graph_of(mode, text, level))
+
+
+@st.cache_resource(max_entries=256, show_spinner="Multiplying along the paths…")
+def cached_chain(mode: str, text: str, level: Level, output: str, knob: str) -> ChainView:
+    graph = graph_of(mode, text, level)
+    return chain_view(graph, graph.chain_rule(output, knob))
+
+
+def pick(label: str, options: tuple[str, ...], key: str) -> str:
+    """A radio over ``options`` (names, shown typeset) whose stale or hostile value falls back
+    to the first option; written back every run: a keyed radio whose options changed (another
+    graph) shows no selection in the browser unless its value is set anew."""
+    value = st.session_state.get(key)
+    st.session_state[key] = value if isinstance(value, str) and value in options else options[0]
+    return st.radio(label, options, format_func=plain_symbol, horizontal=True, key=key)
+
+
+def roles_caption(graph: ComputationGraph) -> str:
+    """'Knobs (used, never defined): x₁, x₂ · intermediate values: u, v · outputs: y₁, y₂'."""
+
+    def shown(names: Sequence[str]) -> list[str]:
+        return [quote(plain_symbol(name)) for name in names]  # the learner's names
+
+    inner = [s.name for s in graph.steps if s.name not in graph.outputs]
+    return roles_sentence(shown(graph.knobs), shown(inner), shown(graph.outputs))
+
+
+# --- the paths and the graph (Streamlit) ---------------------------------------------------------
+
+
+def paths_table(
+    chain: ChainView, edge_values: dict[tuple[str, str], float]
+) -> tuple[list[Path], list[Path], Path | None]:
+    """One row per path: a switch, its chain of local derivatives, its value. Returns the paths
+    switched on and off, and the one to highlight."""
+    if chain.paths is None:
+        knob, output = plain_symbol(chain.knob), plain_symbol(chain.output)
+        sentence = too_many_paths_sentence(knob, output, chain.path_count, MAX_PATHS)
+        st.info(sentence, icon=":material/account_tree:")
+        return [], [], None
+    if not chain.paths:
+        st.markdown(no_path_sentence(plain_symbol(chain.knob), plain_symbol(chain.output)))
+        return [], [], None
+    # One key per entry and number of paths: a keyed radio whose options change under it shows
+    # no selection in the browser, although the server still has one.
+    key = f"{PAGE}_highlight_{chain.output}_{chain.knob}_{len(chain.paths)}"
+    indices = list(range(len(chain.paths)))
+    if st.session_state.get(key) not in indices:
+        st.session_state[key] = 0
+    chooser = st.radio if len(indices) <= 6 else st.selectbox
+    highlighted = chooser(
+        "Highlight in the graph",
+        indices,
+        format_func=lambda k: chain.labels[k],
+        key=key,
+        **({"horizontal": True} if chooser is st.radio else {}),
+    )
+    st.caption("Switch a path off to see its share of the total.")
+    on: list[Path] = []
+    off: list[Path] = []
+    for k, path in enumerate(chain.paths):
+        switch, number = st.columns([4, 1], vertical_alignment="center")
+        with switch:
+            kept = st.checkbox(chain.labels[k], value=True, key=f"{PAGE}_on_{'-'.join(path)}")
+        with number:
+            shown = format_number(path_value(path, edge_values))
+            st.markdown(f"= **{shown}**" if kept else f"= ~~{shown}~~ (off)")
+        st.latex(chain.path_formulas[k])
+        (on if kept else off).append(path)
+    for note in chain.notes:
+        st.caption(note)
+    return on, off, chain.paths[highlighted] if highlighted is not None else None
+
+
+def path_value(path: Path, edge_values: dict[tuple[str, str], float]) -> float:
+    return float(ComputationGraph.path_value(path, edge_values))
+
+
+def graph_drawing(
+    graph: ComputationGraph,
+    values: dict[str, float],
+    edge_values: dict[tuple[str, str], float],
+    mode: str,
+    text: str,
+    level: Level,
+    knob: str,
+    output: str,
+    on: list[Path],
+    off: list[Path],
+    highlight: Path | None,
+) -> None:
+    """The graph with its values, its paths coloured, and a caption saying how to read it."""
+    if graph.too_large_to_draw:
+        st.info(
+            f"This computation has {len(graph.nodes)} values: too many to draw readably (the "
+            f"limit is {MAX_DRAWN_NODES}). Its paths and totals are below.",
+            icon=":material/account_tree:",
+        )
+        return
+    dot = graph_dot(
+        graph,
+        values,
+        edge_values,
+        texts=cached_edge_texts(mode, text, level),
+        knob=knob,
+        output=output,
+        paths_on=on,
+        paths_off=off,
+        highlight=highlight,
+    )
+    st.graphviz_chart(dot, width="stretch")
+    st.caption(
+        "Knobs (blue) on the left, outputs (amber) on the right; each node shows its value, each "
+        "edge its local derivative and that derivative's value (a long one names the value it "
+        "leads to: h·(1 − h) for σ'). Red: the highlighted path; blue: the other paths switched "
+        "on; dashed: paths switched off."
+    )
 
 
 # --- one entry's chain rule, ready to show ------------------------------------------------------
@@ -573,19 +776,47 @@ class ChainView:
     total: str | None
     direct: str
     equal: bool | None
+    notes: tuple[str, ...] = ()
 
 
-def _factors_latex(edges: Sequence[Edge]) -> str:
+def chapter_factor(graph: ComputationGraph, edge: Edge) -> sp.Expr:
+    """The edge's local derivative as the chapter writes it (see ``textbook_derivative``)."""
+    step = graph.step_of[edge.target]
+    return textbook_derivative(step.expression, sp.Symbol(edge.source, real=True))
+
+
+def _factors_latex(edges: Sequence[Edge], factors: Sequence[sp.Expr] | None = None) -> str:
     """The local derivatives along a path, output side first: ``v \\cdot 2 x_{1}^{2} x_{2}``."""
-    return r" \cdot ".join(_factor_latex(e.derivative) for e in reversed(edges))
+    factors = [e.derivative for e in edges] if factors is None else factors
+    return r" \cdot ".join(_factor_latex(f) for f in reversed(factors))
 
 
 def _chain_along(graph: ComputationGraph, term: PathTerm) -> str:
-    """``∂y/∂u ∂u/∂x = (factors) = (product in the knobs)`` for one path."""
+    """``∂y/∂u ∂u/∂x = (the chapter's factors) = (the engine's factors) = (product in the
+    knobs)`` for one path; a form equal to the one before it is not repeated."""
     edges = graph.path_edges(term.path)
     names = " ".join(partial(e.target, e.source) for e in reversed(edges))
-    forms = [names, _factors_latex(edges), latex(term.in_knobs)]
+    chapter = [chapter_factor(graph, e) for e in edges]
+    forms = [names, _factors_latex(edges, chapter), _factors_latex(edges), latex(term.in_knobs)]
     return " = ".join(dict.fromkeys(forms))  # drop a repeated form, keep the order
+
+
+def _notes(graph: ComputationGraph, chain: ChainRule) -> tuple[str, ...]:
+    """The power rule written two ways (where it is) and the symbols the chapter never explains,
+    for the edges on the paths and the formulas shown."""
+    edges = {edge for term in chain.terms or () for edge in graph.path_edges(term.path)}
+    rewritten = []
+    for edge in sorted(edges, key=lambda e: (e.target, e.source)):
+        chapter = chapter_factor(graph, edge)
+        if chapter != edge.derivative:
+            name = f"∂{plain_symbol(edge.target)}/∂{plain_symbol(edge.source)}"
+            # The names are the learner's: quoted, as every text of theirs in a message.
+            chapter_text, engine_text = plain_expr(chapter), plain_expr(edge.derivative)
+            rewritten.append((quote(name), quote(chapter_text), quote(engine_text)))
+    formulas = [edge.derivative for edge in graph.edges]
+    formulas += [chain.direct, *(t.in_knobs for t in chain.terms or ())]
+    power = power_rule_sentence(rewritten)
+    return (*([power] if power else []), *symbol_notes(formulas))
 
 
 def chain_view(graph: ComputationGraph, chain: ChainRule) -> ChainView:
@@ -609,6 +840,7 @@ def chain_view(graph: ComputationGraph, chain: ChainRule) -> ChainView:
         total=total,
         direct=latex(chain.direct),
         equal=chain.equal,
+        notes=_notes(graph, chain),
     )
 
 

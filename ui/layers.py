@@ -6,7 +6,7 @@ as a table. Streamlit parts: :func:`grid_editor`, a matrix as an editable grid w
 state survives size changes, switching layers and the URL.
 
 Grid state, per parameter name P (shared by the layers that use P, e.g. W):
-``layers_saved_P`` holds the last numbers shown (edits included, nan for an empty cell);
+``layers_saved_P`` holds the last cells shown, as text (edits included, '' for an empty cell);
 ``layers_version_P`` is part of the editor's key, bumped to reset the editor when the numbers
 are replaced (filler, resize). A fresh editor (first run, or after a run that did not show it)
 starts from the saved numbers, so nothing typed is lost when the learner looks at another layer.
@@ -26,7 +26,9 @@ import streamlit as st
 import sympy as sp
 
 from calculus.layers import (
+    LAYER_KINDS,
     MAX_LAYER_SIZE,
+    MIN_LAYER_SIZE,
     EntryError,
     Layer,
     Walkthrough,
@@ -36,9 +38,11 @@ from calculus.layers import (
     random_integer_grid,
     resize_grid,
 )
+from calculus.numbers import MAX_NUMBER_TEXT, NumberError, parse_whole_number
 from calculus.reading import format_number
 from calculus.vector_function import VectorFunction
 from ui.figures import jacobian_heatmap
+from ui.quote import quote
 from ui.url_state import number_text, query_text
 
 PAGE = "layers"
@@ -57,13 +61,26 @@ _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 # ---- grids as DataFrames and as URL text -------------------------------------------------------
 
 
-def grid_frame(values: np.ndarray) -> pd.DataFrame:
-    """A (rows, columns) array as a DataFrame with 1-based labels '1', '2', ... (float columns)."""
-    values = np.asarray(values, dtype=float)
+def grid_texts(values: np.ndarray) -> np.ndarray:
+    """Numbers as the texts a grid shows: '2', '-1', '0.5' (exact, shortest round-trip)."""
+    values = np.atleast_2d(np.asarray(values, dtype=float))
+    return np.array([[number_text(v) for v in row] for row in values], dtype=object)
+
+
+def grid_frame(cells: np.ndarray) -> pd.DataFrame:
+    """A (rows, columns) grid as a DataFrame of texts with 1-based labels '1', '2', ...
+
+    Numbers are written as text: the grid's cells are text columns, so what a learner types
+    (``1e3``, ``1/2``) reaches the server as typed and is read by the strict number parser (a
+    browser number field turned ``1e3`` into 1 without a word).
+    """
+    cells = np.asarray(cells)
+    texts = cells if cells.dtype == object else grid_texts(cells)
     return pd.DataFrame(
-        values,
-        index=[str(r) for r in range(1, values.shape[0] + 1)],
-        columns=[str(c) for c in range(1, values.shape[1] + 1)],
+        texts,
+        index=[str(r) for r in range(1, texts.shape[0] + 1)],
+        columns=[str(c) for c in range(1, texts.shape[1] + 1)],
+        dtype=object,
     )
 
 
@@ -79,9 +96,20 @@ def _is_missing(cell: Any) -> bool:
         return False
 
 
-def frame_numbers(frame: pd.DataFrame) -> np.ndarray:
-    """The grid as floats, nan where a cell is empty or not a number (to keep what was shown)."""
-    return frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+def frame_texts(frame: pd.DataFrame) -> np.ndarray:
+    """The grid's cells as texts ('' where empty), to keep exactly what was shown."""
+    return np.array(
+        [["" if cell is None else str(cell) for cell in row] for row in frame_cells(frame)],
+        dtype=object,
+    )
+
+
+def resize_texts(texts: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A grid of texts cut or padded with '0' to ``shape``, keeping the cells that overlap."""
+    out = np.full(shape, "0", dtype=object)
+    rows, columns = min(texts.shape[0], shape[0]), min(texts.shape[1], shape[1])
+    out[:rows, :columns] = texts[:rows, :columns]
+    return out
 
 
 def grid_to_text(values: np.ndarray) -> str:
@@ -212,53 +240,6 @@ def heatmap_text_style(knobs: int, *, fixed_decimals: bool = False) -> dict[str,
     return {"texttemplate": f"%{{z:.{digits}{kind}}}", "textfont": {"size": size}}
 
 
-def closed_form_text(layer: Layer) -> str:
-    """The closed form in plain text: 'W', 'aᵀ', 'yᵀ A', 'A B + C', 'diag(σ′(z)) W'."""
-    return {
-        "linear": "W",
-        "dot": "aᵀ",
-        "bilinear": "yᵀ A",
-        "affine": "A B + C",
-        "sigmoid": "diag(σ′(z)) W",
-    }[layer.kind]
-
-
-def shape_sentences(layer: Layer) -> list[str]:
-    """What shape everything has, and why the Jacobian comes out that way (Markdown)."""
-    n, m = layer.n_outputs, layer.n_inputs
-    p = {name: array.shape for name, array in layer.parameters.items()}
-    x = layer.spec.input_name
-    if layer.kind == "linear":
-        return [
-            f"W is {n} × {m} and x has {m} entries, so y = W x has {n}: J is {n} × {m}, "
-            "one row per output, one column per knob — the shape of W itself."
-        ]
-    if layer.kind == "dot":
-        return [
-            f"a is a column ({m} × 1), and aᵀ x is one number. The Jacobian of one output is "
-            f"**one row**: 1 × {m}. So the answer is aᵀ, a row — not the column a, though "
-            "the entries are the same numbers. Row or column? Count outputs: one output, one row."
-        ]
-    if layer.kind == "bilinear":
-        return [
-            f"y is {p['y'][0]} × 1, A is {p['A'][0]} × {m}, x has {m} entries: s = yᵀ A x is "
-            f"one number, so J is a row, 1 × {m}.",
-            "Write yᵀ A = vᵀ (a 1 × "
-            f"{m} row): s = vᵀ x, and the rule for aᵀ x gives J = vᵀ = yᵀ A.",
-        ]
-    if layer.kind == "affine":
-        k = p["A"][1]
-        return [
-            f"A is {n} × {k}, B is {k} × {m}, C is {n} × {m}: A B + C is {n} × {m}, and so is J. "
-            f"The inner size {k} disappears in the product.",
-            f"(A B + C) {x} is linear in {x}: its Jacobian is the matrix A B + C itself.",
-        ]
-    return [
-        f"W is {n} × {m}, b has {n} entries: z = W x + b and y = σ(z) have {n}, so J is "
-        f"{n} × {m}. Row i of W is scaled by σ′(zᵢ): J = diag(σ′(z)) W.",
-    ]
-
-
 # ---- the layer written out, and the index method -----------------------------------------------
 
 
@@ -365,7 +346,7 @@ def editor_key(name: str) -> str:
 
 
 def _replace(name: str, values: np.ndarray) -> None:
-    st.session_state[_saved_key(name)] = np.array(values, dtype=float)
+    st.session_state[_saved_key(name)] = grid_texts(values)
     st.session_state[_version_key(name)] = st.session_state.get(_version_key(name), 0) + 1
 
 
@@ -410,7 +391,8 @@ def grid_editor(
     if saved is None:
         _replace(name, _starting_numbers(name, shape))
     elif saved.shape != shape:
-        _replace(name, resize_grid(saved, shape))
+        st.session_state[_saved_key(name)] = resize_texts(saved, shape)
+        st.session_state[_version_key(name)] = st.session_state.get(_version_key(name), 0) + 1
     key = editor_key(name)
     if key not in st.session_state:  # a fresh editor starts from the numbers kept
         base = st.session_state[_saved_key(name)]
@@ -425,11 +407,11 @@ def grid_editor(
         num_rows="fixed",
         width="content",
         column_config={
-            str(c): st.column_config.NumberColumn(str(c), format="%g", width=GRID_COLUMN_WIDTH)
+            str(c): st.column_config.TextColumn(str(c), width=GRID_COLUMN_WIDTH)
             for c in range(1, columns + 1)
         },
     )
-    st.session_state[_saved_key(name)] = frame_numbers(frame)
+    st.session_state[_saved_key(name)] = frame_texts(frame)
     other = "ones" if vector else "identity"
     with st.container(horizontal=True):
         st.button(
@@ -453,3 +435,146 @@ def grid_editor(
         return parse_entries(name, frame_cells(frame)), None
     except EntryError as problem:
         return None, problem
+
+
+# ---- Streamlit: the layer and its sizes --------------------------------------------------------
+
+#: Sizes a page opens with: a 2 x 3 layer (inner size 2 for A B + C).
+DEFAULT_SIZES = {"n": 2, "m": 3, "k": 2}
+#: Each size's name in the link (k was called "inner" there from the start).
+SIZE_PARAMETERS = {"n": "n", "m": "m", "k": "inner"}
+#: The parameters shown under each grid, in the chapter's words.
+CAPTIONS = {
+    ("linear", "W"): "Row i holds the weights of output yᵢ; column j multiplies knob xⱼ.",
+    ("dot", "a"): "A column of m numbers; aᵀ x = a₁x₁ + … + aₘxₘ is one number.",
+    ("bilinear", "y"): "A fixed column: s = yᵀ A x is linear in x.",
+    ("bilinear", "A"): "n × m: yᵀ A is a 1 × m row.",
+    ("affine", "A"): "n × k.",
+    ("affine", "B"): "k × m.",
+    ("affine", "C"): "n × m, the same shape as A B.",
+    ("sigmoid", "W"): "The weights: z = W x + b.",
+    ("sigmoid", "b"): "The biases, one per output.",
+}
+#: Room for the grids beside the layer written out, in grid columns (row labels count as one).
+SIDE_BY_SIDE_COLUMNS = 7
+
+
+def keep_allowed(key: str, options: Sequence[Any], default: Any = None) -> Any:
+    """Make ``st.session_state[key]`` one of ``options`` before its widget is drawn.
+
+    A value that is not allowed (an option of another layer, the label the browser sent for
+    it, a hostile link) falls back to ``default`` (or the first option) and never raises. It is
+    written back every run: a keyed widget whose options changed shows no selection in the
+    browser unless its value is set anew.
+    """
+    value = st.session_state.get(key, default)
+    if not any(value == option and type(value) is type(option) for option in options):
+        value = default if default in options else options[0]
+    st.session_state[key] = value
+    return value
+
+
+def _size_key(name: str) -> str:
+    return f"{PAGE}_size_{name}"
+
+
+def _url_problem(message: str) -> None:
+    st.session_state.setdefault(f"{PAGE}_url_problems", []).append(message)
+
+
+def _size_from_url(name: str, default: int) -> int:
+    text = query_text(SIZE_PARAMETERS[name])
+    if text is None:
+        return default
+    try:
+        return parse_whole_number(text, f"the size {name}", MIN_LAYER_SIZE, MAX_LAYER_SIZE)
+    except NumberError as problem:
+        _url_problem(f"The link's size {name} could not be read ({problem.message}); "
+                     f"using {default}.")  # fmt: skip
+        return default
+
+
+def layer_choice() -> tuple[str, dict[str, int]]:
+    """The layer kind and its sizes n, m, k from the widgets (first from the URL).
+
+    Sizes are typed as text and read by the strict parser: a size that cannot be taken is
+    refused with a message and the last good size stays. They live in non-widget keys too: a
+    widget's state is dropped in a run that does not show it (n is hidden for aᵀ x, k for all
+    but A B + C).
+    """
+    state = st.session_state
+    if f"{PAGE}_kind" not in state:
+        state[f"{PAGE}_kind"] = st.query_params.get("layer", "linear")
+        for name, default in DEFAULT_SIZES.items():
+            state[_size_key(name)] = _size_from_url(name, default)
+    keep_allowed(f"{PAGE}_kind", list(LAYER_KINDS), "linear")
+    for name in DEFAULT_SIZES:
+        if not isinstance(state.get(f"{PAGE}_{name}"), str):
+            state[f"{PAGE}_{name}"] = str(state[_size_key(name)])
+    kind_column, *size_columns = st.columns([2.2, 1, 1, 1], vertical_alignment="bottom")
+    kind = kind_column.selectbox(
+        "Layer", list(LAYER_KINDS), format_func=lambda key: LAYER_KINDS[key].label,
+        key=f"{PAGE}_kind",
+    )  # fmt: skip
+    spec = LAYER_KINDS[kind]
+    labels = {
+        "n": "n: length of y" if kind == "bilinear" else "n: outputs",
+        "m": f"m: inputs ({spec.input_name})",
+        "k": "k: inner size",
+    }
+    shown = [name for name in ("n", "m", "k") if not (name == "n" and kind == "dot")]
+    shown = [name for name in shown if name != "k" or spec.uses_inner_size]
+    refused = []
+    for column, name in zip(size_columns, shown, strict=False):
+        text = column.text_input(
+            labels[name], key=f"{PAGE}_{name}", max_chars=MAX_NUMBER_TEXT,
+            help=f"A whole number from {MIN_LAYER_SIZE} to {MAX_LAYER_SIZE}",
+        )  # fmt: skip
+        try:
+            size = parse_whole_number(text, f"The size {name}", MIN_LAYER_SIZE, MAX_LAYER_SIZE)
+        except NumberError as problem:
+            refused.append(f"{problem.message}; still using {name} = {state[_size_key(name)]}.")
+        else:
+            state[_size_key(name)] = size
+    for message in refused:
+        st.error(quote(message), icon=":material/error:")
+    return kind, {name: int(state[_size_key(name)]) for name in DEFAULT_SIZES}
+
+
+def grid_columns(shapes: dict[str, tuple[int, int]]) -> tuple[list[Any], Any]:
+    """A page column per grid, each as wide as its grid, and one for the layer written out.
+
+    Grids with more columns than SIDE_BY_SIDE_COLUMNS together put the written-out layer below
+    them; A B + C puts A and B in one row, C and the written-out layer in the next.
+    """
+    weights = [shape[1] + 1.2 for shape in shapes.values()]
+    if len(shapes) == 3:
+        first = st.columns(weights[:2], gap="medium")
+        *last, side = st.columns([weights[2], 6], gap="medium")
+        return [*first, *last], side
+    if sum(shape[1] + 1 for shape in shapes.values()) <= SIDE_BY_SIDE_COLUMNS:
+        *grids, side = st.columns([*weights, 6], gap="medium")
+        return grids, side
+    return st.columns(weights, gap="medium"), st.container()
+
+
+def entry_choice(layer: Layer) -> tuple[int, int]:
+    """The entry (row i, column j) of the index method, 1-based, from two select boxes.
+
+    The choices are checked against this layer before the boxes are drawn: after a change of
+    layer or size a stale choice falls back to the first entry (see :func:`keep_allowed`).
+    """
+    n, m = layer.n_outputs, layer.n_inputs
+    rows, knobs = output_labels(layer), knob_labels(layer)
+    keep_allowed(f"{PAGE}_entry_i", list(range(1, n + 1)), 1)
+    keep_allowed(f"{PAGE}_entry_j", list(range(1, m + 1)), 1)
+    row_column, knob_column, _ = st.columns([1, 1, 2])
+    i = row_column.selectbox(
+        "Output (row i)", range(1, n + 1), format_func=lambda r: rows[r - 1],
+        key=f"{PAGE}_entry_i", disabled=n == 1,
+    )  # fmt: skip
+    j = knob_column.selectbox(
+        "Knob (column j)", range(1, m + 1), format_func=lambda c: knobs[c - 1],
+        key=f"{PAGE}_entry_j",
+    )  # fmt: skip
+    return int(i), int(j)

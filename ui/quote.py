@@ -14,8 +14,8 @@ How it works
   Streamlit's extensions that are parsed as syntax: ``$`` maths and ``:red[…]`` directives.
 - Streamlit also rewrites *text* after parsing (so an escape does not help): ``:smile:`` and
   ``:material/home:`` become icons, `` -> `` becomes an arrow, `` -- `` a dash, ``>=`` a sign.
-  An invisible word joiner (U+2060) after such a ``:`` and between such pairs breaks the pattern
-  and changes nothing on screen.
+  An invisible word joiner (U+2060) after a ``:`` that a name could follow and between such
+  pairs breaks the pattern and changes nothing on screen.
 - A new line becomes a hard line break; leading spaces (which would start a code block) become
   ``&#32;``, so the text keeps its lines and no line starts a block.
 
@@ -47,7 +47,9 @@ def _line(text: str) -> str:
     for k, char in enumerate(body):
         out.append(_escaped(char))
         after = body[k + 1 : k + 2]
-        if (char == ":" and after) or char + after in _REWRITTEN_PAIRS:
+        if (
+            char == ":" and (after.isalnum() or after in "_+-")
+        ) or char + after in _REWRITTEN_PAIRS:
             out.append(WORD_JOINER)
     return "".join(out)
 

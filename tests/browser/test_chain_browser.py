@@ -4,6 +4,7 @@ paths from x2 to y2 add up to the Jacobian entry shown beside them."""
 from __future__ import annotations
 
 import re
+import urllib.parse
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -144,3 +145,24 @@ def test_editing_the_steps_keeps_the_chosen_entry_visibly_selected(
     chart = page.locator('[data-testid="stGraphVizChart"] svg')
     expect(chart.locator("g.node")).to_have_count(9)
     page.screenshot(path=str(screenshot_dir / "chain-edited-steps.png"), full_page=True)
+
+
+#: A payload for each markup the steps box message once rendered (issue 18): an image, bold, a
+#: link, HTML, LaTeX, Streamlit's colour directive and icon, and a backslash.
+HOSTILE_STEPS = (
+    "![](/favicon.png)**Session expired** [Log in](//127.0.0.1:9/x) <b>b</b> $\\frac{1}{2}$ "
+    ":red[alarm] :material/home: \\ = x"
+)
+
+
+def test_hostile_steps_in_a_link_show_as_plain_text(page: Page, streamlit_server) -> None:
+    base = streamlit_server("app.py")
+    page.goto(f"{base}/Chain_rule?mode=steps&steps={urllib.parse.quote(HOSTILE_STEPS)}")
+    wait_for_app_ready(page)
+    expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+    alert = page.locator('[data-testid="stAlertContentError"]').first
+    expect(alert).to_be_visible()
+    for tag in ("img", "a", "b", "strong", "em", ".katex", '[data-testid="stIconMaterial"]'):
+        assert alert.locator(tag).count() == 0, f"{tag} rendered from the payload"
+    text = alert.inner_text().replace("\u2060", "")
+    assert "'![](/favicon.png)**Session exp' cannot be a name" in text, text

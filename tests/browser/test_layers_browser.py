@@ -122,3 +122,18 @@ def test_sigmoid_layer_in_a_narrow_window(
                    for a, b in zip(row_a, row_b, strict=True)]  # fmt: skip
     assert max(differences) < 1e-12, f"engine {engine}\nclosed form {closed}"
     _screenshot_whole_page(page, screenshot_dir / "layers-sigmoid-420.png")
+
+
+def test_a_hostile_grid_in_a_link_shows_as_plain_text(
+    page: Page, streamlit_server: Callable[..., str]
+) -> None:
+    payload = "![](/favicon.png)**Bold**[a](//h/x)\\"
+    page.goto(streamlit_server("app.py") + PAGE_PATH + "?g_W=" + urllib.parse.quote(payload))
+    wait_for_app_ready(page, timeout_ms=FIRST_RUN_TIMEOUT_MS)
+    expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+    warning = page.locator('[data-testid="stAlertContentWarning"]').first
+    expect(warning).to_be_visible()
+    for tag in ("img", "a", "strong", "em"):
+        assert warning.locator(tag).count() == 0, f"{tag} rendered from the payload"
+    text = warning.inner_text().replace("\u2060", "")
+    assert f"'{payload}' is not a number" in text, text
