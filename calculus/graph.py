@@ -56,6 +56,7 @@ import numpy as np
 import sympy as sp
 
 from calculus import limits
+from calculus.domain import Condition, natural_conditions
 from calculus.errors import ExpressionError
 from calculus.functions import FUNCTION_NAMES
 from calculus.syntax import ParsedText, _check_variable_name, natural_order, parse_text
@@ -686,8 +687,14 @@ class ComputationGraph:
     def direct(self) -> VectorFunction:
         """The outputs composed as functions of the knobs, differentiated directly."""
         composition = self.composition
+        conditions = run_symbolic(
+            domain_in_knobs, self.steps, composition, self.outputs, what="compose the domain"
+        )
         return build_function(
-            [composition[name] for name in self.outputs], self.knobs, text=self.text()
+            [composition[name] for name in self.outputs],
+            self.knobs,
+            text=self.text(),
+            conditions=conditions,
         )
 
     def chain_rule(self, output: str, knob: str) -> ChainRule:
@@ -780,6 +787,37 @@ def compose_steps(steps: Sequence[Step]) -> dict[str, sp.Expr]:
         substitution = {_symbol(n): composed[n] for n in step.inputs if n in composed}
         composed[step.name] = step.expression.xreplace(substitution)
     return composed
+
+
+def domain_in_knobs(
+    steps: Sequence[Step], composition: Mapping[str, sp.Expr], outputs: Sequence[str]
+) -> tuple[tuple[Condition, ...], ...]:
+    """Per output, the conditions of every step it is computed from, in the knobs.
+
+    Composing simplifies (u = sqrt(v), y = u^2 composes to y = v): without the steps' own
+    conditions the direct Jacobian would be defined where the steps are not, and the page would
+    disagree with itself (and with the knob machine given the same formula).
+    """
+    step_of = {step.name: step for step in steps}
+    substitution = {_symbol(name): composition[name] for name in step_of}
+    result = []
+    for output in outputs:
+        needed: dict[str, Step] = {}
+        waiting = [output]
+        while waiting:
+            name = waiting.pop()
+            if name in step_of and name not in needed:
+                needed[name] = step_of[name]
+                waiting += step_of[name].inputs
+        found = [
+            Condition(
+                c.relation, c.argument.xreplace(substitution), c.piece.xreplace(substitution), c.role
+            )
+            for step in needed.values()
+            for c in natural_conditions(step.expression)
+        ]
+        result.append(tuple(c for c in found if c.holds() is not sp.true))
+    return tuple(result)
 
 
 def expand_paths(

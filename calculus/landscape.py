@@ -166,8 +166,14 @@ def landscape_of(function: VectorFunction) -> Landscape:
             f"a landscape needs at least two knobs, but this function has {knobs} — "
             f"try x1 x2^2, or explore one knob on the rate-of-change page"
         )
+    # The gradient (and so the Hessian) exists only where f as typed does: sqrt(x1)^2 + x2
+    # has gradient (1, 1) everywhere once simplified, but no gradient at x1 < 0.
+    typed_domain = function.conditions[0] if function.conditions else None
     gradient = build_function(
-        list(function.derivatives[0]), function.variables, text=f"grad({function.text})"
+        list(function.derivatives[0]),
+        function.variables,
+        text=f"grad({function.text})",
+        conditions=None if typed_domain is None else [typed_domain] * function.n_inputs,
     )
     return Landscape(function=function, gradient_function=gradient)
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import sympy as sp
 from streamlit.testing.v1 import AppTest
 
 from calculus.export import plain_symbol
-from calculus.syntax import parse_text
 from tests.knobs import knob_sliders, turn_knob
 from tests.test_quote import _unescaped_markup
 from ui.chain import PRESETS
@@ -52,24 +50,6 @@ PAYLOADS = [
     "$\\frac{1}{2}$ = x",
     ":red[alarm] = :material/home:",
 ]
-
-
-def _latex_of_powers_works() -> bool:
-    # sympy's LaTeX printer calls a function's _latex with an exp argument that sigmoid, relu,
-    # softplus and cbrt did not take (issue 13; fixed in calculus/functions.py on another branch).
-    try:
-        for name in ("sigmoid", "relu", "softplus", "cbrt"):
-            sp.latex(parse_text(f"{name}(x)^2").outputs[0])
-    except TypeError:
-        return False
-    return True
-
-
-POWERS_XFAIL = pytest.mark.xfail(
-    not _latex_of_powers_works(),
-    reason="sigmoid(x)^2 LaTeX crash: fixed in calculus/functions.py on another branch",
-    strict=False,
-)
 
 
 def _app(**query: str) -> AppTest:
@@ -163,7 +143,6 @@ def _power_steps() -> list[str]:
     return [*unary, *binary, "u = sigmoid(w x + b)\ny = u^2 + relu(u)^3"]
 
 
-@POWERS_XFAIL
 def test_the_readmes_functions_raised_to_powers_as_steps() -> None:
     at = _app()
     for steps in _power_steps():
@@ -173,7 +152,6 @@ def test_the_readmes_functions_raised_to_powers_as_steps() -> None:
         _move_a_knob(at, steps)
 
 
-@POWERS_XFAIL
 @pytest.mark.parametrize("level", ["functions", "operations"])
 def test_the_readmes_functions_raised_to_powers_as_a_formula(level: str) -> None:
     at = _app(mode="formula", f="x^2", level=level)

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from calculus import ExpressionError, domain, graph_from_steps, parse_function
+from calculus.landscape import parse_landscape
 from calculus.codegen import compile_source, evaluate, numpy_source
 from calculus.domain_words import domain_notes, undefined_reasons
 from tests.test_derivatives import central_differences, side_by_side
@@ -263,7 +264,7 @@ NOTES = [
     ("1/x^2", (None,)),
     (
         "x^2 / (x y)",
-        ("y = x/y holds where x·y ≠ 0 (as typed, x² / (x y) is undefined elsewhere).",),
+        ("f = x/y holds where x·y ≠ 0 (as typed, x² / (x y) is undefined elsewhere).",),
     ),
     ("1/(x1^2 x2)", (None,)),
     ("log(x) + x", (None,)),
@@ -429,3 +430,22 @@ def test_hundreds_of_conditions_compile() -> None:
     (undefined,), _ = evaluate(values, [-7.0])  # silent, as on every knob move
     (defined,), _ = evaluate(values, [0.5])
     assert np.isnan(undefined) and np.isfinite(defined)
+
+
+@pytest.mark.parametrize("point", [[1.0, 1.0, -1.0], [1.0, 2.0, 3.0], [0.5, -1.0, -2.0]])
+def test_the_chain_rule_pages_direct_jacobian_keeps_the_steps_domain(point: list[float]) -> None:
+    # Composing v = sqrt(x2 x3), y3 = v^2 gives y3 = x2 x3: without the steps' conditions the
+    # Chain rule page's "computed directly" said y3 = -1 at (1, 1, -1), where its graph says
+    # undefined and the knob machine agrees with the graph.
+    direct = graph_from_steps(EXERCISE_STEPS).direct.at(point)
+    typed = parse_function(EXERCISE).at(point)
+    np.testing.assert_allclose(direct.values, typed.values, rtol=RTOL)
+    np.testing.assert_allclose(direct.jacobian, typed.jacobian, rtol=1e-9)
+
+
+def test_the_landscapes_hessian_keeps_the_typed_domain() -> None:
+    # sqrt(x1)^2 simplifies to x1: its Hessian would be 0 at x1 = -1 without the typed domain.
+    landscape = parse_landscape("sqrt(x1)^2 + x1 x2^2")
+    assert np.isnan(landscape.hessian_at([-1.0, 1.0])).all()
+    assert np.isnan(landscape.gradient_at([-1.0, 1.0])).all()
+    np.testing.assert_allclose(landscape.hessian_at([1.0, 1.0]), [[0.0, 2.0], [2.0, 2.0]])

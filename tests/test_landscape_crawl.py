@@ -9,10 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sympy as sp
 from streamlit.testing.v1 import AppTest
 
-from calculus import parse_function
 from tests.fragments import (
     click_in_fragment,
     run_all,
@@ -123,23 +121,11 @@ def test_crawl_every_control_in_sequence(query: dict[str, str]) -> None:
     no_exception(at, "end")
 
 
-def _latex_works(text: str) -> bool:
-    """Whether sympy's LaTeX printer takes the function (sigmoid(x)^2 did not: its ``_latex``
-    had no ``exp`` argument; fixed in calculus/functions.py on another branch)."""
-    try:
-        sp.latex(parse_function(text).outputs[0])
-    except TypeError:
-        return False
-    return True
-
-
 POWERS = [f"{name}(x)^2 + y" for name in UNARY] + [f"{name}(x, y)^2" for name in BINARY]
 
 
 @pytest.mark.parametrize("text", POWERS)
 def test_readme_functions_raised_to_a_power(text: str) -> None:
-    if not _latex_works(text):
-        pytest.xfail("sympy's LaTeX printer fails on this function raised to a power")
     at = start(f=text, view="Both", k_x="0.5", k_y="0.25")
     k = [0]
     for section in SECTIONS:

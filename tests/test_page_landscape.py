@@ -388,8 +388,8 @@ def test_direction_as_a_vector_with_three_knobs() -> None:
 
 def test_editing_a_knob_range_changes_the_mapped_range() -> None:
     at = run_page()
-    at.number_input(key="landscape_low_x1").set_value(-1.0).run()
-    at.number_input(key="landscape_high_x1").set_value(2.0).run()
+    at.text_input(key="landscape_low_x1").input("-1").run()
+    at.text_input(key="landscape_high_x1").input("2").run()
     assert not at.exception
     for key in ("landscape_map", "landscape_map_overlay"):
         assert chart(at, key)["layout"]["xaxis"]["range"] == [-1.0, 2.0]
