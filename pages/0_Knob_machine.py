@@ -42,6 +42,7 @@ from ui import (
     setup_page,
     write_query,
 )
+from ui.predict import predict_toggle, question_card
 from ui.share import share_link
 
 PAGE = "knob"
@@ -90,7 +91,11 @@ def main() -> None:
         "reacts to a small turn of each knob, right where the knobs are set. Type a function, "
         "turn the knobs, and watch."
     )
+    predicting = predict_toggle()
     f = function_box(PAGE, default=EXERCISE, examples=EXAMPLES)
+    if predicting and not question_card(PAGE, f):  # nothing that gives the answer away
+        knob_sliders(PAGE, f.variables)
+        return
     # Outside the fragment: what does not move with the knobs is not re-sent on every move.
     controls, heading = st.columns(COLUMNS, gap="large")
     with controls:
@@ -210,10 +215,7 @@ def show_heatmap(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray, ver
 
 
 def show_readings(
-    f: VectorFunction,
-    jacobian: np.ndarray,
-    kinks: np.ndarray,
-    reasons: tuple[str | None, ...] = (),
+    f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray, reasons: tuple[str | None, ...]
 ) -> None:
     """The heatmap in words: the text equivalent of the chart."""
     names = [plain_symbol(y) for y in output_names(f)]

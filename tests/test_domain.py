@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from calculus import ExpressionError, domain, graph_from_steps, parse_function
-from calculus.landscape import parse_landscape
 from calculus.codegen import compile_source, evaluate, numpy_source
 from calculus.domain_words import domain_notes, undefined_reasons
+from calculus.landscape import parse_landscape
 from tests.test_derivatives import central_differences, side_by_side
 
 pytestmark = pytest.mark.filterwarnings("error")

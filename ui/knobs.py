@@ -10,7 +10,7 @@ The URL holds the values too (``k_{name}``, ranges in ``r_{name}``). Each knob's
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,6 +128,12 @@ def _apply_range(page: str, name: str) -> None:
 def _reset(page: str, names: Sequence[str]) -> None:
     for name in names:
         st.session_state[f"{page}_knob_{name}"] = knob_range(page, name).clamp(DEFAULT_VALUE)
+
+
+def set_knobs(page: str, values: Mapping[str, float]) -> None:
+    """Turn knobs to ``values`` (clamped to their ranges), as Reset does: call in a callback."""
+    for name, value in values.items():
+        st.session_state[f"{page}_knob_{name}"] = knob_range(page, name).clamp(value)
 
 
 def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:

@@ -40,6 +40,10 @@ _CSS = """
     display: inline-block; width: 6.5rem; height: 0.75rem; border-radius: 3px;
     border: 1px solid #e5e7eb;
   }
+  /* Predict mode's verdict (ui/predict.py): announced (role="alert"), coloured by outcome. */
+  .knobs-verdict { padding: 0.75rem 1rem; border-radius: 0.5rem; margin: 0.25rem 0 0.75rem; }
+  .knobs-verdict.right { background: #dcfce7; color: #14532d; }
+  .knobs-verdict.wrong { background: #fef3c7; color: #713f12; }
   /* A follower (ui/chart_component.py) is an empty element: no gap for it. */
   [class*="st-key-"][class*="_follower"] { display: none; }
 </style>

@@ -1,0 +1,342 @@
+"""Predict, then check: questions about a function at a knob setting, and what an answer shows.
+
+Watching a demonstration teaches little; predicting its outcome first is what makes it teach.
+So a page can ask before it shows: a :class:`Question` is built from the numbers at the knobs
+(never from a table of canned answers), :func:`check` reads the learner's answer with the same
+strict parser as every number field and returns a :class:`Verdict` whose sentence explains the
+gap from the numbers ("you said y₂ rises with x₃; it falls, because ∂y₂/∂x₃ = −0.5 < 0 here").
+
+Kinds of question on a function f: ℝᵐ → ℝⁿ at a point (``KINDS``, easiest first):
+
+- ``sign``: as xⱼ turns up a little, does yᵢ rise, fall or stay flat?
+- ``most``: which knob moves yᵢ most? (asked only when one knob clearly leads)
+- ``value``: the value of ∂yᵢ/∂xⱼ.
+- ``nudge``: turn xⱼ up by 0.1; by how much does yᵢ change? (J dx beside the actual change)
+- ``row``: the signs of a whole row of the Jacobian, one per knob.
+
+A question is only asked where its answer exists: never at a kink or where f or the derivative
+is undefined (``make_question`` returns None, and ``next_question`` looks elsewhere).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import sympy as sp
+
+from calculus.domain_words import plain_formula
+from calculus.export import output_names, plain_symbol
+from calculus.numbers import NumberError, parse_number
+from calculus.reading import format_number
+from calculus.vector_function import VectorFunction
+
+Kind = Literal["sign", "most", "value", "nudge", "row"]
+KINDS: tuple[Kind, ...] = ("sign", "most", "value", "nudge", "row")
+#: The idea of the chapter each kind practises (the tally counts per idea).
+IDEAS: dict[Kind, str] = {
+    "sign": "the sign of a partial derivative",
+    "most": "which knob matters most",
+    "value": "the value of a partial derivative",
+    "nudge": "J dx predicts the change",
+    "row": "a row of the Jacobian",
+}
+RISES, FALLS, FLAT = "rises", "falls", "stays flat"
+DIRECTIONS = (RISES, FALLS, FLAT)
+#: A number answer is right within 1% of the truth, or within 0.01 when the truth is near 0.
+RELATIVE_TOLERANCE = 0.01
+ABSOLUTE_TOLERANCE = 0.01
+TOLERANCE_WORDS = "within 1% (or 0.01 when it is close to 0)"
+#: The nudge question's step.
+NUDGE = 0.1
+#: A derivative this small (relative to the row's largest, or absolutely) counts as flat.
+FLAT_BELOW = 1e-12
+#: Kinds that look at every knob of a row.
+WHOLE_ROW = ("most", "row")
+#: How far either side of the knobs an output must be defined for a question to be asked.
+EDGE_STEP = 1e-6
+#: "Which knob moves y most" is asked only when the runner-up is below this share of the leader.
+CLEAR_LEAD = 0.95
+#: A formula longer than this is not quoted in a sentence.
+MAX_FORMULA_CHARS = 80
+#: How many settings ``next_question`` tries before giving up on one kind.
+TRIES = 24
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be read; ``message`` says what is wrong, for the learner."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question at one knob setting. ``options`` empty: the answer is typed."""
+
+    kind: Kind
+    output: int
+    knob: int
+    prompt: str
+    options: tuple[str, ...]
+    truth: str
+    #: For typed numbers: the accepted values (the nudge accepts J dx and the actual change).
+    targets: tuple[float, ...] = ()
+    #: Why the truth is what it is, from the numbers at the knobs.
+    because: str = ""
+
+    @property
+    def idea(self) -> str:
+        return IDEAS[self.kind]
+
+    @property
+    def typed(self) -> bool:
+        return not self.options
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the learner said beside the truth, and a sentence about the gap."""
+
+    correct: bool
+    said: str
+    truth: str
+    sentence: str
+
+
+def direction(derivative: float, scale: float = 1.0) -> str:
+    """rises / falls / stays flat, for a derivative (flat below ``FLAT_BELOW`` × scale)."""
+    if abs(derivative) <= FLAT_BELOW * max(1.0, scale):
+        return FLAT
+    return RISES if derivative > 0 else FALLS
+
+
+def _names(f: VectorFunction) -> tuple[list[str], list[str]]:
+    return [plain_symbol(y) for y in output_names(f)], [plain_symbol(x) for x in f.variables]
+
+
+def _partial(f: VectorFunction, i: int, j: int) -> str:
+    ys, xs = _names(f)
+    return f"∂{ys[i]}/∂{xs[j]}"
+
+
+def _formula(expr: sp.Expr) -> str | None:
+    text = plain_formula(expr)
+    return text if len(text) <= MAX_FORMULA_CHARS else None
+
+
+def _setting(f: VectorFunction, point: Sequence[float]) -> str:
+    _, xs = _names(f)
+    return ", ".join(f"{x} = {format_number(v)}" for x, v in zip(xs, point, strict=True))
+
+
+def make_question(
+    f: VectorFunction, point: Sequence[float], kind: Kind, output: int, knob: int
+) -> Question | None:
+    """The question ``kind`` about output ``output`` and knob ``knob`` at ``point``, or None
+    where its answer does not exist (a kink, an undefined value, no clear leader)."""
+    if not (0 <= output < f.n_outputs and 0 <= knob < f.n_inputs):
+        return None
+    at = f.at(point)
+    row, kinks = at.jacobian[output], at.kinks[output]
+    if not np.isfinite(at.values[output]) or kinks.any() or not np.all(np.isfinite(row)):
+        return None
+    if not _defined_around(f, point, output, range(f.n_inputs) if kind in WHOLE_ROW else [knob]):
+        return None  # the edge of the domain (√(x₂x₃) at x₂ = 0): only a one-sided derivative
+    ys, xs = _names(f)
+    y, x, d = ys[output], xs[knob], float(row[knob])
+    partial = _partial(f, output, knob)
+    scale = float(np.max(np.abs(row)))
+    formula = _formula(f.derivatives[output][knob])
+    where = f"At {_setting(f, point)}"
+    said_formula = f" = {formula}" if formula and formula != format_number(d) else ""
+    if kind == "sign":
+        truth = direction(d, scale)
+        return Question(
+            kind, output, knob,
+            f"{where}: as {x} turns up a little, does {y} rise, fall or stay flat?",
+            DIRECTIONS, truth,
+            because=f"{partial}{said_formula} = {format_number(d)} here",
+        )  # fmt: skip
+    if kind == "value":
+        return Question(
+            kind, output, knob, f"{where}: what is {partial}?", (), format_number(d), (d,),
+            because=f"{partial}{said_formula} = {format_number(d)} here",
+        )  # fmt: skip
+    if kind == "most":
+        if f.n_inputs < 2:
+            return None
+        sizes = np.abs(row)
+        order = np.argsort(-sizes)
+        lead, second = float(sizes[order[0]]), float(sizes[order[1]])
+        if lead == 0 or second >= CLEAR_LEAD * lead:
+            return None  # no clear leader: a tie or nearly one is not a fair question
+        best = int(order[0])
+        return Question(
+            kind, output, best, f"{where}: which knob moves {y} most (per small turn)?",
+            tuple(xs), xs[best],
+            because=", ".join(
+                f"|{_partial(f, output, j)}| = {format_number(abs(float(row[j])))}"
+                for j in order[: min(3, f.n_inputs)]
+            ),
+        )  # fmt: skip
+    if kind == "nudge":
+        nudged = np.array(point, dtype=float)
+        nudged[knob] += NUDGE
+        after = float(f.at(nudged).values[output])
+        if not math.isfinite(after):
+            return None
+        predicted, actual = d * NUDGE, after - float(at.values[output])
+        return Question(
+            kind, output, knob,
+            f"{where}: turn {x} up by {NUDGE:g}, the other knobs held. By how much will {y} "
+            "change? (a fall is negative)",
+            (), format_number(actual), (predicted, actual),
+            because=(
+                f"J dx predicts {partial} × {NUDGE:g} = {format_number(d)} × {NUDGE:g} = "
+                f"{format_number(predicted)}; f actually changes by {format_number(actual)}"
+                + (
+                    ""
+                    if math.isclose(predicted, actual, rel_tol=1e-9, abs_tol=1e-12)
+                    else " (the rest is curvature: it shrinks like the step squared)"
+                )
+            ),
+        )  # fmt: skip
+    if kind == "row":
+        if f.n_inputs < 2:
+            return None
+        signs = [_sign_symbol(direction(float(v), scale)) for v in row]
+        return Question(
+            kind, output, 0,
+            f"{where}: the signs of {y}'s row of the Jacobian, one per knob in the order "
+            f"{', '.join(xs)}: type + (rises), − (falls) or 0 (flat) for each, e.g. "
+            f"{', '.join('+' for _ in xs)}",
+            (), ", ".join(signs),
+            because=", ".join(
+                f"{_partial(f, output, j)} = {format_number(float(v))}" for j, v in enumerate(row)
+            ),
+        )  # fmt: skip
+    return None
+
+
+def _defined_around(
+    f: VectorFunction, point: Sequence[float], output: int, knobs: Iterable[int]
+) -> bool:
+    """Whether output ``output`` is defined a small step either side of ``point`` along each
+    of ``knobs``: a derivative on the edge of the domain exists from one side only."""
+    for j in knobs:
+        h = EDGE_STEP * max(1.0, abs(float(point[j])))
+        for sign in (1, -1):
+            moved = np.array(point, dtype=float)
+            moved[j] += sign * h
+            if not math.isfinite(float(f.at(moved).values[output])):
+                return False
+    return True
+
+
+def _sign_symbol(word: str) -> str:
+    return {RISES: "+", FALLS: "−", FLAT: "0"}[word]
+
+
+_SIGN_WORDS = {
+    "+": "+", "plus": "+", "rises": "+", "rise": "+", "up": "+", "positive": "+",
+    "-": "−", "−": "−", "minus": "−", "falls": "−", "fall": "−", "down": "−", "negative": "−",
+    "0": "0", "flat": "0", "zero": "0", "stays flat": "0",
+}  # fmt: skip
+#: Longest answer read (a row of 16 signs with separators fits easily).
+MAX_ANSWER_CHARS = 200
+
+
+def check(question: Question, answer: str | None) -> Verdict:
+    """The learner's ``answer`` beside the truth; ``AnswerError`` if it cannot be read."""
+    text = (answer or "").strip()
+    if not text:
+        raise AnswerError("Type an answer first (or choose one).")
+    if len(text) > MAX_ANSWER_CHARS:
+        raise AnswerError(
+            f"That answer is {len(text)} characters long; {MAX_ANSWER_CHARS} at most."
+        )
+    if question.kind == "row":
+        return _check_row(question, text)
+    if question.options:
+        if text not in question.options:
+            raise AnswerError(f"Choose one of: {', '.join(question.options)}.")
+        return _verdict(question, text, text == question.truth)
+    try:
+        value = parse_number(text, "your answer")
+    except NumberError as refused:
+        raise AnswerError(refused.message) from None
+    right = any(_close(value, target) for target in question.targets)
+    return _verdict(question, format_number(value), right)
+
+
+def _close(value: float, target: float) -> bool:
+    return abs(value - target) <= max(RELATIVE_TOLERANCE * abs(target), ABSOLUTE_TOLERANCE)
+
+
+def _check_row(question: Question, text: str) -> Verdict:
+    parts = [p for p in re.split(r"[,;\s]+", text.lower()) if p]
+    if len(parts) == 1 and set(parts[0]) <= set("+-−0"):
+        parts = list(parts[0])  # "+-0" as three signs
+    truth = question.truth.split(", ")
+    signs = []
+    for part in parts:
+        if part not in _SIGN_WORDS:
+            raise AnswerError(
+                f"Each sign is +, − or 0; {part[:20]!r} is not one of them."
+            )
+        signs.append(_SIGN_WORDS[part])
+    if len(signs) != len(truth):
+        raise AnswerError(f"Type {len(truth)} signs, one per knob; that was {len(signs)}.")
+    return _verdict(question, ", ".join(signs), signs == truth)
+
+
+def _verdict(question: Question, said: str, correct: bool) -> Verdict:
+    verb = "Right" if correct else "Not quite"
+    if question.kind == "sign":
+        sentence = (
+            f"{verb}: you said it {said}; it {question.truth}, because {question.because}"
+            + ("." if question.truth == FLAT else f" {'>' if question.truth == RISES else '<'} 0.")
+        )
+    elif question.kind == "nudge":
+        sentence = f"{verb}: you said {said}. {question.because}."
+    else:
+        sentence = f"{verb}: you said {said}; the answer is {question.truth}: {question.because}."
+    return Verdict(correct, said, question.truth, sentence)
+
+
+def next_question(
+    f: VectorFunction,
+    ranges: Sequence[tuple[float, float]],
+    seed: int,
+    kinds: Sequence[Kind] = KINDS,
+) -> tuple[Question, tuple[float, ...]] | None:
+    """A new question and the knob setting it is asked at, drawn with ``seed``.
+
+    Settings are "nice" numbers a learner can work with by hand (whole and half numbers inside
+    each knob's range); a setting where the question has no answer is skipped.
+    """
+    rng = random.Random(seed)
+    order = list(kinds)
+    rng.shuffle(order)
+    for kind in order:
+        for _ in range(TRIES):
+            point = tuple(_nice_value(rng, low, high) for low, high in ranges)
+            question = make_question(
+                f, point, kind, rng.randrange(f.n_outputs), rng.randrange(f.n_inputs)
+            )
+            if question is not None:
+                return question, point
+    return None
+
+
+def _nice_value(rng: random.Random, low: float, high: float) -> float:
+    candidates = [v / 2 for v in range(math.ceil(2 * low), math.floor(2 * high) + 1)]
+    candidates = [v for v in candidates if abs(v) <= 3] or candidates
+    return float(rng.choice(candidates)) if candidates else (low + high) / 2

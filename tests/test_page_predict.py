@@ -1,0 +1,119 @@
+"""Predict mode on the knob machine (AppTest): the page asks before it shows, keeps the answer
+out of the page until the learner commits, reveals it beside theirs, counts, and asks again."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from streamlit.testing.v1 import AppTest
+
+from tests.charts import chart_specs
+from tests.conftest import open_page
+from tests.knobs import turn_knob
+from ui.quote import unquote
+
+PAGE = "0_Knob_machine.py"
+
+
+def ask(**query: str) -> AppTest:
+    return open_page(PAGE, predict="true", **query)
+
+
+def submit(at: AppTest) -> AppTest:
+    (button,) = [b for b in at.button if b.label == "Check my answer"]
+    return button.click().run()
+
+
+def text(at: AppTest) -> str:
+    # The verdict is an HTML block (an alert for screen readers): read as its text.
+    parts = [
+        html.unescape(re.sub(r"<[^>]+>", "", m.value))
+        for m in at.markdown
+        if not m.value.startswith("<style")
+    ]
+    parts += [c.value for c in at.caption]
+    parts += [a.value for a in at.error]
+    parts += [f"{m.label}: {m.value}" for m in at.metric]
+    return unquote("\n".join(parts))
+
+
+def test_the_link_opens_a_question_and_nothing_on_the_page_gives_the_answer_away() -> None:
+    # dy/dx2 = 2 x1 x2 = 12 at (2, 3): the value must appear nowhere before the answer.
+    at = ask(f="x1 x2^2", k_x1="2", k_x2="3", q="value", qi="0", qj="1")
+    assert "what is ∂y/∂x₂?" in text(at)
+    assert not chart_specs(at), "no chart before the answer: the heatmap holds the values"
+    assert not re.search(r"(?<![\d.])12(?![\d.])", text(at)) and "2x₁x₂" not in text(at)
+    # The function is typeset (y = x1 x2^2), no derivative is.
+    assert [e.value for e in at.latex if "partial" in e.value or "J" in e.value] == []
+    assert at.query_params["q"] == "value"  # the question is in the URL, its answer is not
+    at.text_input(key="knob_answer").input("12")
+    at = submit(at)
+    assert not at.exception
+    assert "You said: 12" in text(at) and "The answer: 12" in text(at)
+    assert "Right: you said 12; the answer is 12: ∂y/∂x₂ = 2x₁x₂ = 12 here." in text(at)
+    assert "heatmap" in " ".join(chart_specs(at)), "the page shows everything once answered"
+
+
+def test_a_wrong_sign_is_explained_and_counted() -> None:
+    at = ask(f="x1 x3, x1 / x3", k_x1="1", k_x3="2", q="sign", qi="1", qj="1")
+    at.radio(key="knob_answer").set_value("rises")
+    at = submit(at)
+    assert (
+        "Not quite: you said it rises; it falls, because ∂y₂/∂x₃ = −x₁/x₃² = −0.25 here < 0."
+        in text(at)
+    )
+    assert "This session: 0 of 1 right (the sign of a partial derivative: 0 of 1)." in text(at)
+
+
+def test_a_bad_answer_is_refused_with_a_message_and_nothing_is_lost() -> None:
+    at = ask(f="x^2", k_x="1", q="value", qi="0", qj="0")
+    for bad, says in [("abc", "abc"), ("", "Type an answer"), ("1" * 150, "")]:
+        at.text_input(key="knob_answer").input(bad)
+        at = submit(at)
+        assert not at.exception
+        assert at.error and says in unquote(at.error[0].value)
+        assert "what is ∂y/∂x?" in text(at) and not chart_specs(at)
+        assert at.text_input(key="knob_answer").value == bad  # the typed text stays
+    at.text_input(key="knob_answer").input("2")
+    at = submit(at)
+    assert not at.error and "Right: you said 2" in text(at)
+
+
+def test_next_question_asks_again_and_the_tally_counts_and_resets() -> None:
+    at = ask(f="x1 x2^2", k_x1="2", k_x2="3", q="sign", qi="0", qj="0")
+    at.radio(key="knob_answer").set_value("rises")
+    at = submit(at)
+    assert "1 of 1 right" in text(at)
+    for _ in range(3):  # each next question is answerable at its new setting
+        at.button(key="knob_next").click().run()
+        assert not at.exception and "Predict" in text(at) and not chart_specs(at)
+        answer = at.radio(key="knob_answer") if at.radio else None
+        if answer is not None:
+            answer.set_value(answer.options[0])
+        else:  # a number, or a row of two signs
+            at.text_input(key="knob_answer").input("+, +" if "signs" in text(at) else "0")
+        at = submit(at)
+        assert "You said" in text(at)
+    assert "of 4 right" in text(at)
+    at.button(key="knob_reset_tally").click().run()
+    assert "No answers yet this session." in text(at)
+
+
+def test_moving_a_knob_before_answering_asks_at_the_new_setting() -> None:
+    at = ask(f="x1 x2^2", k_x1="2", k_x2="3", q="value", qi="0", qj="1")
+    at = turn_knob(at, "knob_slider_x1", 1.0)
+    assert "At x₁ = 1, x₂ = 3: what is ∂y/∂x₂?" in text(at)
+    at.text_input(key="knob_answer").input("6")
+    assert "Right" in text(submit(at))
+
+
+def test_hostile_question_links_fall_back_to_the_first_question() -> None:
+    for q, qi, qj in [("value", "9" * 5000, "0"), ("<b>x</b>", "0", "0"), ("sign", "-1", "٣")]:
+        at = ask(f="x^2", q=q, qi=qi, qj=qj)
+        assert "does y rise, fall or stay flat?" in text(at)
+
+
+def test_without_the_switch_the_page_is_as_before() -> None:
+    at = open_page(PAGE, f="x1 x2^2", q="value", qi="0", qj="1")
+    assert "heatmap" in " ".join(chart_specs(at)) and "Predict ·" not in text(at)

@@ -1,0 +1,190 @@
+"""Predict, then check: one mechanism for every page (questions from ``calculus.predict``).
+
+A page calls :func:`predict_toggle` near its title and, once it knows the function,
+:func:`question_card`. While the learner has not answered, ``question_card`` returns False and
+the page draws nothing that gives the answer away (no heatmap, readings or formulas: the answer
+is not in the page, its charts, hovers or URL); it draws the knobs. Once the learner commits,
+the card shows their answer beside the truth with a sentence about the gap, and returns True:
+the page draws everything as usual. "Next question" asks again at a new knob setting.
+
+State: the switch is the URL's ``predict`` (bound), the question's kind, output and knob are
+``q``, ``qi``, ``qj`` (so a teacher's link opens the same question; they name the question, not
+its answer); the committed answer and the per-session tally live in session state.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from calculus import VectorFunction
+from calculus.predict import (
+    IDEAS,
+    KINDS,
+    MAX_ANSWER_CHARS,
+    TOLERANCE_WORDS,
+    AnswerError,
+    Kind,
+    Question,
+    Verdict,
+    check,
+    make_question,
+    next_question,
+)
+from ui.knobs import knob_range, knob_values, set_knobs
+from ui.quote import quote
+from ui.url_state import write_query
+
+
+@dataclass
+class Tally:
+    """Attempts and right answers this session, per idea of the chapter."""
+
+    counts: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, idea: str, correct: bool) -> None:
+        attempts, right = self.counts.get(idea, [0, 0])
+        self.counts[idea] = [attempts + 1, right + int(correct)]
+
+    def words(self) -> str:
+        if not self.counts:
+            return "No answers yet this session."
+        total = sum(a for a, _ in self.counts.values())
+        right = sum(r for _, r in self.counts.values())
+        ideas = "; ".join(f"{idea}: {r} of {a}" for idea, (a, r) in self.counts.items())
+        return f"This session: {right} of {total} right ({ideas})."
+
+
+def predict_toggle() -> bool:
+    """The Predict switch (in the URL as ``predict``): True while the page asks first."""
+    on = st.toggle(
+        "Predict first",
+        key="predict",
+        bind="query-params",
+        help="The page asks you a question about the function at the knobs, and shows the "
+        "answer (and everything that gives it away) only once you have answered.",
+    )
+    if not on:
+        write_query({"q": None, "qi": None, "qj": None})
+    return on
+
+
+def _asked(page: str, f: VectorFunction) -> tuple[Kind, int, int]:
+    """The question's kind, output and knob: this session's, else the link's, else the first.
+
+    A new function starts afresh: the old question's answer no longer applies.
+    """
+    key = f"{page}_question"
+    if st.session_state.get(f"{page}_question_of") != f.text:
+        for stale in ("question", "verdict", "answer", "refused"):
+            st.session_state.pop(f"{page}_{stale}", None)
+        st.session_state[f"{page}_question_of"] = f.text
+    if key not in st.session_state:
+        kind, i, j = (st.query_params.get(name, "") for name in ("q", "qi", "qj"))
+        chosen: tuple[Kind, int, int] = ("sign", 0, 0)
+        if kind in KINDS and _index(i, f.n_outputs) and _index(j, f.n_inputs):
+            chosen = (kind, int(i), int(j))  # type: ignore[assignment]
+        st.session_state[key] = chosen
+    return st.session_state[key]
+
+
+def _index(text: str, count: int) -> bool:
+    """Whether a link's ``text`` is an index below ``count`` (short digits only: hostile)."""
+    return 0 < len(text) <= 2 and text.isascii() and text.isdigit() and int(text) < count
+
+
+def _next(page: str, f: VectorFunction) -> None:
+    ranges = [(r.low, r.high) for r in (knob_range(page, x) for x in f.variables)]
+    found = next_question(f, ranges, seed=secrets.randbits(32))
+    st.session_state.pop(f"{page}_verdict", None)
+    st.session_state.pop(f"{page}_answer", None)
+    if found is not None:
+        question, point = found
+        st.session_state[f"{page}_question"] = (question.kind, question.output, question.knob)
+        set_knobs(page, dict(zip(f.variables, point, strict=True)))
+
+
+def _commit(page: str, question: Question) -> None:
+    answer = st.session_state.get(f"{page}_answer")
+    try:
+        verdict = check(question, None if answer is None else str(answer))
+    except AnswerError as refused:
+        st.session_state[f"{page}_refused"] = refused.message
+        return
+    st.session_state.pop(f"{page}_refused", None)
+    st.session_state[f"{page}_verdict"] = (question, verdict)
+    tally: Tally = st.session_state.setdefault(f"{page}_tally", Tally())
+    tally.add(question.idea, verdict.correct)
+
+
+def question_card(page: str, f: VectorFunction) -> bool:
+    """Ask, take the answer, reveal: True once the learner has answered (show everything)."""
+    kind, i, j = _asked(page, f)
+    write_query({"q": kind, "qi": str(i), "qj": str(j)})
+    with st.container(border=True, key=f"{page}_predict"):
+        committed: tuple[Question, Verdict] | None = st.session_state.get(f"{page}_verdict")
+        if committed is not None:
+            _reveal(page, f, *committed)
+            return True
+        question = make_question(f, knob_values(page, f.variables), kind, i, j)
+        if question is None:
+            st.markdown(
+                f"**Predict** · {quote(IDEAS[kind])}\n\nThis question has no answer at this "
+                "knob setting (a kink, an undefined value, or no clear leader)."
+            )
+            st.button("Next question", key=f"{page}_next", on_click=_next, args=(page, f))
+            return False
+        st.markdown(f"**Predict** · {quote(question.idea)}\n\n{quote(question.prompt)}")
+        _answer_form(page, question)
+        if problem := st.session_state.get(f"{page}_refused"):
+            st.error(quote(problem), icon=":material/error:")
+        st.caption(_tally(page).words())
+    return False
+
+
+def _answer_form(page: str, question: Question) -> None:
+    with st.form(key=f"{page}_answer_form", border=False, enter_to_submit=True):
+        if question.options:
+            st.radio("Your answer", question.options, index=None, key=f"{page}_answer",
+                     horizontal=True)  # fmt: skip
+        else:
+            st.text_input(
+                "Your answer",
+                key=f"{page}_answer",
+                max_chars=MAX_ANSWER_CHARS,
+                placeholder="a number: 3, -1/2, 2sqrt(2)" if question.kind != "row" else "+, −, 0",
+                help=f"Numbers are read like the function box (1/2, 2pi, -3); right means "
+                f"{TOLERANCE_WORDS}." if question.kind != "row" else None,
+            )
+        st.form_submit_button("Check my answer", on_click=_commit, args=(page, question))
+
+
+def _reveal(page: str, f: VectorFunction, question: Question, verdict: Verdict) -> None:
+    st.markdown(f"**Predict** · {quote(question.idea)}\n\n{quote(question.prompt)}")
+    said, truth = st.columns(2)
+    said.metric("You said", verdict.said)
+    truth.metric("The answer", verdict.truth)
+    # An alert, so a screen reader says the verdict as soon as it appears. The sentence holds
+    # the learner's names: escaped as HTML, never read as markup.
+    st.markdown(
+        f'<div class="knobs-verdict {"right" if verdict.correct else "wrong"}" role="alert">'
+        f"{html.escape(verdict.sentence)}</div>",
+        unsafe_allow_html=True,
+    )
+    st.caption(_tally(page).words())
+    left, right = st.columns(2)
+    left.button("Next question", key=f"{page}_next", on_click=_next, args=(page, f),
+                type="primary")  # fmt: skip
+    right.button("Reset the tally", key=f"{page}_reset_tally", on_click=_reset_tally,
+                 args=(page,))  # fmt: skip
+
+
+def _tally(page: str) -> Tally:
+    return st.session_state.get(f"{page}_tally") or Tally()
+
+
+def _reset_tally(page: str) -> None:
+    st.session_state[f"{page}_tally"] = Tally()
