@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from calculus import ExpressionError, domain, graph_from_steps, parse_function
-from calculus.landscape import parse_landscape
 from calculus.codegen import compile_source, evaluate, numpy_source
 from calculus.domain_words import domain_notes, undefined_reasons
-from tests.test_derivatives import central_differences, side_by_side
+from calculus.landscape import parse_landscape
+from tests.oracle import assert_matches_central_differences
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -115,11 +115,13 @@ def test_inside_the_domain_the_jacobian_matches_central_differences(case: Case) 
     for x in case.inside:
         if abs(x) < 0.1 or abs(abs(x) - 1) < 0.1:  # too near an edge or a kink for a step
             continue
-        point = np.array([x])
-        analytic = f.jacobian_at(point)
-        numeric = central_differences(f, point)
-        assert np.allclose(analytic, numeric, rtol=DERIVATIVE_RTOL, atol=DERIVATIVE_ATOL), (
-            f"{case.text} at x = {x}\n{side_by_side(analytic, numeric)}"
+        assert_matches_central_differences(
+            f.jacobian_at([x]),
+            f.value_at,
+            [x],
+            rtol=DERIVATIVE_RTOL,
+            atol=DERIVATIVE_ATOL,
+            what=f"{case.text} at x = {x}",
         )
 
 
