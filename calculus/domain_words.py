@@ -23,9 +23,8 @@ from calculus import domain, syntax
 from calculus.domain import Condition
 from calculus.export import output_names, plain_symbol
 from calculus.functions import FUNCTION_NAMES
+from calculus.reading import superscript
 from calculus.vector_function import VectorFunction, parse_function  # noqa: F401 (doctest)
-
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 class _PlainPrinter(StrPrinter):
@@ -49,7 +48,7 @@ class _PlainPrinter(StrPrinter):
             if exponent < 0:
                 return f"1/{self._print(sp.Pow(base, -exponent, evaluate=False))}"
             shown = self.parenthesize(base, precedence(expr), strict=True)
-            return shown + str(exponent).translate(_SUPERSCRIPT)
+            return shown + superscript(exponent)
         return super()._print_Pow(expr, rational)
 
     def _print_Float(self, expr: sp.Float) -> str:
@@ -115,7 +114,7 @@ def plain_typed(text: str) -> str:
             and following.kind == syntax.NUMBER
             and following.text.isdigit()
         ):
-            pieces.append(following.text.translate(_SUPERSCRIPT))
+            pieces.append(superscript(following.text))
             previous_end = following.index + len(following.text)
             skip = True
             continue

@@ -811,7 +811,10 @@ def domain_in_knobs(
                 waiting += step_of[name].inputs
         found = [
             Condition(
-                c.relation, c.argument.xreplace(substitution), c.piece.xreplace(substitution), c.role
+                c.relation,
+                c.argument.xreplace(substitution),
+                c.piece.xreplace(substitution),
+                c.role,
             )
             for step in needed.values()
             for c in natural_conditions(step.expression)

@@ -37,6 +37,7 @@ import sympy as sp
 
 from calculus.functions import sigmoid
 from calculus.numbers import NumberError, parse_number
+from calculus.reading import subscript
 from calculus.vector_function import VectorFunction, build_function
 
 #: Sizes n, m (and the inner size k of A B + C) a learner may choose.
@@ -569,8 +570,8 @@ def index_walkthrough(
                 rf"{entry} = \sigma'(z_{{{i}}})\, w_{{{i},{j}}}",
             )
             note = (
-                f"Only the term k = {j} survives, and b{_sub(i)} does not depend on "
-                f"{x}{_sub(j)}: row {i} of W, scaled by σ′(z{_sub(i)})."
+                f"Only the term k = {j} survives, and b{subscript(i)} does not depend on "
+                f"{x}{subscript(j)}: row {i} of W, scaled by σ′(z{subscript(i)})."
             )
     elif layer.kind == "dot":
         terms = delta_terms("a", p["a"][:, 0], "{k}")
@@ -632,10 +633,6 @@ def index_walkthrough(
         factor_symbols=factor_symbols,
         note=note,
     )
-
-
-def _sub(number: int) -> str:
-    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def identity_grid(shape: tuple[int, int]) -> np.ndarray:
