@@ -30,8 +30,7 @@ from calculus.rate import (
 )
 from tests.oracle import assert_matches, central_derivative
 
-#: Central finite differences: step and tolerance for first and second derivatives.
-FD_STEP = 1e-5
+#: Agreement with central differences (tests.oracle's step), first and second derivatives.
 FD_RTOL = 1e-5
 FD_ATOL = 1e-6
 #: Where a numeric critical point must land (the search is good to far better than this).
@@ -68,7 +67,7 @@ def test_slope_and_curvature_match_central_differences(
     for exact, values, name in ((g.slope, g.value, "g'"), (g.curvature, g.slope, "g''")):
         assert_matches(
             exact(t),
-            central_derivative(values, t, FD_STEP),
+            central_derivative(values, t),
             rtol=FD_RTOL,
             atol=FD_ATOL,
             what=f"{name} of {text} along {variable} at t = {ts}",
