@@ -28,7 +28,7 @@ from calculus.vector_function import VectorFunction, parse_function  # noqa: F40
 
 
 class _PlainPrinter(StrPrinter):
-    """sympy's text printer with maths typography: x₁², √(x), ∛x, σ(z), |x|, ln x, e, π."""
+    """sympy's text printer with maths typography: x₁², √(x), ∛x, σ(z), H(z), |x|, ln x, e, π."""
 
     _default_settings: ClassVar[dict[str, object]] = {
         **StrPrinter._default_settings,
@@ -71,6 +71,10 @@ class _PlainPrinter(StrPrinter):
         if name == "cbrt":
             return f"∛({self._print(expr.args[0])})"
         return f"{name}({', '.join(self._print(arg) for arg in expr.args)})"
+
+    def _print_Heaviside(self, expr: sp.Expr) -> str:
+        # The step θ, as the chain rule graph's edges label it; H(u, 0)'s value at 0 is not shown.
+        return f"H({self._print(expr.args[0])})"
 
     def _print_Max(self, expr: sp.Expr) -> str:
         return f"max({', '.join(self._print(arg) for arg in expr.args)})"

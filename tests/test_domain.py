@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 from calculus import ExpressionError, domain, graph_from_steps, parse_function
 from calculus.codegen import compile_source, evaluate, numpy_source
-from calculus.domain_words import domain_notes, undefined_reasons
+from calculus.domain_words import domain_notes, plain_formula, undefined_reasons
 from calculus.landscape import parse_landscape
+from calculus.syntax import parse_text
 from tests.oracle import assert_matches_central_differences
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -451,3 +452,11 @@ def test_the_landscapes_hessian_keeps_the_typed_domain() -> None:
     assert np.isnan(landscape.hessian_at([-1.0, 1.0])).all()
     assert np.isnan(landscape.gradient_at([-1.0, 1.0])).all()
     np.testing.assert_allclose(landscape.hessian_at([1.0, 1.0]), [[0.0, 2.0], [2.0, 2.0]])
+
+
+def test_plain_formula_writes_roots_powers_and_the_step_as_a_learner_reads_them() -> None:
+    # The chain rule page's edge labels (ui.chain.plain_expr) print the same way, with H for θ.
+    x = sp.Symbol("x", real=True)
+    (typed,) = parse_text("1/x^2 + cbrt(x) + sqrt(x2 x3)").outputs
+    assert plain_formula(typed) == "√(x₂x₃) + ∛(x) + 1/x²"
+    assert plain_formula(x * sp.Heaviside(x) + sp.Heaviside(x - 1, 0)) == "x·H(x) + H(x − 1)"
