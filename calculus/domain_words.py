@@ -23,13 +23,12 @@ from calculus import domain, syntax
 from calculus.domain import Condition
 from calculus.export import output_names, plain_symbol
 from calculus.functions import FUNCTION_NAMES
+from calculus.reading import superscript
 from calculus.vector_function import VectorFunction, parse_function  # noqa: F401 (doctest)
-
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 class _PlainPrinter(StrPrinter):
-    """sympy's text printer with maths typography: x₁², √(x), ∛x, σ(z), |x|, ln x, e, π."""
+    """sympy's text printer with maths typography: x₁², √(x), ∛x, σ(z), H(z), |x|, ln x, e, π."""
 
     _default_settings: ClassVar[dict[str, object]] = {
         **StrPrinter._default_settings,
@@ -49,7 +48,7 @@ class _PlainPrinter(StrPrinter):
             if exponent < 0:
                 return f"1/{self._print(sp.Pow(base, -exponent, evaluate=False))}"
             shown = self.parenthesize(base, precedence(expr), strict=True)
-            return shown + str(exponent).translate(_SUPERSCRIPT)
+            return shown + superscript(exponent)
         return super()._print_Pow(expr, rational)
 
     def _print_Float(self, expr: sp.Float) -> str:
@@ -72,6 +71,10 @@ class _PlainPrinter(StrPrinter):
         if name == "cbrt":
             return f"∛({self._print(expr.args[0])})"
         return f"{name}({', '.join(self._print(arg) for arg in expr.args)})"
+
+    def _print_Heaviside(self, expr: sp.Expr) -> str:
+        # The step θ, as the chain rule graph's edges label it; H(u, 0)'s value at 0 is not shown.
+        return f"H({self._print(expr.args[0])})"
 
     def _print_Max(self, expr: sp.Expr) -> str:
         return f"max({', '.join(self._print(arg) for arg in expr.args)})"
@@ -115,7 +118,7 @@ def plain_typed(text: str) -> str:
             and following.kind == syntax.NUMBER
             and following.text.isdigit()
         ):
-            pieces.append(following.text.translate(_SUPERSCRIPT))
+            pieces.append(superscript(following.text))
             previous_end = following.index + len(following.text)
             skip = True
             continue

@@ -12,7 +12,7 @@ import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from calculus.reading import format_number
+from calculus.reading import number_latex, subscript
 from calculus.vector_function import VectorFunction
 
 _HELPERS = {
@@ -24,7 +24,6 @@ _HELPERS = {
 }
 
 
-_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _GREEK_NAMES = (  # noqa: SIM905 - names read better as one string
     "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
     "sigma tau upsilon phi chi psi omega"
@@ -58,7 +57,7 @@ def plain_symbol(name: str) -> str:
         stem = _GREEK_LETTERS[stem]
     elif stem.lower() in _GREEK_LETTERS:  # 'Delta' -> 'Δ'
         stem = _GREEK_LETTERS[stem.lower()].upper()
-    return stem + digits.translate(_SUBSCRIPT_DIGITS)
+    return stem + subscript(digits)
 
 
 #: Greek letters that a reader takes for Latin ones (as shown by :func:`plain_symbol`).
@@ -173,19 +172,9 @@ def derivative_latex(f: VectorFunction, output: int, knob: int) -> str:
 def values_latex(values: np.ndarray) -> str:
     """A numeric matrix as LaTeX, 'undefined' entries spelled out."""
     rows = [
-        " & ".join(_latex_number(v) for v in np.atleast_1d(row)) for row in np.atleast_2d(values)
+        " & ".join(number_latex(v) for v in np.atleast_1d(row)) for row in np.atleast_2d(values)
     ]
     return r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
-
-
-def _latex_number(value: float) -> str:
-    text = format_number(value).replace("−", "-")
-    if text == "undefined":
-        return r"\text{undefined}"
-    if "×10^" in text:
-        mantissa, exponent = text.split("×10^")
-        return rf"{mantissa} \times 10^{{{exponent}}}"
-    return text.replace("∞", r"\infty")
 
 
 def jacobian_csv(f: VectorFunction, values: np.ndarray) -> str:

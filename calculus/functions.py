@@ -21,10 +21,24 @@ def _raised(latex: str, exp: str | None) -> str:
     return latex if exp is None else rf"\left({latex}\right)^{{{exp}}}"
 
 
-class sigmoid(sp.Function):
+class _OfOneReal(sp.Function):
+    """A function of one argument, real where its argument is, typeset by ``latex_form`` (the
+    argument in place of {}): what the four functions below have in common."""
+
+    latex_form = ""
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        return _raised(self.latex_form.format(printer._print(self.args[0])), exp)
+
+
+class sigmoid(_OfOneReal):
     """The logistic function 1 / (1 + exp(-z)); sigma' = sigma (1 - sigma)."""
 
     nargs = 1
+    latex_form = r"\sigma\left({}\right)"
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sigmoid(self.args[0]) * (1 - sigmoid(self.args[0]))
@@ -44,17 +58,12 @@ class sigmoid(sp.Function):
             return None
         return self._eval_rewrite_as_exp(*self.args)._eval_evalf(prec)
 
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        return _raised(rf"\sigma\left({printer._print(self.args[0])}\right)", exp)
-
-
-class softplus(sp.Function):
+class softplus(_OfOneReal):
     """log(1 + exp(z)), a smooth relu; its derivative is sigmoid(z)."""
 
     nargs = 1
+    latex_form = r"\operatorname{{softplus}}\left({}\right)"
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sigmoid(self.args[0])
@@ -73,19 +82,12 @@ class softplus(sp.Function):
             return None
         return self._eval_rewrite_as_log(*self.args)._eval_evalf(prec)
 
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        return _raised(
-            rf"\operatorname{{softplus}}\left({printer._print(self.args[0])}\right)", exp
-        )
-
-
-class relu(sp.Function):
+class relu(_OfOneReal):
     """max(0, z). Its derivative is the step H(z), which does not exist at the kink z = 0."""
 
     nargs = 1
+    latex_form = r"\operatorname{{relu}}\left({}\right)"
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sp.Heaviside(self.args[0])
@@ -96,17 +98,12 @@ class relu(sp.Function):
             return sp.Max(0, z)
         return None
 
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        return _raised(rf"\operatorname{{relu}}\left({printer._print(self.args[0])}\right)", exp)
-
-
-class cbrt(sp.Function):
+class cbrt(_OfOneReal):
     """The real cube root (sympy's own cbrt is the principal, complex root for negative z)."""
 
     nargs = 1
+    latex_form = r"\sqrt[3]{{{}}}"
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return 1 / (3 * cbrt(self.args[0]) ** 2)
@@ -116,12 +113,6 @@ class cbrt(sp.Function):
         if z.is_number and z.is_real:
             return sp.sign(z) * sp.Abs(z) ** sp.Rational(1, 3)
         return None
-
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
-
-    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
-        return _raised(rf"\sqrt[3]{{{printer._print(self.args[0])}}}", exp)
 
 
 def _log_base(base: int) -> Callable[[sp.Expr], sp.Expr]:

@@ -256,6 +256,20 @@ def grid_point(
     return coordinates
 
 
+def _plane(
+    held: Sequence[float],
+    plotted: tuple[int, int],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    resolution: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[np.ndarray | float]]:
+    """The grid's axes x, y, its meshes xx, yy, and the m coordinates of its points."""
+    x = np.linspace(*x_range, resolution)
+    y = np.linspace(*y_range, resolution)
+    xx, yy = np.meshgrid(x, y)
+    return x, y, xx, yy, grid_point(held, plotted, xx, yy)
+
+
 def sample_grid(
     landscape: Landscape,
     plotted: tuple[int, int],
@@ -265,10 +279,8 @@ def sample_grid(
     resolution: int = 81,
 ) -> Grid:
     """f on a resolution x resolution grid over the plotted knobs (the others at ``held``)."""
-    x = np.linspace(*x_range, resolution)
-    y = np.linspace(*y_range, resolution)
-    xx, yy = np.meshgrid(x, y)
-    z = np.asarray(landscape.value_at(grid_point(held, plotted, xx, yy)), dtype=float)
+    x, y, xx, _, points = _plane(held, plotted, x_range, y_range, resolution)
+    z = np.asarray(landscape.value_at(points), dtype=float)
     z = np.broadcast_to(z, xx.shape).copy()
     z[~np.isfinite(z)] = np.nan  # inf is as undrawable as nan
     return Grid(plotted=plotted, x=x, y=y, z=z, held=tuple(float(v) for v in held))
@@ -315,10 +327,8 @@ def gradient_field(
     resolution: int = 15,
 ) -> GradientField:
     """The plotted knobs' partial derivatives on a resolution x resolution grid."""
-    x = np.linspace(*x_range, resolution)
-    y = np.linspace(*y_range, resolution)
-    xx, yy = np.meshgrid(x, y)
-    gradient = landscape.gradient_at(grid_point(held, plotted, xx, yy))
+    _, _, xx, yy, points = _plane(held, plotted, x_range, y_range, resolution)
+    gradient = landscape.gradient_at(points)
     gx = np.broadcast_to(gradient[plotted[0]], xx.shape).ravel()
     gy = np.broadcast_to(gradient[plotted[1]], xx.shape).ravel()
     finite = np.isfinite(gx) & np.isfinite(gy)

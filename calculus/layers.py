@@ -37,6 +37,7 @@ import sympy as sp
 
 from calculus.functions import sigmoid
 from calculus.numbers import NumberError, parse_number
+from calculus.reading import subscript
 from calculus.vector_function import VectorFunction, build_function
 
 #: Sizes n, m (and the inner size k of A B + C) a learner may choose.
@@ -54,77 +55,52 @@ _COEFFICIENT_PRECISION = 60
 class LayerKind:
     """One kind of layer: its formula, its parameters, and the closed form of its Jacobian.
 
-    ``parameters`` are the names of its matrices/vectors, in the order a page shows them;
-    ``vectors`` are those that are columns (m x 1 or n x 1). ``linear`` says whether the layer is
-    linear in its input, so that its Jacobian does not depend on where it is taken.
+    ``parameters`` are the names of its matrices/vectors, in the order a page shows them; as in
+    the chapter, a lower-case name is a column vector (m x 1 or n x 1), an upper-case one a
+    matrix. ``linear`` says whether the layer is linear in its input, so that its Jacobian does
+    not depend on where it is taken.
     """
 
     key: str
     label: str
     formula: str
-    input_name: str
     closed_form: str
     parameters: tuple[str, ...]
-    vectors: tuple[str, ...]
-    linear: bool
+    input_name: str = "x"
+    linear: bool = True
     uses_inner_size: bool = False
     scalar_output: bool = False
 
+    @property
+    def vectors(self) -> tuple[str, ...]:
+        """The parameters that are columns: the lower-case names."""
+        return tuple(name for name in self.parameters if name.islower())
 
+
+#: key, label in the menu, formula, closed form of the Jacobian, parameters; then what differs.
 LAYER_KINDS: dict[str, LayerKind] = {
     kind.key: kind
     for kind in (
+        LayerKind("linear", "linear  y = W x", r"y = W x", r"W", ("W",)),
+        LayerKind("dot", "aᵀ x", r"y = a^{\top} x", r"a^{\top}", ("a",), scalar_output=True),
         LayerKind(
-            key="linear",
-            label="linear  y = W x",
-            formula=r"y = W x",
-            input_name="x",
-            closed_form=r"W",
-            parameters=("W",),
-            vectors=(),
-            linear=True,
+            "bilinear", "yᵀ A x", r"s = y^{\top} A x", r"y^{\top} A", ("y", "A"), scalar_output=True
         ),
         LayerKind(
-            key="dot",
-            label="aᵀ x",
-            formula=r"y = a^{\top} x",
-            input_name="x",
-            closed_form=r"a^{\top}",
-            parameters=("a",),
-            vectors=("a",),
-            linear=True,
-            scalar_output=True,
-        ),
-        LayerKind(
-            key="bilinear",
-            label="yᵀ A x",
-            formula=r"s = y^{\top} A x",
-            input_name="x",
-            closed_form=r"y^{\top} A",
-            parameters=("y", "A"),
-            vectors=("y",),
-            linear=True,
-            scalar_output=True,
-        ),
-        LayerKind(
-            key="affine",
-            label="(A B + C) v",
-            formula=r"y = (A B + C)\, v",
+            "affine",
+            "(A B + C) v",
+            r"y = (A B + C)\, v",
+            r"A B + C",
+            ("A", "B", "C"),
             input_name="v",
-            closed_form=r"A B + C",
-            parameters=("A", "B", "C"),
-            vectors=(),
-            linear=True,
             uses_inner_size=True,
         ),
         LayerKind(
-            key="sigmoid",
-            label="sigmoid layer  σ(W x + b)",
-            formula=r"y = \sigma(W x + b)",
-            input_name="x",
-            closed_form=r"\operatorname{diag}\big(\sigma'(z)\big)\, W",
-            parameters=("W", "b"),
-            vectors=("b",),
+            "sigmoid",
+            "sigmoid layer  σ(W x + b)",
+            r"y = \sigma(W x + b)",
+            r"\operatorname{diag}\big(\sigma'(z)\big)\, W",
+            ("W", "b"),
             linear=False,
         ),
     )
@@ -569,8 +545,8 @@ def index_walkthrough(
                 rf"{entry} = \sigma'(z_{{{i}}})\, w_{{{i},{j}}}",
             )
             note = (
-                f"Only the term k = {j} survives, and b{_sub(i)} does not depend on "
-                f"{x}{_sub(j)}: row {i} of W, scaled by σ′(z{_sub(i)})."
+                f"Only the term k = {j} survives, and b{subscript(i)} does not depend on "
+                f"{x}{subscript(j)}: row {i} of W, scaled by σ′(z{subscript(i)})."
             )
     elif layer.kind == "dot":
         terms = delta_terms("a", p["a"][:, 0], "{k}")
@@ -632,10 +608,6 @@ def index_walkthrough(
         factor_symbols=factor_symbols,
         note=note,
     )
-
-
-def _sub(number: int) -> str:
-    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def identity_grid(shape: tuple[int, int]) -> np.ndarray:

@@ -31,6 +31,7 @@ from decimal import Decimal
 import sympy as sp
 
 from calculus.errors import ExpressionError
+from calculus.reading import superscript
 from calculus.syntax import parse_text
 
 #: Characters of one number's text: enough for any double written out, or a short expression.
@@ -137,7 +138,7 @@ def power_of_ten_note(shown: Iterable[str]) -> str | None:
         return None
     mantissa, exponent_text = first.split("×10^")
     exponent = int(exponent_text.replace("−", "-"))
-    power = str(exponent).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+    power = superscript(exponent)
     way = "left" if exponent < 0 else "right"
     note = (
         f"{first} means {mantissa} × 10{power}: move the decimal point {abs(exponent)} "

@@ -39,6 +39,7 @@ import numpy as np
 import sympy as sp
 
 from calculus.errors import ExpressionError
+from calculus.reading import number_latex
 from calculus.vector_function import VectorFunction, build_function
 from calculus.worker import run_symbolic
 
@@ -368,19 +369,6 @@ class CriticalPoints:
         return tuple(point for point in self.points if point.in_range)
 
 
-def _fmt(value: float) -> str:
-    """A number for reasoning text: 4 significant digits, no '-0', 'undefined' for nan."""
-    if not math.isfinite(value):
-        return "\\text{undefined}"
-    if value == 0:
-        return "0"
-    text = f"{value:.4g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return f"{mantissa} \\cdot 10^{{{int(exponent)}}}"
-    return text
-
-
 def _side_signs(g: Slice, x: float, width: float) -> tuple[float, float]:
     """Signs of g' a little to the left and right of x (nan if undefined there)."""
     delta = max(width * 1e-4, abs(x) * 1e-6, 1e-9)
@@ -421,14 +409,14 @@ def classify(
     neither. ``width`` is the plotted range (sets how far "either side" is), ``name`` is how x is
     written, ``curvature_scale`` the size of g'' on the range (sets what counts as 0).
     """
-    name = name or _fmt(x)
+    name = name or number_latex(x)
     var = g.variable
     scale = max(curvature_scale, 1e-300)
     curvature = _trusted_curvature(g, x, width, scale)
     left, right = _side_signs(g, x, width)
     is_zero = math.isfinite(curvature) and abs(curvature) <= CURVATURE_ZERO_TOLERANCE * scale
     if math.isfinite(curvature) and not is_zero:
-        said = f"$f''({name}) = {_fmt(curvature)}"
+        said = f"$f''({name}) = {number_latex(curvature)}"
         if curvature > 0:
             reasoning = f"{said} > 0$, so the curve bends up there: a **minimum**."
             return MINIMUM, "second derivative", reasoning, curvature
@@ -601,7 +589,7 @@ def _point(
 ) -> CriticalPoint:
     """Classify the critical point x; ``shown`` is x rounded for display (numeric roots)."""
     shown = x if shown is None else shown
-    name = latex or _fmt(shown)
+    name = latex or number_latex(shown)
     kind, test, reasoning, curvature = classify(g, x, width, name, scale)
     # The value at the unrounded x: rounding may land on a hole such as sin(x)/x at 0.
     value = float(g.value(x))

@@ -25,6 +25,35 @@ def format_number(value: float, digits: int = 4) -> str:
     return text.replace("-", "−")
 
 
+def number_latex(value: float, digits: int = 4) -> str:
+    r"""A number inside LaTeX: format_number's digits, an ASCII minus, a×10^k as a \times 10^{k}.
+
+    >>> number_latex(-0.0000454), number_latex(float("nan")), number_latex(float("inf"))
+    ('-4.54 \\times 10^{-5}', '\\text{undefined}', '\\infty')
+    """
+    text = format_number(value, digits).replace("−", "-")
+    if text == "undefined":
+        return r"\text{undefined}"
+    if "×10^" in text:
+        mantissa, exponent = text.split("×10^")
+        return rf"{mantissa} \times 10^{{{exponent}}}"
+    return text.replace("∞", r"\infty")
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-−", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def superscript(value: int | str) -> str:
+    """Digits and minus signs raised, for plain text: superscript(-8) == '⁻⁸' (10⁻⁸, x², ℝ³)."""
+    return str(value).translate(_SUPERSCRIPT)
+
+
+def subscript(value: int | str) -> str:
+    """Digits lowered, for plain text: subscript(12) == '₁₂' (x₁₂)."""
+    return str(value).translate(_SUBSCRIPT)
+
+
 #: Two sensitivities whose sizes differ by less than this, relative to the larger, are a tie.
 TIE_RTOL = 1e-9
 

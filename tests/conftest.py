@@ -24,13 +24,27 @@ def page_file(name: str) -> str:
     return str(path)
 
 
+def assert_no_exception(at: AppTest, what: str = "") -> None:
+    """No exception box on the page; ``what`` names the path of actions that led here."""
+    assert not at.exception, f"{what}: {[e.message for e in at.exception]}"
+
+
 def open_page(name: str, **query: str) -> AppTest:
     """Run page ``name`` once with ``query`` as its URL parameters; no exception allowed."""
     at = AppTest.from_file(page_file(name), default_timeout=APP_TIMEOUT_S)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    assert_no_exception(at, f"{name} opened with {query}")
+    return at
+
+
+def open_hostile_link(name: str, canary: Path, **query: str) -> AppTest:
+    """Open page ``name`` with a hostile link: no exception, and nothing the link names runs (the
+    file ``canary``, which a payload would create, stays absent)."""
+    canary.unlink(missing_ok=True)
+    at = open_page(name, **query)
+    assert not canary.exists(), f"{query} ran code"
     return at
 
 

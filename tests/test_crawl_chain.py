@@ -5,19 +5,17 @@ exception anywhere; no learner's text rendered as markup."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from calculus.export import plain_symbol
+from tests.conftest import assert_no_exception, open_page
 from tests.knobs import knob_sliders, turn_knob
 from tests.test_quote import _unescaped_markup
 from ui.chain import PRESETS
 from ui.quote import unquote
 
-PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Chain_rule.py")
-TIMEOUT_S = 120
+PAGE = "3_Chain_rule.py"
 #: The README's functions ("What you can type"), each raised to a power in the crawl.
 UNARY = [
     "sin",
@@ -52,17 +50,6 @@ PAYLOADS = [
 ]
 
 
-def _app(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE_FILE, default_timeout=TIMEOUT_S)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def _fine(at: AppTest, what: str) -> None:
-    assert not at.exception, f"{what}: {[e.value for e in at.exception]}"
-
-
 def _move_a_knob(at: AppTest, what: str) -> None:
     sliders = knob_sliders(at)
     if not sliders:
@@ -71,7 +58,7 @@ def _move_a_knob(at: AppTest, what: str) -> None:
     # 0 meets the kinks of abs, relu, sign and the edges of log and sqrt; else the far end.
     value = 0.0 if slider.min < 0 < slider.max and slider.value != 0 else slider.max
     turn_knob(at, slider.key, value)
-    _fine(at, f"{what}, then a knob move to {value}")
+    assert_no_exception(at, f"{what}, then a knob move to {value}")
 
 
 def _radio(at: AppTest, key: str):
@@ -85,7 +72,7 @@ def _crawl_entry(at: AppTest, what: str) -> None:
         radio = _radio(at, key)
         for label in list(radio.options) if radio else []:
             _radio(at, key).set_value(_name(label)).run()
-            _fine(at, f"{what}, {key} = {label}")
+            assert_no_exception(at, f"{what}, {key} = {label}")
             _highlights_and_switches(at, f"{what}, {key} = {label}")
     _move_a_knob(at, what)
 
@@ -102,38 +89,38 @@ def _highlights_and_switches(at: AppTest, what: str) -> None:
     if chooser:
         for index in range(len(chooser[0].options)):
             chooser[0].set_value(index).run()
-            _fine(at, f"{what}, highlight {index}")
+            assert_no_exception(at, f"{what}, highlight {index}")
     for box in [c for c in at.checkbox if (c.key or "").startswith("chain_on_")][:4]:
         box.uncheck().run()
-        _fine(at, f"{what}, {box.key} off")
+        assert_no_exception(at, f"{what}, {box.key} off")
     for box in [c for c in at.checkbox if (c.key or "").startswith("chain_on_")][:4]:
         box.check().run()
 
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.label[:24])
 def test_every_example_then_every_choice_on_it(preset) -> None:
-    at = _app()
+    at = open_page(PAGE)
     at.selectbox(key="chain_preset").set_value(preset.label).run()
-    _fine(at, preset.label)
+    assert_no_exception(at, preset.label)
     _crawl_entry(at, preset.label)
     if preset.mode == "formula":
         for level in ("functions", "operations", "functions"):
             at.radio(key="chain_level").set_value(level).run()
-            _fine(at, f"{preset.label}, level {level}")
+            assert_no_exception(at, f"{preset.label}, level {level}")
             _crawl_entry(at, f"{preset.label}, level {level}")
         at.button(key="chain_edit").click().run()
-        _fine(at, f"{preset.label}, edit as steps")
+        assert_no_exception(at, f"{preset.label}, edit as steps")
     for mode in ("formula", "steps", "formula"):
         at.radio(key="chain_mode").set_value(mode).run()
-        _fine(at, f"{preset.label}, mode {mode}")
+        assert_no_exception(at, f"{preset.label}, mode {mode}")
         _move_a_knob(at, f"{preset.label}, mode {mode}")
 
 
 def test_the_examples_one_after_another_in_one_session() -> None:
-    at = _app(mode="formula", f="x^2")
+    at = open_page(PAGE, mode="formula", f="x^2")
     for preset in [*PRESETS, *PRESETS[::-1]]:
         at.selectbox(key="chain_preset").set_value(preset.label).run()
-        _fine(at, preset.label)
+        assert_no_exception(at, preset.label)
         _move_a_knob(at, preset.label)
 
 
@@ -144,30 +131,30 @@ def _power_steps() -> list[str]:
 
 
 def test_the_readmes_functions_raised_to_powers_as_steps() -> None:
-    at = _app()
+    at = open_page(PAGE)
     for steps in _power_steps():
         at.text_area(key="chain_steps").set_value(steps).run()
-        _fine(at, steps)
+        assert_no_exception(at, steps)
         assert not at.error, f"{steps}: {[unquote(e.value) for e in at.error]}"
         _move_a_knob(at, steps)
 
 
 @pytest.mark.parametrize("level", ["functions", "operations"])
 def test_the_readmes_functions_raised_to_powers_as_a_formula(level: str) -> None:
-    at = _app(mode="formula", f="x^2", level=level)
+    at = open_page(PAGE, mode="formula", f="x^2", level=level)
     for steps in _power_steps():
         formula = steps.split("=", 1)[1].strip() if "\n" not in steps else "sigmoid(x)^2"
         at.text_area(key="chain_text").set_value(formula).run()
-        _fine(at, formula)
+        assert_no_exception(at, formula)
         _move_a_knob(at, formula)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_hostile_steps_typed_or_linked_show_as_text_only(payload: str) -> None:
-    typed = _app()
+    typed = open_page(PAGE)
     typed.text_area(key="chain_steps").set_value(payload).run()
-    for at in (_app(mode="steps", steps=payload), typed):
-        _fine(at, payload)
+    for at in (open_page(PAGE, mode="steps", steps=payload), typed):
+        assert_no_exception(at, payload)
         bodies = [e.value for e in [*at.error, *at.warning]]
         assert bodies, "the refusal is said"
         for body in bodies:
@@ -176,8 +163,8 @@ def test_hostile_steps_typed_or_linked_show_as_text_only(payload: str) -> None:
 
 
 def test_a_typed_backslash_stays_in_the_message() -> None:
-    at = _app()
+    at = open_page(PAGE)
     at.text_area(key="chain_steps").set_value("y = x \\ 2").run()
-    _fine(at, "backslash")
+    assert_no_exception(at, "backslash")
     shown = unquote(at.error[0].value)
     assert "'\\' (U+005C reverse solidus)" in shown, shown

@@ -4,18 +4,16 @@ each choice, and hostile links and typing. No exception anywhere; no payload ren
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from calculus.layers import LAYER_KINDS
+from tests.conftest import assert_no_exception, open_page
 from tests.knobs import knob_sliders, turn_knob
 from tests.test_quote import _unescaped_markup
 from ui.quote import unquote
 
-PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "4_ML_layers.py")
-TIMEOUT_S = 120
+PAGE = "4_ML_layers.py"
 KINDS = list(LAYER_KINDS)
 #: Payloads for every text a link or the learner can put on the page.
 PAYLOADS = [
@@ -25,17 +23,6 @@ PAYLOADS = [
     "$\\frac{1}{2}$ \\",
     ":red[alarm] :material/home: `x`",
 ]
-
-
-def _app(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE_FILE, default_timeout=TIMEOUT_S)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def _fine(at: AppTest, what: str) -> None:
-    assert not at.exception, f"{what}: {[e.value for e in at.exception]}"
 
 
 def _send_labels(at: AppTest, labels: dict[str, str]) -> AppTest:
@@ -51,7 +38,7 @@ def _send_labels(at: AppTest, labels: dict[str, str]) -> AppTest:
 def _move_a_knob(at: AppTest, what: str) -> None:
     slider = knob_sliders(at)[-1]
     turn_knob(at, slider.key, slider.max if slider.value != slider.max else slider.min)
-    _fine(at, f"{what}, then a knob move")
+    assert_no_exception(at, f"{what}, then a knob move")
 
 
 def _every_entry(at: AppTest, what: str) -> None:
@@ -60,20 +47,20 @@ def _every_entry(at: AppTest, what: str) -> None:
             continue
         for option in range(1, len(at.selectbox(key=key).options) + 1):
             at.selectbox(key=key).set_value(option).run()
-            _fine(at, f"{what}, {key} = {option}")
+            assert_no_exception(at, f"{what}, {key} = {option}")
     _move_a_knob(at, f"{what}, last entry")
 
 
 @pytest.mark.parametrize("order", ["forward", "backward"])
 def test_every_layer_in_sequence_with_every_entry_and_a_knob_move(order: str) -> None:
-    at = _app()
+    at = open_page(PAGE)
     kinds = KINDS if order == "forward" else KINDS[::-1]
     for kind in [*kinds, kinds[0]]:
         at.selectbox(key="layers_kind").set_value(kind).run()
-        _fine(at, f"layer {kind}")
+        assert_no_exception(at, f"layer {kind}")
         # The browser still shows the last layer's labels until the new ones arrive.
         at = _send_labels(at, {"layers_entry_i": "y₆", "layers_entry_j": "v₆"})
-        _fine(at, f"layer {kind} with stale entry labels")
+        assert_no_exception(at, f"layer {kind} with stale entry labels")
         assert at.selectbox(key="layers_entry_i").value == 1
         _move_a_knob(at, f"layer {kind}")
         _every_entry(at, f"layer {kind}")
@@ -81,18 +68,18 @@ def test_every_layer_in_sequence_with_every_entry_and_a_knob_move(order: str) ->
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_smallest_and_largest_sizes_of_every_layer(kind: str) -> None:
-    at = _app(layer=kind)
+    at = open_page(PAGE, layer=kind)
     for size in ("1", "6", "2"):
         for name in ("layers_n", "layers_m", "layers_k"):
             boxes = [box for box in at.text_input if box.key == name]
             if boxes:
                 boxes[0].set_value(size).run()
-                _fine(at, f"{kind}, {name} = {size}")
+                assert_no_exception(at, f"{kind}, {name} = {size}")
         _move_a_knob(at, f"{kind}, sizes {size}")
     for key, label in (("layers_random_", "random"), ("layers_identity_", "identity")):
         for button in [b for b in at.button if b.key and b.key.startswith(key)]:
             button.click().run()
-            _fine(at, f"{kind}, {label} filler")
+            assert_no_exception(at, f"{kind}, {label} filler")
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -101,8 +88,8 @@ def test_a_hostile_link_shows_the_payload_as_text_only(parameter: str, payload: 
     query = {parameter: payload, "layer": "dot" if parameter == "g_a" else "linear"}
     if parameter == "layer":
         query = {"layer": payload}
-    at = _app(**query)
-    _fine(at, f"?{parameter}={payload}")
+    at = open_page(PAGE, **query)
+    assert_no_exception(at, f"?{parameter}={payload}")
     messages = [m.value for m in [*at.warning, *at.error, *at.info]]
     for body in messages:
         assert _unescaped_markup(body) == [], body
@@ -113,7 +100,7 @@ def test_a_hostile_link_shows_the_payload_as_text_only(parameter: str, payload: 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_typed_payloads_in_a_cell_and_a_size_show_as_text_only(payload: str) -> None:
-    at = _app()
+    at = open_page(PAGE)
     editor = next(e for e in at.data_editor if e.key and e.key.startswith("layers_grid_W_"))
     at.session_state[editor.key] = {
         "edited_rows": {0: {"1": payload}},
@@ -122,7 +109,7 @@ def test_typed_payloads_in_a_cell_and_a_size_show_as_text_only(payload: str) -> 
     }
     at.run()
     at.text_input(key="layers_m").set_value(payload).run()
-    _fine(at, f"typed {payload}")
+    assert_no_exception(at, f"typed {payload}")
     bodies = [e.value for e in at.error]
     assert len(bodies) == 2, bodies
     for body in bodies:

@@ -16,7 +16,8 @@ import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from calculus import ExpressionError, VectorFunction, parse_function
+from calculus import ExpressionError, parse_function
+from tests.oracle import assert_matches, assert_matches_central_differences, central_jacobian
 
 #: Central-difference step, and how close the exact Jacobian and the numbers must be.
 EPS = 1e-5
@@ -30,26 +31,6 @@ def real(names: str) -> tuple[sp.Symbol, ...]:
 
 (x,) = real("x")
 x1, x2, x3 = real("x1 x2 x3")
-
-
-def central_differences(f: VectorFunction, point: Sequence[float], eps: float = EPS) -> np.ndarray:
-    """The Jacobian (n, m) estimated from values only: (f(p + eps e_j) - f(p - eps e_j)) / 2 eps."""
-    columns = []
-    for j in range(f.n_inputs):
-        step = np.zeros(f.n_inputs)
-        step[j] = eps
-        with np.errstate(all="ignore"):  # inf - inf where f overflows: nan, skipped by callers
-            columns.append((f.value_at(point + step) - f.value_at(point - step)) / (2 * eps))
-    return np.stack(columns, axis=1)
-
-
-def side_by_side(analytic: np.ndarray, numeric: np.ndarray) -> str:
-    rows = [
-        f"  J[{i},{j}]: exact {analytic[i, j]!r:>24}  numeric {numeric[i, j]!r:>24}"
-        for i in range(analytic.shape[0])
-        for j in range(analytic.shape[1])
-    ]
-    return "\n".join(rows)
 
 
 def assert_same_expression(actual: sp.Expr, expected: sp.Expr, what: str) -> None:
@@ -84,9 +65,9 @@ def test_chapter_examples(
             [[float(e.subs(dict(zip(f.symbols, point, strict=True)))) for e in r] for r in expected]
         )
         np.testing.assert_allclose(f.jacobian_at(point), exact, rtol=1e-13)
-    numeric = central_differences(f, np.array(point))
-    analytic = f.jacobian_at(point)
-    assert np.allclose(analytic, numeric, rtol=RTOL, atol=ATOL), side_by_side(analytic, numeric)
+    assert_matches_central_differences(
+        f.jacobian_at(point), f.value_at, point, h=EPS, rtol=RTOL, atol=ATOL, what=text
+    )
 
 
 def test_error_rate_minimum_and_sign_of_the_slope() -> None:
@@ -109,9 +90,9 @@ def test_exercise_dy2_dx2_is_the_sum_over_both_paths() -> None:
     point = [1.0, 2.0, 3.0]
     exact = float(EXERCISE_DY2_DX2.subs({x1: 1, x2: 2, x3: 3}))
     assert f.jacobian_at(point)[1, 1] == pytest.approx(exact, rel=1e-14)
-    numeric = central_differences(f, np.array(point))
-    analytic = f.jacobian_at(point)
-    assert np.allclose(analytic, numeric, rtol=RTOL, atol=ATOL), side_by_side(analytic, numeric)
+    assert_matches_central_differences(
+        f.jacobian_at(point), f.value_at, point, h=EPS, rtol=RTOL, atol=ATOL, what=EXERCISE
+    )
 
 
 def test_exercise_chain_rule_is_the_product_of_the_jacobians() -> None:
@@ -143,9 +124,9 @@ def test_one_output_jacobian_is_the_gradient(text: str, point: list[float]) -> N
     gradient = sp.Matrix([[sp.diff(output, s) for s in f.symbols]])
     assert f.jacobian().shape == (1, f.n_inputs)  # a row: the Jacobian of a scalar is 1 x m
     assert (f.jacobian() - gradient).applyfunc(sp.simplify) == sp.zeros(1, f.n_inputs)
-    numeric = central_differences(f, np.array(point))
-    analytic = f.jacobian_at(point)
-    assert np.allclose(analytic, numeric, rtol=RTOL, atol=ATOL), side_by_side(analytic, numeric)
+    assert_matches_central_differences(
+        f.jacobian_at(point), f.value_at, point, h=EPS, rtol=RTOL, atol=ATOL, what=text
+    )
 
 
 W = np.array([[2.0, -1.0, 0.5], [0.0, 3.0, -4.0]])
@@ -286,8 +267,8 @@ def test_random_functions_match_central_differences(
         raise
     point = np.array(coordinates)
     analytic = f.jacobian_at(point)
-    numeric = central_differences(f, point)
-    coarse = central_differences(f, point, eps=4 * EPS)
+    numeric = central_jacobian(f.value_at, point, EPS)
+    coarse = central_jacobian(f.value_at, point, 4 * EPS)
     # Compare where both exist and the point is not near a singularity or kink: there the two
     # step sizes agree with each other, and the values are of a sane size.
     smooth = (
@@ -299,7 +280,11 @@ def test_random_functions_match_central_differences(
         & (np.abs(analytic) < 1e6)
     )
     assume(smooth.any())
-    close = np.isclose(analytic, numeric, rtol=RTOL, atol=ATOL)
-    assert np.all(close | ~smooth), (
-        f"f = {text} at {point.tolist()}\n{side_by_side(analytic, numeric)}"
+    assert_matches(
+        analytic,
+        numeric,
+        rtol=RTOL,
+        atol=ATOL,
+        what=f"f = {text} at {point.tolist()}",
+        where=smooth,
     )

@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 
 from calculus import ExpressionError, domain, graph_from_steps, parse_function
 from calculus.codegen import compile_source, evaluate, numpy_source
-from calculus.domain_words import domain_notes, undefined_reasons
+from calculus.domain_words import domain_notes, plain_formula, undefined_reasons
 from calculus.landscape import parse_landscape
-from tests.test_derivatives import central_differences, side_by_side
+from calculus.syntax import parse_text
+from tests.oracle import assert_matches_central_differences
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -115,11 +116,13 @@ def test_inside_the_domain_the_jacobian_matches_central_differences(case: Case) 
     for x in case.inside:
         if abs(x) < 0.1 or abs(abs(x) - 1) < 0.1:  # too near an edge or a kink for a step
             continue
-        point = np.array([x])
-        analytic = f.jacobian_at(point)
-        numeric = central_differences(f, point)
-        assert np.allclose(analytic, numeric, rtol=DERIVATIVE_RTOL, atol=DERIVATIVE_ATOL), (
-            f"{case.text} at x = {x}\n{side_by_side(analytic, numeric)}"
+        assert_matches_central_differences(
+            f.jacobian_at([x]),
+            f.value_at,
+            [x],
+            rtol=DERIVATIVE_RTOL,
+            atol=DERIVATIVE_ATOL,
+            what=f"{case.text} at x = {x}",
         )
 
 
@@ -449,3 +452,11 @@ def test_the_landscapes_hessian_keeps_the_typed_domain() -> None:
     assert np.isnan(landscape.hessian_at([-1.0, 1.0])).all()
     assert np.isnan(landscape.gradient_at([-1.0, 1.0])).all()
     np.testing.assert_allclose(landscape.hessian_at([1.0, 1.0]), [[0.0, 2.0], [2.0, 2.0]])
+
+
+def test_plain_formula_writes_roots_powers_and_the_step_as_a_learner_reads_them() -> None:
+    # The chain rule page's edge labels (ui.chain.plain_expr) print the same way, with H for θ.
+    x = sp.Symbol("x", real=True)
+    (typed,) = parse_text("1/x^2 + cbrt(x) + sqrt(x2 x3)").outputs
+    assert plain_formula(typed) == "√(x₂x₃) + ∛(x) + 1/x²"
+    assert plain_formula(x * sp.Heaviside(x) + sp.Heaviside(x - 1, 0)) == "x·H(x) + H(x − 1)"

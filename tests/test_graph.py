@@ -31,13 +31,14 @@ from calculus.graph import (
     parse_steps,
 )
 from calculus.syntax import parse_text
+from tests.oracle import assert_matches_central_differences
+from tests.steps import diamonds
 from ui.chain import PRESETS
 
 #: Path sums and the direct Jacobian are both floats from compiled code: rounding only.
 RTOL = 1e-9
 ATOL = 1e-12
-#: Central differences: step and tolerance (error O(EPS^2) times the third derivative).
-EPS = 1e-6
+#: Agreement with central differences (tests.oracle's step).
 FD_RTOL = 1e-6
 FD_ATOL = 1e-7
 
@@ -61,12 +62,9 @@ def path_sum(graph: ComputationGraph, output: str, knob: str, point) -> float:
     return sum(graph.path_value(p, edge_values) for p in graph.paths(knob, output))
 
 
-def central_difference(graph: ComputationGraph, output: str, knob: str, point) -> float:
-    j = graph.knobs.index(knob)
-    up, down = list(point), list(point)
-    up[j] += EPS
-    down[j] -= EPS
-    return (graph.values_at(up)[output] - graph.values_at(down)[output]) / (2 * EPS)
+def graph_outputs(graph: ComputationGraph):
+    """The graph's outputs at a point, as one vector: the function central differences nudge."""
+    return lambda p: [graph.values_at(list(p))[output] for output in graph.outputs]
 
 
 def assert_close(actual: float, expected: float, what: str, rtol=RTOL, atol=ATOL) -> None:
@@ -101,8 +99,9 @@ def test_every_path_sum_equals_the_direct_jacobian_in_numbers(preset) -> None:
         what = f"{preset.label}: d{output}/d{knob} at {point}"
         assert_close(path_sum(graph, output, knob, point), direct[i, j], what)
         assert_close(totals[i, j], direct[i, j], what + " (forward accumulation)")
-        fd = central_difference(graph, output, knob, point)
-        assert_close(direct[i, j], fd, what + " (central difference)", FD_RTOL, FD_ATOL)
+    assert_matches_central_differences(
+        direct, graph_outputs(graph), point, rtol=FD_RTOL, atol=FD_ATOL, what=preset.label
+    )
 
 
 def test_the_r3_exercise_has_two_paths_whose_sum_is_the_chapters_answer() -> None:
@@ -396,16 +395,8 @@ def test_an_undefined_value_makes_the_outputs_after_it_undefined() -> None:
 # --- bounds --------------------------------------------------------------------------------------
 
 
-def _diamonds(levels: int) -> str:
-    lines, previous = [], "x"
-    for k in range(1, levels + 1):
-        lines += [f"a{k} = sin({previous})", f"b{k} = cos({previous})", f"c{k} = a{k} b{k}"]
-        previous = f"c{k}"
-    return "\n".join([*lines, f"y = {previous}"])
-
-
 def test_too_many_paths_are_counted_not_listed_and_the_total_still_holds() -> None:
-    graph = graph_from_steps(_diamonds(7))  # 2^7 = 128 paths from x to y
+    graph = graph_from_steps(diamonds(7))  # 2^7 = 128 paths from x to y
     assert graph.count_paths("x", "y") == 2**7 > MAX_PATHS
     with pytest.raises(ValueError, match="128 paths"):
         graph.paths("x", "y")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,20 +10,14 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from tests.charts import trace_named
+from tests.conftest import open_page
 from tests.knobs import knob_slider, knob_sliders, turn_knob
 from ui.knob_slider import KNOB_SLIDER, decimals_for, name_html
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 120
 
 
 @pytest.fixture
 def at() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["f"] = "x^2 y"
-    at.run()
-    assert not at.exception
-    return at
+    return open_page("app.py", f="x^2 y")
 
 
 def send_move(at: AppTest, key: str, move: Any) -> AppTest:

@@ -31,6 +31,7 @@ from calculus.landscape import (
     values_along,
     with_families,
 )
+from tests.oracle import assert_matches, assert_matches_central_differences, central_derivative
 
 #: Step of the central differences; their error is O(EPS^2) times the third derivative.
 EPS = 1e-5
@@ -50,34 +51,37 @@ FUNCTIONS_AND_POINTS = [
 ]
 
 
-def _central_gradient(f, point: np.ndarray) -> np.ndarray:
-    """(f(x + h e_k) - f(x - h e_k)) / 2h for each knob k: shape (m,)."""
-    steps = np.eye(len(point)) * EPS
-    return np.array([(f(point + e) - f(point - e)) / (2 * EPS) for e in steps])
+def _assert_hessian(exact: np.ndarray, landscape, point: list[float], what: str) -> None:
+    # Entry [i, k] of the numeric Hessian is the central difference of gradient i along knob k.
+    gradient = lambda p: landscape.gradient_at(list(p))  # noqa: E731
+    assert_matches_central_differences(
+        exact, gradient, point, h=EPS, rtol=RTOL, atol=ATOL, what=what
+    )
 
 
 def _assert_close(exact: np.ndarray, numeric: np.ndarray, what: str) -> None:
-    assert np.allclose(exact, numeric, rtol=RTOL, atol=ATOL), (
-        f"{what}: exact\n{exact}\nagainst central differences\n{numeric}"
-    )
+    assert_matches(exact, numeric, rtol=RTOL, atol=ATOL, what=what)
 
 
 @pytest.mark.parametrize(("text", "point"), FUNCTIONS_AND_POINTS)
 def test_gradient_matches_central_differences(text: str, point: list[float]) -> None:
     landscape = parse_landscape(text)
-    x = np.array(point)
-    numeric = _central_gradient(lambda p: float(landscape.value_at(list(p))), x)
-    _assert_close(landscape.gradient_at(point), numeric, f"grad of {text} at {point}")
+    assert_matches_central_differences(
+        landscape.gradient_at(point),
+        lambda p: float(landscape.value_at(list(p))),
+        point,
+        h=EPS,
+        rtol=RTOL,
+        atol=ATOL,
+        what=f"grad of {text} at {point}",
+    )
 
 
 @pytest.mark.parametrize(("text", "point"), FUNCTIONS_AND_POINTS)
 def test_hessian_matches_central_differences_of_the_gradient(text: str, point: list[float]) -> None:
     landscape = parse_landscape(text)
-    x = np.array(point)
-    # Column k of the numeric Hessian is the central difference of the gradient along knob k.
-    numeric = _central_gradient(lambda p: landscape.gradient_at(list(p)), x).T
     exact = landscape.hessian_at(point)
-    _assert_close(exact, numeric, f"Hessian of {text} at {point}")
+    _assert_hessian(exact, landscape, point, f"Hessian of {text} at {point}")
     _assert_close(exact, exact.T, f"Hessian of {text} is symmetric")
 
 
@@ -89,9 +93,8 @@ def test_directional_derivative_is_the_slope_along_the_direction(
     landscape = parse_landscape(text)
     direction = np.random.default_rng(seed).normal(size=len(point))
     along = lambda t: float(values_along(landscape, point, direction, np.array(t)))  # noqa: E731
-    numeric = (along(EPS) - along(-EPS)) / (2 * EPS)
     exact = landscape.directional_derivative(point, direction)
-    assert math.isclose(exact, numeric, rel_tol=RTOL, abs_tol=ATOL), (exact, numeric)
+    assert_matches(exact, central_derivative(along, 0.0, EPS), rtol=RTOL, atol=ATOL, what=text)
 
 
 @pytest.mark.parametrize(("text", "point"), FUNCTIONS_AND_POINTS)
@@ -361,8 +364,8 @@ def test_directional_check_agrees_with_central_differences(text: str, point) -> 
     direction = np.random.default_rng(3).normal(size=len(point))
     check = directional_check(landscape, point, direction)
     along = lambda t: float(values_along(landscape, point, direction, np.array(t)))  # noqa: E731
-    numeric = (along(EPS) - along(-EPS)) / (2 * EPS)
-    assert math.isclose(check.exact, numeric, rel_tol=RTOL, abs_tol=ATOL), (check.exact, numeric)
+    numeric = central_derivative(along, 0.0, EPS)
+    assert_matches(check.exact, numeric, rtol=RTOL, atol=ATOL, what=f"D_u of {text}")
     assert math.isclose(check.measured, check.exact, rel_tol=RTOL, abs_tol=ATOL)
 
 
@@ -378,8 +381,7 @@ def test_tangent_plane_check_is_second_order() -> None:
 def test_hessian_check_eigenvalues_and_agreement(text: str, point) -> None:
     landscape = parse_landscape(text)
     check = hessian_check(landscape, point)
-    numeric = _central_gradient(lambda p: landscape.gradient_at(list(p)), np.array(point)).T
-    _assert_close(check.hessian, numeric, f"Hessian of {text}")
+    _assert_hessian(check.hessian, landscape, point, f"Hessian of {text}")
     np.testing.assert_allclose(np.sort(np.linalg.eigvals(check.hessian).real), check.eigenvalues)
     assert 0 <= check.difference < 1e-5
 

@@ -5,12 +5,12 @@ rerun only the fragment). Then the README's functions raised to powers. No excep
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import assert_no_exception, open_page
 from tests.fragments import (
     click_in_fragment,
     run_all,
@@ -20,8 +20,7 @@ from tests.fragments import (
 )
 from tests.knobs import knob_sliders
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "2_Gradient_landscape.py")
-TIMEOUT = 120
+PAGE = "2_Gradient_landscape.py"
 VIEWS = ("Contour map", "Surface", "Both")
 SECTIONS = (
     "Slices", "Gradient", "Tangent plane", "Directional derivative", "Gradient descent", "Hessian",
@@ -35,16 +34,7 @@ BINARY = ("min", "max")
 
 
 def start(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    no_exception(at, "first run")
-    return at
-
-
-def no_exception(at: AppTest, what: str) -> None:
-    assert not at.exception, (what, [e.message for e in at.exception])
+    return open_page(PAGE, **query)
 
 
 def nudge(at: AppTest, what: str, k: list[int]) -> None:
@@ -53,7 +43,7 @@ def nudge(at: AppTest, what: str, k: list[int]) -> None:
     slider = knob_sliders(at)[0]
     value = slider.min + (slider.max - slider.min) * ((0.37 * k[0]) % 1.0)
     turn_knob_in_fragment(at, slider.key, value)
-    no_exception(at, f"knob move after {what}")
+    assert_no_exception(at, f"knob move after {what}")
 
 
 def widget(at: AppTest, kind: str, key: str) -> Any | None:
@@ -80,7 +70,7 @@ def crawl_section(at: AppTest, section: str, k: list[int]) -> None:
     for key in ("landscape_along_gradient", "landscape_go_critical"):
         if (button := widget(at, "button", key)) is not None:
             click_in_fragment(at, button)
-            no_exception(at, f"{section}: {key}")
+            assert_no_exception(at, f"{section}: {key}")
             nudge(at, f"{section}: {key}", k)
     if (rate := widget(at, "select_slider", "landscape_eta")) is not None:
         for value in (rate.options[0], rate.options[-1]):
@@ -93,15 +83,15 @@ def crawl(at: AppTest) -> None:
     for view in VIEWS:
         at.radio(key="landscape_view").set_value(view)
         run_all(at)
-        no_exception(at, f"view {view}")
+        assert_no_exception(at, f"view {view}")
         nudge(at, f"view {view}", k)
         for section in SECTIONS:
             set_in_fragment(at, at.radio(key="landscape_section"), section)
-            no_exception(at, f"{view} / {section}")
+            assert_no_exception(at, f"{view} / {section}")
             nudge(at, f"{view} / {section}", k)
             crawl_section(at, f"{view} / {section}", k)
         run_all(at)  # a full rerun in the state the crawl left
-        no_exception(at, f"full rerun after {view}")
+        assert_no_exception(at, f"full rerun after {view}")
 
 
 @pytest.mark.parametrize(
@@ -118,7 +108,7 @@ def test_crawl_every_control_in_sequence(query: dict[str, str]) -> None:
     at = start(**query)
     crawl(at)
     run_fragments(at)
-    no_exception(at, "end")
+    assert_no_exception(at, "end")
 
 
 POWERS = [f"{name}(x)^2 + y" for name in UNARY] + [f"{name}(x, y)^2" for name in BINARY]
@@ -130,5 +120,5 @@ def test_readme_functions_raised_to_a_power(text: str) -> None:
     k = [0]
     for section in SECTIONS:
         set_in_fragment(at, at.radio(key="landscape_section"), section)
-        no_exception(at, f"{text} / {section}")
+        assert_no_exception(at, f"{text} / {section}")
         nudge(at, f"{text} / {section}", k)

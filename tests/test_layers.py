@@ -33,6 +33,7 @@ from calculus.layers import (
     sigmoid_slope,
 )
 from calculus.narration.layers import shape_sentences
+from tests.oracle import assert_matches_central_differences
 from ui.layers import (
     default_grid,
     engine_formulas,
@@ -166,14 +167,14 @@ def test_engine_against_central_differences(kind: str) -> None:
     rng = np.random.default_rng(11)
     layer = _random_layer(kind, 3, 4, rng)
     x = rng.normal(0, 1, size=4)
-    steps = np.eye(4) * EPS
-    numeric = np.stack(
-        [(layer_value(layer, x + e) - layer_value(layer, x - e)) / (2 * EPS) for e in steps],
-        axis=1,
-    )
-    exact = layer_function(layer).jacobian_at(x)
-    assert np.allclose(exact, numeric, rtol=FD_TOL, atol=FD_TOL), (
-        f"{kind}: exact\n{exact}\ncentral differences\n{numeric}"
+    assert_matches_central_differences(
+        layer_function(layer).jacobian_at(x),
+        lambda p: layer_value(layer, p),
+        x,
+        h=EPS,
+        rtol=FD_TOL,
+        atol=FD_TOL,
+        what=kind,
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,7 +12,9 @@ from streamlit.testing.v1 import AppTest
 from calculus.graph import graph_from_formula, graph_from_steps
 from calculus.syntax import parse_text
 from tests.charts import chart_specs
+from tests.conftest import open_page
 from tests.knobs import knob_slider, turn_knob
+from tests.steps import diamonds
 from ui.chain import (
     PRESETS,
     edge_texts,
@@ -26,18 +27,13 @@ from ui.chain import (
 )
 from ui.quote import unquote
 
-PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Chain_rule.py")
+PAGE_FILE = "3_Chain_rule.py"
 #: Shown numbers have 4 significant digits.
 SHOWN_RTOL = 2e-3
 
 
 def run_page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE_FILE, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(PAGE_FILE, **query)
 
 
 def number(text: str) -> float:
@@ -240,16 +236,8 @@ def test_hostile_links_are_refused_politely() -> None:
     assert knob_slider(at, "chain_slider_x").value == 1.0  # a huge knob value is not taken
 
 
-def _diamonds(levels: int) -> str:
-    lines, previous = [], "x"
-    for k in range(1, levels + 1):
-        lines += [f"a{k} = sin({previous})", f"b{k} = cos({previous})", f"c{k} = a{k} b{k}"]
-        previous = f"c{k}"
-    return "\n".join([*lines, f"y = {previous}"])
-
-
 def test_too_many_paths_show_the_totals_only() -> None:
-    at = run_page(mode="steps", steps=_diamonds(7), k_x="0.7")
+    at = run_page(mode="steps", steps=diamonds(7), k_x="0.7")
     assert any("128 paths lead from x to y" in i.value for i in at.info)
     assert path_labels(at) == []
     total = number(metric(at, "Sum over all 128 paths"))

@@ -11,22 +11,17 @@ from streamlit.testing.v1 import AppTest
 import ui.chart_component as live
 from calculus import parse_function
 from tests.charts import trace_named
+from tests.conftest import open_hostile_link, open_page
 from tests.knobs import knob_slider, knob_sliders, turn_knob
 from ui.knob_slider import KNOB_SLIDER
 from ui.quote import unquote
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 120  # the first run imports sympy and starts the worker pool
+APP = "app.py"
 RTOL = 1e-12
 
 
 def run_app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page(APP, **query)
 
 
 def heatmap(at: AppTest) -> np.ndarray:
@@ -148,10 +143,7 @@ def test_state_is_written_to_the_url() -> None:
     ],
 )
 def test_hostile_query_parameters_are_refused(query: dict[str, str]) -> None:
-    canary = Path("/tmp/knobs-canary-app")
-    canary.unlink(missing_ok=True)
-    at = run_app(**query)
-    assert not canary.exists()
+    at = open_hostile_link("app.py", Path("/tmp/knobs-canary-app"), **query)
     slider = knob_slider(at, "knob_slider_x") if "k_x" in query or "r_x" in query else None
     if slider is not None:  # the bad number is ignored: default value and range
         assert (slider.value, slider.min, slider.max) == (1.0, -3.0, 3.0)

@@ -3,25 +3,18 @@ simplified it (``sqrt(x)^2`` is built as ``x``, ``x/x`` as ``1``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from tests.charts import trace_named
+from tests.conftest import open_page
 from tests.knobs import turn_knob
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TIMEOUT = 120  # the first run imports sympy and starts the worker pool
+APP = "app.py"
 
 
 def run_app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page(APP, **query)
 
 
 def page_text(at: AppTest) -> str:

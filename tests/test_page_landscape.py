@@ -23,6 +23,7 @@ from calculus.landscape import (
 )
 from calculus.narration.landscape import critical_story
 from tests.charts import chart_specs
+from tests.conftest import open_hostile_link, open_page
 from tests.fragments import run_all, set_in_fragment, turn_knob_in_fragment
 from tests.knobs import knob_slider, knob_sliders, turn_knob
 from ui.landscape import (
@@ -44,8 +45,7 @@ from ui.landscape import (
     z_range,
 )
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "2_Gradient_landscape.py")
-TIMEOUT = 120  # the first run imports sympy and starts the worker pool
+PAGE = "2_Gradient_landscape.py"
 #: The plot holds the engine's floats; only two-point arithmetic may differ.
 RTOL = 1e-12
 ATOL = 1e-12
@@ -235,12 +235,7 @@ def test_critical_story_without_a_gradient() -> None:
 
 
 def run_page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page(PAGE, **query)
 
 
 def chart(at: AppTest, key: str) -> dict:
@@ -449,10 +444,7 @@ def test_state_is_written_to_and_restored_from_the_url() -> None:
     ],
 )
 def test_hostile_query_parameters_fall_back_to_defaults(query: dict[str, str]) -> None:
-    canary = Path("/tmp/knobs-canary-landscape")
-    canary.unlink(missing_ok=True)
-    at = run_page(**query)
-    assert not canary.exists()
+    at = open_hostile_link(PAGE, Path("/tmp/knobs-canary-landscape"), **query)
     assert at.radio(key="landscape_view").value in ("Contour map", "Surface", "Both")
     assert arrow(at)[2]["scale"] > 0
 

@@ -5,7 +5,6 @@ leaves a linear layer's heatmaps untouched but moves the sigmoid layer's."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,20 +12,17 @@ from streamlit.testing.v1 import AppTest
 
 from calculus.layers import LAYER_KINDS
 from tests.charts import chart_specs
+from tests.conftest import assert_no_exception, open_page
 from tests.knobs import knob_slider, turn_knob
 from ui.quote import unquote
 
-PAGE_FILE = str(Path(__file__).resolve().parents[1] / "pages" / "4_ML_layers.py")
-TIMEOUT_S = 120
+PAGE_FILE = "4_ML_layers.py"
 #: The engine's Jacobian against the closed form on the page (both computed in floats).
 ATOL = 1e-12
 
 
 def _app(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE_FILE, default_timeout=TIMEOUT_S)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page(PAGE_FILE, **query)
 
 
 def _heatmaps(at: AppTest) -> dict[str, dict]:
@@ -44,10 +40,6 @@ def _text(at: AppTest) -> str:
     return "\n".join(element.value for element in at.markdown)
 
 
-def _no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
 def _edit(at: AppTest, name: str, rows: dict[int, dict[str, object]]) -> AppTest:
     """Type into P's grid: AppTest applies data_editor edits through its session state."""
     editor = next(e for e in at.data_editor if e.key and e.key.startswith(f"layers_grid_{name}_"))
@@ -57,7 +49,7 @@ def _edit(at: AppTest, name: str, rows: dict[int, dict[str, object]]) -> AppTest
 
 def test_default_page_shows_w_and_its_jacobian() -> None:
     at = _app()
-    _no_exception(at)
+    assert_no_exception(at)
     w = np.array([[2, -1, 0.5], [-1, 3, 1]])
     assert np.array_equal(_z(at, "engine"), w)
     assert np.array_equal(_z(at, "closed"), w)
@@ -72,7 +64,7 @@ def test_default_page_shows_w_and_its_jacobian() -> None:
 @pytest.mark.parametrize("kind", list(LAYER_KINDS))
 def test_every_layer_renders_with_equal_heatmaps_of_the_right_shape(kind: str) -> None:
     at = _app(layer=kind, n="3", m="4", inner="2")
-    _no_exception(at)
+    assert_no_exception(at)
     engine, closed = _z(at, "engine"), _z(at, "closed")
     expected = (1, 4) if LAYER_KINDS[kind].scalar_output else (3, 4)
     assert engine.shape == closed.shape == expected
@@ -82,7 +74,7 @@ def test_every_layer_renders_with_equal_heatmaps_of_the_right_shape(kind: str) -
 
 def test_dot_layer_says_the_jacobian_is_a_row() -> None:
     at = _app(layer="dot", m="4", g_a="1,2,3,4")
-    _no_exception(at)
+    assert_no_exception(at)
     assert at.data_editor[0].value.shape == (4, 1), "a is shown as a column"
     assert _z(at).tolist() == [[1, 2, 3, 4]]
     assert "**one row**: 1 × 4" in _text(at)
@@ -100,7 +92,7 @@ def _send_as_the_browser(at: AppTest, key: str, label: str) -> AppTest:
 def test_an_edit_of_w_shows_up_in_both_heatmaps() -> None:
     at = _app()
     at = _edit(at, "W", {1: {"2": "7.25"}})
-    _no_exception(at)
+    assert_no_exception(at)
     assert _z(at, "engine")[1, 1] == 7.25
     assert _z(at, "closed")[1, 1] == 7.25
     assert at.query_params["g_W"] == "2,-1,0.5;-1,7.25,1"
@@ -118,7 +110,7 @@ def test_an_edit_of_w_shows_up_in_both_heatmaps() -> None:
 )
 def test_a_bad_cell_is_named_and_no_jacobian_is_shown(value: object, message: str) -> None:
     at = _edit(_app(), "W", {0: {"3": value}})
-    _no_exception(at)
+    assert_no_exception(at)
     shown = [unquote(error.value) for error in at.error]
     assert any(message in error for error in shown), shown
     assert not chart_specs(at)
@@ -127,7 +119,7 @@ def test_a_bad_cell_is_named_and_no_jacobian_is_shown(value: object, message: st
 
 def test_a_bad_grid_in_the_link_is_reported_and_replaced() -> None:
     at = _app(g_W="1,x,3;4,5,6")
-    _no_exception(at)
+    assert_no_exception(at)
     shown = [unquote(w.value) for w in at.warning]
     assert any("The link's W could not be read" in w for w in shown)
     assert "'x' is not a number" in shown[0]
@@ -136,7 +128,7 @@ def test_a_bad_grid_in_the_link_is_reported_and_replaced() -> None:
 
 def test_the_link_restores_layer_sizes_numbers_and_knobs() -> None:
     at = _app(layer="sigmoid", n="2", m="2", g_W="1,2;3,4", g_b="0;-1", k_x1="0.5", k_x2="-1")
-    _no_exception(at)
+    assert_no_exception(at)
     assert knob_slider(at, "layers_slider_x1").value == 0.5
     z = np.array([[1, 2], [3, 4]]) @ np.array([0.5, -1]) + np.array([0, -1])
     slope = np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))) ** 2
@@ -146,11 +138,11 @@ def test_the_link_restores_layer_sizes_numbers_and_knobs() -> None:
 def test_identity_filler_and_resizing() -> None:
     at = _app()
     at.button(key="layers_identity_W").click().run()
-    _no_exception(at)
+    assert_no_exception(at)
     assert _z(at).tolist() == [[1, 0, 0], [0, 1, 0]]
     at.text_input(key="layers_n").set_value("4").run()
     at.text_input(key="layers_m").set_value("2").run()
-    _no_exception(at)
+    assert_no_exception(at)
     assert _z(at).tolist() == [[1, 0], [0, 1], [0, 0], [0, 0]], "overlap kept, rest zero"
     at.button(key="layers_random_W").click().run()
     random = _z(at)
@@ -162,7 +154,7 @@ def test_edits_survive_looking_at_another_layer() -> None:
     at = _edit(_app(), "W", {0: {"1": "9"}})
     at.selectbox(key="layers_kind").set_value("dot").run()
     at.selectbox(key="layers_kind").set_value("linear").run()
-    _no_exception(at)
+    assert_no_exception(at)
     assert _z(at)[0, 0] == 9.0
 
 
@@ -170,7 +162,7 @@ def test_a_knob_move_leaves_a_linear_layers_heatmaps_byte_identical() -> None:
     at = _app()
     before = {key: json.dumps(spec, sort_keys=True) for key, spec in _heatmaps(at).items()}
     turn_knob(at, "layers_slider_x2", -2.5)
-    _no_exception(at)
+    assert_no_exception(at)
     after = {key: json.dumps(spec, sort_keys=True) for key, spec in _heatmaps(at).items()}
     assert before == after
     assert "y₁ = **5**" in _text(at)  # 2·1 − 1·(−2.5) + 0.5·1
@@ -181,7 +173,7 @@ def test_a_knob_move_changes_the_sigmoid_jacobian_and_shows_saturation() -> None
     first = _z(at)
     turn_knob(at, "layers_slider_x1", 3.0)
     turn_knob(at, "layers_slider_x2", -3.0)
-    _no_exception(at)
+    assert_no_exception(at)
     moved = _z(at)
     assert not np.allclose(first, moved)
     assert "saturated" in _text(at)
@@ -192,7 +184,7 @@ def test_the_walkthrough_follows_the_chosen_entry() -> None:
     at = _app()
     at.selectbox(key="layers_entry_i").set_value(2).run()
     at.selectbox(key="layers_entry_j").set_value(3).run()
-    _no_exception(at)
+    assert_no_exception(at)
     latex = "\n".join(element.value for element in at.latex)
     assert r"\boxed{w_{2,3}\,\delta_{3,3}}" in latex
     assert r"\delta_{k,3}" in latex
@@ -204,7 +196,7 @@ def test_the_walkthrough_follows_the_chosen_entry() -> None:
 def test_the_walkthrough_of_y_a_x_lists_every_term() -> None:
     at = _app(layer="bilinear", n="2", m="3", g_y="1;2", g_A="1,2,3;4,5,6")
     at.selectbox(key="layers_entry_j").set_value(2).run()
-    _no_exception(at)
+    assert_no_exception(at)
     table = at.dataframe[-1].value
     assert len(table) == 6
     assert list(table["δ keeps it"]).count("yes") == 2
@@ -222,12 +214,12 @@ def test_a_stale_entry_after_a_change_of_layer_falls_back_to_the_first() -> None
     at.selectbox(key="layers_entry_j").set_value(3).run()
     at.selectbox(key="layers_kind").set_value("bilinear").run()
     at = _send_as_the_browser(at, "layers_entry_j", "v₃")
-    _no_exception(at)
+    assert_no_exception(at)
     assert at.selectbox(key="layers_entry_j").value == 1
     assert "So J[1, 1]" in _text(at)
     at.selectbox(key="layers_kind").set_value("affine").run()
     at = _send_as_the_browser(at, "layers_entry_i", "s")  # the other way: the stale row box
-    _no_exception(at)
+    assert_no_exception(at)
     assert at.selectbox(key="layers_entry_i").value == 1
     assert at.selectbox(key="layers_entry_i").options == ["y₁", "y₂"]
 
@@ -244,7 +236,7 @@ def test_a_stale_entry_after_a_change_of_layer_falls_back_to_the_first() -> None
 def test_a_size_that_cannot_be_taken_is_refused_and_named(typed: str, message: str) -> None:
     at = _app()
     at.text_input(key="layers_n").set_value(typed).run()
-    _no_exception(at)
+    assert_no_exception(at)
     shown = [unquote(e.value) for e in at.error]
     assert any(e.startswith(message) for e in shown), shown
     assert _z(at).shape == (2, 3), "the last good size stays"
@@ -257,14 +249,14 @@ def test_a_size_that_cannot_be_taken_is_refused_and_named(typed: str, message: s
 )
 def test_a_cell_takes_the_number_typed_and_never_another(typed: str, value: float) -> None:
     at = _edit(_app(), "W", {0: {"1": typed}})
-    _no_exception(at)
+    assert_no_exception(at)
     assert _z(at)[0, 0] == value
     assert at.query_params["g_W"].startswith(repr(value).removesuffix(".0") + ",")
 
 
 def test_a_bad_size_in_the_link_is_reported_and_replaced() -> None:
     at = _app(n="1e3", m="3", inner="zz")
-    _no_exception(at)
+    assert_no_exception(at)
     shown = [unquote(w.value) for w in at.warning]
     assert any(w.startswith("The link's size n could not be read") for w in shown), shown
     assert _z(at).shape == (2, 3)
@@ -272,7 +264,7 @@ def test_a_bad_size_in_the_link_is_reported_and_replaced() -> None:
 
 def test_a_saturated_units_tiny_slope_and_its_number_format_are_explained() -> None:
     at = _app(layer="sigmoid", n="1", m="1", g_W="10", g_b="0", k_x1="2")  # z = 20
-    _no_exception(at)
+    assert_no_exception(at)
     (table,) = [d.value for d in at.dataframe if "unit" in getattr(d.value, "columns", [])]
     assert list(table["unit"]) == ["saturated"]
     slope = table["σ′(z)"][0]
@@ -284,7 +276,7 @@ def test_a_saturated_units_tiny_slope_and_its_number_format_are_explained() -> N
 
 def test_the_engine_and_the_closed_form_agree_and_the_page_says_how() -> None:
     at = _app(layer="sigmoid")
-    _no_exception(at)
+    assert_no_exception(at)
     text = _text(at)
     assert "J − (diag(σ′(z)) W) = 0" in text
     engine, closed = _z(at, "engine"), _z(at, "closed")

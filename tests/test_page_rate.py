@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +15,7 @@ from calculus import parse_function
 from calculus.narration.rate import markdown_table
 from calculus.rate import Slice, critical_points
 from tests.charts import chart_specs
+from tests.conftest import open_page
 from tests.knobs import knob_slider, turn_knob
 from ui.rate import (
     Marker,
@@ -28,19 +28,13 @@ from ui.rate import (
     tangent_overlay,
 )
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Rate_of_change.py")
-TIMEOUT = 120  # the first run imports sympy and starts the worker pool
+PAGE = "1_Rate_of_change.py"
 RTOL = 1e-9
 LOSS = "x^2 + 4x - 2"
 
 
 def run_page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page(PAGE, **query)
 
 
 def look(at: AppTest, section: str) -> AppTest:

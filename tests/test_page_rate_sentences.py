@@ -6,24 +6,17 @@ reads against numbers computed here independently (plain Python floats, no engin
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import open_page
 from tests.knobs import turn_knob
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Rate_of_change.py")
-TIMEOUT = 120  # the first run imports sympy and starts the worker pool
+PAGE = "1_Rate_of_change.py"
 
 
 def run_page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page(PAGE, **query)
 
 
 def text(at: AppTest) -> str:

@@ -11,11 +11,9 @@ A scenario is a module ``bench/scenarios/<name>.py`` exposing::
     REFERENCE_SCRIPT: str # optional: a page measured beside it for reference, no floor
     def measure(page, base_url: str, presses: int) -> list[float]   # latencies in ms
 
-A typical ``measure`` is three lines::
+A typical ``measure`` presses one knob and times one trace::
 
-    def measure(page, base_url, presses):
-        open_page(page, base_url + URL_PATH)
-        return measure_presses(page, knob(page, "x"), presses)
+    measure = knob_presses(URL_PATH, "x₁", trace="gradient", watch=("x", "y"))
 
 ``bench/browser.py`` serves ``SCRIPT``, opens a fresh 1280x800 page and calls ``measure``.
 
@@ -253,6 +251,19 @@ def press_and_wait_for_plot_change(
     press = Press(**page.evaluate(_READ))
     PRESSES.append(press)
     return press
+
+
+def knob_presses(
+    url_path: str, label: str, *, trace: str = "jacobian", watch: Sequence[str] = ("z",)
+) -> Callable[[Any, str, int], list[float]]:
+    """The usual ``measure``: open the page at ``url_path``, press ArrowRight on the knob
+    labelled ``label``, time each press until ``trace`` (its ``watch`` fields) is painted anew."""
+
+    def measure(page: Any, base_url: str, presses: int) -> list[float]:
+        open_page(page, base_url.rstrip("/") + url_path, plot_trace=trace)
+        return measure_presses(page, knob(page, label), presses, trace=trace, watch=watch)
+
+    return measure
 
 
 def measure_presses(

@@ -9,9 +9,7 @@ fragment draws, so a latency covers the whole rerun: graph, paths, sums and figu
 
 from __future__ import annotations
 
-from typing import Any
-
-from bench.scenarios import knob, measure_presses, open_page
+from bench.scenarios import knob_presses
 
 NAME = "chain rule"
 SCRIPT = "app.py"
@@ -19,7 +17,4 @@ URL_PATH = "/Chain_rule"
 FLOOR_P50_MS = 150.0
 FLOOR_P95_MS = 300.0
 
-
-def measure(page: Any, base_url: str, presses: int) -> list[float]:
-    open_page(page, base_url.rstrip("/") + URL_PATH)
-    return measure_presses(page, knob(page, "x₁"), presses)
+measure = knob_presses(URL_PATH, "x₁")

@@ -9,9 +9,7 @@ heatmap from ``bench/naive_knob_machine.py`` with Streamlit's default settings; 
 
 from __future__ import annotations
 
-from typing import Any
-
-from bench.scenarios import knob, measure_presses, open_page
+from bench.scenarios import knob_presses
 
 NAME = "knob machine"
 SCRIPT = "app.py"
@@ -30,7 +28,4 @@ MIN_SPEEDUP = 2.0
 #: Streamlit page costs here to move a slider and redraw this heatmap.
 REFERENCE_SCRIPT = "bench/heatmap_alone.py"
 
-
-def measure(page: Any, base_url: str, presses: int) -> list[float]:
-    open_page(page, base_url.rstrip("/") + URL_PATH)
-    return measure_presses(page, knob(page, "x₁"), presses)
+measure = knob_presses(URL_PATH, "x₁")

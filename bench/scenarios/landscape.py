@@ -11,17 +11,11 @@ map, not the read-out and the section below it (they follow in the same rerun).
 
 from __future__ import annotations
 
-from typing import Any
-
-from bench.scenarios import knob, measure_presses, open_page
+from bench.scenarios import knob_presses
 
 NAME = "gradient landscape"
 SCRIPT = "app.py"
 URL_PATH = "/Gradient_landscape"
 FLOOR_P50_MS = 150.0
-TRACE = "gradient"
 
-
-def measure(page: Any, base_url: str, presses: int) -> list[float]:
-    open_page(page, base_url.rstrip("/") + URL_PATH, plot_trace=TRACE)
-    return measure_presses(page, knob(page, "x₁"), presses, trace=TRACE, watch=("x", "y"))
+measure = knob_presses(URL_PATH, "x₁", trace="gradient", watch=("x", "y"))

@@ -10,17 +10,11 @@ descent sections below it (they follow in the same rerun).
 
 from __future__ import annotations
 
-from typing import Any
-
-from bench.scenarios import knob, measure_presses, open_page
+from bench.scenarios import knob_presses
 
 NAME = "rate of change"
 SCRIPT = "app.py"
 URL_PATH = "/Rate_of_change"
 FLOOR_P50_MS = 100.0
-TRACE = "tangent"
 
-
-def measure(page: Any, base_url: str, presses: int) -> list[float]:
-    open_page(page, base_url.rstrip("/") + URL_PATH, plot_trace=TRACE)
-    return measure_presses(page, knob(page, "x"), presses, trace=TRACE, watch=("x", "y"))
+measure = knob_presses(URL_PATH, "x", trace="tangent", watch=("x", "y"))

@@ -37,7 +37,7 @@ from calculus.rate import (
     heading_for,
     step_factor,
 )
-from calculus.reading import format_number
+from calculus.reading import format_number, number_latex, superscript
 from calculus.vector_function import VectorFunction
 
 #: (menu label, text typed, what to notice) for the page's example menu.
@@ -100,8 +100,6 @@ NUMBER_FORMAT_NOTE = (
     "a×10^k means a times 10 to the power k: 2.5×10^−3 = 0.0025 and 1.2×10^5 = 120000."
 )
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
 
 @dataclass(frozen=True)
 class Line:
@@ -116,24 +114,13 @@ class Line:
     icon: str | None = None
 
 
-def number_latex(value: float, digits: int = 4) -> str:
-    """A number inside LaTeX: format_number's digits, an ASCII minus, a×10^k as a \\times 10^{k}."""
-    text = format_number(value, digits).replace("−", "-")
-    if text == "undefined":
-        return r"\text{undefined}"
-    if "×10^" in text:
-        mantissa, exponent = text.split("×10^")
-        return rf"{mantissa} \times 10^{{{exponent}}}"
-    return text.replace("∞", r"\infty")
-
-
 def h_label(h: float) -> str:
     """'0.5', '0.01', '10⁻⁸': a step as people write it."""
     if h >= 0.01:
         return repr(float(h)).removesuffix(".0")
     exponent = round(math.log10(h))
     if 10.0**exponent == h:
-        return "10" + str(exponent).translate(_SUPERSCRIPT)
+        return "10" + superscript(exponent)
     return repr(float(h))
 
 

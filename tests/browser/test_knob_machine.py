@@ -22,14 +22,17 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from calculus import parse_function
-from calculus.export import plain_symbol
 from calculus.reading import format_number
-from tests.browser.harness import (
-    EXCEPTION_SELECTOR,
-    bursts_of_presses,
-    knob_slider,
-    wait_for_app_ready,
+from tests.browser.actions import (
+    LOAD_TIMEOUT_MS,
+    UPDATE_TIMEOUT_MS,
+    knob,
+    knob_value,
+    open_lesson,
+    screenshot_whole_page,
+    turn,
 )
+from tests.browser.harness import EXCEPTION_SELECTOR, bursts_of_presses, wait_for_app_ready
 
 FUNCTION = "x^2 y, sin(x) + y^3"
 BAD_FUNCTION = "x^2 +* y"
@@ -39,10 +42,6 @@ STEP = 0.01
 START = 1.0
 #: The heatmap shows the engine's numbers: only JSON round-off may differ.
 TOLERANCE = 1e-9
-#: A knob move reruns a fragment: well under a second, but a loaded CI machine is slow.
-UPDATE_TIMEOUT_MS = 30_000
-#: The first load starts the worker processes and compiles the default function.
-LOAD_TIMEOUT_MS = 120_000
 WIDTHS = {"wide": {"width": 1280, "height": 800}, "narrow": {"width": 420, "height": 900}}
 
 _FIND_Z = """
@@ -59,13 +58,6 @@ _FIND_Z = """
 """
 
 # The tallest scrolled height on the page: Streamlit's main area scrolls inside a container.
-_CONTENT_HEIGHT = """
-() => Math.ceil(Math.max(document.documentElement.scrollHeight,
-  ...Array.from(document.querySelectorAll('*'))
-    .filter((e) => /auto|scroll/.test(getComputedStyle(e).overflowY))
-    .map((e) => e.scrollHeight)))
-"""
-
 _HEATMAP_IS = (
     """
 ([expected, knobs, tolerance]) => {
@@ -103,23 +95,12 @@ def heatmap(page: Page) -> dict[str, Any]:
     return json.loads(found)
 
 
-def knob(page: Page, name: str) -> Locator:
-    """The range input of the knob slider for variable ``name`` (labelled 'x', 'x₁', ...)."""
-    return knob_slider(page, plain_symbol(name))
-
-
-def knob_value(page: Page, name: str) -> float:
-    return float(knob(page, name).evaluate("input => input.value"))
-
-
 def function_box(page: Page) -> Locator:
     return page.locator('[data-testid="stTextArea"] textarea')
 
 
 def open_app(page: Page, url: str) -> None:
-    page.goto(url, timeout=LOAD_TIMEOUT_MS)
-    wait_for_app_ready(page, timeout_ms=LOAD_TIMEOUT_MS)
-    page.wait_for_function(f"() => ({_FIND_Z})() !== null", timeout=LOAD_TIMEOUT_MS)
+    open_lesson(page, url, _FIND_Z)
 
 
 def type_function(page: Page, text: str) -> None:
@@ -128,39 +109,6 @@ def type_function(page: Page, text: str) -> None:
     box.fill(text)
     box.press("Control+Enter")
     wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=100)
-
-
-def turn(page: Page, name: str, presses: int) -> None:
-    """Press ArrowRight (presses > 0) or ArrowLeft on knob ``name``, one rerun at a time."""
-    slider = knob(page, name)
-    key = "ArrowRight" if presses > 0 else "ArrowLeft"
-    for _ in range(abs(presses)):
-        before = knob_value(page, name)
-        slider.focus()
-        slider.press(key)
-        page.wait_for_function(
-            "([input, before]) => Number(input.value) !== before",
-            arg=[slider.element_handle(), before],
-            timeout=UPDATE_TIMEOUT_MS,
-        )
-        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=50)
-
-
-def screenshot_whole_page(page: Page, path: Path) -> None:
-    """Save the whole app, not only the viewport.
-
-    Streamlit scrolls inside its own container, so Playwright's full_page shot stops at the
-    viewport: the viewport is made as tall as the scrolled content for the shot, then restored.
-    """
-    viewport = page.viewport_size
-    assert viewport is not None
-    height = page.evaluate(_CONTENT_HEIGHT)
-    page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
-    try:
-        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=300)
-        page.screenshot(path=str(path), full_page=True)
-    finally:
-        page.set_viewport_size(viewport)
 
 
 def expected_jacobian(text: str, point: list[float]) -> list[list[float | None]]:

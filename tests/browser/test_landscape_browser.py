@@ -13,28 +13,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
-from calculus.export import plain_symbol
 from calculus.landscape import parse_landscape
-from tests.browser.harness import EXCEPTION_SELECTOR, knob_slider, wait_for_app_ready
+from tests.browser.actions import (
+    UPDATE_TIMEOUT_MS,
+    knob_value,
+    open_lesson,
+    reading_plotly,
+    screenshot_whole_page,
+    turn,
+)
+from tests.browser.harness import EXCEPTION_SELECTOR, wait_for_app_ready
 
 #: The plot holds the engine's floats; only the arrow's two-point arithmetic may differ.
 TOLERANCE = 1e-9
-UPDATE_TIMEOUT_MS = 30_000
-LOAD_TIMEOUT_MS = 120_000
 
-#: [a, b, gx, gy] of the gradient arrow as plotted (scale divided out), or null. numpy arrays
-#: reach the page as base64 float64 ({dtype: "f8", bdata}); lists as they are.
-_ARROW = """
-() => {
-  const values = (a) => {
-    if (a && a.bdata) {
-      const bytes = Uint8Array.from(atob(a.bdata), (c) => c.charCodeAt(0));
-      return Array.from(new Float64Array(bytes.buffer));
-    }
-    return Array.from(a || [], (v) => (v === null ? NaN : v));
-  };
+#: [a, b, gx, gy] of the gradient arrow as plotted (scale divided out), or null.
+_ARROW = reading_plotly("""
   for (const graph of document.querySelectorAll('.js-plotly-plot')) {
     for (const trace of graph.data || []) {
       if (trace.name !== 'gradient') continue;
@@ -43,8 +39,7 @@ _ARROW = """
     }
   }
   return null;
-}
-"""
+""")
 
 # Marks the heavy map's plotly element; a redraw from scratch would replace the element.
 _MARK_MAP = """
@@ -62,41 +57,11 @@ _MAP_MARKED = """
 () => [...document.querySelectorAll('.js-plotly-plot')].some((g) => g.__knobsMark === true)
 """
 
-_CONTENT_HEIGHT = """
-() => Math.ceil(Math.max(document.documentElement.scrollHeight,
-  ...Array.from(document.querySelectorAll('*'))
-    .filter((e) => /auto|scroll/.test(getComputedStyle(e).overflowY))
-    .map((e) => e.scrollHeight)))
-"""
-
-
-def knob(page: Page, name: str) -> Locator:
-    return knob_slider(page, plain_symbol(name))
-
-
-def knob_value(page: Page, name: str) -> float:
-    return float(knob(page, name).evaluate("input => input.value"))
-
 
 def arrow(page: Page) -> list[float]:
     found = page.evaluate(_ARROW)
     assert found is not None, "no gradient arrow on the page"
     return [float(v) for v in found]
-
-
-def turn(page: Page, name: str, presses: int) -> None:
-    slider = knob(page, name)
-    key = "ArrowRight" if presses > 0 else "ArrowLeft"
-    for _ in range(abs(presses)):
-        before = knob_value(page, name)
-        slider.focus()
-        slider.press(key)
-        page.wait_for_function(
-            "([input, before]) => Number(input.value) !== before",
-            arg=[slider.element_handle(), before],
-            timeout=UPDATE_TIMEOUT_MS,
-        )
-        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=50)
 
 
 def wait_for_arrow_at(page: Page, a: float, b: float) -> None:
@@ -108,27 +73,10 @@ def wait_for_arrow_at(page: Page, a: float, b: float) -> None:
     )
 
 
-def screenshot_whole_page(page: Page, path: Path) -> None:
-    """Streamlit scrolls inside its own container: make the viewport as tall as the content."""
-    viewport = page.viewport_size
-    assert viewport is not None
-    height = page.evaluate(_CONTENT_HEIGHT)
-    page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
-    try:
-        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=300)
-        page.wait_for_timeout(500)  # plotly lays out after the script run ends
-        page.screenshot(path=str(path), full_page=True)
-    finally:
-        page.set_viewport_size(viewport)
-
-
 @pytest.fixture
 def landscape_page(page: Page, streamlit_server: Callable[..., str]) -> Iterator[Page]:
     """The page opened at x1 x2^2 on the contour map, idle, with its arrow drawn."""
-    page.goto(f"{streamlit_server('app.py')}/Gradient_landscape", timeout=LOAD_TIMEOUT_MS)
-    wait_for_app_ready(page, timeout_ms=LOAD_TIMEOUT_MS)
-    page.wait_for_function(f"() => ({_ARROW})() !== null", timeout=LOAD_TIMEOUT_MS)
-    yield page
+    yield open_lesson(page, f"{streamlit_server('app.py')}/Gradient_landscape", _ARROW)
     expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
 
 
@@ -155,13 +103,13 @@ def test_moving_a_knob_moves_the_arrow_to_the_gradient_there(landscape_page: Pag
 
 def test_pictures_and_screenshots(landscape_page: Page, screenshot_dir: Path) -> None:
     page = landscape_page
-    screenshot_whole_page(page, screenshot_dir / "landscape_1280.png")
+    screenshot_whole_page(page, screenshot_dir / "landscape_1280.png", layout_ms=500)
     page.get_by_text("Both", exact=True).click()
     wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=100)
     expect(page.locator(".js-plotly-plot")).to_have_count(5, timeout=UPDATE_TIMEOUT_MS)
-    screenshot_whole_page(page, screenshot_dir / "landscape_both_1280.png")
+    screenshot_whole_page(page, screenshot_dir / "landscape_both_1280.png", layout_ms=500)
     page.set_viewport_size({"width": 420, "height": 900})
-    screenshot_whole_page(page, screenshot_dir / "landscape_420.png")
+    screenshot_whole_page(page, screenshot_dir / "landscape_420.png", layout_ms=500)
 
 
 def test_surface_then_a_knob_move_and_a_section_change(landscape_page: Page) -> None:

@@ -11,18 +11,21 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from calculus import parse_function
-from calculus.export import plain_symbol
 from calculus.rate import Slice
 from calculus.reading import format_number
-from tests.browser.harness import (
-    EXCEPTION_SELECTOR,
-    bursts_of_presses,
-    knob_slider,
-    wait_for_app_ready,
+from tests.browser.actions import (
+    UPDATE_TIMEOUT_MS,
+    knob,
+    knob_value,
+    open_lesson,
+    reading_plotly,
+    screenshot_whole_page,
+    turn,
 )
+from tests.browser.harness import EXCEPTION_SELECTOR, bursts_of_presses, wait_for_app_ready
 
 LOSS = "x^2 + 4x - 2"
 #: One ArrowRight/ArrowLeft moves the knob by its step.
@@ -30,20 +33,9 @@ STEP = 0.01
 START = 1.0
 #: The plot holds the engine's floats; only the line's two-point arithmetic may differ.
 TOLERANCE = 1e-9
-UPDATE_TIMEOUT_MS = 30_000
-LOAD_TIMEOUT_MS = 120_000
 
-#: [slope, x of the point] of the tangent figure, or null while it is not drawn. numpy arrays
-#: reach the page as base64 float64 ({dtype: "f8", bdata}); lists (with null) as they are.
-_TANGENT = """
-() => {
-  const values = (a) => {
-    if (a && a.bdata) {
-      const bytes = Uint8Array.from(atob(a.bdata), (c) => c.charCodeAt(0));
-      return Array.from(new Float64Array(bytes.buffer));
-    }
-    return Array.from(a || [], (v) => (v === null ? NaN : v));
-  };
+#: [slope, x of the point] of the tangent figure, or null while it is not drawn.
+_TANGENT = reading_plotly("""
   for (const graph of document.querySelectorAll('.js-plotly-plot')) {
     if (!graph.layout || graph.layout.uirevision !== 'rate-tangent') continue;
     let slope = null, x = null;
@@ -57,23 +49,7 @@ _TANGENT = """
     return slope === null ? null : [slope, x];
   }
   return null;
-}
-"""
-
-_CONTENT_HEIGHT = """
-() => Math.ceil(Math.max(document.documentElement.scrollHeight,
-  ...Array.from(document.querySelectorAll('*'))
-    .filter((e) => /auto|scroll/.test(getComputedStyle(e).overflowY))
-    .map((e) => e.scrollHeight)))
-"""
-
-
-def knob(page: Page, name: str = "x") -> Locator:
-    return knob_slider(page, plain_symbol(name))
-
-
-def knob_value(page: Page) -> float:
-    return float(knob(page).evaluate("input => input.value"))
+""")
 
 
 def tangent(page: Page) -> tuple[float, float]:
@@ -95,41 +71,10 @@ def slope_at(text: str, x: float) -> float:
     return float(Slice.along(parse_function(text), "x").slope(x))
 
 
-def turn(page: Page, presses: int) -> None:
-    slider = knob(page)
-    key = "ArrowRight" if presses > 0 else "ArrowLeft"
-    for _ in range(abs(presses)):
-        before = knob_value(page)
-        slider.focus()
-        slider.press(key)
-        page.wait_for_function(
-            "([input, before]) => Number(input.value) !== before",
-            arg=[slider.element_handle(), before],
-            timeout=UPDATE_TIMEOUT_MS,
-        )
-        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=50)
-
-
-def screenshot_whole_page(page: Page, path: Path) -> None:
-    """Streamlit scrolls inside its own container: make the viewport as tall as the content."""
-    viewport = page.viewport_size
-    assert viewport is not None
-    height = page.evaluate(_CONTENT_HEIGHT)
-    page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
-    try:
-        wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=300)
-        page.screenshot(path=str(path), full_page=True)
-    finally:
-        page.set_viewport_size(viewport)
-
-
 @pytest.fixture
 def rate_page(page: Page, streamlit_server: Callable[..., str]) -> Iterator[Page]:
     """The page opened at the loss, idle, with its tangent drawn at the knob."""
-    page.goto(f"{streamlit_server('app.py')}/Rate_of_change", timeout=LOAD_TIMEOUT_MS)
-    wait_for_app_ready(page, timeout_ms=LOAD_TIMEOUT_MS)
-    page.wait_for_function(f"() => ({_TANGENT})() !== null", timeout=LOAD_TIMEOUT_MS)
-    yield page
+    yield open_lesson(page, f"{streamlit_server('app.py')}/Rate_of_change", _TANGENT)
     expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
 
 
@@ -138,14 +83,14 @@ def test_turning_the_knob_moves_the_tangent_to_the_slope_f_prime(
     rate_page: Page, presses: int
 ) -> None:
     page = rate_page
-    assert knob_value(page) == pytest.approx(START)
+    assert knob_value(page, "x") == pytest.approx(START)
     slope, x = tangent(page)
     assert x == pytest.approx(START)
     assert slope == pytest.approx(slope_at(LOSS, START), abs=TOLERANCE)
 
-    turn(page, presses)
+    turn(page, "x", presses)
 
-    x = knob_value(page)
+    x = knob_value(page, "x")
     assert x == pytest.approx(START + presses * STEP, abs=1e-12)
     wait_for_tangent_at(page, x)
     slope, shown_x = tangent(page)
@@ -157,9 +102,9 @@ def test_quick_presses_leave_tangent_and_readout_where_the_knob_stopped(rate_pag
     """Keys pressed faster than the page reruns: once idle, the tangent and the readout beside
     the knob (which follows the drawn tangent in a rerun of its own) show the last setting."""
     page = rate_page
-    slider = knob(page)
+    slider = knob(page, "x")
     for _ in bursts_of_presses(page, slider, timeout_ms=UPDATE_TIMEOUT_MS):
-        x = knob_value(page)
+        x = knob_value(page, "x")
         wait_for_tangent_at(page, x)
         assert tangent(page)[0] == pytest.approx(slope_at(LOSS, x), abs=TOLERANCE)
         slope = format_number(slope_at(LOSS, x))
@@ -181,8 +126,8 @@ def test_typed_function_gets_its_tangent_and_screenshots(
         f"() => {{ const t = ({_TANGENT})(); return t !== null && Math.abs(t[0]) < 1e-9; }}",
         timeout=UPDATE_TIMEOUT_MS,
     )  # f'(1) = 3 - 3 = 0: the tangent is flat at the minimum
-    turn(page, -20)
-    x = knob_value(page)
+    turn(page, "x", -20)
+    x = knob_value(page, "x")
     wait_for_tangent_at(page, x)
     assert tangent(page)[0] == pytest.approx(slope_at("x^3 - 3x", x), abs=TOLERANCE)
     page.locator('[data-testid="stButtonGroup"]').get_by_text("Critical points").click()
