@@ -36,7 +36,13 @@ from calculus.numbers import NumberError, parse_number
 from calculus.reading import format_number
 from calculus.vector_function import VectorFunction
 
-Kind = Literal["sign", "most", "value", "nudge", "row"]
+Kind = Literal[
+    "sign", "most", "value", "nudge", "row",  # the knob machine (and any f)
+    "critical", "descent",  # rate of change
+    "angle",  # gradient landscape
+    "paths", "product", "sum",  # chain rule
+    "shape", "orientation",  # ML layers
+]  # fmt: skip
 KINDS: tuple[Kind, ...] = ("sign", "most", "value", "nudge", "row")
 #: The idea of the chapter each kind practises (the tally counts per idea).
 IDEAS: dict[Kind, str] = {
@@ -45,6 +51,14 @@ IDEAS: dict[Kind, str] = {
     "value": "the value of a partial derivative",
     "nudge": "J dx predicts the change",
     "row": "a row of the Jacobian",
+    "critical": "where the derivative is zero",
+    "descent": "gradient descent and its step size",
+    "angle": "the gradient's direction",
+    "paths": "paths in the computation graph",
+    "product": "the product along a path",
+    "sum": "the sum over paths",
+    "shape": "the Jacobian's shape",
+    "orientation": "a row or a column",
 }
 RISES, FALLS, FLAT = "rises", "falls", "stays flat"
 DIRECTIONS = (RISES, FALLS, FLAT)
@@ -90,6 +104,10 @@ class Question:
     targets: tuple[float, ...] = ()
     #: Why the truth is what it is, from the numbers at the knobs.
     because: str = ""
+    #: An absolute tolerance instead of the default one (whole counts: 0; angles: degrees).
+    tolerance: float | None = None
+    #: Typed answers that are not one number: "shape" (n × m), "angle" (degrees, mod 360).
+    form: Literal["number", "shape", "angle"] = "number"
 
     @property
     def idea(self) -> str:
@@ -268,16 +286,38 @@ def check(question: Question, answer: str | None) -> Verdict:
         if text not in question.options:
             raise AnswerError(f"Choose one of: {', '.join(question.options)}.")
         return _verdict(question, text, text == question.truth)
-    try:
-        value = parse_number(text, "your answer")
-    except NumberError as refused:
-        raise AnswerError(refused.message) from None
-    right = any(_close(value, target) for target in question.targets)
+    if question.form == "shape":
+        return _check_shape(question, text)
+    value = _number(text)
+    if question.form == "angle":
+        value %= 360
+        right = any(abs((value - t + 180) % 360 - 180) <= (question.tolerance or 0)
+                    for t in question.targets)  # fmt: skip
+        return _verdict(question, f"{format_number(value)}°", right)
+    right = any(_close(value, target, question.tolerance) for target in question.targets)
     return _verdict(question, format_number(value), right)
 
 
-def _close(value: float, target: float) -> bool:
+def _number(text: str, what: str = "your answer") -> float:
+    try:
+        return parse_number(text, what)
+    except NumberError as refused:
+        raise AnswerError(refused.message) from None
+
+
+def _close(value: float, target: float, tolerance: float | None = None) -> bool:
+    if tolerance is not None:
+        return abs(value - target) <= tolerance
     return abs(value - target) <= max(RELATIVE_TOLERANCE * abs(target), ABSOLUTE_TOLERANCE)
+
+
+def _check_shape(question: Question, text: str) -> Verdict:
+    parts = [p for p in re.split(r"\s*(?:×|x|\*|by|,)\s*", text.strip("()[] ").lower()) if p]
+    if len(parts) != 2:
+        raise AnswerError("Type a shape as rows × columns, for example 3 × 2 (or 3x2).")
+    rows, columns = (_number(part, "the shape") for part in parts)
+    said = f"{format_number(rows)} × {format_number(columns)}"
+    return _verdict(question, said, said == question.truth)
 
 
 def _check_row(question: Question, text: str) -> Verdict:
@@ -340,3 +380,139 @@ def _nice_value(rng: random.Random, low: float, high: float) -> float:
     candidates = [v / 2 for v in range(math.ceil(2 * low), math.floor(2 * high) + 1)]
     candidates = [v for v in candidates if abs(v) <= 3] or candidates
     return float(rng.choice(candidates)) if candidates else (low + high) / 2
+
+
+# --- questions of the other lessons ----------------------------------------------------------
+
+
+def critical_question(xs: Sequence[float], kinds: Sequence[str], variable: str) -> Question | None:
+    """"Where is f′ = 0?" given the critical points in the range shown (x and their kind)."""
+    if not xs:
+        return None
+    x = plain_symbol(variable)
+    found = ", ".join(
+        f"{x} = {format_number(v)} ({kind})" for v, kind in zip(xs, kinds, strict=True)
+    )
+    return Question(
+        "critical", 0, 0,
+        f"Where in the range shown is f′({x}) = 0? Type one {x}"
+        + (" (there are several)" if len(xs) > 1 else ""),
+        (), ", ".join(format_number(v) for v in xs), tuple(float(v) for v in xs),
+        because=f"f′ = 0 at {found}",
+    )  # fmt: skip
+
+
+#: Gradient descent verdicts a learner can predict (rate.py's behaviours, in plain words).
+DESCENT_WORDS = {
+    "converges": "converges",
+    "oscillates while converging": "converges, flipping sides",
+    "oscillates without settling": "oscillates",
+    "diverges": "diverges",
+}
+
+
+def descent_question(
+    behaviour: str, rate: float, steps: int, start: float, end: float, variable: str
+) -> Question | None:
+    """"With η = 0.4, 10 steps from x = 1: converge, oscillate or diverge?" (rate.py's run)."""
+    if behaviour not in DESCENT_WORDS:
+        return None  # drifting, standing still or undefined: not a fair three-way question
+    x = plain_symbol(variable)
+    truth = DESCENT_WORDS[behaviour]
+    where = "runs away" if not math.isfinite(end) else f"ends at {x} = {format_number(end)}"
+    return Question(
+        "descent", 0, 0,
+        f"Gradient descent with η = {format_number(rate)}, {steps} steps from {x} = "
+        f"{format_number(start)}: does it converge, oscillate or diverge?",
+        tuple(dict.fromkeys(DESCENT_WORDS.values())), truth,
+        because=f"each step is −η f′({x}); this run {truth} and {where}",
+    )  # fmt: skip
+
+
+#: An arrow within this many degrees of the gradient's direction counts as right.
+ANGLE_TOLERANCE = 10.0
+
+
+def angle_question(gradient: Sequence[float], names: Sequence[str]) -> Question | None:
+    """"Which way does the gradient arrow point?" as an angle from the first knob's axis."""
+    g1, g2 = float(gradient[0]), float(gradient[1])
+    if not (math.isfinite(g1) and math.isfinite(g2)) or math.hypot(g1, g2) == 0:
+        return None  # no arrow: a critical point or an undefined gradient
+    a, b = (plain_symbol(name) for name in names[:2])
+    angle = math.degrees(math.atan2(g2, g1)) % 360
+    return Question(
+        "angle", 0, 0,
+        f"On the contour map, which way does the gradient arrow point? Type the angle in "
+        f"degrees, counterclockwise from the {a} axis (0 = +{a}, 90 = +{b})",
+        (), f"{format_number(angle)}°", (angle,),
+        because=(
+            f"∇f = ({format_number(g1)}, {format_number(g2)}) points at "
+            f"atan2({format_number(g2)}, {format_number(g1)}) = {format_number(angle)}°; "
+            f"right means within {ANGLE_TOLERANCE:g}°"
+        ),
+        tolerance=ANGLE_TOLERANCE, form="angle",
+    )  # fmt: skip
+
+
+def paths_question(count: int, knob: str, output: str) -> Question:
+    """"How many paths lead from xⱼ to yᵢ?" (graph.count_paths)."""
+    x, y = plain_symbol(knob), plain_symbol(output)
+    return Question(
+        "paths", 0, 0, f"How many paths lead from {x} to {y} in the graph?",
+        (), str(count), (float(count),),
+        because=f"d{y}/d{x} adds one product per path, and there are {count}",
+        tolerance=0.0,
+    )  # fmt: skip
+
+
+def product_question(factors: Sequence[tuple[str, float]], path: Sequence[str]) -> Question | None:
+    """"The product along this path?" from its local derivatives' names and values."""
+    values = [value for _, value in factors]
+    if not all(math.isfinite(v) for v in values):
+        return None
+    product = math.prod(values)
+    route = " → ".join(plain_symbol(node) for node in path)
+    shown = " × ".join(f"{name} = {format_number(v)}" for name, v in factors)
+    return Question(
+        "product", 0, 0, f"The path {route}: what is the product of its local derivatives here?",
+        (), format_number(product), (product,),
+        because=f"{shown}, so the product is {format_number(product)}",
+    )  # fmt: skip
+
+
+def sum_question(
+    products: Sequence[float], total: float, knob: str, output: str
+) -> Question | None:
+    """"d output / d knob = the sum over paths?" given each path's product at the knobs."""
+    if not (math.isfinite(total) and all(math.isfinite(p) for p in products)):
+        return None
+    x, y = plain_symbol(knob), plain_symbol(output)
+    terms = " + ".join(format_number(p) for p in products) or "0 (no path)"
+    return Question(
+        "sum", 0, 0, f"What is ∂{y}/∂{x} here, the sum over every path from {x} to {y}?",
+        (), format_number(total), (total,),
+        because=f"∂{y}/∂{x} = {terms} = {format_number(total)}",
+    )  # fmt: skip
+
+
+def shape_question(outputs: int, knobs: int, what: str) -> Question:
+    """"What shape is the Jacobian?" for a layer with ``outputs`` outputs and ``knobs`` inputs."""
+    return Question(
+        "shape", 0, 0,
+        f"{what}: what is the shape of its Jacobian? Type rows × columns, like 3 × 2",
+        (), f"{outputs} × {knobs}", (),
+        because=f"one row per output ({outputs}) and one column per input ({knobs})",
+        form="shape",
+    )  # fmt: skip
+
+
+ROW, COLUMN = "a row (1 × m)", "a column (m × 1)"
+
+
+def orientation_question(what: str, knobs: int) -> Question:
+    """"Is the Jacobian of aᵀx a row or a column?" (one output, ``knobs`` inputs: a row)."""
+    return Question(
+        "orientation", 0, 0, f"{what}: is its Jacobian a row or a column?",
+        (ROW, COLUMN), ROW,
+        because=f"one output and {knobs} inputs: J is 1 × {knobs}, one row (aᵀ itself)",
+    )  # fmt: skip

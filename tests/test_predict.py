@@ -118,3 +118,43 @@ def test_next_questions_are_answerable_and_asked_at_nice_settings(seed: int) -> 
         assert np.isfinite(numeric), (question, point)
         expected = FLAT if abs(numeric) < 1e-6 else (RISES if numeric > 0 else FALLS)
         assert question.truth == expected
+
+
+def test_the_other_lessons_questions_read_their_answers() -> None:
+    from calculus.predict import (
+        angle_question,
+        critical_question,
+        descent_question,
+        orientation_question,
+        paths_question,
+        product_question,
+        shape_question,
+        sum_question,
+    )
+
+    critical = critical_question([-2.0], ["a minimum"], "x")
+    assert critical is not None and check(critical, "-2").correct
+    assert not check(critical, "2").correct
+    descent = descent_question("diverges", 1.2, 10, 1.0, float("inf"), "x")
+    assert descent is not None and check(descent, "diverges").correct
+    assert "runs away" in check(descent, "converges").sentence
+    assert descent_question("stands still", 0.0, 10, 1.0, 1.0, "x") is None
+    angle = angle_question([0.0, -2.0], ["x1", "x2"])  # straight down: 270°
+    assert angle is not None and check(angle, "270").correct and check(angle, "-85").correct
+    assert not check(angle, "90").correct and "270°" in check(angle, "90").sentence
+    assert angle_question([0.0, 0.0], ["x1", "x2"]) is None
+    paths = paths_question(2, "x2", "y2")
+    assert check(paths, "2").correct and not check(paths, "2.4").correct
+    product = product_question([("∂u/∂x₂", 4.0), ("∂y₂/∂u", 0.5)], ["x2", "u", "y2"])
+    assert product is not None and check(product, "2").correct
+    assert "∂u/∂x₂ = 4 × ∂y₂/∂u = 0.5" in check(product, "3").sentence
+    total = sum_question([2.0, 3.0], 5.0, "x2", "y2")
+    assert total is not None and "∂y₂/∂x₂ = 2 + 3 = 5" in check(total, "5").sentence
+    shape = shape_question(3, 2, "W x with W 3 × 2")
+    for right in ("3 × 2", "3x2", "(3, 2)", "3 by 2"):
+        assert check(shape, right).correct, right
+    assert not check(shape, "2 × 3").correct
+    with pytest.raises(AnswerError, match="rows × columns"):
+        check(shape, "6")
+    orientation = orientation_question("aᵀx with 3 inputs", 3)
+    assert check(orientation, "a row (1 × m)").correct
