@@ -42,7 +42,7 @@ from ui import (
     setup_page,
     write_query,
 )
-from ui.predict import predict_toggle, question_card
+from ui.predict import function_quiz, predict_toggle, question_card
 from ui.share import share_link
 
 PAGE = "knob"
@@ -93,7 +93,7 @@ def main() -> None:
     )
     predicting = predict_toggle()
     f = function_box(PAGE, default=EXERCISE, examples=EXAMPLES)
-    if predicting and not question_card(PAGE, f):  # nothing that gives the answer away
+    if predicting and not question_card(PAGE, function_quiz(PAGE, f)):  # the answer hidden
         knob_sliders(PAGE, f.variables)
         return
     # Outside the fragment: what does not move with the knobs is not re-sent on every move.

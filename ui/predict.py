@@ -15,7 +15,9 @@ its answer); the committed answer and the per-session tally live in session stat
 from __future__ import annotations
 
 import html
+import random
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -72,20 +74,57 @@ def predict_toggle() -> bool:
     return on
 
 
-def _asked(page: str, f: VectorFunction) -> tuple[Kind, int, int]:
+@dataclass(frozen=True)
+class Quiz:
+    """What a page can ask: questions named by (kind, output, knob), asked at the state shown.
+
+    ``ask`` builds the question at the page's current state, or None where it has no answer;
+    ``next`` draws another question (and knob values to move to) with a random generator.
+    ``identity`` names what is asked about (the function's text): a new one starts afresh.
+    """
+
+    identity: str
+    kinds: tuple[Kind, ...]
+    outputs: int
+    knobs: int
+    ask: Callable[[Kind, int, int], Question | None]
+    next: Callable[[random.Random], tuple[tuple[Kind, int, int], Mapping[str, float]] | None]
+
+
+def function_quiz(page: str, f: VectorFunction) -> Quiz:
+    """Questions about f at the page's knobs (the knob machine's, and any f: ℝᵐ → ℝⁿ)."""
+
+    def draw(rng: random.Random) -> tuple[tuple[Kind, int, int], Mapping[str, float]] | None:
+        ranges = [(r.low, r.high) for r in (knob_range(page, x) for x in f.variables)]
+        found = next_question(f, ranges, seed=rng.getrandbits(32))
+        if found is None:
+            return None
+        question, point = found
+        return (question.kind, question.output, question.knob), dict(
+            zip(f.variables, point, strict=True)
+        )
+
+    return Quiz(
+        f.text, KINDS, f.n_outputs, f.n_inputs,
+        lambda kind, i, j: make_question(f, knob_values(page, f.variables), kind, i, j),
+        draw,
+    )  # fmt: skip
+
+
+def _asked(page: str, quiz: Quiz) -> tuple[Kind, int, int]:
     """The question's kind, output and knob: this session's, else the link's, else the first.
 
     A new function starts afresh: the old question's answer no longer applies.
     """
     key = f"{page}_question"
-    if st.session_state.get(f"{page}_question_of") != f.text:
+    if st.session_state.get(f"{page}_question_of") != quiz.identity:
         for stale in ("question", "verdict", "answer", "refused"):
             st.session_state.pop(f"{page}_{stale}", None)
-        st.session_state[f"{page}_question_of"] = f.text
+        st.session_state[f"{page}_question_of"] = quiz.identity
     if key not in st.session_state:
         kind, i, j = (st.query_params.get(name, "") for name in ("q", "qi", "qj"))
-        chosen: tuple[Kind, int, int] = ("sign", 0, 0)
-        if kind in KINDS and _index(i, f.n_outputs) and _index(j, f.n_inputs):
+        chosen: tuple[Kind, int, int] = (quiz.kinds[0], 0, 0)
+        if kind in quiz.kinds and _index(i, quiz.outputs) and _index(j, quiz.knobs):
             chosen = (kind, int(i), int(j))  # type: ignore[assignment]
         st.session_state[key] = chosen
     return st.session_state[key]
@@ -96,15 +135,14 @@ def _index(text: str, count: int) -> bool:
     return 0 < len(text) <= 2 and text.isascii() and text.isdigit() and int(text) < count
 
 
-def _next(page: str, f: VectorFunction) -> None:
-    ranges = [(r.low, r.high) for r in (knob_range(page, x) for x in f.variables)]
-    found = next_question(f, ranges, seed=secrets.randbits(32))
+def _next(page: str, quiz: Quiz) -> None:
+    found = quiz.next(random.Random(secrets.randbits(64)))
     st.session_state.pop(f"{page}_verdict", None)
     st.session_state.pop(f"{page}_answer", None)
+    st.session_state.pop(f"{page}_refused", None)
     if found is not None:
-        question, point = found
-        st.session_state[f"{page}_question"] = (question.kind, question.output, question.knob)
-        set_knobs(page, dict(zip(f.variables, point, strict=True)))
+        st.session_state[f"{page}_question"], knobs = found
+        set_knobs(page, knobs)
 
 
 def _commit(page: str, question: Question) -> None:
@@ -120,22 +158,22 @@ def _commit(page: str, question: Question) -> None:
     tally.add(question.idea, verdict.correct)
 
 
-def question_card(page: str, f: VectorFunction) -> bool:
+def question_card(page: str, quiz: Quiz) -> bool:
     """Ask, take the answer, reveal: True once the learner has answered (show everything)."""
-    kind, i, j = _asked(page, f)
+    kind, i, j = _asked(page, quiz)
     write_query({"q": kind, "qi": str(i), "qj": str(j)})
     with st.container(border=True, key=f"{page}_predict"):
         committed: tuple[Question, Verdict] | None = st.session_state.get(f"{page}_verdict")
         if committed is not None:
-            _reveal(page, f, *committed)
+            _reveal(page, quiz, *committed)
             return True
-        question = make_question(f, knob_values(page, f.variables), kind, i, j)
+        question = quiz.ask(kind, i, j)
         if question is None:
             st.markdown(
                 f"**Predict** · {quote(IDEAS[kind])}\n\nThis question has no answer at this "
                 "knob setting (a kink, an undefined value, or no clear leader)."
             )
-            st.button("Next question", key=f"{page}_next", on_click=_next, args=(page, f))
+            st.button("Next question", key=f"{page}_next", on_click=_next, args=(page, quiz))
             return False
         st.markdown(f"**Predict** · {quote(question.idea)}\n\n{quote(question.prompt)}")
         _answer_form(page, question)
@@ -162,7 +200,7 @@ def _answer_form(page: str, question: Question) -> None:
         st.form_submit_button("Check my answer", on_click=_commit, args=(page, question))
 
 
-def _reveal(page: str, f: VectorFunction, question: Question, verdict: Verdict) -> None:
+def _reveal(page: str, quiz: Quiz, question: Question, verdict: Verdict) -> None:
     st.markdown(f"**Predict** · {quote(question.idea)}\n\n{quote(question.prompt)}")
     said, truth = st.columns(2)
     said.metric("You said", verdict.said)
@@ -176,7 +214,7 @@ def _reveal(page: str, f: VectorFunction, question: Question, verdict: Verdict) 
     )
     st.caption(_tally(page).words())
     left, right = st.columns(2)
-    left.button("Next question", key=f"{page}_next", on_click=_next, args=(page, f),
+    left.button("Next question", key=f"{page}_next", on_click=_next, args=(page, quiz),
                 type="primary")  # fmt: skip
     right.button("Reset the tally", key=f"{page}_reset_tally", on_click=_reset_tally,
                  args=(page,))  # fmt: skip
