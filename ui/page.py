@@ -17,7 +17,16 @@ _CSS = """
 <style>
   /* A calmer, denser work area: less empty space above the title, readable maths. */
   .block-container { padding-top: 2.2rem; padding-bottom: 3rem; max-width: 1280px; }
-  [data-testid="stCaptionContainer"] { color: #4b5563; }
+  /* Captions at full strength: Streamlit's 60% opacity left them at 2.9:1 (WCAG AA: 4.5:1). */
+  [data-testid="stCaptionContainer"] { color: #4b5563; opacity: 1; }
+  /* A formula wider than its column scrolls sideways (and is focusable, see _A11Y_JS); only
+     sideways: KaTeX's few pixels of vertical overflow would make every formula a tab stop. */
+  .katex-display { overflow-y: hidden; }
+  .katex-display:focus-visible, [overflow="auto"]:focus-visible {
+    outline: 2px solid #1d4ed8; outline-offset: 2px;
+  }
+  /* Code in one dark colour: the highlighter's blue was 3.7:1 on the code background. */
+  [data-testid="stCode"] .token { color: #1f2937 !important; }
   .katex { font-size: 1.08em; }
   .knobs-idea { font-size: 1.02rem; color: #374151; margin-bottom: 0.4rem; }
   /* A chart whose key ends in "_overlay" sits exactly on the other chart in the same container
@@ -44,10 +53,49 @@ _CSS = """
   .knobs-verdict { padding: 0.75rem 1rem; border-radius: 0.5rem; margin: 0.25rem 0 0.75rem; }
   .knobs-verdict.right { background: #dcfce7; color: #14532d; }
   .knobs-verdict.wrong { background: #fef3c7; color: #713f12; }
+  /* The accessibility helper (_A11Y_JS) draws nothing: no gap for it. */
+  .st-key-knobs_a11y { display: none; }
   /* A follower (ui/chart_component.py) is an empty element: no gap for it. */
   [class*="st-key-"][class*="_follower"] { display: none; }
 </style>
 """
+
+#: Keyboard access to what scrolls: a formula wider than its column, or a fixed-height area
+#: taller than its box, gets a tab stop and a name, so it can be scrolled with the arrow keys
+#: (WCAG 2.1.1). Runs in the page's document
+#: (no iframe) and watches for formulas drawn later.
+_A11Y_JS = """
+export default function () {
+  if (window.knobsA11y) return;
+  window.knobsA11y = true;
+  const mark = () => {
+    const areas = '.katex-display, [data-testid="stVerticalBlock"][overflow="auto"]';
+    for (const block of document.querySelectorAll(areas)) {
+      const wide = block.scrollWidth > block.clientWidth + 1
+        || (block.matches('[overflow="auto"]') && block.scrollHeight > block.clientHeight + 1);
+      if (wide && !block.hasAttribute('tabindex')) {
+        const what = block.matches('.katex-display') ? 'Formula' : 'Scrolling area';
+        block.setAttribute('tabindex', '0');
+        block.setAttribute('role', 'region');
+        block.setAttribute('aria-label', what + ' (scroll with the arrow keys)');
+      } else if (!wide && block.getAttribute('tabindex') === '0') {
+        block.removeAttribute('tabindex');
+        block.removeAttribute('role');
+        block.removeAttribute('aria-label');
+      }
+    }
+  };
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; mark(); });
+  }).observe(document.body, { childList: true, subtree: true });
+  window.addEventListener('resize', mark);
+  mark();
+}
+"""
+_a11y = st.components.v2.component("knobs_a11y", js=_A11Y_JS, isolate_styles=False)
 
 _gc_frozen = threading.Event()
 
@@ -60,6 +108,7 @@ def setup_page(title: str, icon: str = "🎛️") -> None:
     """
     st.set_page_config(page_title=f"{title} · Knobs", page_icon=icon, layout="wide")
     st.markdown(_CSS, unsafe_allow_html=True)
+    _a11y(key="knobs_a11y")
     if not _gc_frozen.is_set():
         _gc_frozen.set()
         gc.collect()
