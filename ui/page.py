@@ -40,6 +40,9 @@ _CSS = """
     display: inline-block; width: 6.5rem; height: 0.75rem; border-radius: 3px;
     border: 1px solid #e5e7eb;
   }
+  /* A container keyed "..._scrolls" holds a picture of a fixed size (the chain rule's graph):
+     on a narrow screen it scrolls sideways rather than shrink its labels or clip them. */
+  [class*="st-key-"][class*="_scrolls"] > .stElementContainer { overflow-x: auto; }
   /* A follower (ui/chart_component.py) is an empty element: no gap for it. */
   [class*="st-key-"][class*="_follower"] { display: none; }
 </style>
