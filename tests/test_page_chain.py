@@ -90,10 +90,14 @@ def edge_labels(spec: dict, colour: str | None = None) -> list[str]:
     return [t for t, c in zip(labels["text"], colours, strict=True) if colour in (None, c)]
 
 
+def drawn(spec: dict, shape: str) -> int:
+    """How many edges (or nodes) the graph draws as ``shape`` ('edges off', 'nodes'...)."""
+    return sum(s["path"].count("M") for s in spec["layout"]["shapes"] if s["name"] == shape)
+
+
 def dashed_edges(spec: dict) -> int:
-    return sum(
-        s["type"] == "line" and s["line"]["dash"] == "dash" for s in spec["layout"]["shapes"]
-    )
+    shapes = spec["layout"]["shapes"]
+    return sum(s["path"].count("M") for s in shapes if s["line"]["dash"] == "dash")
 
 
 def texts(at: AppTest) -> str:
@@ -126,7 +130,8 @@ def test_opens_on_the_r3_exercise_with_two_paths_that_add_up() -> None:
     assert metric(at, "Jacobian entry ∂y₂/∂x₂") == "10"
     assert_sum_equals_entry(at)
     graph = drawn_graph(at)
-    assert sum(s["type"] == "circle" for s in graph["layout"]["shapes"]) == 3  # the knobs
+    assert drawn(graph, "nodes") + drawn(graph, "chosen nodes") == 8
+    assert drawn(graph, "chosen nodes") == 2  # x2 and y2
     assert len(edge_labels(graph)) == 8
     assert "10" in trace(graph, EDGE_VALUES)["text"] or trace(graph, NODE_VALUES)["text"]
     assert "sympy confirms" in texts(at)
@@ -342,8 +347,9 @@ def test_the_graph_places_knobs_left_outputs_right_and_colours_the_paths() -> No
     assert len(edge_labels(spec)) == len(graph.edges)
     assert edge_labels(spec, HIGHLIGHT) == ["2x₁²·x₂", "v"]
     assert dashed_edges(spec) == 2
-    faded = [s for s in spec["layout"]["shapes"] if s["type"] == "line"]
-    assert sum(s["line"]["color"] == "#d1d5db" for s in faded) == 4  # off every x2-y2 path
+    assert drawn(spec, "edges faded") == 4  # on no path between x2 and y2
+    assert drawn(spec, "edges highlight") == drawn(spec, "edges off") == 2
+    assert drawn(spec, "arrowheads") == len(graph.edges)
     assert "undefined" in trace(spec, NODE_VALUES)["text"]  # the value of v
     assert "2x₁·x₂²" in edge_labels(spec)  # du/dx1 in plain text
     assert min(t["textfont"]["size"] for t in spec["data"]) >= 11  # readable labels

@@ -134,36 +134,55 @@ def graph_base(
         for name in graph.nodes
     }
 
-    shapes: list[dict[str, Any]] = []
+    # Shapes of one look are one path each (a handful in all, however many edges): plotly.js
+    # re-reads every shape on every update, and 32 shapes cost ~15 ms a knob move (measured).
+    lines: dict[str, list[str]] = {}
+    heads: dict[str, list[str]] = {}
     label_xy: list[tuple[float, float]] = []
     label_colours: list[str] = []
     for source, target in edges:
-        colour, line_width, dash, label_colour = STYLES[styles.get((source, target), "plain")]
+        kind = styles.get((source, target), "plain")
         start = _boundary(centre[source], centre[target], source in graph.knobs)
         end = _boundary(centre[target], centre[source], target in graph.knobs)
-        shapes.append(_line(start, end, colour, line_width, dash))
-        shapes.append(_arrowhead(start, end, colour))
+        lines.setdefault(kind, []).append(_line(start, end))
+        heads.setdefault(STYLES[kind][0], []).append(_arrowhead(start, end))
         # The label sits where the edge crosses the middle of the gap after its source.
         gap = place.column[source]
         x = lefts[gap] + NODE_WIDTH + gaps[gap] / 2 if gaps else start[0]
         t = (x - start[0]) / (end[0] - start[0]) if end[0] != start[0] else 0.5
         label_xy.append((x, start[1] + t * (end[1] - start[1])))
-        label_colours.append(label_colour)
-    for (x, y), key in zip(label_xy, edges, strict=True):
-        half = label_width[key] / 2 + 4
-        shapes.append(_box(x - half, y - 17, x + half, y + 17, "rgba(255,255,255,0.88)", None))
+        label_colours.append(STYLES[kind][3])
+    shapes = [
+        _path(f"edges {kind}", segments, line=STYLES[kind][:3]) for kind, segments in lines.items()
+    ]
+    shapes += [
+        _path("arrowheads", segments, fill=colour, line=(colour, 1.0, "solid"))
+        for colour, segments in heads.items()
+    ]
+    backs = [
+        _rect(x - label_width[key] / 2 - 4, y - 17, x + label_width[key] / 2 + 4, y + 17)
+        for (x, y), key in zip(label_xy, edges, strict=True)
+    ]
+    shapes.append(_path("label backgrounds", backs, fill="rgba(255,255,255,0.88)"))
     outputs = set(graph.outputs)
+    nodes: dict[tuple[str, bool], list[str]] = {}
     for name in graph.nodes:
         fill = KNOB_FILL if name in graph.knobs else OUTPUT_FILL if name in outputs else VALUE_FILL
-        chosen = name in (knob, output)
         x, y = centre[name]
-        box = _box(
-            x - NODE_WIDTH / 2, y - NODE_HEIGHT / 2, x + NODE_WIDTH / 2, y + NODE_HEIGHT / 2,
-            fill, (ON_PATH, 2.2) if chosen else (BORDER, 1.0),
-        )  # fmt: skip
-        if name in graph.knobs:
-            box["type"] = "circle"  # an ellipse in that box, as graphviz drew knobs
-        shapes.append(box)
+        x0, y0 = x - NODE_WIDTH / 2, y - NODE_HEIGHT / 2
+        x1, y1 = x + NODE_WIDTH / 2, y + NODE_HEIGHT / 2
+        # Knobs are ellipses, as graphviz drew them; the other values boxes.
+        outline = _ellipse(x, y) if name in graph.knobs else _rect(x0, y0, x1, y1)
+        nodes.setdefault((fill, name in (knob, output)), []).append(outline)
+    shapes += [
+        _path(
+            "chosen nodes" if chosen else "nodes",
+            outlines,
+            fill=fill,
+            line=(ON_PATH, 2.2, "solid") if chosen else (BORDER, 1.0, "solid"),
+        )
+        for (fill, chosen), outlines in nodes.items()
+    ]
 
     node_xy = tuple(centre[name] for name in graph.nodes)
     data = (
@@ -271,35 +290,50 @@ def _boundary(centre: tuple[float, float], towards: tuple[float, float], oval: b
     return centre[0] + t * dx, centre[1] + t * dy
 
 
-def _line(start: tuple, end: tuple, colour: str, width: float, dash: str) -> dict[str, Any]:
+def _line(start: tuple, end: tuple) -> str:
     # The line stops at the arrowhead's base, so a thick line does not blunt the arrow's tip.
     length = math.dist(start, end) or 1.0
     back = min(ARROW_LENGTH, length) / length
     x1, y1 = end[0] - back * (end[0] - start[0]), end[1] - back * (end[1] - start[1])
-    return {
-        "type": "line", "layer": "below", "x0": start[0], "y0": start[1], "x1": x1, "y1": y1,
-        "line": {"color": colour, "width": width, "dash": dash},
-    }  # fmt: skip
+    return f"M{start[0]:.1f},{start[1]:.1f}L{x1:.1f},{y1:.1f}"
 
 
-def _arrowhead(start: tuple, end: tuple, colour: str) -> dict[str, Any]:
+def _arrowhead(start: tuple, end: tuple) -> str:
     length = math.dist(start, end) or 1.0
     ux, uy = (end[0] - start[0]) / length, (end[1] - start[1]) / length
     bx, by = end[0] - ARROW_LENGTH * ux, end[1] - ARROW_LENGTH * uy
     left = (bx - ARROW_HALF_WIDTH * uy, by + ARROW_HALF_WIDTH * ux)
     right = (bx + ARROW_HALF_WIDTH * uy, by - ARROW_HALF_WIDTH * ux)
-    path = "M {:.1f},{:.1f} L {:.1f},{:.1f} L {:.1f},{:.1f} Z".format(*end, *left, *right)
-    return {
-        "type": "path", "layer": "below", "path": path, "fillcolor": colour,
-        "line": {"color": colour, "width": 1},
-    }  # fmt: skip
+    return "M{:.1f},{:.1f}L{:.1f},{:.1f}L{:.1f},{:.1f}Z".format(*end, *left, *right)
 
 
-def _box(
-    x0: float, y0: float, x1: float, y1: float, fill: str, border: tuple[str, float] | None
+def _rect(x0: float, y0: float, x1: float, y1: float) -> str:
+    return f"M{x0:.1f},{y0:.1f}H{x1:.1f}V{y1:.1f}H{x0:.1f}Z"
+
+
+def _ellipse(x: float, y: float) -> str:
+    """The node's ellipse as four cubic Béziers (plotly's paths have no arcs)."""
+    a, b = NODE_WIDTH / 2, NODE_HEIGHT / 2
+    ka, kb = 0.5523 * a, 0.5523 * b  # the usual quarter-circle handle length
+    return (
+        f"M{x - a:.1f},{y:.1f}"
+        f"C{x - a:.1f},{y - kb:.1f} {x - ka:.1f},{y - b:.1f} {x:.1f},{y - b:.1f}"
+        f"C{x + ka:.1f},{y - b:.1f} {x + a:.1f},{y - kb:.1f} {x + a:.1f},{y:.1f}"
+        f"C{x + a:.1f},{y + kb:.1f} {x + ka:.1f},{y + b:.1f} {x:.1f},{y + b:.1f}"
+        f"C{x - ka:.1f},{y + b:.1f} {x - a:.1f},{y + kb:.1f} {x - a:.1f},{y:.1f}Z"
+    )
+
+
+def _path(
+    name: str,
+    segments: Sequence[str],
+    *,
+    fill: str = "rgba(0,0,0,0)",
+    line: tuple[str, float, str] = ("rgba(0,0,0,0)", 0.0, "solid"),
 ) -> dict[str, Any]:
-    colour, width = border if border else ("rgba(0,0,0,0)", 0)
+    """One shape drawing all ``segments`` (SVG path pieces) alike, under the texts."""
+    colour, width, dash = line
     return {
-        "type": "rect", "layer": "below", "x0": x0, "y0": y0, "x1": x1, "y1": y1,
-        "fillcolor": fill, "line": {"color": colour, "width": width},
+        "type": "path", "name": name, "layer": "below", "path": "".join(segments),
+        "fillcolor": fill, "line": {"color": colour, "width": width, "dash": dash},
     }  # fmt: skip

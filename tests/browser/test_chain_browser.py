@@ -125,7 +125,8 @@ def test_r3_preset_has_two_paths_summing_to_the_jacobian_entry(
     expect(chart).to_be_visible()
     assert len(graph_nodes(page)) == 8
     red = chart.locator('.shapelayer path[style*="stroke: rgb(220, 38, 38)"]')
-    expect(red).to_have_count(4)  # two lines and their two arrowheads
+    expect(red).to_have_count(2)  # the highlighted path's edges, and their arrowheads
+    assert red.first.get_attribute("d").count("M") == 2  # two edges: x₂ → u → y₂
     page.screenshot(path=str(screenshot_dir / "chain-r3-1280.png"), full_page=True)
 
     # Switch the path through v off: the sum drops to the path through u alone.
