@@ -24,12 +24,17 @@ from ui.chain import (
     text_index,
 )
 from ui.chain_graph import (
+    EDGE_SIZE,
     EDGE_VALUES,
     HIGHLIGHT,
+    LABEL_HEIGHT,
+    NODE_HEIGHT,
     NODE_VALUES,
+    NODE_WIDTH,
     edge_styles,
     graph_base,
     graph_figure,
+    text_width,
 )
 from ui.quote import unquote
 
@@ -444,3 +449,35 @@ def test_a_number_in_powers_of_ten_is_explained() -> None:
         c.value == "4×10^−5 means 4 × 10⁻⁵: move the decimal point 5 places to the left, 0.00004."
         for c in at.caption
     ), [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        graph_from_steps(PRESETS[0].text),
+        graph_from_formula("w2 sigmoid(w1 x + b1) + b2", "operations"),  # edges skip columns
+    ],
+    ids=["r3", "network"],
+)
+def test_the_edge_labels_cover_no_node_and_no_other_label(graph) -> None:
+    texts = edge_texts(graph)
+    base = graph_base(graph, texts)
+    half_w = {
+        key: max(text_width(texts[key], EDGE_SIZE), text_width("= −1.23×10^5", EDGE_SIZE)) / 2
+        for key in base.edges
+    }
+    labels = [
+        (x - half_w[key], y - LABEL_HEIGHT / 2, x + half_w[key], y + LABEL_HEIGHT / 2)
+        for (x, y), key in zip(base.edge_xy, base.edges, strict=True)
+    ]
+    nodes = [
+        (x - NODE_WIDTH / 2, y - NODE_HEIGHT / 2, x + NODE_WIDTH / 2, y + NODE_HEIGHT / 2)
+        for x, y in base.node_xy
+    ]
+
+    def overlap(a: tuple, b: tuple) -> bool:
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    for k, label in enumerate(labels):
+        assert not any(overlap(label, node) for node in nodes), base.edges[k]
+        assert not any(overlap(label, other) for other in labels[k + 1 :]), base.edges[k]

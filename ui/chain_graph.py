@@ -39,9 +39,11 @@ NODE_WIDTH, NODE_HEIGHT = 80, 44
 #: Vertical distance between rows (px): two edge labels leaving one node stay apart.
 ROW_HEIGHT = 96
 #: Horizontal room around an edge label between two columns, and the narrowest gap (px).
-GAP_PADDING, MIN_GAP = 24, 80
+GAP_PADDING, MIN_GAP = 24, 72
 MARGIN = 8
 ARROW_LENGTH, ARROW_HALF_WIDTH = 10.0, 4.5
+#: An edge label's height (px): the derivative above its value.
+LABEL_HEIGHT = 34
 #: Names of the traces a knob move changes (tests and the benchmark watch them).
 NODE_VALUES, EDGE_VALUES = "node values", "derivative values"
 
@@ -119,7 +121,9 @@ def graph_base(
     styles = styles or {}
     place = layered_layout(graph.nodes, edges, sources=graph.knobs, sinks=graph.outputs)
     # Each gap between two columns is as wide as the widest label drawn in it.
-    label_width = {key: text_width(texts[key], EDGE_SIZE) for key in edges}
+    # A label is as wide as its derivative or its value ("= −1.23×10^5"), whichever is wider.
+    value_width = text_width("= −1.23×10^5", EDGE_SIZE)
+    label_width = {key: max(text_width(texts[key], EDGE_SIZE), value_width) for key in edges}
     gaps = [float(MIN_GAP)] * max(place.columns - 1, 0)
     for source, target in edges:
         gap = place.column[source]
@@ -138,20 +142,17 @@ def graph_base(
     # re-reads every shape on every update, and 32 shapes cost ~15 ms a knob move (measured).
     lines: dict[str, list[str]] = {}
     heads: dict[str, list[str]] = {}
-    label_xy: list[tuple[float, float]] = []
     label_colours: list[str] = []
+    ends = {}
     for source, target in edges:
         kind = styles.get((source, target), "plain")
         start = _boundary(centre[source], centre[target], source in graph.knobs)
         end = _boundary(centre[target], centre[source], target in graph.knobs)
+        ends[(source, target)] = (start, end)
         lines.setdefault(kind, []).append(_line(start, end))
         heads.setdefault(STYLES[kind][0], []).append(_arrowhead(start, end))
-        # The label sits where the edge crosses the middle of the gap after its source.
-        gap = place.column[source]
-        x = lefts[gap] + NODE_WIDTH + gaps[gap] / 2 if gaps else start[0]
-        t = (x - start[0]) / (end[0] - start[0]) if end[0] != start[0] else 0.5
-        label_xy.append((x, start[1] + t * (end[1] - start[1])))
         label_colours.append(STYLES[kind][3])
+    label_xy = _place_labels(edges, ends, label_width, place.column, lefts, gaps, centre)
     shapes = [
         _path(f"edges {kind}", segments, line=STYLES[kind][:3]) for kind, segments in lines.items()
     ]
@@ -160,10 +161,15 @@ def graph_base(
         for colour, segments in heads.items()
     ]
     backs = [
-        _rect(x - label_width[key] / 2 - 4, y - 17, x + label_width[key] / 2 + 4, y + 17)
+        _rect(
+            x - label_width[key] / 2 - 4,
+            y - LABEL_HEIGHT / 2,
+            x + label_width[key] / 2 + 4,
+            y + LABEL_HEIGHT / 2,
+        )
         for (x, y), key in zip(label_xy, edges, strict=True)
     ]
-    shapes.append(_path("label backgrounds", backs, fill="rgba(255,255,255,0.88)"))
+    shapes.append(_path("label backgrounds", backs, fill="rgba(255,255,255,0.8)"))
     outputs = set(graph.outputs)
     nodes: dict[tuple[str, bool], list[str]] = {}
     for name in graph.nodes:
@@ -251,6 +257,56 @@ def graph_figure(
                SOFT_TEXT),
     ]  # fmt: skip
     return SpecFigure({"data": data, "layout": base.layout})
+
+
+#: Where along a gap (as a share of its width) a label may sit, best first.
+_ALONG = (0.5, 0.3, 0.7, 0.15, 0.85)
+
+
+def _place_labels(
+    edges: Sequence[tuple[str, str]],
+    ends: Mapping[tuple[str, str], tuple[tuple[float, float], tuple[float, float]]],
+    widths: Mapping[tuple[str, str], float],
+    column: Mapping[str, int],
+    lefts: Sequence[float],
+    gaps: Sequence[float],
+    centre: Mapping[str, tuple[float, float]],
+) -> list[tuple[float, float]]:
+    """Each edge's label centre: over the edge, in a gap it crosses, clear of the nodes and of
+    the labels placed before it where possible (short edges first: they have fewer places);
+    else in the middle of the gap after its source."""
+    half_h = LABEL_HEIGHT / 2
+    taken = [
+        (x - NODE_WIDTH / 2, y - NODE_HEIGHT / 2, x + NODE_WIDTH / 2, y + NODE_HEIGHT / 2)
+        for x, y in centre.values()
+    ]
+    placed: dict[tuple[str, str], tuple[float, float]] = {}
+    for key in sorted(edges, key=lambda e: column[e[1]] - column[e[0]]):
+        (x0, y0), (x1, y1) = ends[key]
+        half_w = widths[key] / 2 + 4
+        candidates = []
+        for gap in range(column[key[0]], column[key[1]]):
+            for share in _ALONG:
+                x = lefts[gap] + NODE_WIDTH + gaps[gap] * share
+                # Within the gap: a label beside a node's column would cover a node's edge.
+                if share != 0.5 and gaps[gap] * min(share, 1 - share) < half_w:
+                    continue
+                t = (x - x0) / (x1 - x0) if x1 != x0 else 0.5
+                # Just above the edge, as graphviz writes them: the edge itself stays in view.
+                candidates.append((x, y0 + t * (y1 - y0) - half_h - 1))
+        if not candidates:  # an edge within one column: not drawn by our layouts, but safe
+            candidates = [((x0 + x1) / 2, (y0 + y1) / 2)]
+
+        def clear(xy: tuple[float, float], half_w: float = half_w) -> bool:
+            box = (xy[0] - half_w, xy[1] - half_h, xy[0] + half_w, xy[1] + half_h)
+            return not any(
+                box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken
+            )
+
+        x, y = next((xy for xy in candidates if clear(xy)), candidates[0])
+        placed[key] = (x, y)
+        taken.append((x - half_w, y - half_h, x + half_w, y + half_h))
+    return [placed[key] for key in edges]
 
 
 def _escaped(text: str) -> str:
