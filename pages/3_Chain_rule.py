@@ -3,15 +3,14 @@ its product of local derivatives, and their sum beside the Jacobian entry comput
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import streamlit as st
 
 from calculus import ComputationGraph, ExpressionError, VectorFunction
 from calculus.export import plain_symbol
-from calculus.graph import LEVELS, GraphTooLarge, Level, Path, likely_typos
-from calculus.narration.chain import verdict
-from calculus.numbers import power_of_ten_note
-from calculus.reading import format_number
+from calculus.graph import LEVELS, GraphTooLarge, Level, likely_typos
 from ui import (
     function_box,
     heatmap_key,
@@ -20,37 +19,42 @@ from ui import (
     knob_controls,
     knob_query,
     knob_sliders,
+    knob_values,
+    knob_version,
     live_chart,
+    live_panel,
     setup_page,
     write_query,
 )
 from ui.chain import (
+    GRAPH_CAPTION,
     LEVEL_LABELS,
     MODE_LABELS,
     MODES,
     PAGE,
     PRESETS,
     R3_STEPS,
-    ChainView,
     Preset,
     cached_chain,
     cached_formula_graph,
+    compare_formulas,
+    compare_numbers,
     edit_as_steps,
     first_visit,
+    graph_base_for,
     graph_depth,
-    graph_drawing,
     graph_of,
     load_preset,
     numeric_chain_view,
-    partial,
-    path_shares_figure,
-    path_value,
-    paths_table,
+    path_switches,
     pick,
     roles_caption,
+    show_path_values,
     steps_box,
     steps_latex,
+    too_large_to_draw,
 )
+from ui.chain_graph import graph_figure
 from ui.quote import quote
 
 #: The knobs and the choice of entry on the left, the graph on the right (shallow graphs).
@@ -58,6 +62,10 @@ COLUMNS = [1.4, 2.4]
 DEFAULT_FORMULA = "exp(sin x)"
 #: Longest path (in edges) of a graph drawn beside the knobs; deeper ones get the full width.
 SIDE_BY_SIDE_DEPTH = 3
+GRAPH_KEY = f"{PAGE}_graph"
+#: Charts' modebars without the logo; the graph is a picture (no zoom, no hover: cheaper too).
+PLAIN = {"displaylogo": False}
+STILL = {**PLAIN, "staticPlot": True}
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -83,11 +91,6 @@ def main() -> None:
     except ExpressionError as problem:
         st.error(quote(problem.message), icon=":material/error:")
         return
-    if graph.knobs:
-        # Outside the fragment: what does not move with the knobs is not re-sent on every move.
-        controls, _ = st.columns(COLUMNS, gap="large")
-        with controls:
-            knob_controls(PAGE, graph.knobs)
     explore(graph, mode, text, level)
 
 
@@ -168,143 +171,157 @@ def show_notice(mode: str, text: str) -> None:
         st.info(f"**{notice.label}.** {notice.notice}", icon=":material/lightbulb:")
 
 
-@st.fragment
 def totals_only(f: VectorFunction) -> None:
-    point = knob_sliders(PAGE, f.variables, controls=False)
+    """The Jacobian alone, moving with the knobs (for a formula too large for a graph)."""
+    sliders, heatmap = st.container(key=f"live_{PAGE}_sliders"), st.container()
     outputs = ["y"] if f.n_outputs == 1 else [f"y{i + 1}" for i in range(f.n_outputs)]
-    live_chart(
-        jacobian_heatmap(
+
+    def chart(point: np.ndarray, version: str) -> None:
+        figure = jacobian_heatmap(
             f.jacobian_at(point),
             [plain_symbol(y) for y in outputs],
             [plain_symbol(x) for x in f.variables],
-        ),
-        key=f"{PAGE}_totals_only",
-        config={"displaylogo": False},
+        )
+        with heatmap:
+            live_chart(figure, key=f"{PAGE}_totals_only", version=version, config=PLAIN)
+
+    def knobs(_point: np.ndarray) -> None:
+        with sliders:
+            knob_sliders(PAGE, f.variables, controls=False)
+
+    live_panel(
+        PAGE,
+        chart_key=f"{PAGE}_totals_only",
+        now=lambda: knob_values(PAGE, f.variables),
+        version=lambda point: knob_version(f.text, point),
+        chart=chart,
+        sliders=knobs,
+        rest=lambda _point: None,
     )
 
 
-@st.fragment
+@dataclass(frozen=True)
+class Now:
+    """The knobs where they are now, and every node's and edge's value there."""
+
+    point: np.ndarray
+    values: dict[str, float]
+    edge_values: dict[tuple[str, str], float]
+
+
 def explore(graph: ComputationGraph, mode: str, text: str, level: Level) -> None:
-    """Everything that moves with the knobs and the choice of entry: only this reruns."""
+    """The graph, the paths and their sum: what does not move with the knobs is drawn here,
+    once; the live panel fills the rest on every knob move, the graph first."""
     if not graph.knobs:
         st.warning("These steps have no knobs: every value is a constant. Use a variable.")
         return
+    # Outside the knobs' reruns: what does not move with the knobs is not re-sent on every move.
+    controls, _ = st.columns(COLUMNS, gap="large")
+    with controls:
+        knob_controls(PAGE, graph.knobs)
     if graph_depth(graph) <= SIDE_BY_SIDE_DEPTH:
         # A shallow graph fits beside the knobs; a deep one needs the whole width to stay legible.
         controls, drawing = st.columns(COLUMNS, gap="large")
         with controls:
-            point = knob_sliders(PAGE, graph.knobs, controls=False)
+            sliders = st.container(key=f"live_{PAGE}_sliders")
             st.markdown("**Which derivative?**")
             output = pick("Output", graph.outputs, f"{PAGE}_of")
             knob = pick("Knob", graph.knobs, f"{PAGE}_wrt")
         with drawing:
-            picture = st.container()
+            picture = st.container(key=f"live_{PAGE}_graph")
     else:
-        point = knob_sliders(PAGE, graph.knobs, columns=min(len(graph.knobs), 4), controls=False)
+        sliders = st.container(key=f"live_{PAGE}_sliders")
         left, right = st.columns(2)
         with left:
             output = pick("Which derivative? Output", graph.outputs, f"{PAGE}_of")
         with right:
             knob = pick("Knob", graph.knobs, f"{PAGE}_wrt")
-        picture = st.container()
-    values = graph.values_at(point)
-    edge_values = graph.edge_values_at(values)
+        picture = st.container(key=f"live_{PAGE}_graph")
+    texts = (mode, text, level)
     try:
-        chain = cached_chain(mode, text, level, output, knob)
+        chain = cached_chain(*texts, output, knob)
     except ExpressionError as problem:  # the symbolic expansion overran its time limit
         message = quote(f"{problem.message}. The numbers below still add up.")
         st.warning(message, icon=":material/timer:")
         chain = numeric_chain_view(graph, output, knob)
-    i, j = graph.outputs.index(output), graph.knobs.index(knob)
-    direct_value = float(graph.direct.jacobian_at(point)[i, j])
 
     st.subheader(f"Every path from {plain_symbol(knob)} to {plain_symbol(output)}")
-    on, off, highlight = paths_table(chain, edge_values)
-    with picture:
-        texts = (mode, text, level)
-        graph_drawing(graph, values, edge_values, *texts, knob, output, on, off, highlight)
-    compare(graph, chain, point, edge_values, on, direct_value)
-    all_totals(graph, point, output, knob)
-    write_query(
-        {
-            "mode": mode,
-            "steps": text if mode == "steps" else None,
-            "f": text if mode == "formula" else None,
-            "level": level if mode == "formula" else None,
-            "out": output,
-            "wrt": knob,
-            **knob_query(PAGE, graph.knobs, point),
-        },
-        prefix_owned=("k_", "r_"),
-    )
-
-
-def compare(
-    graph: ComputationGraph,
-    chain: ChainView,
-    point: np.ndarray,
-    edge_values: dict[tuple[str, str], float],
-    on: list[Path],
-    direct_value: float,
-) -> None:
-    """The sum of the paths switched on, beside the Jacobian entry computed directly."""
-    output, knob = chain.output, chain.knob
+    rows = path_switches(chain)
+    compare_formulas(graph, chain)
+    sums = st.container(key=f"live_{PAGE}_sums")
     i, j = graph.outputs.index(output), graph.knobs.index(knob)
-    st.subheader("Their sum is the Jacobian entry")
-    if chain.total is not None:
-        st.latex(rf"\sum_{{\text{{paths}}}} \prod \text{{local derivatives}} = {chain.total}")
-    st.latex(
-        rf"J_{{{i + 1},{j + 1}}} = {partial(output, knob)} = {chain.direct}"
-        r" \quad \text{(computed directly)}"
-    )
-    if chain.equal is True and chain.paths:
-        st.caption("✓ sympy confirms: the sum over the paths and the direct entry are one formula.")
-    elif chain.equal is None and chain.paths:
-        st.caption("sympy could not decide in time whether the two formulas are the same.")
-
-    if chain.paths is None:
-        total = float(graph.totals_at(list(point))[i, j])
-        label, off = f"Sum over all {chain.path_count} paths", 0
-    else:
-        total = float(sum(path_value(p, edge_values) for p in on))
-        label = f"Sum of the {len(on)} path{'s' * (len(on) != 1)} switched on"
-        off = len(chain.paths) - len(on)
-    left, right, said = st.columns(3)
-    shown = [format_number(total), format_number(direct_value)]
-    left.metric(label, shown[0])
-    entry = f"∂{plain_symbol(output)}/∂{plain_symbol(knob)}"
-    right.metric(f"Jacobian entry {entry}, computed directly", shown[1])
-    kind, sentence = verdict(total, direct_value, off)
-    with said:
-        if kind == "undefined":
-            st.info(sentence, icon=":material/block:")
-        elif kind == "equal":
-            st.success(sentence)
+    with picture:
+        if graph.too_large_to_draw:
+            too_large_to_draw(graph)
+            drawing = st.container()
         else:
-            st.warning(sentence, icon=":material/functions:")
-    values = [path_value(p, edge_values) for p in chain.paths or ()]
-    # The path values above and the metrics here: explain ×10^ once, with the first such number.
-    if note := power_of_ten_note([*(format_number(v) for v in values), *shown, sentence]):
-        st.caption(note)
-    if chain.paths:
-        figure = path_shares_figure(
-            chain.labels,
-            values,
-            [p in on for p in chain.paths],
-            direct_value,
-            title=f"Each path's share of ∂{plain_symbol(output)}/∂{plain_symbol(knob)}",
+            drawing = st.container(key=f"live_{PAGE}_drawing_scrolls")
+            st.caption(GRAPH_CAPTION)
+            base = graph_base_for(graph, texts, chain, rows)
+    totals = None
+    if not graph.too_large_to_draw and len(graph.outputs) * len(graph.knobs) > 1:
+        st.subheader("Every entry is such a sum")
+        heatmap_key(
+            "The whole Jacobian, computed directly: row = output, column = knob. Pick another "
+            "output or knob above to see its paths."
         )
-        live_chart(figure, key=f"{PAGE}_shares", config={"displaylogo": False})
+        totals = st.container()
+    # What the graph shows besides the knobs: a change of it is a new version of the chart.
+    shown = "|".join([*texts, output, knob, repr(rows.on), repr(rows.highlight)])
 
+    def now() -> Now:
+        point = knob_values(PAGE, graph.knobs)
+        values = graph.values_at(point)
+        return Now(point, values, graph.edge_values_at(values))
 
-def all_totals(graph: ComputationGraph, point: np.ndarray, output: str, knob: str) -> None:
-    if len(graph.outputs) * len(graph.knobs) == 1:
-        return
-    st.subheader("Every entry is such a sum")
-    heatmap_key(
-        "The whole Jacobian, computed directly: row = output, column = knob. Pick another "
-        "output or knob above to see its paths."
+    def chart(now: Now, version: str) -> None:
+        with drawing:
+            if graph.too_large_to_draw:  # the Jacobian is the chart that moves first
+                all_totals(graph, now.point, version)
+            else:
+                figure = graph_figure(base, now.values, now.edge_values)
+                live_chart(figure, key=GRAPH_KEY, version=version, config=STILL)
+
+    def knobs(_now: Now) -> None:
+        with sliders:
+            if graph_depth(graph) <= SIDE_BY_SIDE_DEPTH:
+                knob_sliders(PAGE, graph.knobs, controls=False)
+            else:
+                knob_sliders(PAGE, graph.knobs, columns=min(len(graph.knobs), 4), controls=False)
+
+    def rest(now: Now) -> None:
+        show_path_values(chain, rows, now.edge_values)
+        direct_value = float(graph.direct.jacobian_at(now.point)[i, j])
+        with sums:
+            compare_numbers(graph, chain, now.point, now.edge_values, rows.on, direct_value)
+        if totals is not None:
+            with totals:
+                all_totals(graph, now.point)
+        write_query(
+            {
+                "mode": mode,
+                "steps": text if mode == "steps" else None,
+                "f": text if mode == "formula" else None,
+                "level": level if mode == "formula" else None,
+                "out": output,
+                "wrt": knob,
+                **knob_query(PAGE, graph.knobs, now.point),
+            },
+            prefix_owned=("k_", "r_"),
+        )
+
+    live_panel(
+        PAGE,
+        chart_key=f"{PAGE}_jacobian" if graph.too_large_to_draw else GRAPH_KEY,
+        now=now,
+        version=lambda now: knob_version(shown, now.point),
+        chart=chart,
+        sliders=knobs,
+        rest=rest,
     )
+
+
+def all_totals(graph: ComputationGraph, point: np.ndarray, version: str | None = None) -> None:
     live_chart(
         jacobian_heatmap(
             graph.direct.jacobian_at(list(point)),
@@ -312,7 +329,8 @@ def all_totals(graph: ComputationGraph, point: np.ndarray, output: str, knob: st
             [plain_symbol(x) for x in graph.knobs],
         ),
         key=f"{PAGE}_jacobian",
-        config={"displaylogo": False},
+        version=version,
+        config=PLAIN,
     )
 
 

@@ -4,12 +4,12 @@ points, switching paths off, the bounds, and the state in the URL."""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from calculus.graph import graph_from_formula, graph_from_steps
+from calculus.graph_layout import crossings, layered_layout
 from calculus.syntax import parse_text
 from tests.charts import chart_specs
 from tests.conftest import open_page
@@ -19,11 +19,23 @@ from ui.chain import (
     PRESETS,
     edge_texts,
     graph_depth,
-    graph_dot,
     numeric_chain_view,
     path_shares_figure,
     plain_expr,
     text_index,
+)
+from ui.chain_graph import (
+    EDGE_SIZE,
+    EDGE_VALUES,
+    HIGHLIGHT,
+    LABEL_HEIGHT,
+    NODE_HEIGHT,
+    NODE_VALUES,
+    NODE_WIDTH,
+    edge_styles,
+    graph_base,
+    graph_figure,
+    text_width,
 )
 from ui.quote import unquote
 
@@ -61,10 +73,32 @@ def assert_sum_equals_entry(at: AppTest) -> None:
     assert any("Equal" in s.value for s in at.success)
 
 
-def dot(at: AppTest) -> str:
-    charts = at.get("graphviz_chart")
-    assert len(charts) == 1
-    return charts[0].proto.spec
+def drawn_graph(at: AppTest) -> dict:
+    """The graph's figure as the page sends it (a live chart keyed chain_graph)."""
+    specs = chart_specs(at)
+    assert "chain_graph" in specs, list(specs)
+    return specs["chain_graph"]
+
+
+def trace(spec: dict, name: str) -> dict:
+    return next(t for t in spec["data"] if t["name"] == name)
+
+
+def edge_labels(spec: dict, colour: str | None = None) -> list[str]:
+    """The local derivatives written on the graph's edges (those written in ``colour``)."""
+    labels = trace(spec, "derivatives")
+    colours = labels["textfont"]["color"]
+    return [t for t, c in zip(labels["text"], colours, strict=True) if colour in (None, c)]
+
+
+def drawn(spec: dict, shape: str) -> int:
+    """How many edges (or nodes) the graph draws as ``shape`` ('edges off', 'nodes'...)."""
+    return sum(s["path"].count("M") for s in spec["layout"]["shapes"] if s["name"] == shape)
+
+
+def dashed_edges(spec: dict) -> int:
+    shapes = spec["layout"]["shapes"]
+    return sum(s["path"].count("M") for s in shapes if s["line"]["dash"] == "dash")
 
 
 def texts(at: AppTest) -> str:
@@ -96,8 +130,11 @@ def test_opens_on_the_r3_exercise_with_two_paths_that_add_up() -> None:
     assert metric(at, "Sum of the 2 paths") == "10"  # 8 through u, 2 through v at (1, 2, 2)
     assert metric(at, "Jacobian entry ∂y₂/∂x₂") == "10"
     assert_sum_equals_entry(at)
-    graph = dot(at)
-    assert graph.count("shape=ellipse") == 3 and graph.count(" -> ") == 8
+    graph = drawn_graph(at)
+    assert drawn(graph, "nodes") + drawn(graph, "chosen nodes") == 8
+    assert drawn(graph, "chosen nodes") == 2  # x2 and y2
+    assert len(edge_labels(graph)) == 8
+    assert "10" in trace(graph, EDGE_VALUES)["text"] or trace(graph, NODE_VALUES)["text"]
     assert "sympy confirms" in texts(at)
 
 
@@ -159,7 +196,7 @@ def test_an_undefined_point_says_undefined() -> None:
     assert metric(at, "Jacobian entry") == "undefined"
     assert metric(at, "Sum of the") == "undefined"
     assert any("Undefined here" in i.value for i in at.info)
-    assert "undefined" in dot(at)
+    assert "undefined" in trace(drawn_graph(at), NODE_VALUES)["text"]  # v = ln x
 
 
 def test_switching_a_path_off_leaves_its_share_out() -> None:
@@ -168,29 +205,28 @@ def test_switching_a_path_off_leaves_its_share_out() -> None:
     assert not at.exception
     assert metric(at, "Sum of the 1 path") == "8"
     assert any("Not equal" in w.value and "carries 2" in w.value for w in at.warning)
-    assert "style=dashed" in dot(at)
-    waterfall = json.dumps(next(iter(chart_specs(at).values())))
+    assert dashed_edges(drawn_graph(at)) == 2  # x2 -> v and v -> y2
+    waterfall = json.dumps(chart_specs(at)["chain_shares"])
     assert '"off"' in waterfall
 
 
 def test_highlighting_a_path_colours_it_in_the_graph() -> None:
     at = run_page()
-    first = dot(at)
+    first = edge_labels(drawn_graph(at), HIGHLIGHT)
     at.radio(key="chain_highlight_y2_x2_2").set_value(1).run()
-    second = dot(at)
-    red = re.compile(r'"(\w+)" -> "(\w+)" \[[^\n]*#dc2626')
-    assert red.findall(first) == [("x2", "u"), ("u", "y2")]
-    assert red.findall(second) == [("x2", "v"), ("v", "y2")]
+    second = edge_labels(drawn_graph(at), HIGHLIGHT)
+    assert first == ["2x₁²·x₂", "v"]  # x2 -> u -> y2 in red
+    assert second == ["√(x₂·x₃)/(2x₂)", "u"]  # x2 -> v -> y2
 
 
 def test_a_formula_is_cut_into_steps_at_the_chosen_level() -> None:
     at = run_page(mode="formula", f="w2 sigmoid(w1 x + b1) + b2", out="y", wrt="w1")
     assert at.radio(key="chain_level").value == "operations"
-    fine = dot(at).count(" -> ")
+    fine = len(edge_labels(drawn_graph(at)))
     assert path_labels(at) == ["w₁ → u₁ → u₂ → u₃ → u₄ → y"]
     at.radio(key="chain_level").set_value("functions").run()
     assert not at.exception
-    assert dot(at).count(" -> ") < fine
+    assert len(edge_labels(drawn_graph(at))) < fine
     assert path_labels(at) == ["w₁ → u₁ → y"]
     assert_sum_equals_entry(at)
     at.button(key="chain_edit").click().run()
@@ -242,14 +278,15 @@ def test_too_many_paths_show_the_totals_only() -> None:
     assert path_labels(at) == []
     total = number(metric(at, "Sum over all 128 paths"))
     assert total == pytest.approx(number(metric(at, "Jacobian entry")), rel=SHOWN_RTOL)
-    assert len(at.get("graphviz_chart")) == 1  # 23 values: still drawn
+    assert drawn_graph(at)  # 23 values: still drawn
 
 
 def test_a_graph_too_large_to_draw_says_so() -> None:
     steps = "u0 = sin(x)\n" + "\n".join(f"u{k} = u{k - 1} + x/{k}" for k in range(1, 45))
     at = run_page(mode="steps", steps=steps, out="u44", wrt="x")
     assert any("46 values: too many to draw" in i.value for i in at.info)
-    assert len(at.get("graphviz_chart")) == 0
+    assert "chain_graph" not in chart_specs(at)
+    assert "chain_jacobian" in chart_specs(at)  # the whole Jacobian instead, moving with x
     assert len(path_labels(at)) == 45
     assert_sum_equals_entry(at)
 
@@ -288,23 +325,36 @@ def test_plain_expr(text: str, expected: str) -> None:
     assert plain_expr(expr) == expected
 
 
-def test_graph_dot_places_knobs_left_outputs_right_and_colours_the_paths() -> None:
+def test_the_graph_places_knobs_left_outputs_right_and_colours_the_paths() -> None:
     graph = graph_from_steps(PRESETS[0].text)
     values = graph.values_at([1.0, 2.0, 2.0])
     values["v"] = float("nan")
     on, off = [("x2", "u", "y2")], [("x2", "v", "y2")]
-    dot = graph_dot(
-        graph, values, graph.edge_values_at(values), knob="x2", output="y2",
-        paths_on=on, paths_off=off, highlight=on[0],
-    )  # fmt: skip
-    assert '{ rank=source; "x1" "x2" "x3" }' in dot
-    assert '{ rank=sink; "y1" "y2" "y3" }' in dot
-    assert dot.count(" -> ") == len(graph.edges)
-    assert re.search(r'"x2" -> "u" \[[^\n]*#dc2626', dot)
-    assert re.search(r'"v" -> "y2" \[[^\n]*style=dashed', dot)
-    assert re.search(r'"x1" -> "u" \[[^\n]*#d1d5db', dot)  # off every path between x2 and y2
-    assert ">undefined<" in dot  # the value of v
-    assert "2x₁·x₂²" in dot  # du/dx1 in plain text
+    styles = edge_styles(graph, on, off, on[0])
+    base = graph_base(graph, edge_texts(graph), knob="x2", output="y2", styles=styles)
+    spec = graph_figure(base, values, graph.edge_values_at(values)).to_dict()
+    names = trace(spec, "node names")
+    x = dict(zip(names["text"], names["x"], strict=True))
+    assert x["<b>x₁</b>"] == x["<b>x₂</b>"] == x["<b>x₃</b>"] < x["<b>u</b>"] == x["<b>v</b>"]
+    assert x["<b>v</b>"] < x["<b>y₁</b>"] == x["<b>y₂</b>"] == x["<b>y₃</b>"]
+    assert len(edge_labels(spec)) == len(graph.edges)
+    assert edge_labels(spec, HIGHLIGHT) == ["2x₁²·x₂", "v"]
+    assert dashed_edges(spec) == 2
+    assert drawn(spec, "edges faded") == 4  # on no path between x2 and y2
+    assert drawn(spec, "edges highlight") == drawn(spec, "edges off") == 2
+    assert drawn(spec, "arrowheads") == len(graph.edges)
+    assert "undefined" in trace(spec, NODE_VALUES)["text"]  # the value of v
+    assert "2x₁·x₂²" in edge_labels(spec)  # du/dx1 in plain text
+    assert min(t["textfont"]["size"] for t in spec["data"]) >= 11  # readable labels
+
+
+def test_the_layout_orders_rows_to_avoid_crossings() -> None:
+    steps = "a = x2\nb = x1\ny1 = b\ny2 = a"  # drawn in the given order, every edge crosses
+    graph = graph_from_steps(steps)
+    edges = [(e.source, e.target) for e in graph.edges]
+    place = layered_layout(graph.nodes, edges, sources=graph.knobs, sinks=graph.outputs)
+    assert crossings(place, edges) == 0
+    assert place.columns == 3 and place.rows == 2
 
 
 def test_path_shares_figure_adds_the_paths_on_and_marks_the_entry() -> None:
@@ -387,3 +437,35 @@ def test_a_number_in_powers_of_ten_is_explained() -> None:
         c.value == "4×10^−5 means 4 × 10⁻⁵: move the decimal point 5 places to the left, 0.00004."
         for c in at.caption
     ), [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        graph_from_steps(PRESETS[0].text),
+        graph_from_formula("w2 sigmoid(w1 x + b1) + b2", "operations"),  # edges skip columns
+    ],
+    ids=["r3", "network"],
+)
+def test_the_edge_labels_cover_no_node_and_no_other_label(graph) -> None:
+    texts = edge_texts(graph)
+    base = graph_base(graph, texts)
+    half_w = {
+        key: max(text_width(texts[key], EDGE_SIZE), text_width("= −1.23×10^5", EDGE_SIZE)) / 2
+        for key in base.edges
+    }
+    labels = [
+        (x - half_w[key], y - LABEL_HEIGHT / 2, x + half_w[key], y + LABEL_HEIGHT / 2)
+        for (x, y), key in zip(base.edge_xy, base.edges, strict=True)
+    ]
+    nodes = [
+        (x - NODE_WIDTH / 2, y - NODE_HEIGHT / 2, x + NODE_WIDTH / 2, y + NODE_HEIGHT / 2)
+        for x, y in base.node_xy
+    ]
+
+    def overlap(a: tuple, b: tuple) -> bool:
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    for k, label in enumerate(labels):
+        assert not any(overlap(label, node) for node in nodes), base.edges[k]
+        assert not any(overlap(label, other) for other in labels[k + 1 :]), base.edges[k]

@@ -1,24 +1,24 @@
-"""The chain-rule page's builders: presets, plain and LaTeX text, the graph as DOT, the paths'
-shares as a figure (all pure), and the steps box (Streamlit).
+"""The chain-rule page's builders: presets, plain and LaTeX text, the edges' labels, the paths'
+shares as a figure (all pure), and the steps box, the paths' switches and the graph (Streamlit).
 
-The graph is drawn with ``st.graphviz_chart(dot)``: Streamlit's frontend lays DOT out in the
-browser (Graphviz compiled to WebAssembly), so nothing is installed and nothing is fetched.
-Graphviz cannot typeset LaTeX, so node and edge labels are plain Unicode (``2x₁x₂²``, ``√(x₂x₃)``).
+The graph is a live plotly chart laid out once per graph (``ui/chain_graph.py``); plotly cannot
+typeset LaTeX in a graph's labels, so node and edge labels are plain Unicode (``2x₁x₂²``,
+``√(x₂x₃)``).
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice, pairwise
+from itertools import islice
 from typing import ClassVar
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 import sympy as sp
+from streamlit.delta_generator import DeltaGenerator
 from sympy.printing.precedence import precedence
 from sympy.printing.str import StrPrinter
 
@@ -46,8 +46,12 @@ from calculus.narration.chain import (
     roles_sentence,
     symbol_notes,
     too_many_paths_sentence,
+    verdict,
 )
+from calculus.numbers import power_of_ten_note
 from calculus.reading import format_number
+from ui.chain_graph import HIGHLIGHT, GraphBase, edge_styles, graph_base
+from ui.chart_component import live_chart
 from ui.figures import FONT
 from ui.function_box import error_excerpt
 from ui.knobs import knob_range
@@ -71,9 +75,7 @@ MAX_LATEX = 1500
 #: Nodes of a formula beyond which it is not even printed (printing costs ~0.1 ms a node).
 MAX_LATEX_NODES = 600
 
-# Colours: the knob machine's blue for knobs, amber for outputs; red marks the highlighted path.
-KNOB_FILL, OUTPUT_FILL, VALUE_FILL = "#dbeafe", "#fef3c7", "#ffffff"
-HIGHLIGHT, ON_PATH, OFF_PATH, FADED = "#dc2626", "#1d4ed8", "#9ca3af", "#d1d5db"
+# Colours of the paths' shares: red for the Jacobian entry, as for the highlighted path.
 POSITIVE, NEGATIVE, TOTAL = "#b2182b", "#2166ac", "#374151"
 
 
@@ -244,37 +246,7 @@ def path_label(path: Path) -> str:
     return " → ".join(plain_symbol(name) for name in path)
 
 
-# --- the graph as DOT ---------------------------------------------------------------------------
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', "") + '"'
-
-
-# The value rows have a fixed size, so the layout does not move while a knob turns: a label
-# growing from "4" to "4.01" would otherwise shift every node after it.
-_VALUE_CELL = 'WIDTH="{width}" HEIGHT="{height}" FIXEDSIZE="TRUE"'
-_TABLE = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
-
-
-def _node_label(name: str, value: float | None) -> str:
-    shown = "" if value is None else format_number(float(value), 3)
-    cell = _VALUE_CELL.format(width=54, height=14)
-    return (
-        f'<{_TABLE}<TR><TD><FONT POINT-SIZE="14"><B>{html.escape(plain_symbol(name))}</B></FONT>'
-        f'</TD></TR><TR><TD {cell}><FONT POINT-SIZE="11" COLOR="#374151">{html.escape(shown)}'
-        "</FONT></TD></TR></TABLE>>"
-    )
-
-
-def _edge_label(text: str, value: float | None) -> str:
-    shown = "" if value is None else "= " + format_number(float(value), 3)
-    cell = _VALUE_CELL.format(width=58, height=13)
-    return (
-        f'<{_TABLE}<TR><TD><FONT POINT-SIZE="11">{html.escape(shorten(text))}</FONT></TD></TR>'
-        f'<TR><TD {cell}><FONT POINT-SIZE="10" COLOR="#4b5563">{html.escape(shown)}</FONT>'
-        "</TD></TR></TABLE>>"
-    )
+# --- the graph's labels ----------------------------------------------------------------------
 
 
 def edge_texts(graph: ComputationGraph) -> dict[tuple[str, str], str]:
@@ -304,76 +276,6 @@ def graph_depth(graph: ComputationGraph) -> int:
     for step in graph.steps:
         depth[step.name] = 1 + max((depth[name] for name in step.inputs), default=-1)
     return max(depth.values(), default=0)
-
-
-def _edges_of(paths: Sequence[Path]) -> set[tuple[str, str]]:
-    return {(a, b) for path in paths for a, b in pairwise(path)}
-
-
-def graph_dot(
-    graph: ComputationGraph,
-    values: Mapping[str, float] | None = None,
-    edge_values: Mapping[tuple[str, str], float] | None = None,
-    *,
-    texts: Mapping[tuple[str, str], str] | None = None,
-    knob: str | None = None,
-    output: str | None = None,
-    paths_on: Sequence[Path] = (),
-    paths_off: Sequence[Path] = (),
-    highlight: Path | None = None,
-) -> str:
-    """The graph in DOT: knobs on the left, outputs on the right, values on nodes, local
-    derivatives (formula and value) on edges.
-
-    Edges of the ``highlight`` path are red and thick, of the other ``paths_on`` blue, of
-    ``paths_off`` grey and dashed; every other edge is faded. Nodes show ``values[name]``.
-    """
-    texts = texts if texts is not None else edge_texts(graph)
-    on, off = _edges_of(paths_on), _edges_of(paths_off)
-    lit = _edges_of([highlight]) if highlight else set()
-    # No rounded boxes: Streamlit's renderer (d3-graphviz) samples every curved outline point
-    # by point on each redraw, which made a knob move cost ~1 s in the browser (measured).
-    lines = [
-        "digraph chain {",
-        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.3, ranksep=0.55, '
-        'fontname="Helvetica"];',
-        '  node [shape=box, style="filled", fillcolor="#ffffff", color="#6b7280", '
-        'fontname="Helvetica", margin="0.12,0.05"];',
-        '  edge [color="#9ca3af", fontname="Helvetica", arrowsize=0.7];',
-    ]
-    outputs = set(graph.outputs)
-    for name in graph.nodes:
-        fill = KNOB_FILL if name in graph.knobs else OUTPUT_FILL if name in outputs else VALUE_FILL
-        shape = "ellipse" if name in graph.knobs else "box"
-        chosen = name in (knob, output)
-        border = f'color="{ON_PATH}", penwidth=2.2' if chosen else 'color="#6b7280", penwidth=1'
-        value = None if values is None else values.get(name)
-        lines.append(
-            f"  {_quoted(name)} [label={_node_label(name, value)}, shape={shape}, "
-            f'fillcolor="{fill}", {border}];'
-        )
-    lines.append("  { rank=source; " + " ".join(_quoted(k) for k in graph.knobs) + " }")
-    if not any(edge.source in outputs for edge in graph.edges):
-        lines.append("  { rank=sink; " + " ".join(_quoted(y) for y in graph.outputs) + " }")
-    for edge in graph.edges:
-        key = (edge.source, edge.target)
-        value = None if edge_values is None else edge_values.get(key)
-        if key in lit:
-            style = f'color="{HIGHLIGHT}", fontcolor="{HIGHLIGHT}", penwidth=3.2'
-        elif key in on:
-            style = f'color="{ON_PATH}", fontcolor="#1f2937", penwidth=2'
-        elif key in off:
-            style = f'color="{OFF_PATH}", fontcolor="{OFF_PATH}", style=dashed, penwidth=1.2'
-        elif paths_on or paths_off:
-            style = f'color="{FADED}", fontcolor="#9ca3af", penwidth=1'
-        else:
-            style = 'color="#6b7280", fontcolor="#1f2937", penwidth=1.2'
-        lines.append(
-            f"  {_quoted(edge.source)} -> {_quoted(edge.target)} "
-            f"[label={_edge_label(texts[key], value)}, {style}];"
-        )
-    lines.append("}")
-    return "\n".join(lines)
 
 
 # --- LaTeX ---------------------------------------------------------------------------------------
@@ -668,19 +570,28 @@ def roles_caption(graph: ComputationGraph) -> str:
 # --- the paths and the graph (Streamlit) ---------------------------------------------------------
 
 
-def paths_table(
-    chain: ChainView, edge_values: dict[tuple[str, str], float]
-) -> tuple[list[Path], list[Path], Path | None]:
-    """One row per path: a switch, its chain of local derivatives, its value. Returns the paths
-    switched on and off, and the one to highlight."""
+@dataclass(frozen=True)
+class PathRows:
+    """The paths' switches as chosen (drawn once per choice) and where each path's value goes."""
+
+    on: list[Path]
+    off: list[Path]
+    highlight: Path | None
+    values: list[DeltaGenerator]
+
+
+def path_switches(chain: ChainView) -> PathRows:
+    """One row per path: a switch, its chain of local derivatives, and a place for its value
+    (:func:`show_path_values` fills it, as the knobs move). Outside the knobs' reruns: a switch
+    or the highlight redraws the whole page, graph included."""
     if chain.paths is None:
         knob, output = plain_symbol(chain.knob), plain_symbol(chain.output)
         sentence = too_many_paths_sentence(knob, output, chain.path_count, MAX_PATHS)
         st.info(sentence, icon=":material/account_tree:")
-        return [], [], None
+        return PathRows([], [], None, [])
     if not chain.paths:
         st.markdown(no_path_sentence(plain_symbol(chain.knob), plain_symbol(chain.output)))
-        return [], [], None
+        return PathRows([], [], None, [])
     # One key per entry and number of paths: a keyed radio whose options change under it shows
     # no selection in the browser, although the server still has one.
     key = f"{PAGE}_highlight_{chain.output}_{chain.knob}_{len(chain.paths)}"
@@ -696,65 +607,130 @@ def paths_table(
         **({"horizontal": True} if chooser is st.radio else {}),
     )
     st.caption("Switch a path off to see its share of the total.")
-    on: list[Path] = []
-    off: list[Path] = []
+    rows = PathRows([], [], chain.paths[highlighted] if highlighted is not None else None, [])
     for k, path in enumerate(chain.paths):
         switch, number = st.columns([4, 1], vertical_alignment="center")
         with switch:
             kept = st.checkbox(chain.labels[k], value=True, key=f"{PAGE}_on_{'-'.join(path)}")
-        with number:
-            shown = format_number(path_value(path, edge_values))
-            st.markdown(f"= **{shown}**" if kept else f"= ~~{shown}~~ (off)")
+        rows.values.append(number.container(key=f"live_{PAGE}_path_{k}"))
         st.latex(chain.path_formulas[k])
-        (on if kept else off).append(path)
+        (rows.on if kept else rows.off).append(path)
     for note in chain.notes:
         st.caption(note)
-    return on, off, chain.paths[highlighted] if highlighted is not None else None
+    return rows
+
+
+def show_path_values(
+    chain: ChainView, rows: PathRows, edge_values: dict[tuple[str, str], float]
+) -> None:
+    """Each path's product of local derivatives at the knobs, struck through when off."""
+    for path, place in zip(chain.paths or (), rows.values, strict=False):
+        shown = format_number(path_value(path, edge_values))
+        place.markdown(f"= **{shown}**" if path in rows.on else f"= ~~{shown}~~ (off)")
 
 
 def path_value(path: Path, edge_values: dict[tuple[str, str], float]) -> float:
     return float(ComputationGraph.path_value(path, edge_values))
 
 
-def graph_drawing(
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_graph_base(
+    mode: str, text: str, level: Level, knob: str, output: str, styles: tuple
+) -> GraphBase:
+    """The graph's layout and all it shows but the values: once per graph and choice of paths."""
+    graph = graph_of(mode, text, level)
+    texts = cached_edge_texts(mode, text, level)
+    return graph_base(graph, texts, knob=knob, output=output, styles=dict(styles))
+
+
+def graph_base_for(
+    graph: ComputationGraph, texts: tuple[str, str, Level], chain: ChainView, rows: PathRows
+) -> GraphBase:
+    """The cached drawing of ``graph`` (typed as ``texts``) with ``rows``' paths coloured."""
+    styles = edge_styles(graph, rows.on, rows.off, rows.highlight)
+    return cached_graph_base(*texts, chain.knob, chain.output, tuple(sorted(styles.items())))
+
+
+def too_large_to_draw(graph: ComputationGraph) -> None:
+    st.info(
+        f"This computation has {len(graph.nodes)} values: too many to draw readably (the "
+        f"limit is {MAX_DRAWN_NODES}). Here is its whole Jacobian; its paths are below.",
+        icon=":material/account_tree:",
+    )
+
+
+GRAPH_CAPTION = (
+    "Knobs (blue) on the left, outputs (amber) on the right; each node shows its value, each "
+    "edge its local derivative and that derivative's value (a long one names the value it "
+    "leads to: h·(1 − h) for σ'). Red: the highlighted path; blue: the other paths switched "
+    "on; dashed: paths switched off. Wide graphs scroll sideways."
+)
+
+
+# --- their sum (Streamlit) ----------------------------------------------------------------------
+
+
+def compare_formulas(graph: ComputationGraph, chain: ChainView) -> None:
+    """The sum of the paths as a formula, beside the Jacobian entry computed directly."""
+    output, knob = chain.output, chain.knob
+    i, j = graph.outputs.index(output), graph.knobs.index(knob)
+    st.subheader("Their sum is the Jacobian entry")
+    if chain.total is not None:
+        st.latex(rf"\sum_{{\text{{paths}}}} \prod \text{{local derivatives}} = {chain.total}")
+    st.latex(
+        rf"J_{{{i + 1},{j + 1}}} = {partial(output, knob)} = {chain.direct}"
+        r" \quad \text{(computed directly)}"
+    )
+    if chain.equal is True and chain.paths:
+        st.caption("✓ sympy confirms: the sum over the paths and the direct entry are one formula.")
+    elif chain.equal is None and chain.paths:
+        st.caption("sympy could not decide in time whether the two formulas are the same.")
+
+
+def compare_numbers(
     graph: ComputationGraph,
-    values: dict[str, float],
+    chain: ChainView,
+    point: np.ndarray,
     edge_values: dict[tuple[str, str], float],
-    mode: str,
-    text: str,
-    level: Level,
-    knob: str,
-    output: str,
     on: list[Path],
-    off: list[Path],
-    highlight: Path | None,
+    direct_value: float,
 ) -> None:
-    """The graph with its values, its paths coloured, and a caption saying how to read it."""
-    if graph.too_large_to_draw:
-        st.info(
-            f"This computation has {len(graph.nodes)} values: too many to draw readably (the "
-            f"limit is {MAX_DRAWN_NODES}). Its paths and totals are below.",
-            icon=":material/account_tree:",
+    """The sum of the paths switched on, beside the Jacobian entry, at the knobs."""
+    output, knob = chain.output, chain.knob
+    i, j = graph.outputs.index(output), graph.knobs.index(knob)
+    if chain.paths is None:
+        total = float(graph.totals_at(list(point))[i, j])
+        label, off = f"Sum over all {chain.path_count} paths", 0
+    else:
+        total = float(sum(path_value(p, edge_values) for p in on))
+        label = f"Sum of the {len(on)} path{'s' * (len(on) != 1)} switched on"
+        off = len(chain.paths) - len(on)
+    left, right, said = st.columns(3)
+    shown = [format_number(total), format_number(direct_value)]
+    left.metric(label, shown[0])
+    entry = f"∂{plain_symbol(output)}/∂{plain_symbol(knob)}"
+    right.metric(f"Jacobian entry {entry}, computed directly", shown[1])
+    kind, sentence = verdict(total, direct_value, off)
+    with said:
+        if kind == "undefined":
+            st.info(sentence, icon=":material/block:")
+        elif kind == "equal":
+            st.success(sentence)
+        else:
+            st.warning(sentence, icon=":material/functions:")
+    values = [path_value(p, edge_values) for p in chain.paths or ()]
+    # The path values above and the metrics here: explain ×10^ once, with the first such number.
+    if note := power_of_ten_note([*(format_number(v) for v in values), *shown, sentence]):
+        st.caption(note)
+    if chain.paths:
+        figure = path_shares_figure(
+            chain.labels,
+            values,
+            [p in on for p in chain.paths],
+            direct_value,
+            title=f"Each path's share of ∂{plain_symbol(output)}/∂{plain_symbol(knob)}",
         )
-        return
-    dot = graph_dot(
-        graph,
-        values,
-        edge_values,
-        texts=cached_edge_texts(mode, text, level),
-        knob=knob,
-        output=output,
-        paths_on=on,
-        paths_off=off,
-        highlight=highlight,
-    )
-    st.graphviz_chart(dot, width="stretch")
-    st.caption(
-        "Knobs (blue) on the left, outputs (amber) on the right; each node shows its value, each "
-        "edge its local derivative and that derivative's value (a long one names the value it "
-        "leads to: h·(1 − h) for σ'). Red: the highlighted path; blue: the other paths switched "
-        "on; dashed: paths switched off."
-    )
+        live_chart(figure, key=f"{PAGE}_shares", config={"displaylogo": False})
 
 
 # --- one entry's chain rule, ready to show ------------------------------------------------------

@@ -55,6 +55,9 @@ _CSS = """
   .knobs-verdict.wrong { background: #fef3c7; color: #713f12; }
   /* The accessibility helper (_A11Y_JS) draws nothing: no gap for it. */
   .st-key-knobs_a11y { display: none; }
+  /* A container keyed "..._scrolls" holds a picture of a fixed size (the chain rule's graph):
+     on a narrow screen it scrolls sideways rather than shrink its labels or clip them. */
+  [class*="st-key-"][class*="_scrolls"] > .stElementContainer { overflow-x: auto; }
   /* A follower (ui/chart_component.py) is an empty element: no gap for it. */
   [class*="st-key-"][class*="_follower"] { display: none; }
 </style>
@@ -69,12 +72,14 @@ export default function () {
   if (window.knobsA11y) return;
   window.knobsA11y = true;
   const mark = () => {
-    const areas = '.katex-display, [data-testid="stVerticalBlock"][overflow="auto"]';
+    const areas = '.katex-display, [data-testid="stVerticalBlock"][overflow="auto"], '
+      + '[class*="_scrolls"] > .stElementContainer';
     for (const block of document.querySelectorAll(areas)) {
       const wide = block.scrollWidth > block.clientWidth + 1
         || (block.matches('[overflow="auto"]') && block.scrollHeight > block.clientHeight + 1);
       if (wide && !block.hasAttribute('tabindex')) {
-        const what = block.matches('.katex-display') ? 'Formula' : 'Scrolling area';
+        const what = block.matches('.katex-display') ? 'Formula'
+          : block.matches('.stElementContainer') ? 'Picture' : 'Scrolling area';
         block.setAttribute('tabindex', '0');
         block.setAttribute('role', 'region');
         block.setAttribute('aria-label', what + ' (scroll with the arrow keys)');

@@ -3,8 +3,10 @@
 The page opens on the chapter's exercise as steps (u = x1² x2², v = √(x2 x3), y = (u², u v,
 v²)) with ∂y2/∂x2 selected. Every ArrowRight moves x₁ by 0.01: the values on the graph's nodes
 and edges, the two path products, their sum and the Jacobian heatmap at the bottom of the page
-all change. The timed trace is that heatmap (named 'jacobian'), the last thing the knob's
-fragment draws, so a latency covers the whole rerun: graph, paths, sums and figures.
+all change. The timed trace is the graph's node values (the trace named 'node values', watched
+through its ``text``): the graph is the chart the knob's rerun draws first, as on the other
+pages, so a latency covers the knobs' fragment up to the graph; the paths, sums and heatmap
+follow in the follower's rerun (``ui/live.py``).
 """
 
 from __future__ import annotations
@@ -16,5 +18,6 @@ SCRIPT = "app.py"
 URL_PATH = "/Chain_rule"
 FLOOR_P50_MS = 150.0
 FLOOR_P95_MS = 300.0
+TRACE = "node values"
 
-measure = knob_presses(URL_PATH, "x₁")
+measure = knob_presses(URL_PATH, "x₁", trace=TRACE, watch=("text",))

@@ -32,16 +32,43 @@ def shown_number(text: str) -> float:
     return float(number)
 
 
-def node_boxes(page: Page) -> list[list[object]]:
-    """Where each node of the drawn graph sits (its title and the centre of its shape)."""
-    return page.evaluate(
-        """() => [...document.querySelectorAll('[data-testid="stGraphVizChart"] g.node')]
-            .map((node) => {
-              const box = node.querySelector('ellipse, polygon, path').getBBox();
-              return [node.querySelector('title').textContent,
-                      Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)];
-            })"""
-    )
+GRAPH = ".st-key-chain_graph .js-plotly-plot"
+# The graph as the browser holds it: each node's name, where it sits and the value it shows.
+_GRAPH_NODES = """() => {
+  const graph = document.querySelector('.st-key-chain_graph .js-plotly-plot');
+  const names = graph.data.find((t) => t.name === 'node names');
+  const values = graph.data.find((t) => t.name === 'node values');
+  return names.text.map((name, k) => [name.replace(/<[^>]*>/g, ''), names.x[k], names.y[k],
+                                      values.text[k]]);
+}"""
+
+
+def graph_nodes(page: Page) -> dict[str, tuple[float, float, str]]:
+    """The drawn graph's nodes: ``{name: (x, y, value shown)}``."""
+    return {name: (x, y, value) for name, x, y, value in page.evaluate(_GRAPH_NODES)}
+
+
+def test_a_knob_press_updates_the_values_on_the_graph(page: Page, streamlit_server) -> None:
+    """The R³ exercise opens at (1, 2, 2): x₁ → 1.01 shows u = 1.01² · 2² = 4.0804 on the
+    graph (and y₂ = u v with it) while the nodes stay where they were; and back."""
+    page.goto(f"{streamlit_server('app.py')}/Chain_rule")
+    wait_for_app_ready(page)
+    expect(page.locator(GRAPH)).to_be_visible(timeout=60_000)
+    before = graph_nodes(page)
+    assert before["u"][2] == "4" and before["y₂"][2] == "8"
+    x1 = knob_slider(page, "x₁")
+    x1.focus()
+    x1.press("ArrowRight")
+    # u, ∂y₂/∂v = u and ∂u/∂x₂ = 2x₁²x₂ all show 4.08 now.
+    expect(page.locator(GRAPH).locator("text").filter(has_text="4.08")).to_have_count(3)
+    wait_for_app_ready(page, settle_ms=150)
+    after = graph_nodes(page)
+    assert after["u"][2] == "4.08" and after["y₂"][2] == "8.16"  # u v = 4.0804 · 2
+    assert {n: xy[:2] for n, xy in after.items()} == {n: xy[:2] for n, xy in before.items()}
+    x1.press("ArrowLeft")  # back to x1 = 1
+    expect(page.locator(GRAPH).locator("text").filter(has_text="4.08")).to_have_count(0)
+    wait_for_app_ready(page, settle_ms=150)
+    assert graph_nodes(page)["u"][2] == "4"
 
 
 def choose_radio(page: Page, group: str, option: str) -> None:
@@ -93,24 +120,14 @@ def test_r3_preset_has_two_paths_summing_to_the_jacobian_entry(
     highlight = page.locator('[data-testid="stRadio"]').filter(has_text="Highlight in the graph")
     expect(highlight.locator("input:checked")).to_have_count(1)
 
-    # The graph is drawn in the browser: 8 values, the highlighted path in red.
-    chart = page.locator('[data-testid="stGraphVizChart"] svg')
+    # The graph is drawn in the browser: 8 values, the highlighted path's two edges in red.
+    chart = page.locator(GRAPH)
     expect(chart).to_be_visible()
-    expect(chart.locator("g.node")).to_have_count(8)
-    expect(chart.locator('g.edge path[stroke="#dc2626"]')).to_have_count(2)
+    assert len(graph_nodes(page)) == 8
+    red = chart.locator('.shapelayer path[style*="stroke: rgb(220, 38, 38)"]')
+    expect(red).to_have_count(2)  # the highlighted path's edges, and their arrowheads
+    assert red.first.get_attribute("d").count("M") == 2  # two edges: x₂ → u → y₂
     page.screenshot(path=str(screenshot_dir / "chain-r3-1280.png"), full_page=True)
-
-    # Turning a knob changes the values on the graph but does not move its nodes.
-    before = node_boxes(page)
-    x1 = knob_slider(page, "x₁")
-    x1.focus()
-    x1.press("ArrowRight")
-    expect(chart.locator("g.node").filter(has_text="4.08")).to_have_count(1)  # u = 1.01² · 2²
-    wait_for_app_ready(page, settle_ms=150)
-    assert node_boxes(page) == before
-    x1.press("ArrowLeft")  # back to x1 = 1
-    expect(chart.locator("g.node").filter(has_text="4.08")).to_have_count(0)
-    wait_for_app_ready(page, settle_ms=150)
 
     # Switch the path through v off: the sum drops to the path through u alone.
     rows.nth(1).locator('[data-testid="stCheckbox"] label').click()
@@ -123,6 +140,20 @@ def test_r3_preset_has_two_paths_summing_to_the_jacobian_entry(
     page.set_viewport_size({"width": 420, "height": 900})
     wait_for_app_ready(page, settle_ms=300)
     page.screenshot(path=str(screenshot_dir / "chain-r3-420.png"), full_page=True)
+    # On a phone the graph keeps its size (labels stay legible) and scrolls sideways.
+    scrolled = page.locator(GRAPH).evaluate(
+        """(plot) => {
+          for (let box = plot.parentElement; box; box = box.parentElement) {
+            if (getComputedStyle(box).overflowX === 'auto' && box.scrollWidth > box.clientWidth) {
+              box.scrollLeft = box.scrollWidth;
+              return true;
+            }
+          }
+          return false;
+        }"""
+    )
+    assert scrolled, "the graph is cut off at 420 px instead of scrolling"
+    expect(page.locator(GRAPH).locator("text").filter(has_text="y₃")).to_be_in_viewport()
 
 
 def test_editing_the_steps_keeps_the_chosen_entry_visibly_selected(
@@ -142,8 +173,8 @@ def test_editing_the_steps_keeps_the_chosen_entry_visibly_selected(
         checked = radio.locator("label:has(input:checked)")
         expect(checked).to_have_count(1)
         expect(checked).to_have_text(chosen)
-    chart = page.locator('[data-testid="stGraphVizChart"] svg')
-    expect(chart.locator("g.node")).to_have_count(9)
+    expect(page.locator(GRAPH)).to_be_visible()
+    assert len(graph_nodes(page)) == 9
     page.screenshot(path=str(screenshot_dir / "chain-edited-steps.png"), full_page=True)
 
 
