@@ -300,6 +300,11 @@ def follow_live_chart(
     _follower(key=key, data={"chart": chart_key, "shown": shown}, on_drawn_change=follow)
 
 
+def sent_version(chart_key: str) -> str | None:
+    """The version the live chart ``chart_key`` was last sent with (None: not yet)."""
+    return st.session_state.get(_sent_key(chart_key))
+
+
 def _sent_key(chart_key: str) -> str:
     """Session state key: the version of the live chart ``chart_key`` last sent to the browser."""
     return f"_live_chart_version_{chart_key}"
