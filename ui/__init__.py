@@ -56,10 +56,10 @@ __all__ = [
     "live_chart",
     "live_charts_available",
     "live_panel",
-    "rerun_live_panel",
     "number_text",
     "query_float",
     "query_text",
+    "rerun_live_panel",
     "setup_page",
     "write_query",
 ]

@@ -25,8 +25,8 @@ chart once it has had its moment to paint (the heavy curves under a light overla
 chart); a page with no chart that moves with the knobs (``chart_key=None``) gets one fragment
 that draws the sliders, then the rest. A control drawn by ``rest`` that changes what the chart
 shows (a step h, a section's marks) needs no callback: when the follower's fragment finds the
-chart showing another version than the knobs and settings now, it reruns both fragments
-(:func:`rerun_live_panel` does the same from a callback).
+chart sent with another version than the knobs and settings now, its follower asks the browser
+to rerun both fragments (:func:`rerun_live_panel` does the same from a page's own callback).
 
 Pitfalls guarded here: ``now`` is called once per fragment run and its result passed to every
 callable (the knobs are read once, and every part of a rerun shows the same setting); the
@@ -146,13 +146,6 @@ def _knobs_and_rest(
 def _follow_the_chart(panel: _Panel[State]) -> None:
     state = panel.now()
     shown = panel.version(state)
-    if shown != sent_version(panel.chart_key):
-        # A control of this fragment changed what the chart shows (h, a section's marks): the
-        # chart's fragment must draw it too. Asked once per version, so it can never loop.
-        asked = f"_live_panel_asked_{panel.page}"
-        if st.session_state.get(asked) != shown:
-            st.session_state[asked] = shown
-            st.rerun(list(panel.fragments))
     panel.rest(state)
     follow_live_chart(
         panel.chart_key,
@@ -160,4 +153,7 @@ def _follow_the_chart(panel: _Panel[State]) -> None:
         key=f"{panel.page}_follower",
         current=lambda: panel.version(panel.now()),
         fragments=panel.fragments,
+        # A control of the rest (h, a section's marks) changed what the chart shows: the
+        # follower's callback reruns the chart's fragment too.
+        stale=shown != sent_version(panel.chart_key),
     )
