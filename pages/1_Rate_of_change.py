@@ -22,9 +22,6 @@ from calculus.reading import format_number
 from ui import rate as pictures
 
 PAGE = "rate"
-KNOB_FRAGMENT = f"{PAGE}_knob"
-FOLLOW_FRAGMENT = f"{PAGE}_follow"
-FRAGMENTS = (KNOB_FRAGMENT, FOLLOW_FRAGMENT)
 TANGENT_KEY = f"{PAGE}_tangent_overlay"
 FIXED = "rate_fixed"  # knob prefix of the variables held fixed
 LOSS = "x^2 + 4x - 2"
@@ -49,12 +46,17 @@ def main() -> None:
     # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).
     with st.container(key=f"live_{PAGE}"):
         knobs, readout = st.columns(COLUMNS, gap="large")
-        areas = Areas(knobs, readout, st.container())
-        if ui.live_charts_available():
-            explore(f, variable, areas, follow=True)
-            follow_the_tangent(f, variable, areas)
-        else:  # no follower without live charts: the knob's rerun draws everything
-            explore(f, variable, areas, follow=False)
+        areas = Areas(knobs.container(), readout.container(), st.container())
+        ui.live_panel(
+            PAGE,
+            chart_key=TANGENT_KEY,
+            now=lambda: here(f, variable),
+            version=lambda now: now.version,
+            chart=lambda now, version: show_tangent(areas, now),
+            base=lambda now: show_curves(areas, now),
+            sliders=lambda now: draw_sliders(areas, now),
+            rest=lambda now: show_below(f, areas, now),
+        )
 
 
 # --- cached per function, variable and fixed knobs (never per knob move of x) --------------------
@@ -120,7 +122,9 @@ class Areas:
 class Here:
     """What both fragments compute from the knobs, the same way."""
 
-    g: maths.Slice
+    text: str  # f as typed
+    variable: str
+    g: maths.Slice | None  # None when f'' could not be built in time (then ``problem`` says so)
     x: float
     fixed: np.ndarray
     others: list[str]
@@ -128,6 +132,11 @@ class Here:
     range: ui.KnobRange
     h: float
     version: str  # what the tangent's picture shows: function, knobs and h (picture_version)
+    problem: str | None = None
+
+    @property
+    def span(self) -> tuple[float, float]:
+        return self.range.low, self.range.high
 
 
 def picture_version(f: VectorFunction, variable: str, x: float, fixed: np.ndarray, h: float) -> str:
@@ -141,25 +150,22 @@ def knob_setting(f: VectorFunction, variable: str) -> tuple[float, np.ndarray, l
     return x, ui.knob_values(FIXED, others) if others else np.array([]), others
 
 
-def knobs_now(f: VectorFunction, variable: str) -> str:
-    """The picture's version for the knobs as they stand (read in the follower's callback)."""
-    x, fixed, _ = knob_setting(f, variable)
-    return picture_version(f, variable, x, fixed, pictures.step_h())
-
-
 def here(f: VectorFunction, variable: str) -> Here:
-    """The knobs' values now (before their sliders are drawn) and the slice of f along x.
-
-    Raises ExpressionError when f'' could not be built in time.
-    """
+    """The knobs' values now (before their sliders are drawn) and the slice of f along x (or,
+    when f'' could not be built in time, the problem with f's slice left unbuilt)."""
     pictures.start_controls()
     x, fixed, others = knob_setting(f, variable)
     fixed_values = iter(fixed.tolist())
     key_point = tuple(0.0 if name == variable else next(fixed_values) for name in f.variables)
-    g = maths.Slice.along(f, variable, key_point)
     rng = st.session_state[f"{PAGE}_range_{variable}"]
     h = pictures.step_h()
-    return Here(g, x, fixed, others, key_point, rng, h, picture_version(f, variable, x, fixed, h))
+    version = picture_version(f, variable, x, fixed, h)
+    try:
+        g: maths.Slice | None = maths.Slice.along(f, variable, key_point)
+    except ExpressionError as problem:  # said beside the sliders (show_below)
+        return Here(f.text, variable, None, x, fixed, others, key_point, rng, h, version,
+                    problem.message)  # fmt: skip
+    return Here(f.text, variable, g, x, fixed, others, key_point, rng, h, version)
 
 
 def share(f: VectorFunction, now: Here, section: str) -> None:
@@ -183,67 +189,46 @@ def share(f: VectorFunction, now: Here, section: str) -> None:
 # --- what a knob move reruns ---------------------------------------------------------------------
 
 
-@st.fragment(key=KNOB_FRAGMENT)
-def explore(f: VectorFunction, variable: str, areas: Areas, follow: bool) -> None:
-    """What a knob move reruns: the tangent's picture first, then the sliders.
+def draw_sliders(areas: Areas, now: Here) -> None:
+    with areas.knobs:
+        ui.knob_sliders(PAGE, [now.variable], controls=False)
+        if now.others:
+            ui.knob_sliders(FIXED, now.others, title="Held fixed")
 
-    The picture is drawn from the knobs' values, before their sliders: the browser gets it
-    alone and draws it while the rest is on its way. The readout and the sections below follow
-    in a rerun of their own once the picture is drawn (:func:`follow_the_tangent`), or here,
-    after the sliders, when ``follow`` is False.
+
+def show_tangent(areas: Areas, now: Here) -> None:
+    """The light overlay (tangent, secant, points): what a knob move changes, drawn first.
+
+    The overlay CSS (ui/page.py) stacks it exactly on the curves (:func:`show_curves`), which
+    come after the paint pause: their spec (same bytes, unless a held knob moved) would hold the
+    overlay up by its size.
     """
-    others = [name for name in f.variables if name != variable]
-
-    def draw_sliders() -> None:
-        with areas.knobs:
-            ui.knob_sliders(PAGE, [variable], controls=False)
-            if others:
-                ui.knob_sliders(FIXED, others, title="Held fixed")
-
-    try:
-        now = here(f, variable)
-    except ExpressionError as problem:  # f'' could not be built in time
-        draw_sliders()
-        areas.readout.error(problem.message, icon=":material/block:")
-        return
     g, x, h = now.g, now.x, now.h
-    value, slope = float(g.value(x)), float(g.slope(x))
-    _, frame, curves = analysis(f.text, variable, now.key_point, now.range.low, now.range.high)
-    # The overlay CSS (ui/page.py) stacks the overlay exactly on the curves. The overlay goes
-    # first: it is what a knob move changes, and the curves' spec (same bytes, unless a held
-    # knob moved) would hold it up by its size.
-    with areas.picture, st.container():
-        secant = (x + h, float(g.value(x + h)))
-        overlay = pictures.tangent_overlay(frame, x, value, slope, secant)
-        config = pictures.OVERLAY_CONFIG
-        ui.live_chart(overlay, key=TANGENT_KEY, config=config, version=now.version)
-        ui.let_the_browser_paint()
-        ui.live_chart(curves, key=f"{PAGE}_curves", config=pictures.CURVES_CONFIG)
-    draw_sliders()
-    if not follow:
-        show_below(f, areas, now)
-
-
-@st.fragment(key=FOLLOW_FRAGMENT)
-def follow_the_tangent(f: VectorFunction, variable: str, areas: Areas) -> None:
-    """The readout and the chosen section: rerun as soon as the tangent shows new knobs."""
-    try:
-        now = here(f, variable)
-    except ExpressionError:  # said beside the sliders
+    if g is None:
         return
-    show_below(f, areas, now)
-    ui.follow_live_chart(
-        TANGENT_KEY,
-        now.version,
-        key=f"{PAGE}_follower",
-        current=lambda: knobs_now(f, variable),
-        fragments=FRAGMENTS,
-    )
+    value, slope = float(g.value(x)), float(g.slope(x))
+    _, frame, _ = analysis(now.text, now.variable, now.key_point, *now.span)
+    secant = (x + h, float(g.value(x + h)))
+    overlay = pictures.tangent_overlay(frame, x, value, slope, secant)
+    with areas.picture:
+        ui.live_chart(overlay, key=TANGENT_KEY, config=pictures.OVERLAY_CONFIG, version=now.version)
+
+
+def show_curves(areas: Areas, now: Here) -> None:
+    """The heavy curves (f, f', bands, critical points) under the overlay."""
+    if now.g is None:
+        return
+    _, _, curves = analysis(now.text, now.variable, now.key_point, *now.span)
+    with areas.picture:
+        ui.live_chart(curves, key=f"{PAGE}_curves", config=pictures.CURVES_CONFIG)
 
 
 def show_below(f: VectorFunction, areas: Areas, now: Here) -> None:
     """The readout beside the knobs, and under the picture its caption and one section."""
     g, x, low, high = now.g, now.x, now.range.low, now.range.high
+    if g is None:
+        areas.readout.error(now.problem, icon=":material/block:")
+        return
     value, slope = float(g.value(x)), float(g.slope(x))
     found, _, _ = analysis(f.text, g.variable, now.key_point, low, high)
     general, here_latex, constant_curvature = derivative_latex(f.text, g.variable, now.key_point)
@@ -270,9 +255,8 @@ def show_secant(g: maths.Slice, x: float, value: float, slope: float, value_h: f
     st.markdown(words.SECANT_INTRO)
     control, numbers = st.columns([1.3, 1], gap="large")
     h = control.select_slider(
-        "Step h", pictures.H_CHOICES, key=f"{PAGE}_h", format_func=words.h_label,
-        on_change=redraw_the_picture,
-    )  # fmt: skip
+        "Step h", pictures.H_CHOICES, key=f"{PAGE}_h", format_func=words.h_label
+    )  # h moves the secant on the picture: the live panel redraws it (ui/live.py)
     numbers.latex(words.secant_latex((value_h - value) / h, slope))
     table = maths.secant_table(g, x, tuple(sorted({*maths.SECANT_STEPS, h}, reverse=True)))
     errors, story = st.columns([3, 2], gap="large")
@@ -283,12 +267,6 @@ def show_secant(g: maths.Slice, x: float, value: float, slope: float, value_h: f
         pictures.say(words.secant_story(table, float(g.curvature(x))))
         with st.expander("The numbers"):
             pictures.say(words.secant_numbers(table))
-
-
-def redraw_the_picture() -> None:
-    """h moves the secant on the picture, which the knob's fragment draws: rerun both."""
-    if ui.live_charts_available():
-        st.rerun(list(FRAGMENTS))
 
 
 def show_descent(

@@ -8,6 +8,8 @@ Thin: read the knobs and settings, compute once at the knobs, hand over to
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import streamlit as st
 
@@ -18,17 +20,23 @@ from calculus.landscape import (
     nearest_critical_point,
 )
 from calculus.reading import format_number
-from ui import Example, function_box, idea, knob_query, setup_page, write_query
-from ui.knobs import knob_controls, knob_range, knob_sliders
+from ui import Example, function_box, idea, knob_query, live_panel, setup_page, write_query
+from ui.knobs import knob_controls, knob_range, knob_sliders, knob_values, knob_version
 from ui.landscape_sections import (
+    MAP_OVERLAY,
+    SURFACE_OVERLAY,
+    Boxes,
     Here,
     Marks,
     cached_critical_points,
     cached_landscape,
     landscape_problem,
-    show_pictures,
+    picture_controls,
+    show_caption,
+    show_heavy,
     show_readout,
     show_section,
+    show_watched,
     view_scale,
 )
 from ui.landscape_state import (
@@ -91,14 +99,49 @@ def main() -> None:
     )
     f = function_box(PAGE, default=DEFAULT, examples=EXAMPLES, check=landscape_problem)
     landscape = cached_landscape(f.text)
+    variables = landscape.variables
     restore_settings()
-    # Outside the fragment: what does not move with the knobs is not re-sent on every move.
+    # Outside the fragments: what does not move with the knobs is not re-sent on every move;
+    # choosing the view or the plotted knobs redraws the page.
     controls, side = st.columns(COLUMNS, gap="large")
     with controls:
-        knob_controls(PAGE, landscape.variables)
+        knob_controls(PAGE, variables)
+        if len(variables) > 2:
+            choose_plotted(variables)
     with side:
         st.radio("Show", VIEWS, key=f"{PAGE}_view", horizontal=True, label_visibility="collapsed")
-    explore(landscape)
+    boxes = make_boxes(setting("view"))
+    live_panel(
+        PAGE,
+        chart_key=MAP_OVERLAY if boxes.map is not None else SURFACE_OVERLAY,
+        now=lambda: Now(landscape),
+        version=lambda now: now.version,
+        chart=lambda now, version: show_watched(now.here, now.marks, boxes, version),
+        base=lambda now: show_heavy(now.here, now.marks, boxes),
+        sliders=lambda now: draw_sliders(now, boxes),
+        rest=lambda now: show_rest(now, boxes),
+    )
+
+
+def make_boxes(view: str) -> Boxes:
+    """The live panel's containers for ``view``: one picture beside the knobs, or both side by
+    side in the full width below them (the read-out then beside the knobs)."""
+    both = view == "Both"
+    # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).
+    with st.container(key=f"live_{PAGE}"):
+        controls, side = st.columns(COLUMNS, gap="large")
+        sliders = controls.container()
+        readout = (side if both else controls).container()
+        pictures = st.container() if both else side.container()
+        with pictures:
+            columns = st.columns(2, gap="small") if both else [st.container(), st.container()]
+            map_box = field = surface = camera = None
+            if view in ("Contour map", "Both"):
+                map_box, field = columns[0].container(), columns[0].container()
+            if view in ("Surface", "Both"):
+                surface, camera = columns[-1].container(), columns[-1].container()
+            caption = st.container()
+    return Boxes(sliders, readout, map_box, field, surface, camera, caption, 520 if both else 560)
 
 
 def held_key(point: np.ndarray, plotted: tuple[int, int]) -> tuple[float, ...]:
@@ -108,43 +151,72 @@ def held_key(point: np.ndarray, plotted: tuple[int, int]) -> tuple[float, ...]:
     )
 
 
-@st.fragment
-def explore(landscape: Landscape) -> None:
-    """Everything that moves with the knobs: a knob move reruns only this.
+class Now:
+    """The knobs and settings as they stand (read once per fragment run, before any widget is
+    drawn); f and ∇f there and the open section's marks, computed when first asked for."""
 
-    Order matters for speed: the map (with the gradient arrow) is drawn first, right after the
-    knobs, and the browser gets a moment to draw it before the sections below arrive.
-    """
-    # A fragment rerun (a knob move) does not run main(): a widget that the last run did not draw
-    # (the field checkbox in Surface view) lost its value and gets it back here.
-    restore_settings()
-    variables = landscape.variables
-    section, view = setting("section"), setting("view")
-    controls, side = st.columns(COLUMNS, gap="large")
-    # One picture beside the knobs; both pictures side by side in the full width below them.
-    both = view == "Both"
-    with controls:
-        plotted = choose_plotted(variables) if len(variables) > 2 else (0, 1)
-        point = knob_sliders(PAGE, variables, columns=1, controls=False)
-    here = at_knobs(landscape, point, plotted)
-    marks = section_marks(here, section)
-    with st.container() if both else side:
-        show_pictures(here, marks, view)
-    with side if both else controls:
+    def __init__(self, landscape: Landscape) -> None:
+        # A fragment rerun does not run main(): a widget that the last run did not draw (the
+        # field checkbox in Surface view) lost its value and gets it back here.
+        restore_settings()
+        self.landscape = landscape
+        self.point = knob_values(PAGE, landscape.variables)
+        self.plotted = plotted_now(landscape.variables)
+        self.section = setting("section")
+        open_u = self.section == DIRECTIONAL
+        self.direction = direction = current_direction(landscape, self.plotted) if open_u else None
+        shown = [setting(name) for name in ("view", "field", "path", "eta", "steps", "azimuth",
+                                            "elevation")]  # fmt: skip
+        u = "" if direction is None else ",".join(repr(float(v)) for v in direction)
+        self.version = knob_version(
+            f"{landscape.function.text}|{self.plotted}|{self.section}|{shown}|{u}", self.point
+        )
+
+    @functools.cached_property
+    def here(self) -> Here:
+        return at_knobs(self.landscape, self.point, self.plotted)
+
+    @functools.cached_property
+    def marks(self) -> Marks:
+        return section_marks(self.here, self.section, self.direction)
+
+
+def plotted_now(variables: tuple[str, ...]) -> tuple[int, int]:
+    """The two knobs on the map's axes, as chosen above the knobs (drawn by main)."""
+    if len(variables) <= 2:
+        return (0, 1)
+    across = st.session_state.get(f"{PAGE}_across")
+    up = st.session_state.get(f"{PAGE}_up")
+    if across not in variables or up not in variables or across == up:
+        return (0, 1)
+    return (variables.index(across), variables.index(up))
+
+
+def draw_sliders(now: Now, boxes: Boxes) -> None:
+    with boxes.sliders:
+        knob_sliders(PAGE, now.landscape.variables, columns=1, controls=False)
+    picture_controls(boxes)
+
+
+def show_rest(now: Now, boxes: Boxes) -> None:
+    """The read-out, the pictures' caption, and the chosen section: after the map is drawn."""
+    here, view = now.here, setting("view")
+    variables = now.landscape.variables
+    with boxes.readout:
         if len(variables) > 2:
-            names = here.names
-            i, j = plotted
+            i, j = here.plotted
             fixed = ", ".join(
-                f"{names[k]} = {format_number(point[k])}"
+                f"{here.names[k]} = {format_number(here.point[k])}"
                 for k in range(len(variables))
-                if k not in plotted
+                if k not in here.plotted
             )
             st.info(
-                f"f has {len(variables)} knobs: the pictures show {names[i]} (across) and "
-                f"{names[j]} (up), with {fixed} held fixed at the slider.",
+                f"f has {len(variables)} knobs: the pictures show {here.names[i]} (across) and "
+                f"{here.names[j]} (up), with {fixed} held fixed at the slider.",
                 icon=":material/explore:",
             )
         show_readout(here)
+    show_caption(here, now.marks, view, boxes)
     st.radio(
         "Look closer",
         SECTIONS,
@@ -153,9 +225,9 @@ def explore(landscape: Landscape) -> None:
         help="Each part draws its own marks on the map: slices, direction, descent path, "
         "critical point.",
     )
-    show_section(here, marks, view)
-    keep_settings(u_keys(landscape))
-    share(landscape, point, plotted)
+    show_section(here, now.marks, view)
+    keep_settings(u_keys(now.landscape))
+    share(now.landscape, here.point, here.plotted)
 
 
 def at_knobs(landscape: Landscape, point: np.ndarray, plotted: tuple[int, int]) -> Here:
@@ -172,10 +244,9 @@ def at_knobs(landscape: Landscape, point: np.ndarray, plotted: tuple[int, int]) 
     )
 
 
-def section_marks(here: Here, section: str) -> Marks:
+def section_marks(here: Here, section: str, direction: np.ndarray | None) -> Marks:
     """What the open section needs at the knobs, computed only for that section."""
     landscape = here.landscape
-    direction = current_direction(landscape, here.plotted) if section == DIRECTIONAL else None
     path = None
     if section == DESCENT:
         rate, steps = float(setting("eta")), int(setting("steps"))

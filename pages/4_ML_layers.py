@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from calculus import ExpressionError
 from calculus.layers import (
@@ -36,7 +39,10 @@ from ui import (
     knob_controls,
     knob_query,
     knob_sliders,
+    knob_values,
+    knob_version,
     live_chart,
+    live_panel,
     setup_page,
     write_query,
 )
@@ -61,6 +67,9 @@ from ui.quote import quote
 
 #: The knobs on the left, the outputs on the right.
 COLUMNS = [1, 1.6]
+#: The heatmap a knob move is about: the engine's Jacobian (the closed form's follows it).
+ENGINE_KEY = f"{PAGE}_heatmap_engine"
+HEATMAP_CONFIG = {"displaylogo": False}
 
 
 def _sup(number: int) -> str:
@@ -101,14 +110,32 @@ def main() -> None:
             "differentiates it without knowing it is a layer."
         )
         st.latex(written_out_latex(layer))
-    # Outside the fragment: what does not move with the knobs is not re-sent on every move.
+    # Outside the fragments: what does not move with the knobs is not re-sent on every move.
     controls, _ = st.columns(COLUMNS, gap="large")
     with controls:
         knob_controls(PAGE, layer.variables, title=f"Knobs: the input {layer.spec.input_name}")
-    moving(layer)
-    if layer.spec.linear:
-        show_jacobians(layer, None)
-        show_walkthrough(layer, None)
+    # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).
+    with st.container(key=f"live_{PAGE}"):
+        left, right = st.columns(COLUMNS, gap="large")
+        sliders, outputs = left.container(), right.container()
+        jacobian = jacobian_areas(layer.kind)
+        areas = Areas(sliders, outputs, jacobian)
+        if layer.spec.linear:  # a linear map's Jacobian is the same at every x: drawn once
+            show_jacobians(layer, None, jacobian)
+            show_walkthrough(layer, None)
+            live_panel(PAGE, chart_key=None, now=lambda: Now(layer), sliders=areas.sliders_of,
+                       rest=lambda now: show_outputs(layer, now.x, areas))  # fmt: skip
+            return
+        live_panel(
+            PAGE,
+            chart_key=ENGINE_KEY,
+            now=lambda: Now(layer),
+            version=lambda now: now.version,
+            chart=lambda now, version: show_heatmap(now, jacobian.engine, "engine", version),
+            base=lambda now: show_heatmap(now, jacobian.closed, "closed", None),
+            sliders=areas.sliders_of,
+            rest=lambda now: show_moving(now, areas),
+        )
 
 
 def fill_layer(kind: str, sizes: dict[str, int], columns: Sequence[Any]) -> Layer | None:
@@ -147,21 +174,72 @@ def fill_layer(kind: str, sizes: dict[str, int], columns: Sequence[Any]) -> Laye
     return make_layer(kind, values)
 
 
-@st.fragment
-def moving(layer: Layer) -> None:
-    """The knobs and what moves with them: a knob move reruns only this."""
-    left, right = st.columns(COLUMNS, gap="large")
-    with left:
-        x = knob_sliders(PAGE, layer.variables, controls=False)
+class Now:
+    """The knobs as they stand (read before the sliders are drawn) and the Jacobians there,
+    computed when first asked for."""
+
+    def __init__(self, layer: Layer) -> None:
+        self.layer = layer
+        self.x = knob_values(PAGE, layer.variables)
+        self.version = knob_version(f"{layer.kind}#{hash(layer.key()):x}", self.x)
+
+    @functools.cached_property
+    def jacobians(self) -> tuple[np.ndarray, np.ndarray]:
+        """(from the engine, the closed form) at the knobs, each outputs x m."""
+        engine = layer_function(self.layer).jacobian_at(self.x)
+        return engine, closed_form_jacobian(self.layer, self.x)
+
+    @functools.cached_property
+    def heatmaps(self) -> dict[str, Any]:
+        engine, closed = self.jacobians
+        formulas = engine_formulas(layer_function(self.layer))
+        figures = layer_heatmaps(self.layer, engine, closed, formulas)
+        return dict(zip(("engine", "closed"), figures, strict=True))
+
+
+@dataclass(frozen=True)
+class JacobianAreas:
+    """Where the Jacobians' section draws: the two heatmaps, and the sentences under them."""
+
+    engine: DeltaGenerator
+    closed: DeltaGenerator
+    words: DeltaGenerator
+
+
+@dataclass(frozen=True)
+class Areas:
+    """Where the live panel draws: the sliders, the outputs beside them, the Jacobians."""
+
+    sliders: DeltaGenerator
+    outputs: DeltaGenerator
+    jacobian: JacobianAreas
+
+    def sliders_of(self, now: Now) -> None:
+        with self.sliders:
+            knob_sliders(PAGE, now.layer.variables, controls=False)
+
+
+def show_moving(now: Now, areas: Areas) -> None:
+    """What follows the heatmap: the outputs, the Jacobians' sentences, the index method."""
+    show_outputs(now.layer, now.x, areas)
+    with areas.jacobian.words:
+        jacobian_words(now.layer, now.x, *now.jacobians)
+    show_walkthrough(now.layer, now.x)
+
+
+def show_heatmap(now: Now, area: DeltaGenerator, which: str, version: str | None) -> None:
+    with area:
+        live_chart(now.heatmaps[which], key=f"{PAGE}_heatmap_{which}", config=HEATMAP_CONFIG,
+                   version=version)  # fmt: skip
+
+
+def show_outputs(layer: Layer, x: np.ndarray, areas: Areas) -> None:
     write_query(knob_query(PAGE, layer.variables, x), prefix_owned=("k_", "r_"))
-    with right:
-        show_outputs(layer, x)
-    if not layer.spec.linear:
-        show_jacobians(layer, x)
-        show_walkthrough(layer, x)
+    with areas.outputs:
+        show_output_values(layer, x)
 
 
-def show_outputs(layer: Layer, x: np.ndarray) -> None:
+def show_output_values(layer: Layer, x: np.ndarray) -> None:
     values = layer_function(layer).value_at(x)
     names = output_labels(layer)
     st.markdown("**Outputs at these knobs**")
@@ -192,23 +270,34 @@ def show_outputs(layer: Layer, x: np.ndarray) -> None:
         st.caption(note)
 
 
-def show_jacobians(layer: Layer, x: np.ndarray | None) -> None:
-    """The engine's Jacobian beside the closed form, their difference and the shapes."""
-    function = layer_function(layer)
-    point = np.zeros(layer.n_inputs) if x is None else x  # linear: the same at every point
-    engine = function.jacobian_at(point)
-    closed = closed_form_jacobian(layer, point)
+def jacobian_areas(kind: str) -> JacobianAreas:
+    """The Jacobians' heading and the places of their heatmaps (outside the fragments)."""
     st.subheader("The Jacobian: the general machinery beside the closed form")
     heatmap_key()
     left, right = st.columns(2, gap="medium")
-    engine_figure, closed_figure = layer_heatmaps(layer, engine, closed, engine_formulas(function))
-    config = {"displaylogo": False}
     with left:
         st.markdown("**From the engine**: J = ∂y/∂x, differentiated entry by entry")
-        live_chart(engine_figure, key=f"{PAGE}_heatmap_engine", config=config)
+        engine = st.container()
     with right:
-        st.markdown(f"**The closed form**: {CLOSED_FORM_TEXT[layer.kind]}, from the chapter")
-        live_chart(closed_figure, key=f"{PAGE}_heatmap_closed", config=config)
+        st.markdown(f"**The closed form**: {CLOSED_FORM_TEXT[kind]}, from the chapter")
+        closed = st.container()
+    return JacobianAreas(engine, closed, st.container())
+
+
+def show_jacobians(layer: Layer, x: np.ndarray | None, areas: JacobianAreas) -> None:
+    """The engine's Jacobian beside the closed form, their difference and the shapes."""
+    now = Now(layer)
+    if x is None:  # linear: the same at every point
+        now.x = np.zeros(layer.n_inputs)
+    show_heatmap(now, areas.engine, "engine", None)
+    show_heatmap(now, areas.closed, "closed", None)
+    with areas.words:
+        jacobian_words(layer, x, *now.jacobians)
+
+
+def jacobian_words(
+    layer: Layer, x: np.ndarray | None, engine: np.ndarray, closed: np.ndarray
+) -> None:
     sentence = comparison_sentence(layer, engine, closed)
     st.markdown(sentence)
     for line in shape_sentences(layer):

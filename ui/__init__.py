@@ -29,7 +29,7 @@ from ui.knobs import (
     knob_values,
     knob_version,
 )
-from ui.live import live_panel
+from ui.live import live_panel, rerun_live_panel
 from ui.page import formula, heatmap_key, idea, let_the_browser_paint, setup_page
 from ui.url_state import number_text, query_float, query_text, write_query
 
@@ -59,6 +59,7 @@ __all__ = [
     "number_text",
     "query_float",
     "query_text",
+    "rerun_live_panel",
     "setup_page",
     "write_query",
 ]

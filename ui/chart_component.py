@@ -148,6 +148,13 @@ export default function ({ data, parentElement, setTriggerValue }) {
     followers.set(parentElement, follower);
   }
   follower.data = data;
+  // The fragment found the chart behind what it drew (a control of its own changed the chart):
+  // ask once, so that the callback reruns the chart's fragment too.
+  if (data.stale && data.stale !== follower.staleAsked) {
+    follower.staleAsked = data.stale;
+    setTriggerValue('drawn', data.stale);
+    return follower.cleanup;
+  }
   const latest = (window.__knobsChartVersions ?? {})[data.chart];
   if (latest !== undefined) follower.ask(latest);
   return follower.cleanup;
@@ -275,6 +282,7 @@ def follow_live_chart(
     key: str,
     current: Callable[[], str],
     fragments: Sequence[str],
+    stale: bool = False,
 ) -> None:
     """Call in a fragment: rerun it once the live chart ``chart_key`` shows a newer version.
 
@@ -291,13 +299,23 @@ def follow_live_chart(
     turned just as the follower asks would then rerun this fragment only, and the chart would
     be left behind. The follower sees that (the knobs are not at the version the chart was last
     sent) and reruns both.
+
+    ``stale``: the fragment drew a version the chart was never sent (a control of the
+    fragment's own changed what the chart shows); the follower asks at once, and its callback
+    reruns both fragments (``st.rerun`` with fragment keys is only allowed in a callback).
     """
 
     def follow() -> None:
         if current() != st.session_state.get(_sent_key(chart_key)):
             st.rerun(list(fragments))
 
-    _follower(key=key, data={"chart": chart_key, "shown": shown}, on_drawn_change=follow)
+    data = {"chart": chart_key, "shown": shown, "stale": shown if stale else None}
+    _follower(key=key, data=data, on_drawn_change=follow)
+
+
+def sent_version(chart_key: str) -> str | None:
+    """The version the live chart ``chart_key`` was last sent with (None: not yet)."""
+    return st.session_state.get(_sent_key(chart_key))
 
 
 def _sent_key(chart_key: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 import sympy as sp
+from streamlit.delta_generator import DeltaGenerator
 
 from calculus import ExpressionError, VectorFunction
 from calculus.export import plain_symbol, symbol_latex
@@ -87,7 +88,6 @@ from ui.landscape_state import (
     u_keys,
     vector_mode,
 )
-from ui.page import let_the_browser_paint
 from ui.url_state import number_text
 
 MAP_RESOLUTION = 81
@@ -95,6 +95,8 @@ SURFACE_RESOLUTION = 61
 FIELD_RESOLUTION = 15
 CRITICAL_RESOLUTION = 41
 SLICE_POINTS = 201
+MAP_OVERLAY = f"{PAGE}_map_overlay"
+SURFACE_OVERLAY = f"{PAGE}_surface_overlay"
 
 # --- cached per function and ranges (never per move of a plotted knob) ---------------------------
 
@@ -254,44 +256,31 @@ class Marks:
 # --- the pictures ---------------------------------------------------------------------------------
 
 
-def show_pictures(here: Here, marks: Marks, view: str) -> None:
-    """The contour map and/or the surface, each a heavy cached figure with a light overlay."""
+@dataclass(frozen=True)
+class Boxes:
+    """Where the live panel draws: containers the page made outside its fragments. ``map`` and
+    ``surface`` each hold a heavy cached figure and its light overlay (stacked by the overlay
+    CSS, ui/page.py); None when the view does not show that picture."""
+
+    sliders: DeltaGenerator
+    readout: DeltaGenerator
+    map: DeltaGenerator | None
+    field: DeltaGenerator | None
+    surface: DeltaGenerator | None
+    camera: DeltaGenerator | None
+    caption: DeltaGenerator
+    height: int
+
+
+def map_frame(here: Here, height: int) -> MapFrame:
     i, j = here.plotted
-    names = here.names
-    both = view == "Both"
-    height = 520 if both else 560
-    columns = st.columns(2, gap="small") if both else [st.container(), st.container()]
-    if view in ("Contour map", "Both"):
-        with columns[0]:
-            frame = MapFrame(here.x_range, here.y_range, names[i], names[j], height=height)
-            heavy = cached_contour(here.text, here.plotted, here.held, frame, setting("field"))
-            with st.container():  # the overlay's CSS stacks it on the chart before it
-                live_chart(heavy, key=f"{PAGE}_map", config=HEAVY_CONFIG)
-                overlay = map_overlay(frame, map_marks(here, marks, frame))
-                live_chart(overlay, key=f"{PAGE}_map_overlay", config=LIGHT_CONFIG)
-            let_the_browser_paint()
-            st.checkbox(
-                "Gradient field: ∇f on a coarse grid",
-                key=f"{PAGE}_field",
-                help="An arrow of ∇f at each point of a 15 × 15 grid, all scaled together: "
-                "each is perpendicular to the level curve through its foot.",
-            )
-    if view in ("Surface", "Both"):
-        with columns[1 if both else 0]:
-            show_surface(here, marks, height)
-    caption = legend(view, marks.section, names[i], names[j])
-    if view != "Surface" and not MapFrame(here.x_range, here.y_range, "", "").equal_aspect:
-        caption += (
-            " The two axes have very different scales here, so the arrow does not look "
-            "perpendicular to the level curves (it is, at equal scales)."
-        )
-    st.caption(caption)
+    return MapFrame(here.x_range, here.y_range, here.names[i], here.names[j], height=height)
 
 
-def show_surface(here: Here, marks: Marks, height: int) -> None:
+def surface_frame(here: Here, height: int) -> SurfaceFrame:
     i, j = here.plotted
     grid = cached_surface_grid(here.text, here.plotted, here.held, here.x_range, here.y_range)
-    frame = SurfaceFrame(
+    return SurfaceFrame(
         here.x_range,
         here.y_range,
         z_range(grid.z),
@@ -301,20 +290,67 @@ def show_surface(here: Here, marks: Marks, height: int) -> None:
         elevation=float(setting("elevation")),
         height=height,
     )
-    with st.container():
-        live_chart(
-            cached_surface(here.text, here.plotted, here.held, frame),
-            key=f"{PAGE}_surface",
-            config=HEAVY_CONFIG,
+
+
+def show_watched(here: Here, marks: Marks, boxes: Boxes, version: str) -> None:
+    """The overlay the learner watches, first: the map's marks, or the surface's without a map."""
+    if boxes.map is not None:
+        frame = map_frame(here, boxes.height)
+        overlay = map_overlay(frame, map_marks(here, marks, frame))
+        with boxes.map:
+            live_chart(overlay, key=MAP_OVERLAY, config=LIGHT_CONFIG, version=version)
+    elif boxes.surface is not None:
+        show_surface_overlay(here, marks, boxes, version)
+
+
+def show_surface_overlay(here: Here, marks: Marks, boxes: Boxes, version: str | None) -> None:
+    overlay = surface_overlay(surface_frame(here, boxes.height), surface_marks(here, marks.section))
+    with boxes.surface or st.container():
+        live_chart(overlay, key=SURFACE_OVERLAY, config=SURFACE_OVERLAY_CONFIG, version=version)
+
+
+def show_heavy(here: Here, marks: Marks, boxes: Boxes) -> None:
+    """After the paint pause: the heavy figures under the overlays (the same bytes while only
+    the plotted knobs move), and the surface's overlay when the map's is the watched one."""
+    if boxes.map is not None:
+        heavy = cached_contour(
+            here.text, here.plotted, here.held, map_frame(here, boxes.height), setting("field")
         )
-        live_chart(
-            surface_overlay(frame, surface_marks(here, marks.section)),
-            key=f"{PAGE}_surface_overlay",
-            config=SURFACE_OVERLAY_CONFIG,
+        with boxes.map:
+            live_chart(heavy, key=f"{PAGE}_map", config=HEAVY_CONFIG)
+    if boxes.surface is not None:
+        if boxes.map is not None:
+            show_surface_overlay(here, marks, boxes, None)
+        frame = surface_frame(here, boxes.height)
+        with boxes.surface:
+            heavy = cached_surface(here.text, here.plotted, here.held, frame)
+            live_chart(heavy, key=f"{PAGE}_surface", config=HEAVY_CONFIG)
+
+
+def picture_controls(boxes: Boxes) -> None:
+    """The gradient-field checkbox under the map, the camera's sliders under the surface."""
+    if boxes.field is not None:
+        boxes.field.checkbox(
+            "Gradient field: ∇f on a coarse grid",
+            key=f"{PAGE}_field",
+            help="An arrow of ∇f at each point of a 15 × 15 grid, all scaled together: "
+            "each is perpendicular to the level curve through its foot.",
         )
-    turn, tilt = st.columns(2)
-    turn.slider("Turn the view", -180, 180, step=5, key=f"{PAGE}_azimuth")
-    tilt.slider("Tilt", 0, 90, step=5, key=f"{PAGE}_elevation")
+    if boxes.camera is not None:
+        turn, tilt = boxes.camera.columns(2)
+        turn.slider("Turn the view", -180, 180, step=5, key=f"{PAGE}_azimuth")
+        tilt.slider("Tilt", 0, 90, step=5, key=f"{PAGE}_elevation")
+
+
+def show_caption(here: Here, marks: Marks, view: str, boxes: Boxes) -> None:
+    i, j = here.plotted
+    caption = legend(view, marks.section, here.names[i], here.names[j])
+    if view != "Surface" and not MapFrame(here.x_range, here.y_range, "", "").equal_aspect:
+        caption += (
+            " The two axes have very different scales here, so the arrow does not look "
+            "perpendicular to the level curves (it is, at equal scales)."
+        )
+    boxes.caption.caption(caption)
 
 
 def legend(view: str, section: str, x_name: str, y_name: str) -> str:

@@ -5,9 +5,9 @@ the URL's text (None when it is not allowed: the default is used, nothing raises
 
 Why the values are kept: Streamlit drops a widget's value when a run does not draw the widget
 (the gradient-field checkbox in Surface view, the learning rate outside Gradient descent). A knob
-move reruns only the page's fragment, not the code that set the widgets up, so every run starts
-by putting back what was dropped (:func:`restore_settings`) and ends by keeping what is there
-(:func:`keep_settings`), all in one session key.
+move reruns only the live panel's fragments (ui/live.py), not the code that set the widgets up, so
+every run starts by putting back what was dropped (:func:`restore_settings`) and ends by keeping
+what is there (:func:`keep_settings`), all in one session key.
 """
 
 from __future__ import annotations

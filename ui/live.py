@@ -20,6 +20,14 @@ or followers of its own::
         rest=show_readout,
     )
 
+Optional parts, for pages that need them: ``base`` draws what goes under (or beside) the watched
+chart once it has had its moment to paint (the heavy curves under a light overlay, a second
+chart); a page with no chart that moves with the knobs (``chart_key=None``) gets one fragment
+that draws the sliders, then the rest. A control drawn by ``rest`` that changes what the chart
+shows (a step h, a section's marks) needs no callback: when the follower's fragment finds the
+chart sent with another version than the knobs and settings now, its follower asks the browser
+to rerun both fragments (:func:`rerun_live_panel` does the same from a page's own callback).
+
 Pitfalls guarded here: ``now`` is called once per fragment run and its result passed to every
 callable (the knobs are read once, and every part of a rerun shows the same setting); the
 follower compares the knobs *now* with the chart's last version, because Streamlit's browser side
@@ -34,7 +42,7 @@ from typing import Generic, TypeVar
 
 import streamlit as st
 
-from ui.chart_component import follow_live_chart, live_charts_available
+from ui.chart_component import follow_live_chart, live_charts_available, sent_version
 from ui.page import let_the_browser_paint
 
 State = TypeVar("State")
@@ -52,6 +60,7 @@ class _Panel(Generic[State]):
         chart: Callable[[State, str], None],
         sliders: Callable[[State], None],
         rest: Callable[[State], None],
+        base: Callable[[State], None] | None = None,
     ) -> None:
         self.page, self.chart_key = page, chart_key
         self.now, self.version, self.chart, self.sliders, self.rest = (
@@ -61,21 +70,35 @@ class _Panel(Generic[State]):
             sliders,
             rest,
         )
+        self.base = base
 
     @property
     def fragments(self) -> tuple[str, str]:
-        return f"{self.page}_knobs", f"{self.page}_follow"
+        return panel_fragments(self.page)
+
+
+def panel_fragments(page: str) -> tuple[str, str]:
+    """The keys of a page's two fragments: the knobs' (chart first) and the follower's."""
+    return f"{page}_knobs", f"{page}_follow"
+
+
+def rerun_live_panel(page: str) -> None:
+    """Rerun both fragments of ``page``'s panel, e.g. from a control outside it that changes the
+    watched chart. Without live charts there is one fragment, which a widget in it reruns."""
+    if live_charts_available():
+        st.rerun(list(panel_fragments(page)))
 
 
 def live_panel(
     page: str,
     *,
-    chart_key: str,
+    chart_key: str | None,
     now: Callable[[], State],
-    version: Callable[[State], str],
-    chart: Callable[[State, str], None],
+    version: Callable[[State], str] | None = None,
+    chart: Callable[[State, str], None] | None = None,
     sliders: Callable[[State], None],
     rest: Callable[[State], None],
+    base: Callable[[State], None] | None = None,
 ) -> None:
     """Run a page's knob-driven part: the watched chart first, then the sliders, then the rest.
 
@@ -83,10 +106,17 @@ def live_panel(
     ``version(state)`` names what the chart shows, the same string ``chart`` must pass to its
     ``live_chart(..., key=chart_key, version=...)``; ``sliders`` draws the knobs' sliders;
     ``rest`` draws what else moves with the knobs. Each draws into containers the page made
-    beforehand, outside the fragments.
+    beforehand, outside the fragments. ``base`` (optional) draws, right after the paint pause,
+    what may wait for the watched chart: the heavy layer under a light overlay, other charts.
+
+    ``chart_key=None``: nothing charted moves with the knobs (a linear layer's outputs); one
+    fragment draws the sliders, then the rest.
     """
-    panel = _Panel(page, chart_key, now, version, chart, sliders, rest)
-    knobs_key, follow_key = panel.fragments
+    knobs_key, follow_key = panel_fragments(page)
+    if chart_key is None or version is None or chart is None:
+        st.fragment(_knobs_and_rest, key=knobs_key)(now, sliders, rest)
+        return
+    panel = _Panel(page, chart_key, now, version, chart, sliders, rest, base)
     if live_charts_available():
         st.fragment(_knobs_and_chart, key=knobs_key)(panel, with_rest=False)
         st.fragment(_follow_the_chart, key=follow_key)(panel)
@@ -98,18 +128,32 @@ def _knobs_and_chart(panel: _Panel[State], *, with_rest: bool) -> None:
     state = panel.now()
     panel.chart(state, panel.version(state))
     let_the_browser_paint()
+    if panel.base is not None:
+        panel.base(state)
     panel.sliders(state)
     if with_rest:
         panel.rest(state)
 
 
+def _knobs_and_rest(
+    now: Callable[[], State], sliders: Callable[[State], None], rest: Callable[[State], None]
+) -> None:
+    state = now()
+    sliders(state)
+    rest(state)
+
+
 def _follow_the_chart(panel: _Panel[State]) -> None:
     state = panel.now()
+    shown = panel.version(state)
     panel.rest(state)
     follow_live_chart(
         panel.chart_key,
-        panel.version(state),
+        shown,
         key=f"{panel.page}_follower",
         current=lambda: panel.version(panel.now()),
         fragments=panel.fragments,
+        # A control of the rest (h, a section's marks) changed what the chart shows: the
+        # follower's callback reruns the chart's fragment too.
+        stale=shown != sent_version(panel.chart_key),
     )

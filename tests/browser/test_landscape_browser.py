@@ -128,3 +128,33 @@ def test_surface_then_a_knob_move_and_a_section_change(landscape_page: Page) -> 
     wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=100)
     turn(page, "x2", 1)
     wait_for_arrow_at(page, knob_value(page, "x1"), knob_value(page, "x2"))
+
+
+_MAP_TRACES = """
+() => {
+  for (const graph of document.querySelectorAll('.js-plotly-plot')) {
+    const names = (graph.data || []).map((t) => t.name);
+    if (names.includes('gradient')) return names;
+  }
+  return null;
+}
+"""
+
+
+def test_a_section_chosen_below_draws_its_marks_on_the_map(landscape_page: Page) -> None:
+    """The section is chosen under the map (the follower's fragment), its marks are drawn on
+    the map (the knobs' fragment): both redraw without a knob move."""
+    page = landscape_page
+    assert "descent" not in page.evaluate(_MAP_TRACES)
+    look = page.get_by_role("radiogroup", name="Look closer")
+    look.get_by_text("Gradient descent", exact=True).click()
+    page.wait_for_function(
+        f"() => (({_MAP_TRACES})() || []).includes('descent')", timeout=UPDATE_TIMEOUT_MS
+    )
+    look.get_by_text("Directional derivative", exact=True).click()
+    page.wait_for_function(
+        f"() => {{ const n = ({_MAP_TRACES})() || []; "
+        "return n.includes('direction u') && !n.includes('descent'); }",
+        timeout=UPDATE_TIMEOUT_MS,
+    )
+    wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=100)

@@ -135,3 +135,30 @@ def test_typed_function_gets_its_tangent_and_screenshots(
     expect(page.get_by_text("so the curve bends up there").first).to_be_visible()
     page.set_viewport_size({"width": 420, "height": 900})
     screenshot_whole_page(page, screenshot_dir / "rate_420.png")
+
+
+_SECANT_POINT_X = """
+() => {
+  for (const graph of document.querySelectorAll('.js-plotly-plot')) {
+    if (!graph.layout || graph.layout.uirevision !== 'rate-tangent') continue;
+    const trace = (graph.data || []).find((t) => t.name === 'secant point');
+    return trace ? Number(Array.from(trace.x)[0]) : null;
+  }
+  return null;
+}
+"""
+
+
+def test_changing_h_below_moves_the_secant_on_the_picture(rate_page: Page) -> None:
+    """h is set in the section under the picture (the follower's fragment), yet the secant is
+    drawn on the picture (the knob's fragment): both redraw, and no exception box."""
+    page = rate_page
+    assert page.evaluate(_SECANT_POINT_X) == pytest.approx(START + 0.5)  # h = 0.5 by default
+    step = page.locator('[data-testid="stSlider"]').filter(has_text="Step h").get_by_role("slider")
+    step.focus()
+    step.press("ArrowRight")  # the next, smaller h: 0.2
+    page.wait_for_function(
+        f"() => Math.abs(({_SECANT_POINT_X})() - {START + 0.2}) < 1e-9", timeout=UPDATE_TIMEOUT_MS
+    )
+    wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=100)
+    assert page.evaluate(_SECANT_POINT_X) == pytest.approx(START + 0.2)
