@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,12 +12,10 @@ from streamlit.delta_generator import DeltaGenerator
 
 from calculus import ExpressionError
 from calculus.layers import (
-    LAYER_KINDS,
     Layer,
     closed_form_jacobian,
     index_walkthrough,
     layer_function,
-    make_layer,
     parameter_shapes,
     pre_activation,
     sigmoid_slope,
@@ -32,7 +29,7 @@ from calculus.narration.layers import (
     unit_state,
 )
 from calculus.numbers import power_of_ten_note
-from calculus.reading import format_number
+from calculus.reading import format_number, superscript
 from ui import (
     heatmap_key,
     idea,
@@ -47,13 +44,11 @@ from ui import (
     write_query,
 )
 from ui.layers import (
-    CAPTIONS,
     PAGE,
     engine_formulas,
     entry_choice,
+    fill_layer,
     grid_columns,
-    grid_editor,
-    grid_to_text,
     knob_labels,
     layer_choice,
     layer_heatmaps,
@@ -70,10 +65,6 @@ COLUMNS = [1, 1.6]
 #: The heatmap a knob move is about: the engine's Jacobian (the closed form's follows it).
 ENGINE_KEY = f"{PAGE}_heatmap_engine"
 HEATMAP_CONFIG = {"displaylogo": False}
-
-
-def _sup(number: int) -> str:
-    return str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def main() -> None:
@@ -105,9 +96,9 @@ def main() -> None:
     with side:
         st.markdown(
             f"**What the engine receives.** The layer ${layer.spec.formula}$ written out entry "
-            f"by entry from your numbers: an ordinary function ℝ{_sup(layer.n_inputs)} → "
-            f"ℝ{_sup(layer.n_outputs)}, like the ones you type on the other pages. The engine "
-            "differentiates it without knowing it is a layer."
+            f"by entry from your numbers: an ordinary function ℝ{superscript(layer.n_inputs)} → "
+            f"ℝ{superscript(layer.n_outputs)}, like the ones you type on the other pages. The "
+            "engine differentiates it without knowing it is a layer."
         )
         st.latex(written_out_latex(layer))
     # Outside the fragments: what does not move with the knobs is not re-sent on every move.
@@ -136,42 +127,6 @@ def main() -> None:
             sliders=areas.sliders_of,
             rest=lambda now: show_moving(now, areas),
         )
-
-
-def fill_layer(kind: str, sizes: dict[str, int], columns: Sequence[Any]) -> Layer | None:
-    """The grids of the layer's parameters, one per column; the checked layer, or None after
-    saying which cell is wrong. Writes the sizes and the numbers to the URL."""
-    spec = LAYER_KINDS[kind]
-    shapes = parameter_shapes(kind, sizes["n"], sizes["m"], sizes["k"])
-    values: dict[str, np.ndarray] = {}
-    problems = []
-    for column, (name, shape) in zip(columns, shapes.items(), strict=True):
-        with column:
-            grid, problem = grid_editor(
-                name, shape, vector=name in spec.vectors, caption=CAPTIONS.get((kind, name), "")
-            )
-        if problem is not None:
-            problems.append(problem)
-        elif grid is not None:
-            values[name] = grid
-    # A grid with a bad cell keeps its last good numbers in the link.
-    kept = {f"g_{p.name}": st.query_params.get(f"g_{p.name}") for p in problems}
-    query = {
-        "layer": kind,
-        "n": str(sizes["n"]),
-        "m": str(sizes["m"]),
-        "inner": str(sizes["k"]),
-        **kept,
-        **{f"g_{name}": grid_to_text(grid) for name, grid in values.items()},
-    }
-    write_query(query, prefix_owned=("g_",))
-    if problems:
-        for problem in problems:
-            st.error(quote(f"{problem.message}."), icon=":material/error:")
-        cells = "cell" if len(problems) == 1 else "cells"
-        st.info(f"Fix the {cells} above to see the layer's Jacobian.", icon=":material/info:")
-        return None
-    return make_layer(kind, values)
 
 
 class Now:

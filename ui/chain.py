@@ -8,21 +8,18 @@ typeset LaTeX in a graph's labels, so node and edge labels are plain Unicode (``
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import ClassVar
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 import sympy as sp
 from streamlit.delta_generator import DeltaGenerator
-from sympy.printing.precedence import precedence
-from sympy.printing.str import StrPrinter
 
 from calculus import ExpressionError
+from calculus.domain_words import plain_formula as plain_expr
 from calculus.export import plain_symbol, symbol_latex
 from calculus.graph import (
     LEVELS,
@@ -175,66 +172,6 @@ def preset_by_label(label: str | None) -> Preset | None:
 
 
 # --- plain text (for the graph) -----------------------------------------------------------------
-
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-class _PlainPrinter(StrPrinter):
-    """sympy's text printer with maths typography: x₁², √(x), σ(z), |x|, ln, e, π."""
-
-    _default_settings: ClassVar[dict[str, object]] = {
-        **StrPrinter._default_settings,
-        "full_prec": False,
-    }
-
-    def _print_Symbol(self, expr: sp.Symbol) -> str:
-        return plain_symbol(expr.name)
-
-    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
-        base, exponent = expr.base, expr.exp
-        if exponent is sp.S.Half:
-            return f"√({self._print(base)})" if not base.is_Atom else f"√{self._print(base)}"
-        if exponent.is_Integer and exponent > 1:
-            shown = self.parenthesize(base, precedence(expr), strict=True)
-            return shown + str(exponent).translate(_SUPERSCRIPT)
-        return super()._print_Pow(expr, rational)
-
-    def _print_Float(self, expr: sp.Float) -> str:
-        return f"{float(expr):.4g}"
-
-    def _print_Exp1(self, expr: sp.Expr) -> str:
-        return "e"
-
-    def _print_Pi(self, expr: sp.Expr) -> str:
-        return "π"
-
-    def _print_Abs(self, expr: sp.Abs) -> str:
-        return f"|{self._print(expr.args[0])}|"
-
-    def _print_log(self, expr: sp.log) -> str:
-        return f"ln({self._print(expr.args[0])})"
-
-    def _print_Function(self, expr: sp.Function) -> str:
-        names = {"sigmoid": "σ", "Heaviside": "H"}
-        name = names.get(expr.func.__name__, expr.func.__name__)
-        return f"{name}({', '.join(self._print(arg) for arg in expr.args)})"
-
-    def _print_Heaviside(self, expr: sp.Expr) -> str:
-        return f"H({self._print(expr.args[0])})"
-
-    def _print_Max(self, expr: sp.Expr) -> str:
-        return f"max({', '.join(self._print(arg) for arg in expr.args)})"
-
-    def _print_Min(self, expr: sp.Expr) -> str:
-        return f"min({', '.join(self._print(arg) for arg in expr.args)})"
-
-
-def plain_expr(expr: sp.Expr) -> str:
-    """A formula as compact plain text: ``2*x1*x2**2`` -> ``2x₁·x₂²``, ``-x`` -> ``−x``."""
-    text = _PlainPrinter().doprint(expr)
-    text = text.replace("**", "^")
-    text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\*(?=[^\d\s(])", r"\1", text)  # 2*x -> 2x
-    return text.replace("*", "·").replace("-", "−")
 
 
 def shorten(text: str, limit: int = MAX_EDGE_LABEL) -> str:

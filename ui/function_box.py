@@ -10,6 +10,7 @@ import streamlit as st
 from calculus import ExpressionError, VectorFunction, parse_function
 from calculus.export import function_latex, output_names, plain_symbol
 from calculus.limits import MAX_TEXT_LENGTH
+from calculus.reading import superscript
 from ui.page import formula
 from ui.quote import quote
 from ui.url_state import query_text
@@ -130,9 +131,8 @@ def function_box(
 def understood_caption(function: VectorFunction) -> str:
     """'f: ℝ³ → ℝ² · 3 knobs: x₁, x₂, x₃ · 2 outputs: y₁, y₂'."""
     m, n = function.n_inputs, function.n_outputs
-    power = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-    space = "ℝ" if m == 1 else f"ℝ{str(m).translate(power)}"
-    image = "ℝ" if n == 1 else f"ℝ{str(n).translate(power)}"
+    space = "ℝ" if m == 1 else f"ℝ{superscript(m)}"
+    image = "ℝ" if n == 1 else f"ℝ{superscript(n)}"
     knobs = ", ".join(plain_symbol(name) for name in function.variables)
     outputs = ", ".join(plain_symbol(name) for name in output_names(function))
     return (

@@ -41,7 +41,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from calculus.landscape import GradientField, Grid
-from calculus.reading import format_number
+from calculus.reading import format_number, superscript
+from calculus.reading import number_latex as tex
 from ui.figures import FONT, Spec, SpecFigure
 
 MAP_HEIGHT = 560
@@ -301,10 +302,7 @@ def power_text(value: float) -> str:
     sign = "−" if value < 0 else ""
     if -2 <= exponent <= 3:
         return sign + format_number(abs(value))
-    return f"{sign}10{str(exponent).translate(SUPERSCRIPTS)}"
-
-
-SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return f"{sign}10{superscript(exponent)}"
 
 
 def arrow_scale(length: float, span: float) -> float:
@@ -896,17 +894,6 @@ def descent_values_figure(values: np.ndarray) -> go.Figure:
 
 
 # --- numbers and words for the page ------------------------------------------------------------
-
-
-def tex(value: float, digits: int = 4) -> str:
-    """A number inside LaTeX: format_number's digits, an ASCII minus, 'undefined' as text."""
-    text = format_number(value, digits).replace("−", "-")
-    if text == "undefined":
-        return r"\text{undefined}"
-    if "×10^" in text:
-        mantissa, exponent = text.split("×10^")
-        return rf"{mantissa} \times 10^{{{exponent}}}"
-    return text.replace("∞", r"\infty")
 
 
 def vector_tex(values: Sequence[float] | np.ndarray, digits: int = 4) -> str:

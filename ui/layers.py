@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 import streamlit as st
 import sympy as sp
 
+from calculus import reading
 from calculus.layers import (
     LAYER_KINDS,
     MAX_LAYER_SIZE,
@@ -34,6 +35,8 @@ from calculus.layers import (
     Walkthrough,
     identity_grid,
     layer_function,
+    make_layer,
+    parameter_shapes,
     parse_entries,
     random_integer_grid,
     resize_grid,
@@ -43,7 +46,7 @@ from calculus.reading import format_number
 from calculus.vector_function import VectorFunction
 from ui.figures import jacobian_heatmap
 from ui.quote import quote
-from ui.url_state import number_text, query_text
+from ui.url_state import number_text, query_text, write_query
 
 PAGE = "layers"
 #: Characters of one grid in the URL: 36 entries of up to 24 characters, with separators.
@@ -54,8 +57,6 @@ SURVIVOR_BACKGROUND = "#fde68a"
 GRID_COLUMN_WIDTH = 54
 #: Digits of a coefficient in the written-out layer (the engine itself keeps every digit).
 SHOWN_DIGITS = 4
-
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 # ---- grids as DataFrames and as URL text -------------------------------------------------------
@@ -153,7 +154,7 @@ _DEFAULTS = {
 
 def subscript(name: str, *indices: int) -> str:
     """'y', 2 -> 'y₂'; 'w', 2, 3 -> 'w₂,₃' (plain text for charts and tables)."""
-    return name + ",".join(str(i).translate(_SUBSCRIPT) for i in indices)
+    return name + ",".join(reading.subscript(i) for i in indices)
 
 
 def output_labels(layer: Layer) -> list[str]:
@@ -263,10 +264,7 @@ def _written_out(function: VectorFunction, names: tuple[str, ...]) -> str:
 
 
 def _number_latex(value: float) -> str:
-    text = format_number(value).replace("−", "-")
-    if "×10^" in text:
-        mantissa, exponent = text.split("×10^")
-        text = rf"{mantissa} \cdot 10^{{{exponent}}}"
+    text = reading.number_latex(value)
     return f"({text})" if text.startswith("-") else text
 
 
@@ -578,3 +576,39 @@ def entry_choice(layer: Layer) -> tuple[int, int]:
         key=f"{PAGE}_entry_j",
     )  # fmt: skip
     return int(i), int(j)
+
+
+def fill_layer(kind: str, sizes: dict[str, int], columns: Sequence[Any]) -> Layer | None:
+    """The grids of the layer's parameters, one per column; the checked layer, or None after
+    saying which cell is wrong. Writes the sizes and the numbers to the URL."""
+    spec = LAYER_KINDS[kind]
+    shapes = parameter_shapes(kind, sizes["n"], sizes["m"], sizes["k"])
+    values: dict[str, np.ndarray] = {}
+    problems = []
+    for column, (name, shape) in zip(columns, shapes.items(), strict=True):
+        with column:
+            grid, problem = grid_editor(
+                name, shape, vector=name in spec.vectors, caption=CAPTIONS.get((kind, name), "")
+            )
+        if problem is not None:
+            problems.append(problem)
+        elif grid is not None:
+            values[name] = grid
+    # A grid with a bad cell keeps its last good numbers in the link.
+    kept = {f"g_{p.name}": st.query_params.get(f"g_{p.name}") for p in problems}
+    query = {
+        "layer": kind,
+        "n": str(sizes["n"]),
+        "m": str(sizes["m"]),
+        "inner": str(sizes["k"]),
+        **kept,
+        **{f"g_{name}": grid_to_text(grid) for name, grid in values.items()},
+    }
+    write_query(query, prefix_owned=("g_",))
+    if problems:
+        for problem in problems:
+            st.error(quote(f"{problem.message}."), icon=":material/error:")
+        cells = "cell" if len(problems) == 1 else "cells"
+        st.info(f"Fix the {cells} above to see the layer's Jacobian.", icon=":material/info:")
+        return None
+    return make_layer(kind, values)

@@ -1,0 +1,134 @@
+"""The knob machine's sections under "Look closer": the exact Jacobian, the nudge check and
+share and export (the lesson itself is ``pages/0_Knob_machine.py``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from calculus import VectorFunction
+from calculus.domain_words import domain_notes
+from calculus.export import (
+    derivative_latex,
+    jacobian_csv,
+    jacobian_latex,
+    output_names,
+    partial_latex,
+    plain_symbol,
+    python_snippet,
+    values_latex,
+)
+from calculus.linearisation import direction, error_curve, nudge
+from calculus.reading import format_number
+from ui.chart_component import live_chart
+from ui.figures import error_curve_figure
+from ui.function_box import cached_function
+from ui.page import formula
+from ui.share import share_link
+
+PAGE = "knob"
+STEPS = [1.0, 0.5, 0.1, 0.05, 0.01, 0.001, 0.0001]
+
+
+def show_exact_jacobian(f: VectorFunction) -> None:
+    st.subheader("The exact Jacobian")
+    st.caption(
+        "Each entry J[i, j] = ∂yᵢ/∂xⱼ, differentiated exactly. Its values at the knob setting "
+        "are in the heatmap's cells (and under Share and export, as LaTeX and CSV)."
+    )
+    formula(
+        lambda: exact_jacobian_latex(f.text),
+        [d for row in f.derivatives for d in row],
+        what="This Jacobian",
+    )
+    for note in domain_notes(f):  # sqrt(x2 x3)^2 is shown as x2 x3: say where that holds
+        if note:
+            st.caption(note)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def exact_jacobian_latex(text: str) -> str:
+    """J typeset, and for at most 4 entries each entry as its own equation: once per function."""
+    f = cached_function(text)
+    lines = [rf"J &= {jacobian_latex(f)}"]
+    if f.n_outputs * f.n_inputs <= 4:
+        lines += [
+            rf"{partial_latex(f, i, j)} &= {derivative_latex(f, i, j)}"
+            for i in range(f.n_outputs)
+            for j in range(f.n_inputs)
+        ]
+    return r"\begin{aligned}" + r" \\[1.2em] ".join(lines) + r"\end{aligned}"
+
+
+def show_nudge_check(f: VectorFunction, point: np.ndarray) -> None:
+    st.subheader("Nudge check: does the Jacobian predict the change?")
+    st.caption(
+        "Turn the knobs by a small step dx. The Jacobian predicts each output changes by "
+        "J dx; compare with what f actually does."
+    )
+    choose, size = st.columns(2)
+    options = ["every knob", *f.variables]
+    which = choose.selectbox(
+        "Nudge",
+        options,
+        key="nudge",
+        bind="query-params",
+        format_func=lambda o: o if o == "every knob" else f"only {plain_symbol(o)}",
+    )
+    step = size.select_slider("by a step of h =", STEPS, value=0.1, key="h", bind="query-params")
+    knob = None if which == "every knob" or which not in f.variables else f.variables.index(which)
+    unit = direction(f, knob)
+    result = nudge(f, point, step * unit)
+    rows = [
+        "| output | predicted J dx | actual f(x+dx) − f(x) | error |",
+        "| --- | ---: | ---: | ---: |",
+    ] + [
+        f"| {plain_symbol(y)} | {format_number(p)} | {format_number(a)} | {format_number(e, 2)} |"
+        for y, p, a, e in zip(
+            output_names(f), result.predicted, result.actual, result.error, strict=True
+        )
+    ]
+    table, plot = st.columns([2, 3], gap="large")
+    with table:
+        st.markdown("\n".join(rows))
+    curve = error_curve(f, point, unit)
+    with plot:
+        live_chart(error_curve_figure(curve.steps, curve.errors, step), key=f"{PAGE}_error_curve")
+    if curve.slope is None:
+        st.markdown(
+            "The prediction is exact here (errors are round-off only): f changes linearly in "
+            "this direction."
+        )
+    else:
+        st.markdown(
+            f"On the log-log plot the error falls along a line of slope **{curve.slope:.2f}**: "
+            "make the step 10× smaller and the error gets about 100× smaller (error ∝ h²). "
+            "That is what it means for J to be the best linear approximation of f."
+        )
+
+
+def show_share_and_export(f: VectorFunction, point: np.ndarray, jacobian: np.ndarray) -> None:
+    st.subheader("Share and export")
+    link, export = st.columns([2, 3], gap="large")
+    with link:
+        st.caption("Send this link to open the page exactly as you see it now.")
+        share_link(key=f"{PAGE}_share")
+    with export:
+        latex_tab, csv_tab, python_tab = st.tabs(["LaTeX", "CSV", "Python"])
+        with latex_tab:
+            st.caption("J, exactly:")
+            st.code(jacobian_latex(f), language="latex", wrap_lines=True)
+            st.caption("Its values at the knob setting:")
+            st.code(values_latex(jacobian), language="latex", wrap_lines=True)
+        with csv_tab:
+            csv_text = jacobian_csv(f, jacobian)
+            st.code(csv_text, language=None)
+            st.download_button(
+                "Download the values as CSV",
+                csv_text,
+                file_name="jacobian.csv",
+                mime="text/csv",
+                key=f"{PAGE}_csv",
+            )
+        with python_tab:
+            st.code(python_snippet(f, point), language="python")
