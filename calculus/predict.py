@@ -367,7 +367,7 @@ def next_question(
     rng.shuffle(order)
     for kind in order:
         for _ in range(TRIES):
-            point = tuple(_nice_value(rng, low, high) for low, high in ranges)
+            point = tuple(nice_value(rng, low, high) for low, high in ranges)
             question = make_question(
                 f, point, kind, rng.randrange(f.n_outputs), rng.randrange(f.n_inputs)
             )
@@ -376,7 +376,8 @@ def next_question(
     return None
 
 
-def _nice_value(rng: random.Random, low: float, high: float) -> float:
+def nice_value(rng: random.Random, low: float, high: float) -> float:
+    """A whole or half number in [low, high] (within ±3 when the range allows), else the middle."""
     candidates = [v / 2 for v in range(math.ceil(2 * low), math.floor(2 * high) + 1)]
     candidates = [v for v in candidates if abs(v) <= 3] or candidates
     return float(rng.choice(candidates)) if candidates else (low + high) / 2

@@ -34,6 +34,7 @@ from ui.chain import (
     PAGE,
     PRESETS,
     R3_STEPS,
+    PathRows,
     Preset,
     cached_chain,
     cached_formula_graph,
@@ -55,6 +56,7 @@ from ui.chain import (
     too_large_to_draw,
 )
 from ui.chain_graph import graph_figure
+from ui.predict import chain_quiz, predict_toggle, question_card
 from ui.quote import quote
 
 #: The knobs and the choice of entry on the left, the graph on the right (shallow graphs).
@@ -81,6 +83,7 @@ def main() -> None:
         "the output of the <b>product of the local derivatives</b> along each path."
     )
     first_visit()
+    predicting = predict_toggle()
     source = read_computation()
     if source is None:
         return
@@ -91,7 +94,8 @@ def main() -> None:
     except ExpressionError as problem:
         st.error(quote(problem.message), icon=":material/error:")
         return
-    explore(graph, mode, text, level)
+    hidden = predicting and not question_card(PAGE, chain_quiz(PAGE, graph))
+    explore(graph, mode, text, level, hidden)
 
 
 def read_computation() -> tuple[str, str, Level] | None:
@@ -209,7 +213,7 @@ class Now:
     edge_values: dict[tuple[str, str], float]
 
 
-def explore(graph: ComputationGraph, mode: str, text: str, level: Level) -> None:
+def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden: bool) -> None:
     """The graph, the paths and their sum: what does not move with the knobs is drawn here,
     once; the live panel fills the rest on every knob move, the graph first."""
     if not graph.knobs:
@@ -245,10 +249,13 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level) -> None
         st.warning(message, icon=":material/timer:")
         chain = numeric_chain_view(graph, output, knob)
 
-    st.subheader(f"Every path from {plain_symbol(knob)} to {plain_symbol(output)}")
-    rows = path_switches(chain)
-    compare_formulas(graph, chain)
-    sums = st.container(key=f"live_{PAGE}_sums")
+    if hidden:  # predict mode: the graph and the knobs only, until the learner has answered
+        rows, sums = PathRows([], [], None, []), None
+    else:
+        st.subheader(f"Every path from {plain_symbol(knob)} to {plain_symbol(output)}")
+        rows = path_switches(chain)
+        compare_formulas(graph, chain)
+        sums = st.container(key=f"live_{PAGE}_sums")
     i, j = graph.outputs.index(output), graph.knobs.index(knob)
     with picture:
         if graph.too_large_to_draw:
@@ -259,7 +266,7 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level) -> None
             st.caption(GRAPH_CAPTION)
             base = graph_base_for(graph, texts, chain, rows)
     totals = None
-    if not graph.too_large_to_draw and len(graph.outputs) * len(graph.knobs) > 1:
+    if not (hidden or graph.too_large_to_draw) and len(graph.outputs) * len(graph.knobs) > 1:
         st.subheader("Every entry is such a sum")
         heatmap_key(
             "The whole Jacobian, computed directly: row = output, column = knob. Pick another "
@@ -290,10 +297,11 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level) -> None
                 knob_sliders(PAGE, graph.knobs, columns=min(len(graph.knobs), 4), controls=False)
 
     def rest(now: Now) -> None:
-        show_path_values(chain, rows, now.edge_values)
-        direct_value = float(graph.direct.jacobian_at(now.point)[i, j])
-        with sums:
-            compare_numbers(graph, chain, now.point, now.edge_values, rows.on, direct_value)
+        if sums is not None:
+            show_path_values(chain, rows, now.edge_values)
+            direct_value = float(graph.direct.jacobian_at(now.point)[i, j])
+            with sums:
+                compare_numbers(graph, chain, now.point, now.edge_values, rows.on, direct_value)
         if totals is not None:
             with totals:
                 all_totals(graph, now.point)

@@ -8,9 +8,11 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
+from calculus import parse_function
+from calculus.reading import format_number
 from tests.charts import chart_specs
 from tests.conftest import open_page
-from tests.knobs import turn_knob
+from tests.knobs import knob_sliders, turn_knob
 from ui.quote import unquote
 
 PAGE = "0_Knob_machine.py"
@@ -32,7 +34,7 @@ def text(at: AppTest) -> str:
         for m in at.markdown
         if not m.value.startswith("<style")
     ]
-    parts += [c.value for c in at.caption]
+    parts += [c.value for c in at.caption] + [h.value for h in at.subheader]
     parts += [a.value for a in at.error]
     parts += [f"{m.label}: {m.value}" for m in at.metric]
     return unquote("\n".join(parts))
@@ -116,4 +118,40 @@ def test_hostile_question_links_fall_back_to_the_first_question() -> None:
 
 def test_without_the_switch_the_page_is_as_before() -> None:
     at = open_page(PAGE, f="x1 x2^2", q="value", qi="0", qj="1")
-    assert "heatmap" in " ".join(chart_specs(at)) and "Predict ·" not in text(at)
+    assert "heatmap" in " ".join(chart_specs(at)) and "**Predict** ·" not in text(at)
+
+
+CHAIN = "3_Chain_rule.py"
+
+
+def test_the_chain_rule_asks_how_many_paths_with_the_graph_but_not_the_path_list() -> None:
+    # The R3 exercise as steps: x2 reaches y2 through u and through v: 2 paths.
+    at = open_page(CHAIN, predict="true", q="paths", qi="1", qj="1")
+    assert "How many paths lead from x₂ to y₂ in the graph?" in text(at)
+    assert "chain_graph" in " ".join(chart_specs(at)), "the graph is there to count on"
+    assert "Every path from" not in text(at) and "chain_jacobian" not in chart_specs(at)
+    at.text_input(key="chain_answer").input("1")
+    at = submit(at)
+    assert "Not quite: you said 1; the answer is 2" in text(at)
+    assert "Every path from x₂ to y₂" in text(at)
+
+
+def test_the_chain_rule_asks_the_sum_over_paths_and_checks_it_against_the_jacobian() -> None:
+    at = open_page(CHAIN, predict="true", q="sum", qi="1", qj="1")
+    assert "What is ∂y₂/∂x₂ here, the sum over every path from x₂ to y₂?" in text(at)
+    point = [slider.value for slider in knob_sliders(at)]
+    f = parse_function("x1^2 x2^2 sqrt(x2 x3)")  # y2 of the exercise
+    expected = format_number(float(f.at(point).jacobian[0, 1]))
+    at.text_input(key="chain_answer").input(expected)
+    at = submit(at)
+    assert f"Right: you said {expected}; the answer is {expected}: ∂y₂/∂x₂ = " in text(at)
+
+
+def test_the_chain_rules_next_question_is_answerable() -> None:
+    at = open_page(CHAIN, predict="true", q="product", qi="0", qj="0")
+    for _ in range(4):
+        at.text_input(key="chain_answer").input("0")
+        at = submit(at)
+        assert not at.exception and "You said: 0" in text(at)
+        at.button(key="chain_next").click().run()
+        assert not at.exception and "**Predict** ·" in text(at)

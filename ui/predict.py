@@ -19,15 +19,18 @@ import random
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import streamlit as st
 
-from calculus import VectorFunction
+from calculus import ComputationGraph, VectorFunction
+from calculus.export import plain_symbol
 from calculus.predict import (
     IDEAS,
     KINDS,
     MAX_ANSWER_CHARS,
     TOLERANCE_WORDS,
+    TRIES,
     AnswerError,
     Kind,
     Question,
@@ -35,8 +38,12 @@ from calculus.predict import (
     check,
     make_question,
     next_question,
+    nice_value,
+    paths_question,
+    product_question,
+    sum_question,
 )
-from ui.knobs import knob_range, knob_values, set_knobs
+from ui.knobs import KnobRange, knob_range, knob_values, set_knobs
 from ui.quote import quote
 from ui.url_state import write_query
 
@@ -226,3 +233,56 @@ def _tally(page: str) -> Tally:
 
 def _reset_tally(page: str) -> None:
     st.session_state[f"{page}_tally"] = Tally()
+
+
+def chain_quiz(page: str, graph: ComputationGraph) -> Quiz:
+    """Questions on a computation graph: how many paths lead from a knob to an output, the
+    product along one path (the first listed), and the sum over all of them, at the knobs."""
+
+    def ask(kind: Kind, i: int, j: int) -> Question | None:
+        output, knob = graph.outputs[i], graph.knobs[j]
+        count = graph.count_paths(knob, output)
+        if kind == "paths":
+            return paths_question(count, knob, output)
+        if count == 0 or count > MAX_LISTED_PATHS:
+            return None
+        point = knob_values(page, graph.knobs)
+        edges = graph.edge_values_at(graph.values_at(point))
+        paths = graph.paths(knob, output)
+        if kind == "product":
+            factors = [
+                (f"∂{plain_symbol(b)}/∂{plain_symbol(a)}", float(edges[(a, b)]))
+                for a, b in pairwise(paths[0])
+            ]
+            return product_question(factors, paths[0])
+        products = [float(graph.path_value(path, edges)) for path in paths]
+        return sum_question(products, float(graph.totals_at(point)[i, j]), knob, output)
+
+    def draw(rng: random.Random) -> tuple[tuple[Kind, int, int], Mapping[str, float]] | None:
+        pairs = [
+            (i, j)
+            for i, output in enumerate(graph.outputs)
+            for j, knob in enumerate(graph.knobs)
+            if graph.count_paths(knob, output) > 0
+        ]
+        for _ in range(TRIES):
+            kind: Kind = rng.choice(CHAIN_KINDS)
+            i, j = rng.choice(pairs or [(0, 0)])
+            knobs = {x: _nice(rng, knob_range(page, x)) for x in graph.knobs}
+            set_knobs(page, knobs)  # ask() reads the knobs: try the setting it will be asked at
+            if ask(kind, i, j) is not None:
+                return (kind, i, j), knobs
+        return None
+
+    return Quiz(graph.text(), CHAIN_KINDS, len(graph.outputs), len(graph.knobs), ask, draw)
+
+
+#: The chain rule's questions, easiest first; paths are listed for the product and sum only up
+#: to this many (the page lists them too).
+CHAIN_KINDS: tuple[Kind, ...] = ("paths", "product", "sum")
+MAX_LISTED_PATHS = 8
+
+
+def _nice(rng: random.Random, knob: KnobRange) -> float:
+    """A knob value a learner can work with by hand: a whole or half number in its range."""
+    return nice_value(rng, knob.low, knob.high)
