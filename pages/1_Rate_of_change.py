@@ -20,6 +20,7 @@ from calculus.export import plain_symbol
 from calculus.narration import rate as words
 from calculus.reading import format_number
 from ui import rate as pictures
+from ui.predict import predict_toggle, question_card, rate_quiz
 
 PAGE = "rate"
 TANGENT_KEY = f"{PAGE}_tangent_overlay"
@@ -36,6 +37,7 @@ def main() -> None:
     st.title("Rate of change")
     ui.idea(words.IDEA)
     examples = [ui.Example(*example) for example in words.EXAMPLES]
+    predicting = predict_toggle()
     f = ui.function_box(PAGE, default=LOSS, examples=examples, check=words.one_output)
     # Outside the fragment: what does not move with the knob is not re-sent on every move.
     knob, _ = st.columns(COLUMNS, gap="large")
@@ -43,6 +45,9 @@ def main() -> None:
         variable = choose_variable(f)
         ensure_range(variable)
         ui.knob_controls(PAGE, [variable], title="The knob")
+    if predicting and not question_card(PAGE, rate_quiz(PAGE, f, variable)):
+        ui.knob_sliders(PAGE, f.variables, controls=False)  # the answer hidden until given
+        return
     # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).
     with st.container(key=f"live_{PAGE}"):
         knobs, readout = st.columns(COLUMNS, gap="large")

@@ -54,6 +54,7 @@ from ui.landscape_state import (
     setting,
     u_keys,
 )
+from ui.predict import landscape_quiz, predict_toggle, question_card
 
 DEFAULT = LANDSCAPE_EXAMPLES["chapter"]
 EXAMPLES = [
@@ -97,6 +98,7 @@ def main() -> None:
         "<b>gradient</b> collects them, ∇y = [x₂², 2 x₁ x₂]: an arrow on the map of f that "
         "points uphill, steepest. Type a function of two or more knobs and explore its landscape."
     )
+    predicting = predict_toggle()
     f = function_box(PAGE, default=DEFAULT, examples=EXAMPLES, check=landscape_problem)
     landscape = cached_landscape(f.text)
     variables = landscape.variables
@@ -108,6 +110,9 @@ def main() -> None:
         knob_controls(PAGE, variables)
         if len(variables) > 2:
             choose_plotted(variables)
+    if predicting and not question_card(PAGE, landscape_quiz(PAGE, f)):
+        knob_sliders(PAGE, variables, controls=False)  # the answer hidden until given
+        return
     with side:
         st.radio("Show", VIEWS, key=f"{PAGE}_view", horizontal=True, label_visibility="collapsed")
     boxes = make_boxes(setting("view"))

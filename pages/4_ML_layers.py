@@ -58,6 +58,7 @@ from ui.layers import (
     terms_latex,
     written_out_latex,
 )
+from ui.predict import layer_quiz, predict_toggle, question_card
 from ui.quote import quote
 
 #: The knobs on the left, the outputs on the right.
@@ -77,6 +78,7 @@ def main() -> None:
         "<b>A B + C</b> — the chapter's answers, found by the <i>index method</i>: work out one "
         "entry ∂yᵢ/∂xⱼ with the Kronecker delta, then recognise the whole matrix."
     )
+    predicting = predict_toggle()
     kind, sizes = layer_choice()
     shapes = parameter_shapes(kind, sizes["n"], sizes["m"], sizes["k"])
     columns, side = grid_columns(shapes)
@@ -101,6 +103,9 @@ def main() -> None:
             "engine differentiates it without knowing it is a layer."
         )
         st.latex(written_out_latex(layer))
+    if predicting and not question_card(PAGE, layer_quiz(PAGE, layer)):
+        knob_sliders(PAGE, layer.variables, controls=False)  # the answer hidden until given
+        return
     # Outside the fragments: what does not move with the knobs is not re-sent on every move.
     controls, _ = st.columns(COLUMNS, gap="large")
     with controls:

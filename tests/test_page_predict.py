@@ -155,3 +155,57 @@ def test_the_chain_rules_next_question_is_answerable() -> None:
         assert not at.exception and "You said: 0" in text(at)
         at.button(key="chain_next").click().run()
         assert not at.exception and "**Predict** ·" in text(at)
+
+
+RATE = "1_Rate_of_change.py"
+
+
+def test_rate_of_change_asks_the_slope_and_hides_the_tangent() -> None:
+    # The loss x^2 + 4x - 2 at x = 1: f'(1) = 6.
+    at = open_page(RATE, predict="true", q="value", qi="0", qj="0", k_x="1")
+    assert "At x = 1: what is ∂y/∂x?" in text(at) and not chart_specs(at)
+    at.text_input(key="rate_answer").input("6")
+    at = submit(at)
+    assert "Right: you said 6" in text(at) and chart_specs(at)
+
+
+def test_rate_of_change_asks_where_the_slope_is_zero_and_how_descent_goes() -> None:
+    at = open_page(RATE, predict="true", q="critical", qi="0", qj="0")
+    assert "Where in the range shown is f′(x) = 0?" in text(at)
+    at.text_input(key="rate_answer").input("-2")
+    assert "Right: you said −2; the answer is −2: f′ = 0 at x = −2 (minimum)." in text(submit(at))
+    # eta = 0.4 from x = 1: x - 0.4 (2x + 4) = 0.2 x - 1.6, converging one way to -2.
+    at = open_page(RATE, predict="true", q="descent", qi="0", qj="0", k_x="1")
+    assert "Gradient descent with η = 0.4, 10 steps from x = 1" in text(at)
+    at.radio(key="rate_answer").set_value("diverges")
+    assert "Not quite: you said diverges; the answer is converges" in text(submit(at))
+
+
+LANDSCAPE = "2_Gradient_landscape.py"
+
+
+def test_the_landscape_asks_where_the_gradient_points_and_shows_both_arrows_after() -> None:
+    # x1 x2^2 at (1, 1): gradient (1, 2), at atan2(2, 1) = 63.43 degrees.
+    at = open_page(LANDSCAPE, predict="true", q="angle", qi="0", qj="0", k_x1="1", k_x2="1")
+    assert "which way does the gradient arrow point?" in text(at) and not chart_specs(at)
+    at.text_input(key="landscape_answer").input("60")
+    at = submit(at)
+    assert "Right: you said 60°; the answer is 63.43°: ∇f = (1, 2) points at" in text(at)
+    assert chart_specs(at), "the map, with the true arrow, once answered"
+    at = open_page(LANDSCAPE, predict="true", q="angle", qi="0", qj="0", k_x1="1", k_x2="1")
+    at.text_input(key="landscape_answer").input("-90")
+    assert "Not quite: you said 270°" in text(submit(at))
+
+
+LAYERS = "4_ML_layers.py"
+
+
+def test_ml_layers_ask_the_jacobians_shape_and_whether_at_x_is_a_row() -> None:
+    at = open_page(LAYERS, predict="true", q="shape", qi="0", qj="0", layer="linear", n="3", m="2")
+    assert "what is the shape of its Jacobian?" in text(at) and not chart_specs(at)
+    at.text_input(key="layers_answer").input("2 x 3")
+    at = submit(at)
+    assert "Not quite: you said 2 × 3; the answer is 3 × 2: one row per output (3)" in text(at)
+    at = open_page(LAYERS, predict="true", q="orientation", qi="0", qj="0", layer="dot")
+    at.radio(key="layers_answer").set_value("a row (1 × m)")
+    assert "Right: you said a row (1 × m)" in text(submit(at))

@@ -14,6 +14,7 @@ its answer); the committed answer and the per-session tally live in session stat
 
 from __future__ import annotations
 
+import functools
 import html
 import random
 import secrets
@@ -23,8 +24,9 @@ from itertools import pairwise
 
 import streamlit as st
 
-from calculus import ComputationGraph, VectorFunction
+from calculus import ComputationGraph, VectorFunction, rate
 from calculus.export import plain_symbol
+from calculus.layers import Layer, layer_function
 from calculus.predict import (
     IDEAS,
     KINDS,
@@ -35,12 +37,17 @@ from calculus.predict import (
     Kind,
     Question,
     Verdict,
+    angle_question,
     check,
+    critical_question,
+    descent_question,
     make_question,
     next_question,
     nice_value,
+    orientation_question,
     paths_question,
     product_question,
+    shape_question,
     sum_question,
 )
 from ui.knobs import KnobRange, knob_range, knob_values, set_knobs
@@ -286,3 +293,122 @@ MAX_LISTED_PATHS = 8
 def _nice(rng: random.Random, knob: KnobRange) -> float:
     """A knob value a learner can work with by hand: a whole or half number in its range."""
     return nice_value(rng, knob.low, knob.high)
+
+
+#: The rate of change's questions: the slope's sign and value, where f' = 0, a descent run.
+RATE_KINDS: tuple[Kind, ...] = ("sign", "value", "critical", "descent")
+#: Learning rates the descent question asks about (its index is the question's "output").
+DESCENT_RATES = (0.4, 0.1, 0.9, 1.1)
+DESCENT_STEPS = 10
+
+
+@functools.lru_cache(maxsize=64)
+def _critical_points(
+    f: VectorFunction, variable: str, point: tuple[float, ...], low: float, high: float
+) -> tuple[tuple[float, ...], tuple[str, ...]] | None:
+    """The critical points in [low, high] (x, kind), or None where f' vanishes on a stretch."""
+    found = rate.critical_points(rate.Slice.along(f, variable, point), low, high)
+    if found.flat or found.breaks:
+        return None  # f' = 0 on a whole stretch, or a kink: not a one-number answer
+    points = found.in_range()
+    return tuple(p.x for p in points), tuple(p.kind for p in points)
+
+
+def rate_quiz(page: str, f: VectorFunction, variable: str) -> Quiz:
+    """Questions about f along ``variable`` at the page's knobs (the others held)."""
+    j = f.variables.index(variable)
+
+    def ask(kind: Kind, i: int, _j: int) -> Question | None:
+        point = knob_values(page, f.variables)
+        if kind in ("sign", "value"):
+            return make_question(f, point, kind, 0, j)
+        knob = knob_range(page, variable)
+        held = tuple(float(v) for v in point)
+        if kind == "critical":
+            found = _critical_points(f, variable, held, knob.low, knob.high)
+            return None if found is None else critical_question(*found, variable)
+        eta = DESCENT_RATES[i % len(DESCENT_RATES)]
+        run = rate.gradient_descent(
+            rate.Slice.along(f, variable, held).slope, float(point[j]), eta, DESCENT_STEPS
+        )
+        return descent_question(
+            run.behaviour, eta, DESCENT_STEPS, float(point[j]), float(run.iterates[-1]), variable
+        )
+
+    def draw(rng: random.Random) -> tuple[tuple[Kind, int, int], Mapping[str, float]] | None:
+        for _ in range(TRIES):
+            kind: Kind = rng.choice(RATE_KINDS)
+            i = rng.randrange(len(DESCENT_RATES))
+            knobs = {x: _nice(rng, knob_range(page, x)) for x in f.variables}
+            set_knobs(page, knobs)
+            if ask(kind, i, j) is not None:
+                return (kind, i, j), knobs
+        return None
+
+    return Quiz(f.text, RATE_KINDS, len(DESCENT_RATES), f.n_inputs, ask, draw)
+
+
+#: The gradient landscape's questions: the gradient's direction on the map, a partial's sign
+#: and value (what the slice along one knob shows).
+LANDSCAPE_KINDS: tuple[Kind, ...] = ("angle", "sign", "value")
+
+
+def landscape_quiz(page: str, f: VectorFunction) -> Quiz:
+    """Questions about f: ℝᵐ → ℝ at the page's knobs, on the map of its two plotted knobs."""
+
+    def plotted() -> tuple[int, int]:
+        across = st.session_state.get(f"{page}_across", f.variables[0])
+        up = st.session_state.get(f"{page}_up", f.variables[1])
+        if across not in f.variables or up not in f.variables or across == up:
+            return 0, 1
+        return f.variables.index(across), f.variables.index(up)
+
+    def ask(kind: Kind, _i: int, j: int) -> Question | None:
+        point = knob_values(page, f.variables)
+        if kind != "angle":
+            return make_question(f, point, kind, 0, j)
+        a, b = plotted()
+        at = f.at(point)
+        if at.kinks[0].any():
+            return None
+        row = at.jacobian[0]
+        return angle_question([row[a], row[b]], [f.variables[a], f.variables[b]])
+
+    def draw(rng: random.Random) -> tuple[tuple[Kind, int, int], Mapping[str, float]] | None:
+        for _ in range(TRIES):
+            kind: Kind = rng.choice(LANDSCAPE_KINDS)
+            j = rng.randrange(f.n_inputs)
+            knobs = {x: _nice(rng, knob_range(page, x)) for x in f.variables}
+            set_knobs(page, knobs)
+            if ask(kind, 0, j) is not None:
+                return (kind, 0, j), knobs
+        return None
+
+    return Quiz(f.text, LANDSCAPE_KINDS, 1, f.n_inputs, ask, draw)
+
+
+def layer_quiz(page: str, layer: Layer) -> Quiz:
+    """Questions about an ML layer with the learner's numbers: its Jacobian's shape, whether a
+    one-output layer's Jacobian is a row or a column, and one entry ∂yᵢ/∂xⱼ at the knobs."""
+    f = layer_function(layer)
+    what = f"The layer {layer.spec.label.split('  ')[-1]} with the sizes above"
+    kinds: tuple[Kind, ...] = ("shape", "value") + (("orientation",) if f.n_outputs == 1 else ())
+
+    def ask(kind: Kind, i: int, j: int) -> Question | None:
+        if kind == "shape":
+            return shape_question(f.n_outputs, f.n_inputs, what)
+        if kind == "orientation":
+            return orientation_question(what, f.n_inputs)
+        return make_question(f, knob_values(page, layer.variables), "value", i, j)
+
+    def draw(rng: random.Random) -> tuple[tuple[Kind, int, int], Mapping[str, float]] | None:
+        for _ in range(TRIES):
+            kind: Kind = rng.choice(kinds)
+            i, j = rng.randrange(f.n_outputs), rng.randrange(f.n_inputs)
+            knobs = {x: _nice(rng, knob_range(page, x)) for x in layer.variables}
+            set_knobs(page, knobs)
+            if ask(kind, i, j) is not None:
+                return (kind, i, j), knobs
+        return None
+
+    return Quiz(f"{layer.kind}#{hash(layer.key()):x}", kinds, f.n_outputs, f.n_inputs, ask, draw)
