@@ -26,6 +26,7 @@ from calculus.reading import determinant_sentence, format_number, sensitivity_se
 from ui import (
     Example,
     cached_function,
+    check_offered,
     error_curve_figure,
     formula,
     function_box,
@@ -113,6 +114,7 @@ def main() -> None:
     # One section at a time, chosen by the learner: hidden sections would still be computed
     # and re-sent to the browser on every knob move. Outside the fragments, so a knob move
     # does not redraw the choice; choosing redraws the page.
+    check_offered("look", VIEWS)
     view = st.segmented_control(
         "Look closer", VIEWS, default=VIEWS[0], key="look", bind="query-params", width="stretch"
     )
@@ -278,6 +280,8 @@ def show_nudge_check(f: VectorFunction, point: np.ndarray) -> None:
     )
     choose, size = st.columns(2)
     options = ["every knob", *f.variables]
+    check_offered("nudge", options)
+    check_offered("h", STEPS)
     which = choose.selectbox(
         "Nudge",
         options,

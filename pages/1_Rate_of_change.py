@@ -103,7 +103,7 @@ def ensure_range(variable: str) -> None:
     """This page's default range for the turning knob (the plotted range), unless one is set."""
     key = f"{PAGE}_range_{variable}"
     if key not in st.session_state:
-        linked = ui.KnobRange.from_text(ui.query_text(f"r_{variable}"))
+        linked = ui.KnobRange.from_link(f"r_{variable}")
         st.session_state[key] = linked or DEFAULT_RANGE
 
 
