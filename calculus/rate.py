@@ -82,9 +82,23 @@ STILL = "stands still"
 
 
 @lru_cache(maxsize=128)
+def _built_derivative(
+    derivative: sp.Expr, variables: tuple[str, ...]
+) -> VectorFunction | ExpressionError:
+    # A refusal is kept too: asking again (the page does, twice a run) would wait out the whole
+    # time limit again; a link to a too-large f took two limits, 8.8 s, to answer.
+    try:
+        return build_function([derivative], variables)
+    except ExpressionError as refused:
+        return refused
+
+
 def _derivative_function(derivative: sp.Expr, variables: tuple[str, ...]) -> VectorFunction:
     """f' as a VectorFunction of all knobs; its Jacobian column holds f''. Cached per f'."""
-    return build_function([derivative], variables)
+    built = _built_derivative(derivative, variables)
+    if isinstance(built, ExpressionError):
+        raise built.with_traceback(None)
+    return built
 
 
 @dataclass(frozen=True, eq=False)

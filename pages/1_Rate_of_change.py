@@ -91,6 +91,7 @@ def choose_variable(f: VectorFunction) -> str:
     key = f"{PAGE}_wrt"
     if st.session_state.get(key) not in f.variables:
         wanted = ui.query_text("wrt")
+        ui.check_offered("wrt", f.variables)
         default = "x" if "x" in f.variables else f.variables[0]
         st.session_state[key] = wanted if wanted in f.variables else default
     return st.selectbox(

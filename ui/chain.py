@@ -52,7 +52,7 @@ from ui.figures import FONT
 from ui.function_box import error_excerpt
 from ui.knobs import knob_range
 from ui.quote import quote
-from ui.url_state import query_text
+from ui.url_state import check_offered, query_text
 
 Mode = str  # "steps" or "formula"
 MODES: tuple[str, ...] = ("steps", "formula")
@@ -609,6 +609,8 @@ def first_visit() -> None:
         return
     state[f"{PAGE}_started"] = True
     mode = query_text("mode")
+    check_offered("mode", MODES)
+    check_offered("level", LEVELS)
     if mode not in MODES:
         if query_text("steps") is None and query_text("f") is None:
             apply_preset(PRESETS[0])

@@ -22,7 +22,7 @@ import streamlit as st
 from calculus import ExpressionError
 from calculus.export import plain_symbol
 from calculus.landscape import Landscape, direction_from_angle, unit_vector
-from ui.url_state import number_text, parse_float, query_text, refuse_link
+from ui.url_state import check_offered, number_text, parse_float, query_text, refuse_link
 
 PAGE = "landscape"
 VIEWS = ("Contour map", "Surface", "Both")
@@ -40,12 +40,13 @@ def _choice(options: Sequence[Any]) -> Callable[[str | None], Any]:
     return lambda text: text if text in options else None
 
 
+# A flag in the URL is only ever written as its one value; anything else is refused (said).
 def _flag(on: str) -> Callable[[str | None], bool | None]:
-    return lambda text: None if not text else text == on
+    return lambda text: True if text == on else None
 
 
 def _off(off: str) -> Callable[[str | None], bool | None]:
-    return lambda text: None if not text else text != off
+    return lambda text: False if text == off else None
 
 
 # The readers take a number only if the widget can show it as it is (never rounded in silence).
@@ -185,12 +186,14 @@ def choose_plotted(variables: tuple[str, ...]) -> tuple[int, int]:
     across_key, up_key = f"{PAGE}_across", f"{PAGE}_up"
     if st.session_state.get(across_key) not in variables:
         wanted = query_text("across")
+        check_offered("across", variables)
         st.session_state[across_key] = wanted if wanted in variables else variables[0]
     left, right = st.columns(2)
     across = left.selectbox("Map across", variables, key=across_key, format_func=plain_symbol)
     others = [name for name in variables if name != across]
     if st.session_state.get(up_key) not in others:
         wanted = query_text("up")
+        check_offered("up", others)
         st.session_state[up_key] = wanted if wanted in others else others[0]
     up = right.selectbox("Map up", others, key=up_key, format_func=plain_symbol)
     return (variables.index(across), variables.index(up))

@@ -464,7 +464,10 @@ def start_controls() -> None:
     """
     state = st.session_state
     if state.get(f"{PAGE}_look") not in SECTIONS:
-        state[f"{PAGE}_look"] = LOOK_SECTIONS.get(query_text("look") or "", SECTIONS[0])
+        look = query_text("look")
+        if look is not None and look not in LOOK_SECTIONS:
+            refuse_link("look", "it is not one of the sections offered")
+        state[f"{PAGE}_look"] = LOOK_SECTIONS.get(look or "", SECTIONS[0])
     for key, (url_key, default, low, high) in NUMBERS.items():
         if key not in state:
             value = query_float(url_key)
