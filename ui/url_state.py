@@ -23,7 +23,7 @@ _REFUSED = "_link_refused"
 #: How much of a refused value the message repeats.
 _SHOWN_CHARS = 40
 #: Why a number in the link is refused.
-NOT_A_NUMBER = f"it must be a finite number from {-MAX_URL_NUMBER:g} to {MAX_URL_NUMBER:g}"
+NOT_A_NUMBER = f"it must be a number from {-MAX_URL_NUMBER:,.0f} to {MAX_URL_NUMBER:,.0f}"
 
 
 def refuse_link(key: str, why: str) -> None:

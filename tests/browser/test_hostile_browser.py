@@ -110,3 +110,14 @@ def test_the_heaviest_accepted_function_answers_within_six_seconds(
         assert page.locator(EXCEPTION_SELECTOR).count() == 0
     finally:
         page.context.close()
+
+
+def test_a_link_the_page_wrote_itself_is_not_refused(page: Page, streamlit_app: str) -> None:
+    """The knob machine's choices are in the URL as the browser writes them (the label shown,
+    'only x₂'): such a link is taken without a word about a refused value."""
+    query = {"f": "x1 x2", "look": "Nudge check", "nudge": "only x\u2082", "h": "1.0"}
+    page.goto(f"{streamlit_app}/?{urllib.parse.urlencode(query)}", timeout=LOAD_TIMEOUT_MS)
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    wait_for_app_ready(page, timeout_ms=LOAD_TIMEOUT_MS)
+    assert page.get_by_text("was not used").count() == 0
+    assert page.locator('[data-testid="stSelectbox"]').get_by_text("only x\u2082").count() == 1
