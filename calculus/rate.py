@@ -48,6 +48,9 @@ SOLVE_TIME_LIMIT_S = 3.0
 #: it would only spend the whole time limit (a link to 38 nested sigmoids, 1711 nodes, took 3 s
 #: more to answer); the numeric search finds the critical points.
 MAX_SOLVE_NODES = 500
+#: The largest f' (nodes of its expression tree) differentiated again for f'': the time grows
+#: with its square (38 nested sigmoids, 1711 nodes, took 2.8 s or ran into the 4 s limit).
+MAX_DERIVATIVE_NODES = 1000
 #: Grid points of the numeric search for sign changes of f' over the plotted range.
 ROOT_GRID_POINTS = 4000
 #: Bisection halvings of each bracket (2^-60 of a grid step is far below float resolution).
@@ -95,6 +98,12 @@ def _built_derivative(
 ) -> VectorFunction | ExpressionError:
     # A refusal is kept too: asking again (the page does, twice a run) would wait out the whole
     # time limit again; a link to a too-large f took two limits, 8.8 s, to answer.
+    size = sum(1 for _ in sp.preorder_traversal(derivative))
+    if size > MAX_DERIVATIVE_NODES:  # refused at once: it would only wait out the time limit
+        return ExpressionError(
+            f"this function is too large to differentiate twice (f' has {size} parts; at most "
+            f"{MAX_DERIVATIVE_NODES}) — try a smaller one"
+        )
     try:
         return build_function([derivative], variables)
     except ExpressionError as refused:
