@@ -101,9 +101,10 @@ HEAVY_LINKS = {
 }
 
 
-#: Known slow (issue 18, left): the Chain rule page with a 39-step path answered in 3.6 to
-#: 11.7 s on the loaded 2-core machine (its server run takes about 1 s in AppTest; the browser
-#: lays out 11k elements: the path's chain of 39 factors in KaTeX and the graph).
+#: Slow only on a very busy machine (issue 18, watch): the Chain rule page with a 39-step path
+#: answered in 2.3 s at a load of 6 on 2 cores but 7.2 to 11.7 s at loads of 9 to 17, while the
+#: plain page stayed at 3 to 6 s. It lays out 11k elements (the path's 39 factors in KaTeX and
+#: the graph; no long task over 0.9 s); its server run takes about 1 s in AppTest.
 _SLOW = {"chain"}
 
 
