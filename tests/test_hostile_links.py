@@ -73,8 +73,6 @@ class Param:
     key: str | None = None
     #: The link that makes the parameter matter (a section shown, a layer chosen).
     base: dict[str, str] = field(default_factory=dict)
-    #: Whether a refused value is said (False: known to fall back in silence, see the report).
-    said: bool = True
 
 
 @dataclass(frozen=True)
@@ -84,6 +82,7 @@ class Page:
 
 
 MULTI = {"f": "x y^2 + z"}  # a function of three knobs (the choosers of two)
+STEPS = {"mode": "steps", "steps": "u = x1 x2\ny = u^2 + x2"}
 PAGES = {
     "knob": Page(
         "0_Knob_machine.py",
@@ -140,9 +139,8 @@ PAGES = {
             "steps": Param(TEXT, base={"mode": "steps"}),
             "f": Param(TEXT, base={"mode": "formula"}),
             "level": Param(CHOICE, base={"mode": "formula", "f": "sin(x y)"}),
-            # An output or knob the steps do not have falls back to the first (issue 18: left).
-            "out": Param(CHOICE, said=False),
-            "wrt": Param(CHOICE, said=False),
+            "out": Param(CHOICE, base=STEPS),
+            "wrt": Param(CHOICE, base=STEPS),
             # A link with no steps opens on the chapter's exercise, with its own knobs.
             "k_x1": Param(NUMBER, "chain_knob_x1", base={"mode": "formula", "f": "x1 x2"}),
             "r_x1": Param(RANGE, "chain_range_x1", base={"mode": "formula", "f": "x1 x2"}),
@@ -245,9 +243,8 @@ def test_all_markup_in_one_parameter_is_shown_as_text_or_refused_with_a_message(
     param = page.params[key]
     at = _run(page.file, {**param.base, key: _value_for(param.kind, ALL_MARKUP)})
     _assert_no_markup(at, f"{name} ?{key}=<all markup>")
-    if param.said:
-        new = _new_messages(at, plain(page.file, param.base))
-        assert new, f"{name}: ?{key}=<markup> was refused without a message"
+    new = _new_messages(at, plain(page.file, param.base))
+    assert new, f"{name}: ?{key}=<markup> was refused without a message"
 
 
 NUMBER_CASES = [
