@@ -60,6 +60,10 @@ LANDSCAPE_EXAMPLES: dict[str, str] = {
 #: Largest |value| of a plotting range end, a knob or a learning rate: beyond it floats and
 #: pictures stop meaning anything, and a huge grid step could hide the whole landscape.
 MAX_COORDINATE = 1e6
+#: The largest gradient (nodes of its expressions' trees) whose Hessian is attempted: the time to
+#: build grows with its square (38 nested sigmoids, 3728 nodes, ran into the 4 s limit; 25 of
+#: them, 1804 nodes, took 2.7 s).
+MAX_GRADIENT_NODES = 2000
 #: Most gradient-descent steps one request may ask for.
 MAX_DESCENT_STEPS = 1000
 #: A descent whose point leaves this radius has diverged; it stops there.
@@ -169,6 +173,13 @@ def landscape_of(function: VectorFunction) -> Landscape:
     # The gradient (and so the Hessian) exists only where f as typed does: sqrt(x1)^2 + x2
     # has gradient (1, 1) everywhere once simplified, but no gradient at x1 < 0.
     typed_domain = function.conditions[0] if function.conditions else None
+    size = sum(sum(1 for _ in sp.preorder_traversal(e)) for e in function.derivatives[0])
+    if size > MAX_GRADIENT_NODES:
+        # Refused at once: differentiating it again would only wait out the time limit.
+        raise ExpressionError(
+            f"this function is too large to differentiate twice (its gradient has {size} "
+            f"parts; at most {MAX_GRADIENT_NODES}) — try a smaller one"
+        )
     gradient = build_function(
         list(function.derivatives[0]),
         function.variables,

@@ -45,6 +45,13 @@ from calculus.worker import run_symbolic
 
 #: Seconds sympy may spend solving f'(x) = 0 before the numeric search takes over.
 SOLVE_TIME_LIMIT_S = 3.0
+#: A derivative larger than this (nodes of its expression tree) is not given to sympy's solver:
+#: it would only spend the whole time limit (a link to 38 nested sigmoids, 1711 nodes, took 3 s
+#: more to answer); the numeric search finds the critical points.
+MAX_SOLVE_NODES = 500
+#: The largest f' (nodes of its expression tree) differentiated again for f'': the time grows
+#: with its square (38 nested sigmoids, 1711 nodes, took 2.8 s or ran into the 4 s limit).
+MAX_DERIVATIVE_NODES = 1000
 #: Grid points of the numeric search for sign changes of f' over the plotted range.
 ROOT_GRID_POINTS = 4000
 #: Bisection halvings of each bracket (2^-60 of a grid step is far below float resolution).
@@ -82,10 +89,34 @@ STILL = "stands still"
 # --- the slice: f along one knob -----------------------------------------------------------------
 
 
+class _TooLarge(Exception):
+    """The derivative is too large to hand to sympy's solver."""
+
+
 @lru_cache(maxsize=128)
+def _built_derivative(
+    derivative: sp.Expr, variables: tuple[str, ...]
+) -> VectorFunction | ExpressionError:
+    # A refusal is kept too: asking again (the page does, twice a run) would wait out the whole
+    # time limit again; a link to a too-large f took two limits, 8.8 s, to answer.
+    size = sum(1 for _ in sp.preorder_traversal(derivative))
+    if size > MAX_DERIVATIVE_NODES:  # refused at once: it would only wait out the time limit
+        return ExpressionError(
+            f"this function is too large to differentiate twice (f' has {size} parts; at most "
+            f"{MAX_DERIVATIVE_NODES}) — try a smaller one"
+        )
+    try:
+        return build_function([derivative], variables)
+    except ExpressionError as refused:
+        return refused
+
+
 def _derivative_function(derivative: sp.Expr, variables: tuple[str, ...]) -> VectorFunction:
     """f' as a VectorFunction of all knobs; its Jacobian column holds f''. Cached per f'."""
-    return build_function([derivative], variables)
+    built = _built_derivative(derivative, variables)
+    if isinstance(built, ExpressionError):
+        raise built.with_traceback(None)
+    return built
 
 
 @dataclass(frozen=True, eq=False)
@@ -530,7 +561,10 @@ def critical_points(g: Slice, low: float, high: float) -> CriticalPoints:
     scale = float(curvatures.max()) if curvatures.size else 1.0
     note = ""
     exact: _ExactSolution | None = None
+    size = sum(1 for _ in sp.preorder_traversal(g.derivative))
     try:
+        if size > MAX_SOLVE_NODES:
+            raise _TooLarge
         exact = run_symbolic(
             solve_critical_points,
             g.derivative,
@@ -540,6 +574,8 @@ def critical_points(g: Slice, low: float, high: float) -> CriticalPoints:
             what="solve f'(x) = 0",
             timeout=SOLVE_TIME_LIMIT_S,
         )
+    except _TooLarge:
+        note = f"$f'({g.variable})$ is too large for sympy to solve $f'({g.variable}) = 0$ exactly"
     except ExpressionError:
         note = f"sympy could not solve $f'({g.variable}) = 0$ within {SOLVE_TIME_LIMIT_S:g} s"
     except Exception:  # any failure inside sympy's solver: the numeric search takes over

@@ -18,6 +18,7 @@ from calculus.export import (
 from calculus.reading import determinant_sentence, format_number, sensitivity_sentences
 from ui import (
     Example,
+    check_offered,
     function_box,
     heatmap_legend_html,
     idea,
@@ -111,6 +112,7 @@ def main() -> None:
     # One section at a time, chosen by the learner: hidden sections would still be computed
     # and re-sent to the browser on every knob move. Outside the fragments, so a knob move
     # does not redraw the choice; choosing redraws the page.
+    check_offered("look", VIEWS)
     view = st.segmented_control(
         "Look closer", VIEWS, default=VIEWS[0], key="look", bind="query-params", width="stretch"
     )

@@ -98,6 +98,7 @@ def choose_variable(f: VectorFunction) -> str:
     key = f"{PAGE}_wrt"
     if st.session_state.get(key) not in f.variables:
         wanted = ui.query_text("wrt")
+        ui.check_offered("wrt", f.variables)
         default = "x" if "x" in f.variables else f.variables[0]
         st.session_state[key] = wanted if wanted in f.variables else default
     return st.selectbox(
@@ -110,7 +111,7 @@ def ensure_range(variable: str) -> None:
     """This page's default range for the turning knob (the plotted range), unless one is set."""
     key = f"{PAGE}_range_{variable}"
     if key not in st.session_state:
-        linked = ui.KnobRange.from_text(ui.query_text(f"r_{variable}"))
+        linked = ui.KnobRange.from_link(f"r_{variable}")
         st.session_state[key] = linked or DEFAULT_RANGE
 
 

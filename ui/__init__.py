@@ -31,12 +31,13 @@ from ui.knobs import (
 )
 from ui.live import live_panel, rerun_live_panel
 from ui.page import formula, heatmap_key, idea, let_the_browser_paint, setup_page
-from ui.url_state import number_text, query_float, query_text, write_query
+from ui.url_state import check_offered, number_text, query_float, query_text, write_query
 
 __all__ = [
     "Example",
     "KnobRange",
     "cached_function",
+    "check_offered",
     "error_curve_figure",
     "error_excerpt",
     "follow_live_chart",

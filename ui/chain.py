@@ -53,7 +53,7 @@ from ui.figures import FONT
 from ui.function_box import error_excerpt
 from ui.knobs import knob_range
 from ui.quote import quote
-from ui.url_state import query_text
+from ui.url_state import check_offered, query_text, refuse_link
 
 Mode = str  # "steps" or "formula"
 MODES: tuple[str, ...] = ("steps", "formula")
@@ -409,6 +409,8 @@ def steps_box(page: str, default: str) -> tuple[ComputationGraph, str]:
 # --- the page's state (Streamlit) --------------------------------------------------------------
 
 PAGE = "chain"
+#: The entry chosen (session key) and its URL parameter; a name the steps lack is refused, said.
+LINKED = {f"{PAGE}_of": "out", f"{PAGE}_wrt": "wrt"}
 
 
 def apply_preset(preset: Preset) -> None:
@@ -448,6 +450,8 @@ def first_visit() -> None:
         return
     state[f"{PAGE}_started"] = True
     mode = query_text("mode")
+    check_offered("mode", MODES)
+    check_offered("level", LEVELS)
     if mode not in MODES:
         if query_text("steps") is None and query_text("f") is None:
             apply_preset(PRESETS[0])
@@ -457,7 +461,7 @@ def first_visit() -> None:
     state[f"{PAGE}_mode"] = mode
     level = query_text("level")
     state[f"{PAGE}_level_saved"] = level if level in LEVELS else "operations"
-    for key, param in ((f"{PAGE}_of", "out"), (f"{PAGE}_wrt", "wrt")):
+    for key, param in LINKED.items():
         if (value := query_text(param)) is not None:
             state[key] = value
 
@@ -490,6 +494,8 @@ def pick(label: str, options: tuple[str, ...], key: str) -> str:
     to the first option; written back every run: a keyed radio whose options changed (another
     graph) shows no selection in the browser unless its value is set anew."""
     value = st.session_state.get(key)
+    if value not in options and key in LINKED and value == st.query_params.get(LINKED[key]):
+        refuse_link(LINKED[key], "these steps have no such name")
     st.session_state[key] = value if isinstance(value, str) and value in options else options[0]
     return st.radio(label, options, format_func=plain_symbol, horizontal=True, key=key)
 

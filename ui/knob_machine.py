@@ -25,6 +25,7 @@ from ui.figures import error_curve_figure
 from ui.function_box import cached_function
 from ui.page import formula
 from ui.share import share_link
+from ui.url_state import check_offered
 
 PAGE = "knob"
 STEPS = [1.0, 0.5, 0.1, 0.05, 0.01, 0.001, 0.0001]
@@ -68,13 +69,14 @@ def show_nudge_check(f: VectorFunction, point: np.ndarray) -> None:
     )
     choose, size = st.columns(2)
     options = ["every knob", *f.variables]
-    which = choose.selectbox(
-        "Nudge",
-        options,
-        key="nudge",
-        bind="query-params",
-        format_func=lambda o: o if o == "every knob" else f"only {plain_symbol(o)}",
-    )
+
+    def label(option: str) -> str:
+        return option if option == "every knob" else f"only {plain_symbol(option)}"
+
+    # The URL holds what the widget shows: the label, not the option.
+    check_offered("nudge", [label(option) for option in options])
+    check_offered("h", STEPS)
+    which = choose.selectbox("Nudge", options, key="nudge", bind="query-params", format_func=label)
     step = size.select_slider("by a step of h =", STEPS, value=0.1, key="h", bind="query-params")
     knob = None if which == "every knob" or which not in f.variables else f.variables.index(which)
     unit = direction(f, knob)

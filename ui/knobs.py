@@ -20,7 +20,14 @@ from calculus.export import look_alike_names, plain_symbol, symbol_latex
 from calculus.numbers import MAX_NUMBER_TEXT, NumberError, parse_number
 from ui.knob_slider import knob_slider, latest_move
 from ui.quote import quote
-from ui.url_state import MAX_URL_NUMBER, number_text, parse_float, query_float, query_text
+from ui.url_state import (
+    MAX_URL_NUMBER,
+    number_text,
+    parse_float,
+    query_float,
+    query_text,
+    refuse_link,
+)
 
 DEFAULT_VALUE = 1.0
 
@@ -48,6 +55,15 @@ class KnobRange:
         if low is None or high is None or step is None:
             return None
         return KnobRange(low, high, step) if _range_problem(low, high, step) is None else None
+
+    @staticmethod
+    def from_link(key: str) -> KnobRange | None:
+        """The range in the link's parameter ``key``, or None (said, if one was given)."""
+        text = query_text(key)
+        rng = KnobRange.from_text(text)
+        if text is not None and rng is None:
+            refuse_link(key, _link_problem(text))
+        return rng
 
 
 #: The narrowest range a knob may have, relative to the size of its ends (and at least this
@@ -148,9 +164,13 @@ def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
         key = f"{page}_knob_{name}"
         if key not in st.session_state:
             start = query_float(f"k_{name}")
-            st.session_state[key] = knob_range(page, name).clamp(
-                DEFAULT_VALUE if start is None else start
-            )
+            rng = knob_range(page, name)
+            if start is not None and rng.clamp(start) != start:
+                refuse_link(
+                    f"k_{name}", f"it is outside the knob's range, {rng.low:g} to {rng.high:g}"
+                )
+                start = None
+            st.session_state[key] = rng.clamp(DEFAULT_VALUE if start is None else start)
         # The slider's newest move, once: a Reset or a range change afterwards stays.
         move = latest_move(f"{page}_slider_{name}")
         if move is not None and st.session_state.get(f"{page}_moved_{name}") != move.n:

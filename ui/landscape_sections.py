@@ -102,9 +102,21 @@ SURFACE_OVERLAY = f"{PAGE}_surface_overlay"
 
 
 @st.cache_resource(max_entries=64, show_spinner="Differentiating the gradient…")
+def _landscape_or_refusal(text: str) -> Landscape | ExpressionError:
+    # A refusal is kept too: every run of the page asks, and a function too large for the
+    # Hessian would wait out the whole time limit (4 s) on each.
+    try:
+        return landscape_of(cached_function(text))
+    except ExpressionError as refused:
+        return refused
+
+
 def cached_landscape(text: str) -> Landscape:
     """The landscape of the function typed as ``text``: its gradient and Hessian, compiled."""
-    return landscape_of(cached_function(text))
+    built = _landscape_or_refusal(text)
+    if isinstance(built, ExpressionError):
+        raise built.with_traceback(None)
+    return built
 
 
 def landscape_problem(f: VectorFunction) -> str | None:

@@ -22,7 +22,7 @@ import streamlit as st
 from calculus import ExpressionError
 from calculus.export import plain_symbol
 from calculus.landscape import Landscape, direction_from_angle, unit_vector
-from ui.url_state import number_text, parse_float, query_text
+from ui.url_state import check_offered, number_text, parse_float, query_text, refuse_link
 
 PAGE = "landscape"
 VIEWS = ("Contour map", "Surface", "Both")
@@ -40,17 +40,19 @@ def _choice(options: Sequence[Any]) -> Callable[[str | None], Any]:
     return lambda text: text if text in options else None
 
 
+# A flag in the URL is only ever written as its one value; anything else is refused (said).
 def _flag(on: str) -> Callable[[str | None], bool | None]:
-    return lambda text: None if not text else text == on
+    return lambda text: True if text == on else None
 
 
 def _off(off: str) -> Callable[[str | None], bool | None]:
-    return lambda text: None if not text else text != off
+    return lambda text: False if text == off else None
 
 
+# The readers take a number only if the widget can show it as it is (never rounded in silence).
 def _angle(text: str | None) -> float | None:
     value = parse_float(text)
-    return None if value is None else float(round(value) % 360)
+    return value if value is not None and value == round(value) and 0 <= value <= 360 else None
 
 
 def _rate(text: str | None) -> float | None:
@@ -66,12 +68,14 @@ def _steps(text: str | None) -> int | None:
 
 def _azimuth(text: str | None) -> int | None:
     value = parse_float(text)  # the URL holds 0..360, the slider -180..180 in steps of 5
-    return None if value is None else int(5 * round(value / 5) % 360 - 180)
+    good = value is not None and value % 5 == 0 and 0 <= value <= 360
+    return int(value) - 180 if good and value is not None else None
 
 
 def _elevation(text: str | None) -> int | None:
     value = parse_float(text)
-    return None if value is None else int(5 * round(min(max(value, 0.0), 90.0) / 5))
+    good = value is not None and value % 5 == 0 and 0 <= value <= 90
+    return int(value) if good and value is not None else None
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,10 @@ def restore_settings() -> None:
 
 
 def _from_url(setting: Setting) -> Any:
-    value = setting.read(query_text(setting.url))
+    text = query_text(setting.url)
+    value = setting.read(text)
+    if value is None and text is not None:
+        refuse_link(setting.url, "it is not a value this page offers")
     return setting.default if value is None else value
 
 
@@ -149,8 +156,11 @@ def u_keys(landscape: Landscape) -> list[str]:
 
 def _vector_from_url(m: int) -> list[float] | None:
     """The direction u from the URL ('1,0,2'): m finite numbers, else None."""
-    values = [parse_float(part) for part in (query_text("u") or "").split(",")]
+    text = query_text("u")
+    values = [parse_float(part) for part in (text or "").split(",")]
     if len(values) != m or any(v is None for v in values):
+        if text is not None:
+            refuse_link("u", f"it must be {m} finite numbers separated by commas")
         return None
     return [float(v) for v in values if v is not None]
 
@@ -176,12 +186,14 @@ def choose_plotted(variables: tuple[str, ...]) -> tuple[int, int]:
     across_key, up_key = f"{PAGE}_across", f"{PAGE}_up"
     if st.session_state.get(across_key) not in variables:
         wanted = query_text("across")
+        check_offered("across", variables)
         st.session_state[across_key] = wanted if wanted in variables else variables[0]
     left, right = st.columns(2)
     across = left.selectbox("Map across", variables, key=across_key, format_func=plain_symbol)
     others = [name for name in variables if name != across]
     if st.session_state.get(up_key) not in others:
         wanted = query_text("up")
+        check_offered("up", others)
         st.session_state[up_key] = wanted if wanted in others else others[0]
     up = right.selectbox("Map up", others, key=up_key, format_func=plain_symbol)
     return (variables.index(across), variables.index(up))

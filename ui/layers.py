@@ -46,7 +46,7 @@ from calculus.reading import format_number
 from calculus.vector_function import VectorFunction
 from ui.figures import jacobian_heatmap
 from ui.quote import quote
-from ui.url_state import number_text, query_text, write_query
+from ui.url_state import check_offered, number_text, query_text, write_query
 
 PAGE = "layers"
 #: Characters of one grid in the URL: 36 entries of up to 24 characters, with separators.
@@ -503,6 +503,7 @@ def layer_choice() -> tuple[str, dict[str, int]]:
     state = st.session_state
     if f"{PAGE}_kind" not in state:
         state[f"{PAGE}_kind"] = st.query_params.get("layer", "linear")
+        check_offered("layer", LAYER_KINDS)
         for name, default in DEFAULT_SIZES.items():
             state[_size_key(name)] = _size_from_url(name, default)
     keep_allowed(f"{PAGE}_kind", list(LAYER_KINDS), "linear")

@@ -39,7 +39,7 @@ from calculus.narration.rate import Line
 from calculus.rate import SECANT_STEPS, CriticalPoints, Descent, Slice, descent_span
 from calculus.reading import format_number
 from ui.figures import FONT, Spec, SpecFigure
-from ui.url_state import query_float, query_text
+from ui.url_state import query_float, query_text, refuse_link
 
 #: Grid points of the curves f and f' across the plotted range.
 CURVE_POINTS = 601
@@ -464,10 +464,17 @@ def start_controls() -> None:
     """
     state = st.session_state
     if state.get(f"{PAGE}_look") not in SECTIONS:
-        state[f"{PAGE}_look"] = LOOK_SECTIONS.get(query_text("look") or "", SECTIONS[0])
+        look = query_text("look")
+        if look is not None and look not in LOOK_SECTIONS:
+            refuse_link("look", "it is not one of the sections offered")
+        state[f"{PAGE}_look"] = LOOK_SECTIONS.get(look or "", SECTIONS[0])
     for key, (url_key, default, low, high) in NUMBERS.items():
         if key not in state:
             value = query_float(url_key)
+            if value is not None and type(default)(min(max(value, low), high)) != value:
+                whole = "a whole number " if type(default) is not float else ""
+                refuse_link(url_key, f"it must be {whole}from {low:g} to {high:g}")
+                value = None
             state[key] = default if value is None else value
         state[key] = type(default)(min(max(state[key], low), high))
 
@@ -477,6 +484,8 @@ def step_h() -> float:
     key = f"{PAGE}_h"
     if key not in st.session_state:
         st.session_state[key] = query_float("h")
+        if st.session_state[key] not in (None, *H_CHOICES):
+            refuse_link("h", "it must be one of the steps offered")
     if st.session_state[key] not in H_CHOICES:
         st.session_state[key] = DEFAULT_H
     return float(st.session_state[key])
