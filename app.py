@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import setup_page
+
 #: (file under pages/, title in the navigation, icon, url path; "" is the home page).
 LESSONS = [
     ("0_Knob_machine.py", "The knob machine", ":material/tune:", ""),
@@ -23,4 +25,5 @@ navigation = st.navigation(
         for file, title, icon, path in LESSONS
     ]
 )
+setup_page(navigation.title)  # config, look and server settings: once, for every lesson
 navigation.run()

@@ -30,7 +30,6 @@ from ui import (
     knob_version,
     live_chart,
     live_panel,
-    setup_page,
     write_query,
 )
 from ui.knob_machine import (
@@ -77,7 +76,6 @@ COLUMNS = [1, 1.7]
 
 
 def main() -> None:
-    setup_page("The knob machine")
     st.title("The knob machine")
     idea(
         "A function is a machine with knobs: f: ℝᵐ → ℝⁿ has m knobs (inputs) and n outputs. "

@@ -33,7 +33,6 @@ SECANT, CRITICAL, DESCENT = pictures.SECTIONS
 
 
 def main() -> None:
-    ui.setup_page("Rate of change")
     st.title("Rate of change")
     ui.idea(words.IDEA)
     examples = [ui.Example(*example) for example in words.EXAMPLES]

@@ -20,7 +20,7 @@ from calculus.landscape import (
     nearest_critical_point,
 )
 from calculus.reading import format_number
-from ui import Example, function_box, idea, knob_query, live_panel, setup_page, write_query
+from ui import Example, function_box, idea, knob_query, live_panel, write_query
 from ui.knobs import knob_controls, knob_range, knob_sliders, knob_values, knob_version
 from ui.landscape_sections import (
     MAP_OVERLAY,
@@ -90,7 +90,6 @@ KEY_DIGITS = 12
 
 
 def main() -> None:
-    setup_page("Partial derivatives and the gradient")
     st.title("Partial derivatives and the gradient")
     idea(
         "With several knobs, a <b>partial derivative</b> is the effect of turning one knob while "

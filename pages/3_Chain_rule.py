@@ -23,7 +23,6 @@ from ui import (
     knob_version,
     live_chart,
     live_panel,
-    setup_page,
     write_query,
 )
 from ui.chain import (
@@ -74,7 +73,6 @@ STILL = {**PLAIN, "staticPlot": True}
 
 
 def main() -> None:
-    setup_page("The chain rule as paths")
     st.title("The chain rule as paths")
     idea(
         "Draw the computation as a graph: the values are nodes, and each operation joins its "

@@ -40,7 +40,6 @@ from ui import (
     knob_version,
     live_chart,
     live_panel,
-    setup_page,
     write_query,
 )
 from ui.layers import (
@@ -69,7 +68,6 @@ HEATMAP_CONFIG = {"displaylogo": False}
 
 
 def main() -> None:
-    setup_page("Jacobians of ML layers")
     st.title("Jacobians of ML layers")
     idea(
         "The layers of a neural network are functions ℝᵐ → ℝⁿ like any other. Fill a layer with "

@@ -1,6 +1,6 @@
 """Shared UI helpers for Knobs' pages (every page imports from here; pages stay thin).
 
-- ``setup_page(title)`` first on every page; ``idea(text)`` for the chapter's one paragraph.
+- ``setup_page(title)`` once, in the frame (app.py); ``idea(text)`` for a lesson's one paragraph.
 - ``function_box(page, default=..., examples=[Example(...)])`` -> the VectorFunction to show.
 - ``knob_sliders(page, variables)`` -> knob values, shape (m,), one range input per knob
   (``ui/knob_slider.py``); ``knob_query`` for the URL;

@@ -106,7 +106,8 @@ _gc_frozen = threading.Event()
 
 
 def setup_page(title: str, icon: str = "🎛️") -> None:
-    """Call first on every page: title, wide layout, the look, and a one-off GC freeze.
+    """Once per run, in the frame (app.py), for the lesson titled ``title``: the browser tab's
+    title, wide layout, the look, the accessibility helper, and a one-off GC freeze.
 
     Why the freeze: sympy leaves hundreds of thousands of long-lived objects; moving them out of
     the collector's sight keeps every later garbage collection (and so every update) short.
