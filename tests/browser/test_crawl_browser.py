@@ -50,6 +50,8 @@ def test_every_radio_and_segment_in_sequence_with_a_knob_press_after_each(
     expect(page.locator('[data-testid="stMain"] input[type="range"]').first).to_be_visible(
         timeout=IDLE_TIMEOUT_MS
     )
+    if MIN_CHOICES[path]:  # the choices are drawn after the knobs: wait for them too
+        expect(page.locator(_UNCHOSEN).first).to_be_visible(timeout=IDLE_TIMEOUT_MS)
     clicked: set[str] = set()
     for _ in range(MAX_CLICKS):
         candidates = page.locator(_UNCHOSEN)
