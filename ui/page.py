@@ -90,11 +90,19 @@ export default function () {
       }
     }
   };
+  // Plotly's toolbars put 8 buttons per chart in the tab order, before the next knob: keep
+  // only "Download plot as a PNG" reachable by keyboard (the rest are mouse tools).
+  const toolbars = () => {
+    for (const button of document.querySelectorAll('.modebar-btn')) {
+      const keep = (button.getAttribute('data-title') || '').startsWith('Download');
+      if (!keep && button.getAttribute('tabindex') !== '-1') button.setAttribute('tabindex', '-1');
+    }
+  };
   let queued = false;
   new MutationObserver(() => {
     if (queued) return;
     queued = true;
-    requestAnimationFrame(() => { queued = false; mark(); });
+    requestAnimationFrame(() => { queued = false; mark(); toolbars(); });
   }).observe(document.body, { childList: true, subtree: true });
   window.addEventListener('resize', mark);
   mark();

@@ -62,3 +62,19 @@ def test_no_serious_violation_in_predict_mode(page: Page, streamlit_app: str) ->
     wait_for_app_ready(page, timeout_ms=IDLE_TIMEOUT_MS)
     found += _serious(page, "reveal")
     assert not found, "\n".join(found)
+
+
+def test_chart_toolbars_leave_only_the_download_button_in_the_tab_order(
+    page: Page, streamlit_app: str
+) -> None:
+    page.goto(streamlit_app + "/?look=Nudge+check")
+    wait_for_app_ready(page, timeout_ms=IDLE_TIMEOUT_MS)
+    page.wait_for_timeout(SETTLE_MS)
+    charts = page.locator(".js-plotly-plot").count()
+    reachable = page.evaluate(
+        """() => [...document.querySelectorAll('.modebar-btn')]
+              .filter(b => b.tabIndex >= 0).map(b => b.getAttribute('data-title'))"""
+    )
+    assert charts >= 2, "the heatmap and the nudge check's error curve"
+    assert reachable and all(title.startswith("Download") for title in reachable), reachable
+    assert len(reachable) <= charts
