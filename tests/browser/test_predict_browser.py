@@ -8,6 +8,7 @@ import re
 import urllib.parse
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.harness import EXCEPTION_SELECTOR, wait_for_app_ready
@@ -71,3 +72,45 @@ def test_the_answer_is_absent_until_the_learner_commits_and_the_link_asks_again(
         other.screenshot(path=str(screenshot_dir / "predict-question-420.png"))
     finally:
         fresh.close()
+
+
+#: A question on every other page: (path, link, what it asks, the answer typed, the truth as
+#: shown, which must be nowhere in the page before the answer).
+OTHER_PAGES = [
+    ("/Rate_of_change", {"q": "value", "qi": "0", "qj": "0", "k_x": "1"},
+     "At x = 1: what is ∂y/∂x?", "6", "6"),
+    ("/Gradient_landscape", {"q": "value", "qi": "0", "qj": "0", "k_x1": "2", "k_x2": "3"},
+     "At x₁ = 2, x₂ = 3: what is ∂y/∂x₁?", "9", "9"),
+    ("/Chain_rule", {"q": "sum", "qi": "1", "qj": "1", "k_x1": "1", "k_x2": "2", "k_x3": "2"},
+     "What is ∂y₂/∂x₂ here", "10", "10"),
+    ("/ML_layers", {"q": "shape", "qi": "0", "qj": "0", "layer": "dot", "m": "3"},
+     "what is the shape of its Jacobian?", "1 x 3", "1 × 3"),
+]  # fmt: skip
+
+
+def _absent(truth: str, held: str) -> None:
+    pattern = re.compile(rf"(?<![\d.]){re.escape(truth)}(?![\d.])")
+    found = pattern.search(held)
+    assert not found, held[max(0, found.start() - 120) : found.end() + 40]
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "asks", "answer", "truth"),
+    OTHER_PAGES,
+    ids=[p[0].strip("/") for p in OTHER_PAGES],
+)
+def test_every_page_keeps_its_answer_out_until_the_learner_commits(
+    page: Page, streamlit_app: str, path: str, query: dict, asks: str, answer: str, truth: str
+) -> None:
+    page.goto(f"{streamlit_app}{path}?{urllib.parse.urlencode({'predict': 'true', **query})}",
+              timeout=LOAD_TIMEOUT_MS)  # fmt: skip
+    wait_for_app_ready(page)
+    expect(page.get_by_text(asks).first).to_be_visible()
+    _absent(truth, _page_holds(page))
+    _absent(truth, urllib.parse.unquote_plus(page.url).split("?", 1)[1].replace("k_", ""))
+    box = page.get_by_role("textbox", name="Your answer")
+    box.fill(answer)
+    box.press("Enter")
+    wait_for_app_ready(page)
+    expect(page.get_by_role("alert").filter(has_text=f"the answer is {truth}")).to_have_count(1)
+    expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
