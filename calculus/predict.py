@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -351,29 +351,45 @@ def _verdict(question: Question, said: str, correct: bool) -> Verdict:
     return Verdict(correct, said, question.truth, sentence)
 
 
-def next_question(
-    f: VectorFunction,
+#: How a page asks: (kind, output, knob, knob setting) -> the question, or None.
+Ask = Callable[[Kind, int, int, tuple[float, ...]], Question | None]
+
+
+def draw_question(
+    ask: Ask,
+    kinds: Sequence[Kind],
+    outputs: int,
     ranges: Sequence[tuple[float, float]],
     seed: int,
-    kinds: Sequence[Kind] = KINDS,
-) -> tuple[Question, tuple[float, ...]] | None:
-    """A new question and the knob setting it is asked at, drawn with ``seed``.
+    pairs: Sequence[tuple[int, int]] = (),
+) -> tuple[tuple[Kind, int, int], Question, tuple[float, ...]] | None:
+    """A new question, what names it (kind, output, knob), and the knob setting it is asked at.
 
     Settings are "nice" numbers a learner can work with by hand (whole and half numbers inside
-    each knob's range); a setting where the question has no answer is skipped.
+    each knob's range); a draw where the question has no answer is skipped. ``pairs`` limits
+    the (output, knob) pairs asked about (e.g. those joined by a path).
     """
     rng = random.Random(seed)
-    order = list(kinds)
-    rng.shuffle(order)
-    for kind in order:
-        for _ in range(TRIES):
-            point = tuple(nice_value(rng, low, high) for low, high in ranges)
-            question = make_question(
-                f, point, kind, rng.randrange(f.n_outputs), rng.randrange(f.n_inputs)
-            )
-            if question is not None:
-                return question, point
+    knobs = len(ranges)
+    for _ in range(TRIES * len(kinds)):
+        kind = rng.choice(list(kinds))
+        i, j = rng.choice(list(pairs)) if pairs else (rng.randrange(outputs), rng.randrange(knobs))
+        point = tuple(nice_value(rng, low, high) for low, high in ranges)
+        question = ask(kind, i, j, point)
+        if question is not None:
+            return (kind, i, j), question, point
     return None
+
+
+def next_question(
+    f: VectorFunction, ranges: Sequence[tuple[float, float]], seed: int
+) -> tuple[Question, tuple[float, ...]] | None:
+    """A new question about f (any kind of ``KINDS``) and the setting it is asked at."""
+    found = draw_question(
+        lambda kind, i, j, point: make_question(f, point, kind, i, j),
+        KINDS, f.n_outputs, ranges, seed,
+    )  # fmt: skip
+    return None if found is None else (found[1], found[2])
 
 
 def nice_value(rng: random.Random, low: float, high: float) -> float:

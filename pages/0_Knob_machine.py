@@ -85,7 +85,7 @@ def main() -> None:
     )
     predicting = predict_toggle()
     f = function_box(PAGE, default=EXERCISE, examples=EXAMPLES)
-    if predicting and not question_card(PAGE, function_quiz(PAGE, f)):  # the answer hidden
+    if predicting and not question_card(PAGE, function_quiz(f)):  # the answer hidden
         knob_sliders(PAGE, f.variables)
         return
     # Outside the fragment: what does not move with the knobs is not re-sent on every move.

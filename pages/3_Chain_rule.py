@@ -92,7 +92,7 @@ def main() -> None:
     except ExpressionError as problem:
         st.error(quote(problem.message), icon=":material/error:")
         return
-    hidden = predicting and not question_card(PAGE, chain_quiz(PAGE, graph))
+    hidden = predicting and not question_card(PAGE, chain_quiz(graph))
     explore(graph, mode, text, level, hidden)
 
 

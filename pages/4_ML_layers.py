@@ -101,7 +101,7 @@ def main() -> None:
             "engine differentiates it without knowing it is a layer."
         )
         st.latex(written_out_latex(layer))
-    if predicting and not question_card(PAGE, layer_quiz(PAGE, layer)):
+    if predicting and not question_card(PAGE, layer_quiz(layer)):
         knob_sliders(PAGE, layer.variables, controls=False)  # the answer hidden until given
         return
     # Outside the fragments: what does not move with the knobs is not re-sent on every move.

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import functools
 import html
-import random
 import secrets
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -32,8 +30,8 @@ from calculus.predict import (
     KINDS,
     MAX_ANSWER_CHARS,
     TOLERANCE_WORDS,
-    TRIES,
     AnswerError,
+    Ask,
     Kind,
     Question,
     Verdict,
@@ -41,16 +39,15 @@ from calculus.predict import (
     check,
     critical_question,
     descent_question,
+    draw_question,
     make_question,
-    next_question,
-    nice_value,
     orientation_question,
     paths_question,
     product_question,
     shape_question,
     sum_question,
 )
-from ui.knobs import KnobRange, knob_range, knob_values, set_knobs
+from ui.knobs import knob_range, knob_values, set_knobs
 from ui.quote import quote
 from ui.url_state import write_query
 
@@ -90,38 +87,27 @@ def predict_toggle() -> bool:
 
 @dataclass(frozen=True)
 class Quiz:
-    """What a page can ask: questions named by (kind, output, knob), asked at the state shown.
+    """What a page can ask: questions named by (kind, output, knob), asked at a knob setting.
 
-    ``ask`` builds the question at the page's current state, or None where it has no answer;
-    ``next`` draws another question (and knob values to move to) with a random generator.
-    ``identity`` names what is asked about (the function's text): a new one starts afresh.
+    ``ask(kind, output, knob, point)`` builds the question at the knobs ``point`` (values of
+    ``variables``), or None where it has no answer. ``pairs`` limits the (output, knob) pairs a
+    new question is drawn from. ``identity`` names what is asked about (the function's text):
+    a new one starts afresh.
     """
 
     identity: str
     kinds: tuple[Kind, ...]
     outputs: int
-    knobs: int
-    ask: Callable[[Kind, int, int], Question | None]
-    next: Callable[[random.Random], tuple[tuple[Kind, int, int], Mapping[str, float]] | None]
+    variables: tuple[str, ...]
+    ask: Ask
+    pairs: tuple[tuple[int, int], ...] = ()
 
 
-def function_quiz(page: str, f: VectorFunction) -> Quiz:
-    """Questions about f at the page's knobs (the knob machine's, and any f: ℝᵐ → ℝⁿ)."""
-
-    def draw(rng: random.Random) -> tuple[tuple[Kind, int, int], Mapping[str, float]] | None:
-        ranges = [(r.low, r.high) for r in (knob_range(page, x) for x in f.variables)]
-        found = next_question(f, ranges, seed=rng.getrandbits(32))
-        if found is None:
-            return None
-        question, point = found
-        return (question.kind, question.output, question.knob), dict(
-            zip(f.variables, point, strict=True)
-        )
-
+def function_quiz(f: VectorFunction) -> Quiz:
+    """Questions about f at the knobs (the knob machine's, and any f: ℝᵐ → ℝⁿ)."""
     return Quiz(
-        f.text, KINDS, f.n_outputs, f.n_inputs,
-        lambda kind, i, j: make_question(f, knob_values(page, f.variables), kind, i, j),
-        draw,
+        f.text, KINDS, f.n_outputs, f.variables,
+        lambda kind, i, j, point: make_question(f, point, kind, i, j),
     )  # fmt: skip
 
 
@@ -138,7 +124,7 @@ def _asked(page: str, quiz: Quiz) -> tuple[Kind, int, int]:
     if key not in st.session_state:
         kind, i, j = (st.query_params.get(name, "") for name in ("q", "qi", "qj"))
         chosen: tuple[Kind, int, int] = (quiz.kinds[0], 0, 0)
-        if kind in quiz.kinds and _index(i, quiz.outputs) and _index(j, quiz.knobs):
+        if kind in quiz.kinds and _index(i, quiz.outputs) and _index(j, len(quiz.variables)):
             chosen = (kind, int(i), int(j))  # type: ignore[assignment]
         st.session_state[key] = chosen
     return st.session_state[key]
@@ -150,13 +136,15 @@ def _index(text: str, count: int) -> bool:
 
 
 def _next(page: str, quiz: Quiz) -> None:
-    found = quiz.next(random.Random(secrets.randbits(64)))
-    st.session_state.pop(f"{page}_verdict", None)
-    st.session_state.pop(f"{page}_answer", None)
-    st.session_state.pop(f"{page}_refused", None)
+    ranges = [(r.low, r.high) for r in (knob_range(page, x) for x in quiz.variables)]
+    found = draw_question(
+        quiz.ask, quiz.kinds, quiz.outputs, ranges, secrets.randbits(32), quiz.pairs
+    )
+    for stale in ("verdict", "answer", "refused"):
+        st.session_state.pop(f"{page}_{stale}", None)
     if found is not None:
-        st.session_state[f"{page}_question"], knobs = found
-        set_knobs(page, knobs)
+        st.session_state[f"{page}_question"], _, point = found
+        set_knobs(page, dict(zip(quiz.variables, point, strict=True)))
 
 
 def _commit(page: str, question: Question) -> None:
@@ -181,7 +169,7 @@ def question_card(page: str, quiz: Quiz) -> bool:
         if committed is not None:
             _reveal(page, quiz, *committed)
             return True
-        question = quiz.ask(kind, i, j)
+        question = quiz.ask(kind, i, j, tuple(knob_values(page, quiz.variables)))
         if question is None:
             st.markdown(
                 f"**Predict** · {quote(IDEAS[kind])}\n\nThis question has no answer at this "
@@ -242,18 +230,17 @@ def _reset_tally(page: str) -> None:
     st.session_state[f"{page}_tally"] = Tally()
 
 
-def chain_quiz(page: str, graph: ComputationGraph) -> Quiz:
+def chain_quiz(graph: ComputationGraph) -> Quiz:
     """Questions on a computation graph: how many paths lead from a knob to an output, the
     product along one path (the first listed), and the sum over all of them, at the knobs."""
 
-    def ask(kind: Kind, i: int, j: int) -> Question | None:
+    def ask(kind: Kind, i: int, j: int, point: tuple[float, ...]) -> Question | None:
         output, knob = graph.outputs[i], graph.knobs[j]
         count = graph.count_paths(knob, output)
         if kind == "paths":
             return paths_question(count, knob, output)
         if count == 0 or count > MAX_LISTED_PATHS:
             return None
-        point = knob_values(page, graph.knobs)
         edges = graph.edge_values_at(graph.values_at(point))
         paths = graph.paths(knob, output)
         if kind == "product":
@@ -265,23 +252,13 @@ def chain_quiz(page: str, graph: ComputationGraph) -> Quiz:
         products = [float(graph.path_value(path, edges)) for path in paths]
         return sum_question(products, float(graph.totals_at(point)[i, j]), knob, output)
 
-    def draw(rng: random.Random) -> tuple[tuple[Kind, int, int], Mapping[str, float]] | None:
-        pairs = [
-            (i, j)
-            for i, output in enumerate(graph.outputs)
-            for j, knob in enumerate(graph.knobs)
-            if graph.count_paths(knob, output) > 0
-        ]
-        for _ in range(TRIES):
-            kind: Kind = rng.choice(CHAIN_KINDS)
-            i, j = rng.choice(pairs or [(0, 0)])
-            knobs = {x: _nice(rng, knob_range(page, x)) for x in graph.knobs}
-            set_knobs(page, knobs)  # ask() reads the knobs: try the setting it will be asked at
-            if ask(kind, i, j) is not None:
-                return (kind, i, j), knobs
-        return None
-
-    return Quiz(graph.text(), CHAIN_KINDS, len(graph.outputs), len(graph.knobs), ask, draw)
+    pairs = tuple(
+        (i, j)
+        for i, output in enumerate(graph.outputs)
+        for j, knob in enumerate(graph.knobs)
+        if graph.count_paths(knob, output) > 0
+    )
+    return Quiz(graph.text(), CHAIN_KINDS, len(graph.outputs), graph.knobs, ask, pairs)
 
 
 #: The chain rule's questions, easiest first; paths are listed for the product and sum only up
@@ -289,10 +266,6 @@ def chain_quiz(page: str, graph: ComputationGraph) -> Quiz:
 CHAIN_KINDS: tuple[Kind, ...] = ("paths", "product", "sum")
 MAX_LISTED_PATHS = 8
 
-
-def _nice(rng: random.Random, knob: KnobRange) -> float:
-    """A knob value a learner can work with by hand: a whole or half number in its range."""
-    return nice_value(rng, knob.low, knob.high)
 
 
 #: The rate of change's questions: the slope's sign and value, where f' = 0, a descent run.
@@ -318,8 +291,7 @@ def rate_quiz(page: str, f: VectorFunction, variable: str) -> Quiz:
     """Questions about f along ``variable`` at the page's knobs (the others held)."""
     j = f.variables.index(variable)
 
-    def ask(kind: Kind, i: int, _j: int) -> Question | None:
-        point = knob_values(page, f.variables)
+    def ask(kind: Kind, i: int, _j: int, point: tuple[float, ...]) -> Question | None:
         if kind in ("sign", "value"):
             return make_question(f, point, kind, 0, j)
         knob = knob_range(page, variable)
@@ -335,17 +307,9 @@ def rate_quiz(page: str, f: VectorFunction, variable: str) -> Quiz:
             run.behaviour, eta, DESCENT_STEPS, float(point[j]), float(run.iterates[-1]), variable
         )
 
-    def draw(rng: random.Random) -> tuple[tuple[Kind, int, int], Mapping[str, float]] | None:
-        for _ in range(TRIES):
-            kind: Kind = rng.choice(RATE_KINDS)
-            i = rng.randrange(len(DESCENT_RATES))
-            knobs = {x: _nice(rng, knob_range(page, x)) for x in f.variables}
-            set_knobs(page, knobs)
-            if ask(kind, i, j) is not None:
-                return (kind, i, j), knobs
-        return None
-
-    return Quiz(f.text, RATE_KINDS, len(DESCENT_RATES), f.n_inputs, ask, draw)
+    # Always about the turning knob: the other knobs are held.
+    pairs = tuple((i, j) for i in range(len(DESCENT_RATES)))
+    return Quiz(f.text, RATE_KINDS, len(DESCENT_RATES), f.variables, ask, pairs)
 
 
 #: The gradient landscape's questions: the gradient's direction on the map, a partial's sign
@@ -363,8 +327,7 @@ def landscape_quiz(page: str, f: VectorFunction) -> Quiz:
             return 0, 1
         return f.variables.index(across), f.variables.index(up)
 
-    def ask(kind: Kind, _i: int, j: int) -> Question | None:
-        point = knob_values(page, f.variables)
+    def ask(kind: Kind, _i: int, j: int, point: tuple[float, ...]) -> Question | None:
         if kind != "angle":
             return make_question(f, point, kind, 0, j)
         a, b = plotted()
@@ -374,41 +337,21 @@ def landscape_quiz(page: str, f: VectorFunction) -> Quiz:
         row = at.jacobian[0]
         return angle_question([row[a], row[b]], [f.variables[a], f.variables[b]])
 
-    def draw(rng: random.Random) -> tuple[tuple[Kind, int, int], Mapping[str, float]] | None:
-        for _ in range(TRIES):
-            kind: Kind = rng.choice(LANDSCAPE_KINDS)
-            j = rng.randrange(f.n_inputs)
-            knobs = {x: _nice(rng, knob_range(page, x)) for x in f.variables}
-            set_knobs(page, knobs)
-            if ask(kind, 0, j) is not None:
-                return (kind, 0, j), knobs
-        return None
-
-    return Quiz(f.text, LANDSCAPE_KINDS, 1, f.n_inputs, ask, draw)
+    return Quiz(f.text, LANDSCAPE_KINDS, 1, f.variables, ask)
 
 
-def layer_quiz(page: str, layer: Layer) -> Quiz:
+def layer_quiz(layer: Layer) -> Quiz:
     """Questions about an ML layer with the learner's numbers: its Jacobian's shape, whether a
     one-output layer's Jacobian is a row or a column, and one entry ∂yᵢ/∂xⱼ at the knobs."""
     f = layer_function(layer)
     what = f"The layer {layer.spec.label.split('  ')[-1]} with the sizes above"
     kinds: tuple[Kind, ...] = ("shape", "value") + (("orientation",) if f.n_outputs == 1 else ())
 
-    def ask(kind: Kind, i: int, j: int) -> Question | None:
+    def ask(kind: Kind, i: int, j: int, point: tuple[float, ...]) -> Question | None:
         if kind == "shape":
             return shape_question(f.n_outputs, f.n_inputs, what)
         if kind == "orientation":
             return orientation_question(what, f.n_inputs)
-        return make_question(f, knob_values(page, layer.variables), "value", i, j)
+        return make_question(f, point, "value", i, j)
 
-    def draw(rng: random.Random) -> tuple[tuple[Kind, int, int], Mapping[str, float]] | None:
-        for _ in range(TRIES):
-            kind: Kind = rng.choice(kinds)
-            i, j = rng.randrange(f.n_outputs), rng.randrange(f.n_inputs)
-            knobs = {x: _nice(rng, knob_range(page, x)) for x in layer.variables}
-            set_knobs(page, knobs)
-            if ask(kind, i, j) is not None:
-                return (kind, i, j), knobs
-        return None
-
-    return Quiz(f"{layer.kind}#{hash(layer.key()):x}", kinds, f.n_outputs, f.n_inputs, ask, draw)
+    return Quiz(f"{layer.kind}#{hash(layer.key()):x}", kinds, f.n_outputs, layer.variables, ask)
