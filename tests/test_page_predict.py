@@ -203,6 +203,7 @@ LAYERS = "4_ML_layers.py"
 def test_ml_layers_ask_the_jacobians_shape_and_whether_at_x_is_a_row() -> None:
     at = open_page(LAYERS, predict="true", q="shape", qi="0", qj="0", layer="linear", n="3", m="2")
     assert "what is the shape of its Jacobian?" in text(at) and not chart_specs(at)
+    assert at.text_input(key="layers_answer").placeholder == "rows × columns: 3 × 2"
     at.text_input(key="layers_answer").input("2 x 3")
     at = submit(at)
     assert "Not quite: you said 2 × 3; the answer is 3 × 2: one row per output (3)" in text(at)

@@ -185,6 +185,15 @@ def question_card(page: str, quiz: Quiz) -> bool:
     return False
 
 
+#: What a typed answer looks like, per kind of question (a number unless said here).
+PLACEHOLDERS = {
+    "number": "a number: 3, -1/2, 2sqrt(2)",
+    "row": "one sign per knob: +, −, 0",
+    "shape": "rows × columns: 3 × 2",
+    "angle": "degrees: 45, -90, 270",
+}
+
+
 def _answer_form(page: str, question: Question) -> None:
     with st.form(key=f"{page}_answer_form", border=False, enter_to_submit=True):
         if question.options:
@@ -195,9 +204,9 @@ def _answer_form(page: str, question: Question) -> None:
                 "Your answer",
                 key=f"{page}_answer",
                 max_chars=MAX_ANSWER_CHARS,
-                placeholder="a number: 3, -1/2, 2sqrt(2)" if question.kind != "row" else "+, −, 0",
+                placeholder=PLACEHOLDERS.get(question.kind, PLACEHOLDERS["number"]),
                 help=f"Numbers are read like the function box (1/2, 2pi, -3); right means "
-                f"{TOLERANCE_WORDS}." if question.kind != "row" else None,
+                f"{TOLERANCE_WORDS}." if question.form == "number" else None,
             )
         st.form_submit_button("Check my answer", on_click=_commit, args=(page, question))
 
