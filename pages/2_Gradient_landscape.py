@@ -13,14 +13,15 @@ import functools
 import numpy as np
 import streamlit as st
 
+import ui
 from calculus.landscape import (
     LANDSCAPE_EXAMPLES,
     Landscape,
     gradient_descent,
     nearest_critical_point,
 )
+from calculus.narration import landscape as words
 from calculus.reading import format_number
-from ui import Example, function_box, idea, knob_query, live_panel, write_query
 from ui.knobs import knob_controls, knob_range, knob_sliders, knob_values, knob_version
 from ui.landscape_sections import (
     MAP_OVERLAY,
@@ -57,31 +58,7 @@ from ui.landscape_state import (
 from ui.predict import landscape_quiz, predict_toggle, question_card
 
 DEFAULT = LANDSCAPE_EXAMPLES["chapter"]
-EXAMPLES = [
-    Example("The chapter's y = x1 x2²", DEFAULT,
-            "Turn x1 with x2 held: y changes at rate x2² (∂y/∂x1). Turn x2 with x1 held: at rate "
-            "2 x1 x2. Together they are the gradient [x2², 2 x1 x2]. Every point of the line "
-            "x2 = 0 is critical, and there the Hessian cannot decide."),
-    Example("A quadratic bowl", LANDSCAPE_EXAMPLES["bowl"],
-            "One minimum at (0, 0). The level curves are ellipses, and the gradient arrow is "
-            "perpendicular to them — so it does not point at the minimum."),
-    Example("The saddle x² − y²", LANDSCAPE_EXAMPLES["saddle"],
-            "Up along x, down along y: at (0, 0) the Hessian has one positive and one negative "
-            "eigenvalue, a saddle point. The gradient is zero there, yet it is no minimum."),
-    Example("Rosenbrock's banana", LANDSCAPE_EXAMPLES["rosenbrock"],
-            "A long, narrow, curved valley with its minimum at (1, 1). Gradient descent "
-            "zig-zags across the valley and crawls along it: open Gradient descent below."),
-    Example("sin(x) cos(y)", LANDSCAPE_EXAMPLES["egg crate"],
-            "An egg crate: maxima, minima and saddles side by side. Open the Hessian below and "
-            "jump to the nearest critical point to classify it."),
-    Example("A two-weight logistic loss", LANDSCAPE_EXAMPLES["logistic loss"],
-            "The loss of a logistic model with weights w1, w2 on two data points, plus a small "
-            "weight penalty: a smooth bowl with one minimum, the kind of landscape training "
-            "walks down."),
-    Example("Three knobs: x y² + sin z", "x y^2 + sin(z)",
-            "With three knobs the map shows two of them and holds the third at its slider. "
-            "Pick which two to map above the knobs."),
-]  # fmt: skip
+EXAMPLES = [ui.Example(*example) for example in words.EXAMPLES]
 
 #: The knobs on the left, the picture and the readout on the right.
 COLUMNS = [1.5, 2.3]
@@ -91,14 +68,14 @@ KEY_DIGITS = 12
 
 def main() -> None:
     st.title("Partial derivatives and the gradient")
-    idea(
+    ui.idea(
         "With several knobs, a <b>partial derivative</b> is the effect of turning one knob while "
         "holding the others still: for y = x₁ x₂², ∂y/∂x₁ = x₂² and ∂y/∂x₂ = 2 x₁ x₂. The "
         "<b>gradient</b> collects them, ∇y = [x₂², 2 x₁ x₂]: an arrow on the map of f that "
         "points uphill, steepest. Type a function of two or more knobs and explore its landscape."
     )
     predicting = predict_toggle()
-    f = function_box(PAGE, default=DEFAULT, examples=EXAMPLES, check=landscape_problem)
+    f = ui.function_box(PAGE, default=DEFAULT, examples=EXAMPLES, check=landscape_problem)
     landscape = cached_landscape(f.text)
     variables = landscape.variables
     restore_settings()
@@ -115,7 +92,7 @@ def main() -> None:
     with side:
         st.radio("Show", VIEWS, key=f"{PAGE}_view", horizontal=True, label_visibility="collapsed")
     boxes = make_boxes(setting("view"))
-    live_panel(
+    ui.live_panel(
         PAGE,
         chart_key=MAP_OVERLAY if boxes.map is not None else SURFACE_OVERLAY,
         now=lambda: Now(landscape),
@@ -268,10 +245,10 @@ def section_marks(here: Here, section: str, direction: np.ndarray | None) -> Mar
 def share(landscape: Landscape, point: np.ndarray, plotted: tuple[int, int]) -> None:
     """The page's state in the URL: a link reproduces what the learner sees."""
     text = st.session_state.get(f"{PAGE}_good_text", landscape.function.text)
-    write_query(
+    ui.write_query(
         {
             "f": text,
-            **knob_query(PAGE, landscape.variables, point.tolist()),
+            **ui.knob_query(PAGE, landscape.variables, point.tolist()),
             **page_query(landscape, plotted),
         },
         prefix_owned=("k_", "r_"),

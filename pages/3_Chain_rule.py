@@ -8,23 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
+import ui
 from calculus import ComputationGraph, ExpressionError, VectorFunction
 from calculus.export import plain_symbol
 from calculus.graph import LEVELS, GraphTooLarge, Level, likely_typos
-from ui import (
-    function_box,
-    heatmap_key,
-    idea,
-    jacobian_heatmap,
-    knob_controls,
-    knob_query,
-    knob_sliders,
-    knob_values,
-    knob_version,
-    live_chart,
-    live_panel,
-    write_query,
-)
 from ui.chain import (
     GRAPH_CAPTION,
     LEVEL_LABELS,
@@ -74,7 +61,7 @@ STILL = {**PLAIN, "staticPlot": True}
 
 def main() -> None:
     st.title("The chain rule as paths")
-    idea(
+    ui.idea(
         "Draw the computation as a graph: the values are nodes, and each operation joins its "
         "inputs to its result with an edge carrying the <b>local derivative</b>. The "
         "sensitivity of an output to a knob is the <b>sum over all paths</b> from the knob to "
@@ -110,13 +97,11 @@ def read_computation() -> tuple[str, str, Level] | None:
             "formula that the page cuts into steps for you.",
         )
     with menu_column:
-        st.selectbox(
-            "Examples from the chapter",
+        ui.example_menu(
             [preset.label for preset in PRESETS],
-            index=None,
-            placeholder="Load an example…",
             key=f"{PAGE}_preset",
             on_change=load_preset,
+            label="Examples from the chapter",
         )
     if mode == "steps":
         graph, text = steps_box(PAGE, default=R3_STEPS)
@@ -125,7 +110,7 @@ def read_computation() -> tuple[str, str, Level] | None:
         for note in likely_typos(graph.steps):
             st.warning(quote(note), icon=":material/spellcheck:")
         return "steps", text, "operations"
-    f = function_box(PAGE, default=DEFAULT_FORMULA, label="Your formula")
+    f = ui.function_box(PAGE, default=DEFAULT_FORMULA, label="Your formula")
     show_notice("formula", f.text)
     state = st.session_state
     if f"{PAGE}_level" not in state:
@@ -145,8 +130,8 @@ def read_computation() -> tuple[str, str, Level] | None:
     except GraphTooLarge as problem:
         message = quote(f"{problem.message}. Here are its totals only: the Jacobian.")
         st.info(message, icon=":material/account_tree:")
-        knob_controls(PAGE, f.variables)
-        heatmap_key()
+        ui.knob_controls(PAGE, f.variables)
+        ui.heatmap_key()
         totals_only(f)
         return None
     except ExpressionError as problem:  # a step too large to compile in time
@@ -179,23 +164,23 @@ def totals_only(f: VectorFunction) -> None:
     outputs = ["y"] if f.n_outputs == 1 else [f"y{i + 1}" for i in range(f.n_outputs)]
 
     def chart(point: np.ndarray, version: str) -> None:
-        figure = jacobian_heatmap(
+        figure = ui.jacobian_heatmap(
             f.jacobian_at(point),
             [plain_symbol(y) for y in outputs],
             [plain_symbol(x) for x in f.variables],
         )
         with heatmap:
-            live_chart(figure, key=f"{PAGE}_totals_only", version=version, config=PLAIN)
+            ui.live_chart(figure, key=f"{PAGE}_totals_only", version=version, config=PLAIN)
 
     def knobs(_point: np.ndarray) -> None:
         with sliders:
-            knob_sliders(PAGE, f.variables, controls=False)
+            ui.knob_sliders(PAGE, f.variables, controls=False)
 
-    live_panel(
+    ui.live_panel(
         PAGE,
         chart_key=f"{PAGE}_totals_only",
-        now=lambda: knob_values(PAGE, f.variables),
-        version=lambda point: knob_version(f.text, point),
+        now=lambda: ui.knob_values(PAGE, f.variables),
+        version=lambda point: ui.knob_version(f.text, point),
         chart=chart,
         sliders=knobs,
         rest=lambda _point: None,
@@ -220,7 +205,7 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
     # Outside the knobs' reruns: what does not move with the knobs is not re-sent on every move.
     controls, _ = st.columns(COLUMNS, gap="large")
     with controls:
-        knob_controls(PAGE, graph.knobs)
+        ui.knob_controls(PAGE, graph.knobs)
     if graph_depth(graph) <= SIDE_BY_SIDE_DEPTH:
         # A shallow graph fits beside the knobs; a deep one needs the whole width to stay legible.
         controls, drawing = st.columns(COLUMNS, gap="large")
@@ -266,7 +251,7 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
     totals = None
     if not (hidden or graph.too_large_to_draw) and len(graph.outputs) * len(graph.knobs) > 1:
         st.subheader("Every entry is such a sum")
-        heatmap_key(
+        ui.heatmap_key(
             "The whole Jacobian, computed directly: row = output, column = knob. Pick another "
             "output or knob above to see its paths."
         )
@@ -275,7 +260,7 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
     shown = "|".join([*texts, output, knob, repr(rows.on), repr(rows.highlight)])
 
     def now() -> Now:
-        point = knob_values(PAGE, graph.knobs)
+        point = ui.knob_values(PAGE, graph.knobs)
         values = graph.values_at(point)
         return Now(point, values, graph.edge_values_at(values))
 
@@ -285,14 +270,14 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
                 all_totals(graph, now.point, version)
             else:
                 figure = graph_figure(base, now.values, now.edge_values)
-                live_chart(figure, key=GRAPH_KEY, version=version, config=STILL)
+                ui.live_chart(figure, key=GRAPH_KEY, version=version, config=STILL)
 
     def knobs(_now: Now) -> None:
         with sliders:
             if graph_depth(graph) <= SIDE_BY_SIDE_DEPTH:
-                knob_sliders(PAGE, graph.knobs, controls=False)
+                ui.knob_sliders(PAGE, graph.knobs, controls=False)
             else:
-                knob_sliders(PAGE, graph.knobs, columns=min(len(graph.knobs), 4), controls=False)
+                ui.knob_sliders(PAGE, graph.knobs, columns=min(len(graph.knobs), 4), controls=False)
 
     def rest(now: Now) -> None:
         if sums is not None:
@@ -303,7 +288,7 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
         if totals is not None:
             with totals:
                 all_totals(graph, now.point)
-        write_query(
+        ui.write_query(
             {
                 "mode": mode,
                 "steps": text if mode == "steps" else None,
@@ -311,16 +296,16 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
                 "level": level if mode == "formula" else None,
                 "out": output,
                 "wrt": knob,
-                **knob_query(PAGE, graph.knobs, now.point),
+                **ui.knob_query(PAGE, graph.knobs, now.point),
             },
             prefix_owned=("k_", "r_"),
         )
 
-    live_panel(
+    ui.live_panel(
         PAGE,
         chart_key=f"{PAGE}_jacobian" if graph.too_large_to_draw else GRAPH_KEY,
         now=now,
-        version=lambda now: knob_version(shown, now.point),
+        version=lambda now: ui.knob_version(shown, now.point),
         chart=chart,
         sliders=knobs,
         rest=rest,
@@ -328,8 +313,8 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
 
 
 def all_totals(graph: ComputationGraph, point: np.ndarray, version: str | None = None) -> None:
-    live_chart(
-        jacobian_heatmap(
+    ui.live_chart(
+        ui.jacobian_heatmap(
             graph.direct.jacobian_at(list(point)),
             [plain_symbol(y) for y in graph.outputs],
             [plain_symbol(x) for x in graph.knobs],

@@ -10,6 +10,7 @@ import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+import ui
 from calculus import ExpressionError
 from calculus.layers import (
     Layer,
@@ -30,18 +31,6 @@ from calculus.narration.layers import (
 )
 from calculus.numbers import power_of_ten_note
 from calculus.reading import format_number, superscript
-from ui import (
-    heatmap_key,
-    idea,
-    knob_controls,
-    knob_query,
-    knob_sliders,
-    knob_values,
-    knob_version,
-    live_chart,
-    live_panel,
-    write_query,
-)
 from ui.layers import (
     PAGE,
     engine_formulas,
@@ -69,7 +58,7 @@ HEATMAP_CONFIG = {"displaylogo": False}
 
 def main() -> None:
     st.title("Jacobians of ML layers")
-    idea(
+    ui.idea(
         "The layers of a neural network are functions ℝᵐ → ℝⁿ like any other. Fill a layer with "
         "numbers: the page writes it out entry by entry, hands it to the same engine as every "
         "other page, and its Jacobian comes out as <b>W</b>, <b>aᵀ</b>, <b>yᵀ A</b>, "
@@ -102,31 +91,30 @@ def main() -> None:
         )
         st.latex(written_out_latex(layer))
     if predicting and not question_card(PAGE, layer_quiz(layer)):
-        knob_sliders(PAGE, layer.variables, controls=False)  # the answer hidden until given
+        ui.knob_sliders(PAGE, layer.variables, controls=False)  # the answer hidden until given
         return
     # Outside the fragments: what does not move with the knobs is not re-sent on every move.
     controls, _ = st.columns(COLUMNS, gap="large")
     with controls:
-        knob_controls(PAGE, layer.variables, title=f"Knobs: the input {layer.spec.input_name}")
+        ui.knob_controls(PAGE, layer.variables, title=f"Knobs: the input {layer.spec.input_name}")
     # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).
     with st.container(key=f"live_{PAGE}"):
         left, right = st.columns(COLUMNS, gap="large")
         sliders, outputs = left.container(), right.container()
-        jacobian = jacobian_areas(layer.kind)
-        areas = Areas(sliders, outputs, jacobian)
+        areas = Areas(sliders, outputs, *jacobian_areas(layer.kind))
         if layer.spec.linear:  # a linear map's Jacobian is the same at every x: drawn once
-            show_jacobians(layer, None, jacobian)
+            show_jacobians(layer, None, areas)
             show_walkthrough(layer, None)
-            live_panel(PAGE, chart_key=None, now=lambda: Now(layer), sliders=areas.sliders_of,
+            ui.live_panel(PAGE, chart_key=None, now=lambda: Now(layer), sliders=areas.sliders_of,
                        rest=lambda now: show_outputs(layer, now.x, areas))  # fmt: skip
             return
-        live_panel(
+        ui.live_panel(
             PAGE,
             chart_key=ENGINE_KEY,
             now=lambda: Now(layer),
             version=lambda now: now.version,
-            chart=lambda now, version: show_heatmap(now, jacobian.engine, "engine", version),
-            base=lambda now: show_heatmap(now, jacobian.closed, "closed", None),
+            chart=lambda now, version: show_heatmap(now, areas.engine, "engine", version),
+            base=lambda now: show_heatmap(now, areas.closed, "closed", None),
             sliders=areas.sliders_of,
             rest=lambda now: show_moving(now, areas),
         )
@@ -138,8 +126,8 @@ class Now:
 
     def __init__(self, layer: Layer) -> None:
         self.layer = layer
-        self.x = knob_values(PAGE, layer.variables)
-        self.version = knob_version(f"{layer.kind}#{hash(layer.key()):x}", self.x)
+        self.x = ui.knob_values(PAGE, layer.variables)
+        self.version = ui.knob_version(f"{layer.kind}#{hash(layer.key()):x}", self.x)
 
     @functools.cached_property
     def jacobians(self) -> tuple[np.ndarray, np.ndarray]:
@@ -156,43 +144,37 @@ class Now:
 
 
 @dataclass(frozen=True)
-class JacobianAreas:
-    """Where the Jacobians' section draws: the two heatmaps, and the sentences under them."""
+class Areas:
+    """Where the live panel draws: the sliders and the outputs beside them, then the two
+    Jacobians' heatmaps (from the engine, the closed form) and the sentences under them."""
 
+    sliders: DeltaGenerator
+    outputs: DeltaGenerator
     engine: DeltaGenerator
     closed: DeltaGenerator
     words: DeltaGenerator
 
-
-@dataclass(frozen=True)
-class Areas:
-    """Where the live panel draws: the sliders, the outputs beside them, the Jacobians."""
-
-    sliders: DeltaGenerator
-    outputs: DeltaGenerator
-    jacobian: JacobianAreas
-
     def sliders_of(self, now: Now) -> None:
         with self.sliders:
-            knob_sliders(PAGE, now.layer.variables, controls=False)
+            ui.knob_sliders(PAGE, now.layer.variables, controls=False)
 
 
 def show_moving(now: Now, areas: Areas) -> None:
     """What follows the heatmap: the outputs, the Jacobians' sentences, the index method."""
     show_outputs(now.layer, now.x, areas)
-    with areas.jacobian.words:
+    with areas.words:
         jacobian_words(now.layer, now.x, *now.jacobians)
     show_walkthrough(now.layer, now.x)
 
 
 def show_heatmap(now: Now, area: DeltaGenerator, which: str, version: str | None) -> None:
     with area:
-        live_chart(now.heatmaps[which], key=f"{PAGE}_heatmap_{which}", config=HEATMAP_CONFIG,
+        ui.live_chart(now.heatmaps[which], key=f"{PAGE}_heatmap_{which}", config=HEATMAP_CONFIG,
                    version=version)  # fmt: skip
 
 
 def show_outputs(layer: Layer, x: np.ndarray, areas: Areas) -> None:
-    write_query(knob_query(PAGE, layer.variables, x), prefix_owned=("k_", "r_"))
+    ui.write_query(ui.knob_query(PAGE, layer.variables, x), prefix_owned=("k_", "r_"))
     with areas.outputs:
         show_output_values(layer, x)
 
@@ -228,10 +210,10 @@ def show_output_values(layer: Layer, x: np.ndarray) -> None:
         st.caption(note)
 
 
-def jacobian_areas(kind: str) -> JacobianAreas:
+def jacobian_areas(kind: str) -> tuple[DeltaGenerator, DeltaGenerator, DeltaGenerator]:
     """The Jacobians' heading and the places of their heatmaps (outside the fragments)."""
     st.subheader("The Jacobian: the general machinery beside the closed form")
-    heatmap_key()
+    ui.heatmap_key()
     left, right = st.columns(2, gap="medium")
     with left:
         st.markdown("**From the engine**: J = ∂y/∂x, differentiated entry by entry")
@@ -239,10 +221,10 @@ def jacobian_areas(kind: str) -> JacobianAreas:
     with right:
         st.markdown(f"**The closed form**: {CLOSED_FORM_TEXT[kind]}, from the chapter")
         closed = st.container()
-    return JacobianAreas(engine, closed, st.container())
+    return engine, closed, st.container()
 
 
-def show_jacobians(layer: Layer, x: np.ndarray | None, areas: JacobianAreas) -> None:
+def show_jacobians(layer: Layer, x: np.ndarray | None, areas: Areas) -> None:
     """The engine's Jacobian beside the closed form, their difference and the shapes."""
     now = Now(layer)
     if x is None:  # linear: the same at every point

@@ -19,7 +19,13 @@
 
 from ui.chart_component import follow_live_chart, live_chart, live_charts_available
 from ui.figures import error_curve_figure, heatmap_legend_html, jacobian_heatmap
-from ui.function_box import Example, cached_function, error_excerpt, function_box
+from ui.function_box import (
+    Example,
+    cached_function,
+    error_excerpt,
+    example_menu,
+    function_box,
+)
 from ui.knobs import (
     KnobRange,
     knob_controls,
@@ -40,6 +46,7 @@ __all__ = [
     "check_offered",
     "error_curve_figure",
     "error_excerpt",
+    "example_menu",
     "follow_live_chart",
     "formula",
     "function_box",

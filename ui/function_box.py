@@ -34,6 +34,26 @@ def cached_function(text: str) -> VectorFunction:
     return parse_function(text)
 
 
+def example_menu(
+    labels: list[str],
+    *,
+    key: str,
+    on_change: Callable[..., None],
+    args: tuple[object, ...] = (),
+    label: str = "Examples",
+) -> None:
+    """The menu that loads an example (every page's, one look): nothing chosen until asked."""
+    st.selectbox(
+        label,
+        labels,
+        index=None,
+        placeholder="Load an example…",
+        key=key,
+        on_change=on_change,
+        args=args,
+    )
+
+
 def _load_example(page: str, examples: Sequence[Example]) -> None:
     chosen = st.session_state.get(f"{page}_example")
     for example in examples:
@@ -84,11 +104,8 @@ def function_box(
     box, menu = st.columns([3, 1], vertical_alignment="bottom")
     with menu:
         if examples:
-            st.selectbox(
-                "Examples",
+            example_menu(
                 [example.label for example in examples],
-                index=None,
-                placeholder="Load an example…",
                 key=f"{page}_example",
                 on_change=_load_example,
                 args=(page, examples),

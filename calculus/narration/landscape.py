@@ -14,8 +14,35 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from calculus.landscape import GRADIENT_ZERO_TOLERANCE, CriticalPoint
+from calculus.landscape import GRADIENT_ZERO_TOLERANCE, LANDSCAPE_EXAMPLES, CriticalPoint
 from calculus.reading import format_number
+
+#: (menu label, text typed, what to notice) for the page's example menu.
+EXAMPLES = (
+    ("The chapter's y = x1 x2²", LANDSCAPE_EXAMPLES["chapter"],
+     "Turn x1 with x2 held: y changes at rate x2² (∂y/∂x1). Turn x2 with x1 held: at rate "
+     "2 x1 x2. Together they are the gradient [x2², 2 x1 x2]. Every point of the line "
+     "x2 = 0 is critical, and there the Hessian cannot decide."),
+    ("A quadratic bowl", LANDSCAPE_EXAMPLES["bowl"],
+     "One minimum at (0, 0). The level curves are ellipses, and the gradient arrow is "
+     "perpendicular to them — so it does not point at the minimum."),
+    ("The saddle x² − y²", LANDSCAPE_EXAMPLES["saddle"],
+     "Up along x, down along y: at (0, 0) the Hessian has one positive and one negative "
+     "eigenvalue, a saddle point. The gradient is zero there, yet it is no minimum."),
+    ("Rosenbrock's banana", LANDSCAPE_EXAMPLES["rosenbrock"],
+     "A long, narrow, curved valley with its minimum at (1, 1). Gradient descent "
+     "zig-zags across the valley and crawls along it: open Gradient descent below."),
+    ("sin(x) cos(y)", LANDSCAPE_EXAMPLES["egg crate"],
+     "An egg crate: maxima, minima and saddles side by side. Open the Hessian below and "
+     "jump to the nearest critical point to classify it."),
+    ("A two-weight logistic loss", LANDSCAPE_EXAMPLES["logistic loss"],
+     "The loss of a logistic model with weights w1, w2 on two data points, plus a small "
+     "weight penalty: a smooth bowl with one minimum, the kind of landscape training "
+     "walks down."),
+    ("Three knobs: x y² + sin z", "x y^2 + sin(z)",
+     "With three knobs the map shows two of them and holds the third at its slider. "
+     "Pick which two to map above the knobs."),
+)  # fmt: skip
 
 # --- the gradient ---------------------------------------------------------------------------------
 
