@@ -66,26 +66,21 @@ def main() -> None:
 # --- cached per function, variable and fixed knobs (never per knob move of x) --------------------
 
 
-def slice_of(text: str, variable: str, point: tuple[float, ...]) -> maths.Slice:
-    return maths.Slice.along(ui.cached_function(text), variable, point)
-
-
-@st.cache_resource(max_entries=64, show_spinner="Solving f'(x) = 0…")
+@ui.per_function(max_entries=64, spinner="Solving f'(x) = 0…")
 def analysis(
-    text: str, variable: str, point: tuple[float, ...], low: float, high: float
+    g: maths.Slice, low: float, high: float
 ) -> tuple[maths.CriticalPoints, pictures.TangentFrame, ui.figures.SpecFigure]:
     """The critical points, and the heavy picture (f, f', shading, critical points) with its
     frame: one object per function, variable, held knobs and range, so that every knob move of x
     finds it here and sends the curves' same bytes."""
-    g = slice_of(text, variable, point)
     found = maths.critical_points(g, low, high)
     return found, *pictures.tangent_pictures(g, found, low, high)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def derivative_latex(text: str, variable: str, point: tuple[float, ...]) -> tuple[str, str, float]:
+@ui.per_function(max_entries=256)
+def derivative_latex(g: maths.Slice) -> tuple[str, str, float]:
     """(f' in general, f' with the fixed knobs put in, f'' if constant else nan)."""
-    return maths.derivative_forms(slice_of(text, variable, point))
+    return maths.derivative_forms(g)
 
 
 # --- the state: knobs, controls and the URL ------------------------------------------------------
@@ -127,7 +122,6 @@ class Areas:
 class Here:
     """What both fragments compute from the knobs, the same way."""
 
-    text: str  # f as typed
     variable: str
     g: maths.Slice | None  # None when f'' could not be built in time (then ``problem`` says so)
     x: float
@@ -168,9 +162,9 @@ def here(f: VectorFunction, variable: str) -> Here:
     try:
         g: maths.Slice | None = maths.Slice.along(f, variable, key_point)
     except ExpressionError as problem:  # said beside the sliders (show_below)
-        return Here(f.text, variable, None, x, fixed, others, key_point, rng, h, version,
+        return Here(variable, None, x, fixed, others, key_point, rng, h, version,
                     problem.message)  # fmt: skip
-    return Here(f.text, variable, g, x, fixed, others, key_point, rng, h, version)
+    return Here(variable, g, x, fixed, others, key_point, rng, h, version)
 
 
 def share(f: VectorFunction, now: Here, section: str) -> None:
@@ -212,7 +206,7 @@ def show_tangent(areas: Areas, now: Here) -> None:
     if g is None:
         return
     value, slope = float(g.value(x)), float(g.slope(x))
-    _, frame, _ = analysis(now.text, now.variable, now.key_point, *now.span)
+    _, frame, _ = analysis(g, *now.span)
     secant = (x + h, float(g.value(x + h)))
     overlay = pictures.tangent_overlay(frame, x, value, slope, secant)
     with areas.picture:
@@ -223,7 +217,7 @@ def show_curves(areas: Areas, now: Here) -> None:
     """The heavy curves (f, f', bands, critical points) under the overlay."""
     if now.g is None:
         return
-    _, _, curves = analysis(now.text, now.variable, now.key_point, *now.span)
+    _, _, curves = analysis(now.g, *now.span)
     with areas.picture:
         ui.live_chart(curves, key=f"{PAGE}_curves", config=pictures.CURVES_CONFIG)
 
@@ -235,8 +229,8 @@ def show_below(f: VectorFunction, areas: Areas, now: Here) -> None:
         areas.readout.error(now.problem, icon=":material/block:")
         return
     value, slope = float(g.value(x)), float(g.slope(x))
-    found, _, _ = analysis(f.text, g.variable, now.key_point, low, high)
-    general, here_latex, constant_curvature = derivative_latex(f.text, g.variable, now.key_point)
+    found, _, _ = analysis(g, low, high)
+    general, here_latex, constant_curvature = derivative_latex(g)
     with areas.readout:
         pictures.say(words.readout(g.variable, x, value, slope, general, here_latex, g.fixed))
     st.caption(words.PICTURE)

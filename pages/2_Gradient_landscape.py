@@ -76,7 +76,7 @@ def main() -> None:
     )
     predicting = predict_toggle()
     f = ui.function_box(PAGE, default=DEFAULT, examples=EXAMPLES, check=landscape_problem)
-    landscape = cached_landscape(f.text)
+    landscape = cached_landscape(f)
     variables = landscape.variables
     restore_settings()
     # Outside the fragments: what does not move with the knobs is not re-sent on every move;
@@ -235,7 +235,7 @@ def section_marks(here: Here, section: str, direction: np.ndarray | None) -> Mar
     nearest = None
     if section in (HESSIAN, DESCENT):
         known = cached_critical_points(
-            here.text, here.plotted, here.held, here.x_range, here.y_range
+            here.landscape, here.plotted, here.held, here.x_range, here.y_range
         )
         scale = view_scale(here.x_range, here.y_range)
         nearest = nearest_critical_point(landscape, here.point, known, scale=scale)

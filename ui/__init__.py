@@ -17,6 +17,7 @@
 - ``write_query(...)``, ``query_text``, ``query_float``: URL state, validated.
 """
 
+from ui.cache import per_function
 from ui.chart_component import follow_live_chart, live_chart, live_charts_available
 from ui.figures import error_curve_figure, heatmap_legend_html, jacobian_heatmap
 from ui.function_box import (
@@ -65,6 +66,7 @@ __all__ = [
     "live_charts_available",
     "live_panel",
     "number_text",
+    "per_function",
     "query_float",
     "query_text",
     "rerun_live_panel",

@@ -25,9 +25,10 @@ class Example:
     notice: str
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
 def cached_function(text: str) -> VectorFunction:
-    """Parse, differentiate and compile once per text for the whole server (bounded cache).
+    """Parse, differentiate and compile once per text for the whole server: the one function
+    cache is the engine's own (``parse_function``, bounded); what pages derive from a function is
+    cached on the function object (``ui/cache.py``).
 
     Refused texts raise ExpressionError and are not cached.
     """

@@ -20,9 +20,9 @@ from calculus.export import (
 )
 from calculus.linearisation import direction, error_curve, nudge
 from calculus.reading import format_number
+from ui.cache import per_function
 from ui.chart_component import live_chart
 from ui.figures import error_curve_figure
-from ui.function_box import cached_function
 from ui.page import formula
 from ui.share import share_link
 from ui.url_state import check_offered
@@ -38,7 +38,7 @@ def show_exact_jacobian(f: VectorFunction) -> None:
         "are in the heatmap's cells (and under Share and export, as LaTeX and CSV)."
     )
     formula(
-        lambda: exact_jacobian_latex(f.text),
+        lambda: exact_jacobian_latex(f),
         [d for row in f.derivatives for d in row],
         what="This Jacobian",
     )
@@ -47,10 +47,9 @@ def show_exact_jacobian(f: VectorFunction) -> None:
             st.caption(note)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def exact_jacobian_latex(text: str) -> str:
+@per_function(max_entries=64)
+def exact_jacobian_latex(f: VectorFunction) -> str:
     """J typeset, and for at most 4 entries each entry as its own equation: once per function."""
-    f = cached_function(text)
     lines = [rf"J &= {jacobian_latex(f)}"]
     if f.n_outputs * f.n_inputs <= 4:
         lines += [

@@ -47,8 +47,8 @@ from calculus.narration.landscape import (
     valley_note,
 )
 from calculus.reading import format_number
+from ui.cache import per_function
 from ui.chart_component import live_chart
-from ui.function_box import cached_function
 from ui.knobs import knob_range
 from ui.landscape import (
     CHART_CONFIG,
@@ -101,19 +101,19 @@ SURFACE_OVERLAY = f"{PAGE}_surface_overlay"
 # --- cached per function and ranges (never per move of a plotted knob) ---------------------------
 
 
-@st.cache_resource(max_entries=64, show_spinner="Differentiating the gradient…")
-def _landscape_or_refusal(text: str) -> Landscape | ExpressionError:
+@per_function(max_entries=64, spinner="Differentiating the gradient…")
+def _landscape_or_refusal(f: VectorFunction) -> Landscape | ExpressionError:
     # A refusal is kept too: every run of the page asks, and a function too large for the
     # Hessian would wait out the whole time limit (4 s) on each.
     try:
-        return landscape_of(cached_function(text))
+        return landscape_of(f)
     except ExpressionError as refused:
         return refused
 
 
-def cached_landscape(text: str) -> Landscape:
-    """The landscape of the function typed as ``text``: its gradient and Hessian, compiled."""
-    built = _landscape_or_refusal(text)
+def cached_landscape(f: VectorFunction) -> Landscape:
+    """The landscape of f: its gradient and Hessian, compiled."""
+    built = _landscape_or_refusal(f)
     if isinstance(built, ExpressionError):
         raise built.with_traceback(None)
     return built
@@ -122,7 +122,7 @@ def cached_landscape(text: str) -> Landscape:
 def landscape_problem(f: VectorFunction) -> str | None:
     """The function box's rule for this page: one output, two knobs or more, a Hessian."""
     try:
-        cached_landscape(f.text)
+        cached_landscape(f)
     except ExpressionError as problem:
         return problem.message
     return None
@@ -134,12 +134,15 @@ def full_point(held: tuple[float, ...], m: int, plotted: tuple[int, int]) -> lis
     return [0.0 if k in plotted else next(values) for k in range(m)]
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@per_function(max_entries=32)
 def cached_contour(
-    text: str, plotted: tuple[int, int], held: tuple[float, ...], frame: MapFrame, field: bool
+    landscape: Landscape,
+    plotted: tuple[int, int],
+    held: tuple[float, ...],
+    frame: MapFrame,
+    field: bool,
 ):
     """The heavy contour map: the same object (so the same bytes) for every knob move."""
-    landscape = cached_landscape(text)
     point = full_point(held, landscape.n_inputs, plotted)
     grid = sample_grid(landscape, plotted, point, frame.x_range, frame.y_range, MAP_RESOLUTION)
     arrows, spacing = None, 0.0
@@ -151,29 +154,28 @@ def cached_contour(
     return contour_figure(grid, frame, arrows, spacing)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@per_function(max_entries=32)
 def cached_surface_grid(
-    text: str,
+    landscape: Landscape,
     plotted: tuple[int, int],
     held: tuple[float, ...],
     x_range: tuple[float, float],
     y_range: tuple[float, float],
 ):
-    landscape = cached_landscape(text)
     point = full_point(held, landscape.n_inputs, plotted)
     return sample_grid(landscape, plotted, point, x_range, y_range, SURFACE_RESOLUTION)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def cached_surface(text: str, plotted: tuple[int, int], held: tuple[float, ...], frame):
+@per_function(max_entries=32)
+def cached_surface(landscape: Landscape, plotted: tuple[int, int], held: tuple[float, ...], frame):
     """The heavy surface, per function, ranges and camera (never per knob move)."""
-    grid = cached_surface_grid(text, plotted, held, frame.x_range, frame.y_range)
+    grid = cached_surface_grid(landscape, plotted, held, frame.x_range, frame.y_range)
     return surface_figure(grid, frame)
 
 
-@st.cache_resource(max_entries=64, show_spinner="Looking for critical points…")
+@per_function(max_entries=64, spinner="Looking for critical points…")
 def cached_critical_points(
-    text: str,
+    landscape: Landscape,
     plotted: tuple[int, int],
     held: tuple[float, ...],
     x_range: tuple[float, float],
@@ -181,7 +183,6 @@ def cached_critical_points(
 ) -> tuple[CriticalPoint, ...]:
     """Critical points reached by Newton's method from the grid minima of |grad f| in view,
     each knowing whether it lies on a line or curve of critical points."""
-    landscape = cached_landscape(text)
     point = full_point(held, landscape.n_inputs, plotted)
     grid = sample_grid(landscape, plotted, point, x_range, y_range, CRITICAL_RESOLUTION)
     found = critical_points(landscape, grid_starts(grid, landscape))
@@ -193,11 +194,10 @@ def view_scale(x_range: tuple[float, float], y_range: tuple[float, float]) -> fl
     return max(x_range[1] - x_range[0], y_range[1] - y_range[0])
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def latex_of(text: str, what: str, k: int = 0) -> str | None:
+@per_function(max_entries=256)
+def latex_of(landscape: Landscape, what: str, k: int = 0) -> str | None:
     """LaTeX of the gradient's entry k, the gradient row or the Hessian, once per function;
     None when it is too large to typeset (more than MAX_TYPESET_NODES nodes)."""
-    landscape = cached_landscape(text)
     if what == "partial":
         expressions = [landscape.gradient()[k]]
     elif what == "gradient":
@@ -239,10 +239,6 @@ class Here:
     @property
     def names(self) -> list[str]:
         return [plain_symbol(name) for name in self.landscape.variables]
-
-    @property
-    def text(self) -> str:
-        return self.landscape.function.text
 
     @property
     def plane_gradient(self) -> tuple[float, float]:
@@ -291,7 +287,7 @@ def map_frame(here: Here, height: int) -> MapFrame:
 
 def surface_frame(here: Here, height: int) -> SurfaceFrame:
     i, j = here.plotted
-    grid = cached_surface_grid(here.text, here.plotted, here.held, here.x_range, here.y_range)
+    grid = cached_surface_grid(here.landscape, here.plotted, here.held, here.x_range, here.y_range)
     return SurfaceFrame(
         here.x_range,
         here.y_range,
@@ -326,7 +322,7 @@ def show_heavy(here: Here, marks: Marks, boxes: Boxes) -> None:
     the plotted knobs move), and the surface's overlay when the map's is the watched one."""
     if boxes.map is not None:
         heavy = cached_contour(
-            here.text, here.plotted, here.held, map_frame(here, boxes.height), setting("field")
+            here.landscape, here.plotted, here.held, map_frame(here, boxes.height), setting("field")
         )
         with boxes.map:
             live_chart(heavy, key=f"{PAGE}_map", config=HEAVY_CONFIG)
@@ -335,7 +331,7 @@ def show_heavy(here: Here, marks: Marks, boxes: Boxes) -> None:
             show_surface_overlay(here, marks, boxes, None)
         frame = surface_frame(here, boxes.height)
         with boxes.surface:
-            heavy = cached_surface(here.text, here.plotted, here.held, frame)
+            heavy = cached_surface(here.landscape, here.plotted, here.held, frame)
             live_chart(heavy, key=f"{PAGE}_surface", config=HEAVY_CONFIG)
 
 
@@ -511,7 +507,7 @@ def show_slices(here: Here) -> None:
         lines = []
         for k in here.plotted:
             v = symbol_latex(here.landscape.variables[k])
-            formula = latex_of(here.text, "partial", k)
+            formula = latex_of(here.landscape, "partial", k)
             shown = r"\text{(too large to typeset)}" if formula is None else formula
             value = tex(float(here.gradient[k]))
             lines.append(rf"\frac{{\partial f}}{{\partial {v}}} &= {shown} = {value}")
@@ -525,7 +521,7 @@ def show_slices(here: Here) -> None:
 
 
 def show_gradient(here: Here, view: str) -> None:
-    formula = latex_of(here.text, "gradient")
+    formula = latex_of(here.landscape, "gradient")
     exact = "" if formula is None else f"{formula} = "
     st.latex(rf"\nabla f = {exact}{vector_tex(here.gradient)}")
     if formula is None:
@@ -713,7 +709,7 @@ def show_hessian(here: Here, nearest: CriticalPoint | None) -> None:
             "The second derivatives, H[i, j] = ∂²f / ∂xᵢ∂xⱼ: the Jacobian of the gradient. "
             + EIGENVALUE_NOTE
         )
-        formula = latex_of(here.text, "hessian")
+        formula = latex_of(here.landscape, "hessian")
         if formula is None:
             m = here.landscape.n_inputs
             st.markdown(
