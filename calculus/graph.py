@@ -538,6 +538,11 @@ class ComputationGraph:
         return (*self.knobs, *(step.name for step in self.steps))
 
     @cached_property
+    def identity(self) -> tuple[str, ...]:
+        """What tells this graph from any other (a cache key): knobs, steps as typed, outputs."""
+        return (*self.knobs, "|", *(step.text() for step in self.steps), "|", *self.outputs)
+
+    @cached_property
     def step_of(self) -> dict[str, Step]:
         return {step.name: step for step in self.steps}
 

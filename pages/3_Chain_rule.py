@@ -224,9 +224,8 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
         with right:
             knob = pick("Knob", graph.knobs, f"{PAGE}_wrt")
         picture = st.container(key=f"live_{PAGE}_graph")
-    texts = (mode, text, level)
     try:
-        chain = cached_chain(*texts, output, knob)
+        chain = cached_chain(graph, output, knob)
     except ExpressionError as problem:  # the symbolic expansion overran its time limit
         message = quote(f"{problem.message}. The numbers below still add up.")
         st.warning(message, icon=":material/timer:")
@@ -247,7 +246,7 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
         else:
             drawing = st.container(key=f"live_{PAGE}_drawing_scrolls")
             st.caption(GRAPH_CAPTION)
-            base = graph_base_for(graph, texts, chain, rows)
+            base = graph_base_for(graph, chain, rows)
     totals = None
     if not (hidden or graph.too_large_to_draw) and len(graph.outputs) * len(graph.knobs) > 1:
         st.subheader("Every entry is such a sum")
@@ -257,7 +256,7 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
         )
         totals = st.container()
     # What the graph shows besides the knobs: a change of it is a new version of the chart.
-    shown = "|".join([*texts, output, knob, repr(rows.on), repr(rows.highlight)])
+    shown = "|".join([mode, text, level, output, knob, repr(rows.on), repr(rows.highlight)])
 
     def now() -> Now:
         point = ui.knob_values(PAGE, graph.knobs)

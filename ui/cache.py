@@ -1,10 +1,11 @@
 """One cache for what the pages derive from a function: landscapes, pictures, typeset formulas.
 
-Each cached helper takes the function object itself (a ``VectorFunction``, or the ``Landscape``
-or ``Slice`` made from one), never its text: nothing is fetched again by text, and one key says
-which function an entry belongs to. The functions themselves come from one cache too,
-``calculus.parse_function`` (per text and knobs, bounded), which is why a function is named by
-that pair here. Entries are shared by every session of the server and bounded per helper.
+Each cached helper takes the function object itself (a ``VectorFunction``, the ``Landscape`` or
+``Slice`` made from one, a chain rule's ``ComputationGraph``), never its text: nothing is
+fetched again by text, and one key says which function an entry belongs to. The functions
+themselves come from one cache too, ``calculus.parse_function`` (per text and knobs, bounded),
+which is why a typed function is named by that pair here. Entries are shared by every session
+of the server and bounded per helper.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from calculus import VectorFunction
+from calculus import ComputationGraph, VectorFunction
 from calculus.landscape import Landscape
 from calculus.rate import Slice
 
@@ -32,6 +33,7 @@ def function_key(f: VectorFunction) -> tuple[object, ...]:
 _KEYS: dict[type, Callable[[Any], object]] = {
     VectorFunction: function_key,
     Landscape: lambda landscape: function_key(landscape.function),
+    ComputationGraph: lambda graph: graph.identity,
     Slice: lambda g: (function_key(g.function), g.knob, g.point, g.output),
 }
 

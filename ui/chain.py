@@ -47,6 +47,7 @@ from calculus.narration.chain import (
 )
 from calculus.numbers import power_of_ten_note
 from calculus.reading import format_number
+from ui.cache import per_function
 from ui.chain_graph import HIGHLIGHT, GraphBase, edge_styles, graph_base
 from ui.chart_component import live_chart
 from ui.figures import FONT
@@ -478,14 +479,13 @@ def graph_of(mode: str, text: str, level: Level) -> ComputationGraph:
     return cached_steps_graph(text) if mode == "steps" else cached_formula_graph(text, level)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def cached_edge_texts(mode: str, text: str, level: Level) -> dict[tuple[str, str], str]:
-    return edge_texts(graph_of(mode, text, level))
+@per_function(max_entries=64)
+def cached_edge_texts(graph: ComputationGraph) -> dict[tuple[str, str], str]:
+    return edge_texts(graph)
 
 
-@st.cache_resource(max_entries=256, show_spinner="Multiplying along the paths…")
-def cached_chain(mode: str, text: str, level: Level, output: str, knob: str) -> ChainView:
-    graph = graph_of(mode, text, level)
+@per_function(max_entries=256, spinner="Multiplying along the paths…")
+def cached_chain(graph: ComputationGraph, output: str, knob: str) -> ChainView:
     return chain_view(graph, graph.chain_rule(output, knob))
 
 
@@ -576,22 +576,17 @@ def path_value(path: Path, edge_values: dict[tuple[str, str], float]) -> float:
     return float(ComputationGraph.path_value(path, edge_values))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def cached_graph_base(
-    mode: str, text: str, level: Level, knob: str, output: str, styles: tuple
-) -> GraphBase:
+@per_function(max_entries=64)
+def cached_graph_base(graph: ComputationGraph, knob: str, output: str, styles: tuple) -> GraphBase:
     """The graph's layout and all it shows but the values: once per graph and choice of paths."""
-    graph = graph_of(mode, text, level)
-    texts = cached_edge_texts(mode, text, level)
+    texts = cached_edge_texts(graph)
     return graph_base(graph, texts, knob=knob, output=output, styles=dict(styles))
 
 
-def graph_base_for(
-    graph: ComputationGraph, texts: tuple[str, str, Level], chain: ChainView, rows: PathRows
-) -> GraphBase:
-    """The cached drawing of ``graph`` (typed as ``texts``) with ``rows``' paths coloured."""
+def graph_base_for(graph: ComputationGraph, chain: ChainView, rows: PathRows) -> GraphBase:
+    """The cached drawing of ``graph`` with ``rows``' paths coloured."""
     styles = edge_styles(graph, rows.on, rows.off, rows.highlight)
-    return cached_graph_base(*texts, chain.knob, chain.output, tuple(sorted(styles.items())))
+    return cached_graph_base(graph, chain.knob, chain.output, tuple(sorted(styles.items())))
 
 
 def too_large_to_draw(graph: ComputationGraph) -> None:
