@@ -8,13 +8,17 @@ what happened (which job ran, which ended, what was scheduled), not how fast.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator
+from pathlib import Path
 
 import pytest
+import sympy as sp
 
-from calculus import ExpressionError, limits, run_symbolic, start_workers, worker
+from calculus import ExpressionError, codegen, limits, run_symbolic, start_workers, worker
 from calculus.errors import Superseded
 from tests.conftest import open_page
 from tests.test_worker import PATHOLOGICAL
@@ -184,3 +188,48 @@ def test_a_heavy_function_typed_twice_is_refused_the_second_time_without_work() 
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Still showing the last function that worked") for c in captions)
     assert any("2 knobs: x, y" in c for c in captions), captions
+
+
+#: A fresh server process whose first learners all compile at once (a class arriving): sympy's
+#: lambdify fills its numpy namespace on first use without a lock.
+FRESH_SERVER_SCRIPT = """
+import sys
+import threading
+
+from calculus import codegen
+
+source = sys.stdin.read()
+start = threading.Barrier(16)
+failures = []
+
+
+def learner():
+    start.wait()
+    try:
+        codegen.compile_source(source)(2.0)
+    except Exception as exc:
+        failures.append(repr(exc))
+
+
+learners = [threading.Thread(target=learner) for _ in range(16)]
+for thread in learners:
+    thread.start()
+for thread in learners:
+    thread.join()
+print(failures)
+"""
+
+
+def test_learners_arriving_at_a_fresh_server_at_once_all_get_their_function() -> None:
+    x = sp.Symbol("x", real=True)
+    source = codegen.numpy_source([sp.sqrt(x) + sp.sin(x)], [x])  # made in a worker, normally
+    result = subprocess.run(
+        [sys.executable, "-c", FRESH_SERVER_SCRIPT],
+        input=source,
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]", f"failed compiles: {result.stdout[:500]}"
