@@ -29,3 +29,10 @@ class Superseded(BaseException):
     wanted, so no ``except ExpressionError`` or ``except Exception`` may turn it into a message
     for text the learner has already replaced.
     """
+
+
+class ServerBusy(ExpressionError):
+    """Symbolic work refused for now: every slot stayed taken (``calculus/worker.py``).
+
+    Unlike other refusals it says nothing about the input, so no cache may keep it.
+    """

@@ -33,7 +33,7 @@ from pebble import ProcessExpired, ProcessFuture, ProcessPool
 from pebble.pool.process import WORKERS_NAME
 
 from calculus import limits
-from calculus.errors import ExpressionError, Superseded
+from calculus.errors import ExpressionError, ServerBusy, Superseded
 
 T = TypeVar("T")
 
@@ -259,7 +259,7 @@ def _take_slot(slots: threading.BoundedSemaphore, flight: _Flight | None) -> Non
             _on_superseded()
         if time.monotonic() >= deadline:
             _count(busy=1)
-            raise ExpressionError(
+            raise ServerBusy(
                 "the server is busy with other learners' functions — try again in a few seconds"
             )
 

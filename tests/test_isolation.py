@@ -18,8 +18,17 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from calculus import ExpressionError, codegen, limits, run_symbolic, start_workers, worker
-from calculus.errors import Superseded
+from calculus import (
+    ExpressionError,
+    codegen,
+    limits,
+    parse_function,
+    run_symbolic,
+    start_workers,
+    worker,
+)
+from calculus.errors import ServerBusy, Superseded
+from calculus.rate import Slice
 from tests.conftest import open_page
 from tests.test_worker import PATHOLOGICAL
 
@@ -123,7 +132,7 @@ def test_a_job_that_cannot_get_a_slot_is_told_the_server_is_busy(
     _wait_until(lambda: worker.job_stats().scheduled == 1, "the heavy job to start")
 
     _as("learner")
-    with pytest.raises(ExpressionError, match=r"server is busy.*try again"):
+    with pytest.raises(ServerBusy, match=r"server is busy.*try again"):
         run_symbolic(len, "abc")
     stats = worker.job_stats()
     assert (stats.scheduled, stats.busy) == (1, 1), "the busy job never reached a worker"
@@ -141,6 +150,23 @@ def test_a_job_that_cannot_get_a_slot_is_told_the_server_is_busy(
     assert run_symbolic(len, "light") == 5
     assert isinstance(_ended(heavy).get("raised"), Superseded)
     assert _ended(newest).get("result") == len("newest text")
+
+
+def test_a_busy_refusal_is_not_kept_where_refusals_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    f = parse_function("x^3 + 7x")  # f'' needs f' built in a worker, which keeps refusals
+    worker.reset_isolation(max_jobs=1)
+    monkeypatch.setattr(limits, "BUSY_WAIT_S", 0.3)
+    heavy = _in_background("heavy learner", time.sleep, FOREVER_S, timeout=FOREVER_S + 1)
+    _wait_until(lambda: worker.job_stats().scheduled == 1, "the heavy job to start")
+    _as("learner")
+    with pytest.raises(ServerBusy):
+        Slice.along(f, "x")
+
+    _as("heavy learner")
+    assert run_symbolic(len, "light") == 5  # frees the slot
+    assert isinstance(_ended(heavy).get("raised"), Superseded)
+    _as("learner")
+    assert Slice.along(f, "x", (2.0,)).curvature(2.0) == pytest.approx(12.0)
 
 
 def test_a_refused_job_is_refused_again_without_a_worker() -> None:
