@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import threading
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
@@ -106,8 +107,19 @@ def numpy_source(expressions: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -
     return inspect.getsource(function)
 
 
-@cache
+_namespace_lock = threading.Lock()
+
+
 def _namespace() -> dict[str, Any]:
+    # sympy's lambdify fills its numpy namespace on first use without a lock, and a thread that
+    # comes meanwhile gets it half filled ("name 'sqrt' is not defined" for 15 of 16 learners
+    # whose first functions compile at once in a fresh server): one thread builds it.
+    with _namespace_lock:
+        return _build_namespace()
+
+
+@cache
+def _build_namespace() -> dict[str, Any]:
     # The names lambdify's numpy code refers to (numpy's, plus our implementations).
     namespace = dict(sp.lambdify([], 0, modules=[NUMPY_IMPLEMENTATIONS, "numpy"]).__globals__)
     namespace["reduce"] = (

@@ -20,3 +20,19 @@ class ExpressionError(ValueError):
     def __reduce__(self) -> tuple[type[ExpressionError], tuple[str, int | None]]:
         # Errors travel back from the symbolic worker process by pickling.
         return (type(self), (self.message, self.column))
+
+
+class Superseded(BaseException):
+    """A symbolic job given up because the same session asked for a newer one.
+
+    A ``BaseException``, like ``asyncio.CancelledError``: the work was not refused, it is no longer
+    wanted, so no ``except ExpressionError`` or ``except Exception`` may turn it into a message
+    for text the learner has already replaced.
+    """
+
+
+class ServerBusy(ExpressionError):
+    """Symbolic work refused for now: every slot stayed taken (``calculus/worker.py``).
+
+    Unlike other refusals it says nothing about the input, so no cache may keep it.
+    """

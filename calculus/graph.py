@@ -57,7 +57,7 @@ import sympy as sp
 
 from calculus import limits
 from calculus.domain import Condition, natural_conditions
-from calculus.errors import ExpressionError
+from calculus.errors import ExpressionError, ServerBusy
 from calculus.functions import FUNCTION_NAMES
 from calculus.syntax import ParsedText, _check_variable_name, natural_order, parse_text
 from calculus.vector_function import VectorFunction, build_function
@@ -727,6 +727,8 @@ class ComputationGraph:
         total_in_knobs = sp.Add(*in_knobs)
         try:
             equal = run_symbolic(is_zero, total_in_knobs - direct, what="compare the sums")
+        except ServerBusy:
+            raise  # busy now: not "could not compare", which the page would keep
         except ExpressionError:
             equal = None
         return ChainRule(output, knob, count, terms, total, total_in_knobs, direct, equal)

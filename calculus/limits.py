@@ -29,6 +29,17 @@ SYMBOLIC_TIME_LIMIT_S = 4.0
 WORKER_MEMORY_LIMIT_BYTES = 3 * 1024**3
 #: Symbolic worker processes shared by all sessions of one server.
 WORKER_PROCESSES = 3
+#: Worker niceness: symbolic work yields the CPU to the server's own threads (knob moves) at
+#: once; at nice 10 a busy worker gets about a tenth of what a nice-0 thread gets.
+WORKER_NICENESS = 10
+#: Symbolic jobs running at once across all sessions (each session has at most one in flight).
+MAX_CONCURRENT_JOBS = WORKER_PROCESSES
+#: Seconds a job may wait for one of those slots before the learner is told the server is busy.
+BUSY_WAIT_S = SYMBOLIC_TIME_LIMIT_S
+#: Refused inputs (those that overran time or memory) remembered, and for how long: the same
+#: heavy text is refused again at once without a worker spending seconds on it.
+REFUSED_CACHE_SIZE = 256
+REFUSED_CACHE_SECONDS = 600.0
 
 
 def describe_limits() -> str:

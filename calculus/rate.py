@@ -38,7 +38,7 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from calculus.errors import ExpressionError
+from calculus.errors import ExpressionError, ServerBusy
 from calculus.reading import number_latex
 from calculus.vector_function import VectorFunction, build_function
 from calculus.worker import run_symbolic
@@ -107,6 +107,8 @@ def _built_derivative(
         )
     try:
         return build_function([derivative], variables)
+    except ServerBusy:
+        raise  # busy now, not refused: not kept
     except ExpressionError as refused:
         return refused
 
@@ -576,6 +578,8 @@ def critical_points(g: Slice, low: float, high: float) -> CriticalPoints:
         )
     except _TooLarge:
         note = f"$f'({g.variable})$ is too large for sympy to solve $f'({g.variable}) = 0$ exactly"
+    except ServerBusy:
+        note = f"the server was too busy to solve $f'({g.variable}) = 0$ exactly"
     except ExpressionError:
         note = f"sympy could not solve $f'({g.variable}) = 0$ within {SOLVE_TIME_LIMIT_S:g} s"
     except Exception:  # any failure inside sympy's solver: the numeric search takes over

@@ -2,7 +2,8 @@
 # Set up Knobs: create .venv (Python 3.11) if missing and install the pinned requirements.
 #
 #   bash scripts/setup.sh          runtime dependencies (requirements.txt)
-#   bash scripts/setup.sh --dev    plus test/lint tools (requirements-dev.txt) and Debian chromium
+#   bash scripts/setup.sh --dev    plus test/lint tools (requirements-dev.txt), Debian chromium
+#                                  and nginx
 #
 # Idempotent: safe to run again; it only changes what is missing or out of date.
 # Playwright's own browser download is never used; browser tests drive /usr/bin/chromium.
@@ -15,7 +16,7 @@ for arg in "$@"; do
     case "$arg" in
         --dev) dev=1 ;;
         -h | --help)
-            sed -n '2,8p' "$0"
+            sed -n '2,9p' "$0"
             exit 0
             ;;
         *)
@@ -65,22 +66,33 @@ else
     "$py" -m pip install --quiet -r requirements.txt
 fi
 
+# Debian packages the tests need: chromium (browser tests) and nginx (the classroom command,
+# scripts/serve.sh, which installs nginx itself when run; tests/test_serve.py runs it).
+missing=()
 if [[ "$dev" == 1 && ! -x /usr/bin/chromium ]]; then
-    echo "setup.sh: installing Debian chromium for the browser tests"
+    missing+=(chromium)
+fi
+if [[ "$dev" == 1 && ! -x /usr/sbin/nginx ]]; then
+    missing+=(nginx)
+fi
+if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "setup.sh: installing Debian ${missing[*]} for the tests"
     if [[ "$(id -u)" == 0 ]]; then
         sudo=()
     elif command -v sudo >/dev/null 2>&1; then
         sudo=(sudo)
     else
-        echo "setup.sh: /usr/bin/chromium is missing and we are not root (no sudo either);" \
-            "install it with: apt-get install -y chromium" >&2
+        echo "setup.sh: ${missing[*]} missing and we are not root (no sudo either);" \
+            "install with: apt-get install -y ${missing[*]}" >&2
         exit 1
     fi
     export DEBIAN_FRONTEND=noninteractive
     "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" apt-get install -y -qq chromium >/dev/null
-    if [[ ! -x /usr/bin/chromium ]]; then
-        echo "setup.sh: apt-get install chromium finished but /usr/bin/chromium is still missing" >&2
-        exit 1
-    fi
+    "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+    for binary in /usr/bin/chromium /usr/sbin/nginx; do
+        if [[ ! -x "$binary" ]]; then
+            echo "setup.sh: apt-get install ${missing[*]} finished but $binary is still missing" >&2
+            exit 1
+        fi
+    done
 fi

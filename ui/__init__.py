@@ -17,6 +17,7 @@
 - ``write_query(...)``, ``query_text``, ``query_float``: URL state, validated.
 """
 
+import ui.isolation  # noqa: F401 (registers the session hooks of the symbolic workers)
 from ui.cache import per_function
 from ui.chart_component import follow_live_chart, live_chart, live_charts_available
 from ui.figures import error_curve_figure, heatmap_legend_html, jacobian_heatmap
