@@ -127,3 +127,27 @@ def test_bad_answers_are_refused_a_wrong_one_explained_the_tally_resets_next_ask
     at.button(key=f"{key}_next").click().run()
     assert_no_exception(at, f"{kind}: next question")
     assert "**Predict** ·" in text(at) and "You said" not in text(at)
+
+
+@pytest.mark.parametrize("page", [KNOB, RATE, LANDSCAPE], ids=lambda page: page[1])
+def test_a_new_function_from_the_family_goes_into_the_box_and_its_link_asks_it_again(
+    page: tuple,
+) -> None:
+    name, key, _ = page
+    at = answer(ask(page, "sign", 0, 0), key, "rises")
+    for _ in range(3):
+        before = at.query_params["f"]
+        at.button(key=f"{key}_next_function").click().run()
+        assert_no_exception(at, f"new function after {before}")
+        new = at.query_params["f"]
+        assert new != before and at.text_area(key=f"{key}_text").value == new
+        assert "**Predict** ·" in text(at) and "You said" not in text(at)
+        asked = prompt(at)
+        # The link (function, knobs, question) opens the same question in a fresh session.
+        fresh = open_page(name, **{k: at.query_params[k] for k in at.query_params})
+        assert prompt(fresh) == asked and fresh.text_area(key=f"{key}_text").value == new
+        choices = [r for r in at.radio if r.key == f"{key}_answer"]
+        knobs = [k for k in at.query_params if k.startswith("k_")]
+        said = " ".join("0" for _ in knobs) if "signs" in asked else "0"
+        at = answer(at, key, choices[0].options[0] if choices else said)
+        assert "You said" in text(at), text(at)

@@ -17,12 +17,15 @@ from __future__ import annotations
 import functools
 import html
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 import streamlit as st
 
 from calculus import ComputationGraph, VectorFunction, rate
+from calculus.examples import KNOB_FAMILY, LANDSCAPE_FAMILY, RATE_FAMILY, draw_member
 from calculus.export import plain_symbol
 from calculus.layers import Layer, layer_function
 from calculus.predict import (
@@ -47,7 +50,7 @@ from calculus.predict import (
     shape_question,
     sum_question,
 )
-from ui.knobs import knob_range, knob_values, set_knobs
+from ui.knobs import knob_query, knob_range, knob_values, set_knobs
 from ui.quote import quote
 from ui.url_state import write_query
 
@@ -92,7 +95,9 @@ class Quiz:
     ``ask(kind, output, knob, point)`` builds the question at the knobs ``point`` (values of
     ``variables``), or None where it has no answer. ``pairs`` limits the (output, knob) pairs a
     new question is drawn from. ``identity`` names what is asked about (the function's text):
-    a new one starts afresh.
+    a new one starts afresh. A quiz about a typed function has its text (``function``, the
+    URL's ``f``), the page's ``family`` of examples (``calculus.examples``) and ``renew``, the
+    same quiz about another function, so Next question can offer a new function.
     """
 
     identity: str
@@ -101,6 +106,9 @@ class Quiz:
     variables: tuple[str, ...]
     ask: Ask
     pairs: tuple[tuple[int, int], ...] = ()
+    function: str = ""
+    family: tuple[str, ...] = ()
+    renew: Callable[[VectorFunction], Quiz] | None = None
 
 
 def function_quiz(f: VectorFunction) -> Quiz:
@@ -108,6 +116,7 @@ def function_quiz(f: VectorFunction) -> Quiz:
     return Quiz(
         f.text, KINDS, f.n_outputs, f.variables,
         lambda kind, i, j, point: make_question(f, point, kind, i, j),
+        function=f.text, family=KNOB_FAMILY, renew=function_quiz,
     )  # fmt: skip
 
 
@@ -135,15 +144,38 @@ def _index(text: str, count: int) -> bool:
     return 0 < len(text) <= 2 and text.isascii() and text.isdigit() and int(text) < count
 
 
-def _next(page: str, quiz: Quiz) -> None:
+def _draw(page: str, quiz: Quiz, seed: int) -> tuple[tuple[Kind, int, int], Any] | None:
+    """A new question of ``quiz`` (its name) and the knob setting it is asked at."""
     ranges = [(r.low, r.high) for r in (knob_range(page, x) for x in quiz.variables)]
-    found = draw_question(
-        quiz.ask, quiz.kinds, quiz.outputs, ranges, secrets.randbits(32), quiz.pairs
-    )
+    found = draw_question(quiz.ask, quiz.kinds, quiz.outputs, ranges, seed, quiz.pairs)
+    return None if found is None else (found[0], found[2])
+
+
+def _next(page: str, quiz: Quiz, new_function: bool = False) -> None:
+    """Ask again: at a new knob setting, or about a new member of the page's family."""
     for stale in ("verdict", "answer", "refused"):
         st.session_state.pop(f"{page}_{stale}", None)
+    seed = secrets.randbits(32)
+    if new_function and quiz.renew is not None:
+        renew = quiz.renew
+
+        def ask_about(f: VectorFunction, seed: int) -> tuple[Any, Any] | None:
+            renewed = renew(f)
+            found = _draw(page, renewed, seed)
+            return None if found is None else ((renewed, found[0]), found[1])
+
+        drawn = draw_member(quiz.family, seed, ask_about, avoid=quiz.function)
+        if drawn is not None:
+            f, (renewed, asked), point = drawn
+            # Into the function box as if typed; this question belongs to it.
+            st.session_state[f"{page}_text"] = f.text
+            st.session_state[f"{page}_question_of"] = renewed.identity
+            st.session_state[f"{page}_question"] = asked
+            set_knobs(page, dict(zip(renewed.variables, point, strict=True)))
+            return
+    found = _draw(page, quiz, seed)
     if found is not None:
-        st.session_state[f"{page}_question"], _, point = found
+        st.session_state[f"{page}_question"], point = found
         set_knobs(page, dict(zip(quiz.variables, point, strict=True)))
 
 
@@ -164,6 +196,12 @@ def question_card(page: str, quiz: Quiz) -> bool:
     """Ask, take the answer, reveal: True once the learner has answered (show everything)."""
     kind, i, j = _asked(page, quiz)
     write_query({"q": kind, "qi": str(i), "qj": str(j)})
+    if quiz.function:  # the link names the function and the knobs (the page's own link waits)
+        point = knob_values(page, quiz.variables)
+        write_query(
+            {"f": quiz.function, **knob_query(page, quiz.variables, point)},
+            prefix_owned=("k_", "r_"),
+        )
     with st.container(border=True, key=f"{page}_predict"):
         committed: tuple[Question, Verdict] | None = st.session_state.get(f"{page}_verdict")
         if committed is not None:
@@ -175,7 +213,7 @@ def question_card(page: str, quiz: Quiz) -> bool:
                 f"**Predict** · {quote(IDEAS[kind])}\n\nThis question has no answer at this "
                 "knob setting (a kink, an undefined value, or no clear leader)."
             )
-            st.button("Next question", key=f"{page}_next", on_click=_next, args=(page, quiz))
+            _next_buttons(page, quiz)
             return False
         st.markdown(f"**Predict** · {quote(question.idea)}\n\n{quote(question.prompt)}")
         _answer_form(page, question)
@@ -206,7 +244,9 @@ def _answer_form(page: str, question: Question) -> None:
                 max_chars=MAX_ANSWER_CHARS,
                 placeholder=PLACEHOLDERS.get(question.kind, PLACEHOLDERS["number"]),
                 help=f"Numbers are read like the function box (1/2, 2pi, -3); right means "
-                f"{TOLERANCE_WORDS}." if question.form == "number" else None,
+                f"{TOLERANCE_WORDS}."
+                if question.form == "number"
+                else None,
             )
         st.form_submit_button("Check my answer", on_click=_commit, args=(page, question))
 
@@ -224,11 +264,26 @@ def _reveal(page: str, quiz: Quiz, question: Question, verdict: Verdict) -> None
         unsafe_allow_html=True,
     )
     st.caption(_tally(page).words())
-    left, right = st.columns(2)
-    left.button("Next question", key=f"{page}_next", on_click=_next, args=(page, quiz),
-                type="primary")  # fmt: skip
-    right.button("Reset the tally", key=f"{page}_reset_tally", on_click=_reset_tally,
-                 args=(page,))  # fmt: skip
+    _next_buttons(page, quiz, reset=True)
+
+
+def _next_buttons(page: str, quiz: Quiz, reset: bool = False) -> None:
+    """Next question (same function, new knobs), a new function from the page's family, and
+    the tally's reset."""
+    same = "Next question: same function" if quiz.family else "Next question"
+    columns = iter(st.columns(1 + bool(quiz.family) + reset))
+    next(columns).button(same, key=f"{page}_next", on_click=_next, args=(page, quiz),
+                         type="primary")  # fmt: skip
+    if quiz.family:
+        next(columns).button(
+            "Next question: new function", key=f"{page}_next_function", on_click=_next,
+            args=(page, quiz, True),
+            help="Another function from this lesson's family of examples (the chapter's, "
+            "with their numbers varied); it goes into the function box.",
+        )  # fmt: skip
+    if reset:
+        next(columns).button("Reset the tally", key=f"{page}_reset_tally",
+                             on_click=_reset_tally, args=(page,))  # fmt: skip
 
 
 def _tally(page: str) -> Tally:
@@ -276,7 +331,6 @@ CHAIN_KINDS: tuple[Kind, ...] = ("paths", "product", "sum")
 MAX_LISTED_PATHS = 8
 
 
-
 #: The rate of change's questions: the slope's sign and value, where f' = 0, a descent run.
 RATE_KINDS: tuple[Kind, ...] = ("sign", "value", "critical", "descent")
 #: Learning rates the descent question asks about (its index is the question's "output").
@@ -318,7 +372,10 @@ def rate_quiz(page: str, f: VectorFunction, variable: str) -> Quiz:
 
     # Always about the turning knob: the other knobs are held.
     pairs = tuple((i, j) for i in range(len(DESCENT_RATES)))
-    return Quiz(f.text, RATE_KINDS, len(DESCENT_RATES), f.variables, ask, pairs)
+    return Quiz(
+        f.text, RATE_KINDS, len(DESCENT_RATES), f.variables, ask, pairs, function=f.text,
+        family=RATE_FAMILY, renew=lambda g: rate_quiz(page, g, g.variables[0]),
+    )  # fmt: skip
 
 
 #: The gradient landscape's questions: the gradient's direction on the map, a partial's sign
@@ -346,7 +403,10 @@ def landscape_quiz(page: str, f: VectorFunction) -> Quiz:
         row = at.jacobian[0]
         return angle_question([row[a], row[b]], [f.variables[a], f.variables[b]])
 
-    return Quiz(f.text, LANDSCAPE_KINDS, 1, f.variables, ask)
+    return Quiz(
+        f.text, LANDSCAPE_KINDS, 1, f.variables, ask, function=f.text,
+        family=LANDSCAPE_FAMILY, renew=lambda g: landscape_quiz(page, g),
+    )  # fmt: skip
 
 
 def layer_quiz(layer: Layer) -> Quiz:
