@@ -76,9 +76,11 @@ def test_a_drawn_members_question_is_true_by_central_differences(family: tuple) 
             assert math.isclose(question.targets[0], predicted, rel_tol=1e-6, abs_tol=1e-6), what
         elif question.kind == "most":
             assert question.knob == int(np.argmax(np.abs(row))), what
-        elif question.kind == "row":
-            signs = ["0" if abs(v) < 1e-9 else "+" if v > 0 else "−" for v in row]
-            assert question.truth == ", ".join(signs), what
+        elif question.kind in ("row", "heatmap"):
+            rows = numeric if question.kind == "heatmap" else [row]
+            signs = [", ".join("0" if abs(v) < 1e-9 else "+" if v > 0 else "−" for v in r)
+                     for r in rows]  # fmt: skip
+            assert question.truth == "; ".join(signs), what
         # The same seed: the same function and the same question (a link can be reproduced).
         again = draw_member(family, seed, _ask)
         assert again is not None and (again[0].text, *again[1:]) == (f.text, question, point)

@@ -13,6 +13,7 @@ from tests.conftest import assert_no_exception, open_page
 from tests.test_page_predict import submit, text
 
 KNOB = ("0_Knob_machine.py", "knob", {"f": "x1 x2^2", "k_x1": "2", "k_x2": "3"})
+TWO = ("0_Knob_machine.py", "knob", {"f": "x1 x3, x1 / x3", "k_x1": "1", "k_x3": "2"})
 RATE = ("1_Rate_of_change.py", "rate", {"k_x": "1"})  # x^2 + 4x - 2: f'(1) = 6
 LANDSCAPE = ("2_Gradient_landscape.py", "landscape", {"k_x1": "1", "k_x2": "1"})  # x1 x2^2
 CHAIN = ("3_Chain_rule.py", "chain", {"k_x1": "1", "k_x2": "2", "k_x3": "2"})  # the exercise
@@ -26,6 +27,7 @@ CASES = [
     (KNOB, "value", 0, 1, "12", "11"),
     (KNOB, "nudge", 0, 1, "1.2", "5"),  # J dx = 1.2; the actual change 2 (3.1^2 - 9) = 1.22
     (KNOB, "row", 0, 0, "+ +", "-, +"),
+    (TWO, "heatmap", 0, 0, "+ +; + -", "+ +; + +"),  # d(x1/x3)/dx3 = -x1/x3^2 < 0
     (RATE, "sign", 0, 0, "rises", "stays flat"),
     (RATE, "value", 0, 0, "6", "-6"),
     (RATE, "critical", 0, 0, "-2", "2"),
@@ -57,6 +59,14 @@ BAD = {
         ("", "Type an answer first"),
         ("9^9^9", "'9^9^9' is not one of them"),
         ("+", "Type 2 signs, one per knob; that was 1"),
+        (LONG, f"{'5' * 20!r} is not one of them"),
+    ],
+    "heatmap": [
+        ("abc", "'abc' is not one of them"),
+        ("", "Type an answer first"),
+        ("9^9^9", "'9^9^9' is not one of them"),
+        ("+ +", "Type 2 rows of signs, one per output, separated by ; — that was 1"),
+        ("+ + +; + -", "Row 1 needs 2 signs, one per knob; that was 3"),
         (LONG, f"{'5' * 20!r} is not one of them"),
     ],
     "shape": [
@@ -109,7 +119,7 @@ def test_bad_answers_are_refused_a_wrong_one_explained_the_tally_resets_next_ask
     at = ask(page, kind, i, j)
     asked = prompt(at)
     typed = not any(r.key == f"{key}_answer" for r in at.radio)
-    form = "row" if kind == "row" else "shape" if kind == "shape" else "number"
+    form = kind if kind in BAD else "number"
     for bad, says in BAD[form] if typed else UNCHOSEN:
         at = answer(at, key, bad)
         assert_no_exception(at, f"{kind}: {bad[:20] if bad else bad!r}")
@@ -120,7 +130,7 @@ def test_bad_answers_are_refused_a_wrong_one_explained_the_tally_resets_next_ask
         if typed:
             assert at.text_input(key=f"{key}_answer").value == bad[:MAX_ANSWER_CHARS]
     at = answer(at, key, wrong)
-    assert not at.error and "Not quite: you said" in text(at), text(at)
+    assert not at.error and "Not quite: " in text(at) and "You said" in text(at), text(at)
     assert f"This session: 0 of 1 right ({IDEAS[kind]}: 0 of 1)." in text(at)
     at.button(key=f"{key}_reset_tally").click().run()
     assert "No answers yet this session." in text(at)

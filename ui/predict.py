@@ -227,6 +227,7 @@ def question_card(page: str, quiz: Quiz) -> bool:
 PLACEHOLDERS = {
     "number": "a number: 3, -1/2, 2sqrt(2)",
     "row": "one sign per knob: +, −, 0",
+    "heatmap": "a row of signs per output: +, −; 0, +",
     "shape": "rows × columns: 3 × 2",
     "angle": "degrees: 45, -90, 270",
 }
