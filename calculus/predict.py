@@ -152,8 +152,14 @@ def _formula(expr: sp.Expr) -> str | None:
 
 
 def _setting(f: VectorFunction, point: Sequence[float]) -> str:
-    _, xs = _names(f)
-    return ", ".join(f"{x} = {format_number(v)}" for x, v in zip(xs, point, strict=True))
+    return setting_words(f.variables, point)
+
+
+def setting_words(variables: Sequence[str], point: Sequence[float]) -> str:
+    """'x₁ = 1, x₂ = 0.5': where the knobs are."""
+    return ", ".join(
+        f"{plain_symbol(x)} = {format_number(v)}" for x, v in zip(variables, point, strict=True)
+    )
 
 
 def make_question(
@@ -264,11 +270,12 @@ def _heatmap_question(f: VectorFunction, point: Sequence[float]) -> Question | N
         for row in jacobian
     ]
     example = "; ".join(", ".join("+" for _ in xs) for _ in ys)
+    order = "; ".join(f"{y}’s row" for y in ys)
     return Question(
         "heatmap", 0, 0,
-        f"At {_setting(f, point)}: the sign of every cell of the Jacobian heatmap. One row per "
-        f"output ({', '.join(ys)}), one sign per knob in the order {', '.join(xs)}: type + "
-        f"(rises), − (falls) or 0 (flat), rows separated by ; — e.g. {example}",
+        f"At {_setting(f, point)}: the sign of every cell of the Jacobian heatmap. Type it row "
+        f"by row ({order}), one sign per knob ({', '.join(xs)}): "
+        f"+ rises, − falls, 0 flat. The form: {example}",
         (), "; ".join(rows),
         because="; ".join(
             f"{_partial(f, i, j)} = {format_number(float(jacobian[i, j]))}"
@@ -351,7 +358,9 @@ def _close(value: float, target: float, tolerance: float | None = None) -> bool:
 def _check_shape(question: Question, text: str) -> Verdict:
     parts = [p for p in re.split(r"\s*(?:×|x|\*|by|,)\s*", text.strip("()[] ").lower()) if p]
     if len(parts) != 2:
-        raise AnswerError("Type a shape as rows × columns, for example 3 × 2 (or 3x2).")
+        raise AnswerError(
+            "Type a shape as rows × columns: two whole numbers with × (or x) between them."
+        )
     rows, columns = (_number(part, "the shape") for part in parts)
     said = f"{format_number(rows)} × {format_number(columns)}"
     return _verdict(question, said, said == question.truth)
@@ -522,8 +531,11 @@ def descent_question(
 ANGLE_TOLERANCE = 10.0
 
 
-def angle_question(gradient: Sequence[float], names: Sequence[str]) -> Question | None:
-    """"Which way does the gradient arrow point?" as an angle from the first knob's axis."""
+def angle_question(
+    gradient: Sequence[float], names: Sequence[str], setting: str = ""
+) -> Question | None:
+    """"Which way does the gradient arrow point?" as an angle from the first knob's axis;
+    ``setting`` says where ("x₁ = 1, x₂ = 1"): the map is hidden until the learner answers."""
     g1, g2 = float(gradient[0]), float(gradient[1])
     if not (math.isfinite(g1) and math.isfinite(g2)) or math.hypot(g1, g2) == 0:
         return None  # no arrow: a critical point or an undefined gradient
@@ -531,8 +543,10 @@ def angle_question(gradient: Sequence[float], names: Sequence[str]) -> Question 
     angle = math.degrees(math.atan2(g2, g1)) % 360
     return Question(
         "angle", 0, 0,
-        f"On the contour map, which way does the gradient arrow point? Type the angle in "
-        f"degrees, counterclockwise from the {a} axis (0 = +{a}, 90 = +{b})",
+        (f"At {setting}: " if setting else "")
+        + f"which way does the gradient arrow point on the contour map of {a} and {b}? Type "
+        f"the angle in degrees, counterclockwise from the {a} axis (0 = +{a}, 90 = +{b}); "
+        "the map and its arrow appear once you answer",
         (), f"{format_number(angle)}°", (angle,),
         because=(
             f"∇f = ({format_number(g1)}, {format_number(g2)}) points at "
@@ -561,11 +575,12 @@ def product_question(factors: Sequence[tuple[str, float]], path: Sequence[str]) 
         return None
     product = math.prod(values)
     route = " → ".join(plain_symbol(node) for node in path)
-    shown = " × ".join(f"{name} = {format_number(v)}" for name, v in factors)
+    shown = " and ".join(f"{name} = {format_number(v)}" for name, v in factors)
+    times = " × ".join(format_number(v) for v in values)
     return Question(
         "product", 0, 0, f"The path {route}: what is the product of its local derivatives here?",
         (), format_number(product), (product,),
-        because=f"{shown}, so the product is {format_number(product)}",
+        because=f"{shown}, so the product is {times} = {format_number(product)}",
     )  # fmt: skip
 
 
@@ -588,11 +603,20 @@ def shape_question(outputs: int, knobs: int, what: str) -> Question:
     """"What shape is the Jacobian?" for a layer with ``outputs`` outputs and ``knobs`` inputs."""
     return Question(
         "shape", 0, 0,
-        f"{what}: what is the shape of its Jacobian? Type rows × columns, like 3 × 2",
+        f"{what}: what is the shape of its Jacobian? Type rows × columns, like "
+        f"{_shape_example(outputs, knobs)}",
         (), f"{outputs} × {knobs}", (),
         because=f"one row per output ({outputs}) and one column per input ({knobs})",
         form="shape",
     )  # fmt: skip
+
+
+def _shape_example(outputs: int, knobs: int) -> str:
+    """A shape to show the form of an answer: never the answer, nor its transpose."""
+    for rows, columns in ((5, 4), (4, 5), (6, 3)):
+        if {rows, columns} != {outputs, knobs}:
+            return f"{rows} × {columns}"
+    return "7 × 2"
 
 
 ROW, COLUMN = "a row (1 × m)", "a column (m × 1)"

@@ -173,7 +173,9 @@ def test_the_other_lessons_questions_read_their_answers() -> None:
     assert check(paths, "2").correct and not check(paths, "2.4").correct
     product = product_question([("∂u/∂x₂", 4.0), ("∂y₂/∂u", 0.5)], ["x2", "u", "y2"])
     assert product is not None and check(product, "2").correct
-    assert "∂u/∂x₂ = 4 × ∂y₂/∂u = 0.5" in check(product, "3").sentence
+    assert "∂u/∂x₂ = 4 and ∂y₂/∂u = 0.5, so the product is 4 × 0.5 = 2" in check(
+        product, "3"
+    ).sentence
     total = sum_question([2.0, 3.0], 5.0, "x2", "y2")
     assert total is not None and "∂y₂/∂x₂ = 2 + 3 = 5" in check(total, "5").sentence
     shape = shape_question(3, 2, "W x with W 3 × 2")

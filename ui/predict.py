@@ -47,10 +47,11 @@ from calculus.predict import (
     orientation_question,
     paths_question,
     product_question,
+    setting_words,
     shape_question,
     sum_question,
 )
-from ui.knobs import knob_query, knob_range, knob_values, set_knobs
+from ui.knobs import knob_query, knob_range, knob_sliders, knob_values, set_knobs
 from ui.quote import quote
 from ui.url_state import write_query
 
@@ -192,9 +193,15 @@ def _commit(page: str, question: Question) -> None:
     tally.add(question.idea, verdict.correct)
 
 
-def question_card(page: str, quiz: Quiz) -> bool:
-    """Ask, take the answer, reveal: True once the learner has answered (show everything)."""
+def question_card(page: str, quiz: Quiz, sliders: bool = False) -> bool:
+    """Ask, take the answer, reveal: True once the learner has answered (show everything).
+
+    ``sliders``: while the answer is hidden, draw the knobs' sliders (no controls) above the
+    question, next to the page's knob controls drawn before it.
+    """
     kind, i, j = _asked(page, quiz)
+    if sliders and st.session_state.get(f"{page}_verdict") is None:
+        knob_sliders(page, quiz.variables, controls=False)
     write_query({"q": kind, "qi": str(i), "qj": str(j)})
     if quiz.function:  # the link names the function and the knobs (the page's own link waits)
         point = knob_values(page, quiz.variables)
@@ -228,7 +235,7 @@ PLACEHOLDERS = {
     "number": "a number: 3, -1/2, 2sqrt(2)",
     "row": "one sign per knob: +, −, 0",
     "heatmap": "a row of signs per output: +, −; 0, +",
-    "shape": "rows × columns: 3 × 2",
+    "shape": "rows × columns",
     "angle": "degrees: 45, -90, 270",
 }
 
@@ -402,7 +409,9 @@ def landscape_quiz(page: str, f: VectorFunction) -> Quiz:
         if at.kinks[0].any():
             return None
         row = at.jacobian[0]
-        return angle_question([row[a], row[b]], [f.variables[a], f.variables[b]])
+        return angle_question(
+            [row[a], row[b]], [f.variables[a], f.variables[b]], setting_words(f.variables, point)
+        )
 
     return Quiz(
         f.text, LANDSCAPE_KINDS, 1, f.variables, ask, function=f.text,
