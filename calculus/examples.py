@@ -17,6 +17,7 @@ from typing import TypeVar
 import numpy as np
 
 from calculus.errors import ExpressionError
+from calculus.layers import LAYER_KINDS, parameter_shapes
 from calculus.vector_function import VectorFunction, parse_function
 
 #: The integers a template's slot is filled from (each occurrence drawn on its own).
@@ -62,6 +63,17 @@ LANDSCAPE_FAMILY = (
     "sin({n} x) cos(y)",
     "log(1 + exp(-(w1 + {a} w2))) + log(1 + exp({a} w1 - w2))",
 )
+#: The chain rule: the chapter's computation graphs as steps (ui/chain.py PRESETS), varied.
+CHAIN_FAMILY = (
+    "u = x1^2 x2^{p}\nv = sqrt({n} x2 x3)\ny1 = u^2\ny2 = u v\ny3 = v^2",
+    "u = x^{p}\nv = ln({n} x)\ny = u v",
+    "h = sigmoid({a} w1 x + b1)\ny = w2 h + b2",
+    "u = sin({n} x)\ny = exp(u)",
+    "u = x1 x2\nv = x1 + {c} x2\ny = u v",
+)
+#: ML layers: sizes from 1 to this, and weights from -3 to 3 (small enough to work by hand).
+LAYER_SIZES = 3
+LAYER_WEIGHTS = 3
 #: The largest |derivative| a drawn question may be about: a learner works it out by hand.
 SENSIBLE = 100.0
 #: Below this every derivative is practically 0 (a saturated sigmoid): nothing to predict.
@@ -136,3 +148,17 @@ def draw_member(
         if found is not None and sensible(f, found[1]):
             return f, found[0], tuple(float(v) for v in found[1])
     return None
+
+
+def layer_member(
+    rng: random.Random,
+) -> tuple[str, dict[str, int], dict[str, np.ndarray]]:
+    """A layer of the ML layers page: its kind, sizes (n, m, k) and small integer weights."""
+    kind = rng.choice(list(LAYER_KINDS))
+    sizes = {name: rng.randint(1, LAYER_SIZES) for name in ("n", "m", "k")}
+    weights = np.random.default_rng(rng.getrandbits(32))
+    parameters = {
+        name: weights.integers(-LAYER_WEIGHTS, LAYER_WEIGHTS + 1, size=shape).astype(float)
+        for name, shape in parameter_shapes(kind, **sizes).items()
+    }
+    return kind, sizes, parameters

@@ -13,13 +13,17 @@ import pytest
 
 from calculus.examples import (
     BARELY,
+    CHAIN_FAMILY,
     KNOB_FAMILY,
     LANDSCAPE_FAMILY,
     RATE_FAMILY,
     SENSIBLE,
     draw_member,
+    layer_member,
     variant,
 )
+from calculus.graph import graph_from_steps
+from calculus.layers import LAYER_KINDS, make_layer, parameter_shapes
 from calculus.predict import FALLS, FLAT, KINDS, RISES, Question, draw_question, make_question
 from calculus.vector_function import VectorFunction, parse_function
 from tests.oracle import central_jacobian
@@ -91,3 +95,32 @@ def test_the_function_shown_now_is_not_drawn_again() -> None:
     for seed in SEEDS:
         drawn = draw_member(("x^2", "x^3"), seed, _ask, avoid="x^2")
         assert drawn is not None and drawn[0].text == "x^3"
+
+
+def test_every_chain_graph_parses_and_its_sum_over_paths_is_the_central_difference() -> None:
+    for template in CHAIN_FAMILY:
+        rng = random.Random(template)
+        for _ in range(6):
+            graph = graph_from_steps(variant(template, rng))
+            assert graph.knobs and graph.outputs
+            point = [rng.choice([0.5, 1.0, 1.5, 2.0]) for _ in graph.knobs]  # all defined here
+
+            def outputs(p: np.ndarray, graph=graph) -> np.ndarray:
+                values = graph.values_at(list(p))
+                return np.array([float(values[name]) for name in graph.outputs])
+
+            numeric = central_jacobian(outputs, point)
+            assert np.allclose(graph.totals_at(point), numeric, rtol=1e-5, atol=1e-6), graph.text()
+
+
+def test_every_layer_is_a_checked_layer_with_small_sizes_and_weights() -> None:
+    rng = random.Random(7)
+    kinds = set()
+    for _ in range(60):
+        kind, sizes, parameters = layer_member(rng)
+        layer = make_layer(kind, parameters)  # raises on a shape that does not fit
+        kinds.add(kind)
+        assert 1 <= layer.n_inputs <= 3 and 1 <= layer.n_outputs <= 3
+        assert all(np.all(np.abs(p) <= 3) and np.all(p == np.round(p)) for p in parameters.values())
+        assert parameter_shapes(kind, **sizes) == {n: p.shape for n, p in parameters.items()}
+    assert kinds == set(LAYER_KINDS)

@@ -5,6 +5,8 @@ again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -160,4 +162,32 @@ def test_a_new_function_from_the_family_goes_into_the_box_and_its_link_asks_it_a
         knobs = [k for k in at.query_params if k.startswith("k_")]
         said = " ".join("0" for _ in knobs) if "signs" in asked else "0"
         at = answer(at, key, choices[0].options[0] if choices else said)
+        assert "You said" in text(at), text(at)
+
+
+@pytest.mark.parametrize(
+    ("page", "example"),
+    [(CHAIN, lambda at: at.text_area(key="chain_steps").value),
+     (LINEAR, lambda at: {k: at.query_params[k] for k in at.query_params if k[:2] in ("la", "g_")}
+      | {k: at.query_params.get(k) for k in ("n", "m")})],
+    ids=["chain", "layers"],
+)  # fmt: skip
+def test_a_new_graph_or_layer_from_the_family_is_shown_and_its_link_asks_it_again(
+    page: tuple, example: Callable[[AppTest], object]
+) -> None:
+    name, key, _ = page
+    at = ask(page, "paths" if key == "chain" else "shape", 1 if key == "chain" else 0, 1)
+    at = answer(at, key, "2" if key == "chain" else "2 x 2")
+    for _ in range(3):
+        before = example(at)
+        at.button(key=f"{key}_next_function").click().run()
+        assert_no_exception(at, f"new example after {before}")
+        assert example(at) != before
+        assert "**Predict** ·" in text(at) and "You said" not in text(at)
+        asked = prompt(at)
+        fresh = open_page(name, **{k: at.query_params[k] for k in at.query_params})
+        assert prompt(fresh) == asked and example(fresh) == example(at)
+        choices = [r for r in at.radio if r.key == f"{key}_answer"]
+        typed = "1 x 1" if "shape" in asked else "0"
+        at = answer(at, key, choices[0].options[0] if choices else typed)
         assert "You said" in text(at), text(at)

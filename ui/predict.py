@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import html
+import random
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,9 +26,21 @@ from typing import Any
 import streamlit as st
 
 from calculus import ComputationGraph, VectorFunction, rate
-from calculus.examples import KNOB_FAMILY, LANDSCAPE_FAMILY, RATE_FAMILY, draw_member
+from calculus.errors import ExpressionError
+from calculus.examples import (
+    CHAIN_FAMILY,
+    KNOB_FAMILY,
+    LANDSCAPE_FAMILY,
+    RATE_FAMILY,
+    SENSIBLE,
+    TRIES,
+    draw_member,
+    layer_member,
+    variant,
+)
 from calculus.export import plain_symbol
-from calculus.layers import Layer, layer_function
+from calculus.graph import graph_from_steps
+from calculus.layers import Layer, layer_function, make_layer
 from calculus.predict import (
     IDEAS,
     KINDS,
@@ -51,7 +64,9 @@ from calculus.predict import (
     shape_question,
     sum_question,
 )
+from ui.chain import edit_as_steps
 from ui.knobs import knob_query, knob_range, knob_sliders, knob_values, set_knobs
+from ui.layers import install_layer
 from ui.quote import quote
 from ui.url_state import write_query
 
@@ -110,6 +125,11 @@ class Quiz:
     function: str = ""
     family: tuple[str, ...] = ()
     renew: Callable[[VectorFunction], Quiz] | None = None
+    #: A page whose examples are not one typed function (a graph, a layer): from a seed, a new
+    #: quiz and how to show it (set the page's state, in a callback), or None.
+    draw_new: Callable[[int], tuple[Quiz, Callable[[], None]] | None] | None = None
+    #: What Next question's new example is called ("new function", "new layer").
+    new_label: str = "new function"
 
 
 def function_quiz(f: VectorFunction) -> Quiz:
@@ -174,10 +194,37 @@ def _next(page: str, quiz: Quiz, new_function: bool = False) -> None:
             st.session_state[f"{page}_question"] = asked
             set_knobs(page, dict(zip(renewed.variables, point, strict=True)))
             return
+    if new_function and quiz.draw_new is not None and _new_example(page, quiz, seed):
+        return
     found = _draw(page, quiz, seed)
     if found is not None:
         st.session_state[f"{page}_question"], point = found
         set_knobs(page, dict(zip(quiz.variables, point, strict=True)))
+
+
+def _new_example(page: str, quiz: Quiz, seed: int) -> bool:
+    """Show a new example of the page's family (``quiz.draw_new``) and ask about it: whether
+    one was found with a question of a size to work by hand."""
+    assert quiz.draw_new is not None
+    rng = random.Random(seed)
+    for _ in range(TRIES):
+        drawn = quiz.draw_new(rng.getrandbits(32))
+        if drawn is None or drawn[0].identity == quiz.identity:
+            continue
+        renewed, show = drawn
+        ranges = [(r.low, r.high) for r in (knob_range(page, x) for x in renewed.variables)]
+        found = draw_question(
+            renewed.ask, renewed.kinds, renewed.outputs, ranges, rng.getrandbits(32),
+            renewed.pairs,
+        )  # fmt: skip
+        if found is None or any(abs(t) > SENSIBLE for t in found[1].targets):
+            continue
+        show()
+        st.session_state[f"{page}_question_of"] = renewed.identity
+        st.session_state[f"{page}_question"] = found[0]
+        set_knobs(page, dict(zip(renewed.variables, found[2], strict=True)))
+        return True
+    return False
 
 
 def _commit(page: str, question: Question) -> None:
@@ -203,12 +250,15 @@ def question_card(page: str, quiz: Quiz, sliders: bool = False) -> bool:
     if sliders and st.session_state.get(f"{page}_verdict") is None:
         knob_sliders(page, quiz.variables, controls=False)
     write_query({"q": kind, "qi": str(i), "qj": str(j)})
-    if quiz.function:  # the link names the function and the knobs (the page's own link waits)
-        point = knob_values(page, quiz.variables)
-        write_query(
-            {"f": quiz.function, **knob_query(page, quiz.variables, point)},
-            prefix_owned=("k_", "r_"),
-        )
+    # The link names the knobs and the function (the page's own link waits for the answer).
+    point = knob_values(page, quiz.variables)
+    write_query(
+        {
+            **({"f": quiz.function} if quiz.function else {}),
+            **knob_query(page, quiz.variables, point),
+        },
+        prefix_owned=("k_", "r_"),
+    )
     with st.container(border=True, key=f"{page}_predict"):
         committed: tuple[Question, Verdict] | None = st.session_state.get(f"{page}_verdict")
         if committed is not None:
@@ -278,16 +328,18 @@ def _reveal(page: str, quiz: Quiz, question: Question, verdict: Verdict) -> None
 def _next_buttons(page: str, quiz: Quiz, reset: bool = False) -> None:
     """Next question (same function, new knobs), a new function from the page's family, and
     the tally's reset."""
-    same = "Next question: same function" if quiz.family else "Next question"
-    columns = iter(st.columns(1 + bool(quiz.family) + reset))
+    renews = bool(quiz.family or quiz.draw_new)
+    what = quiz.new_label.split()[-1]
+    same = f"Next question: same {what}" if renews else "Next question"
+    columns = iter(st.columns(1 + renews + reset))
     next(columns).button(same, key=f"{page}_next", on_click=_next, args=(page, quiz),
                          type="primary")  # fmt: skip
-    if quiz.family:
+    if renews:
         next(columns).button(
-            "Next question: new function", key=f"{page}_next_function", on_click=_next,
+            f"Next question: {quiz.new_label}", key=f"{page}_next_function", on_click=_next,
             args=(page, quiz, True),
-            help="Another function from this lesson's family of examples (the chapter's, "
-            "with their numbers varied); it goes into the function box.",
+            help=f"Another {what} from this lesson's family of examples (the chapter's, with "
+            "their numbers varied), shown as if you had typed it.",
         )  # fmt: skip
     if reset:
         next(columns).button("Reset the tally", key=f"{page}_reset_tally",
@@ -330,7 +382,21 @@ def chain_quiz(graph: ComputationGraph) -> Quiz:
         for j, knob in enumerate(graph.knobs)
         if graph.count_paths(knob, output) > 0
     )
-    return Quiz(graph.text(), CHAIN_KINDS, len(graph.outputs), graph.knobs, ask, pairs)
+    return Quiz(
+        graph.text(), CHAIN_KINDS, len(graph.outputs), graph.knobs, ask, pairs,
+        draw_new=_new_graph, new_label="new graph",
+    )  # fmt: skip
+
+
+def _new_graph(seed: int) -> tuple[Quiz, Callable[[], None]] | None:
+    """A graph of the chain rule's family (the chapter's, varied), typed as steps."""
+    rng = random.Random(seed)
+    text = variant(rng.choice(CHAIN_FAMILY), rng)
+    try:
+        graph = graph_from_steps(text)
+    except ExpressionError:
+        return None  # the tests check that no member is refused
+    return chain_quiz(graph), lambda: edit_as_steps(text)
 
 
 #: The chain rule's questions, easiest first; paths are listed for the product and sum only up
@@ -433,4 +499,13 @@ def layer_quiz(layer: Layer) -> Quiz:
             return orientation_question(what, f.n_inputs)
         return make_question(f, point, "value", i, j)
 
-    return Quiz(f"{layer.kind}#{hash(layer.key()):x}", kinds, f.n_outputs, layer.variables, ask)
+    return Quiz(
+        f"{layer.kind}#{hash(layer.key()):x}", kinds, f.n_outputs, layer.variables, ask,
+        draw_new=_new_layer, new_label="new layer",
+    )  # fmt: skip
+
+
+def _new_layer(seed: int) -> tuple[Quiz, Callable[[], None]]:
+    """A layer of the page's kinds with small sizes and integer weights."""
+    kind, sizes, parameters = layer_member(random.Random(seed))
+    return layer_quiz(make_layer(kind, parameters)), lambda: install_layer(kind, sizes, parameters)
