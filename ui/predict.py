@@ -67,6 +67,7 @@ from calculus.predict import (
 from ui.chain import edit_as_steps
 from ui.knobs import knob_query, knob_range, knob_sliders, knob_values, set_knobs
 from ui.layers import install_layer
+from ui.page import let_the_browser_paint
 from ui.quote import quote
 from ui.url_state import write_query
 
@@ -236,6 +237,7 @@ def _commit(page: str, question: Question) -> None:
         return
     st.session_state.pop(f"{page}_refused", None)
     st.session_state[f"{page}_verdict"] = (question, verdict)
+    st.session_state[f"{page}_just_answered"] = True
     tally: Tally = st.session_state.setdefault(f"{page}_tally", Tally())
     tally.add(question.idea, verdict.correct)
 
@@ -263,6 +265,9 @@ def question_card(page: str, quiz: Quiz, sliders: bool = False) -> bool:
         committed: tuple[Question, Verdict] | None = st.session_state.get(f"{page}_verdict")
         if committed is not None:
             _reveal(page, quiz, *committed)
+            if st.session_state.pop(f"{page}_just_answered", False):
+                # The verdict is painted now, not once the charts it unlocks have arrived.
+                let_the_browser_paint()
             return True
         question = quiz.ask(kind, i, j, tuple(knob_values(page, quiz.variables)))
         if question is None:
