@@ -13,6 +13,7 @@ Kinds of question on a function f: ℝᵐ → ℝⁿ at a point (``KINDS``, easi
 - ``value``: the value of ∂yᵢ/∂xⱼ.
 - ``nudge``: turn xⱼ up by 0.1; by how much does yᵢ change? (J dx beside the actual change)
 - ``row``: the signs of a whole row of the Jacobian, one per knob.
+- ``heatmap``: the signs of every cell of the Jacobian, a row per output (the hardest level).
 
 A question is only asked where its answer exists: never at a kink or where f or the derivative
 is undefined (``make_question`` returns None, and ``next_question`` looks elsewhere).
@@ -37,13 +38,13 @@ from calculus.reading import format_number
 from calculus.vector_function import VectorFunction
 
 Kind = Literal[
-    "sign", "most", "value", "nudge", "row",  # the knob machine (and any f)
+    "sign", "most", "value", "nudge", "row", "heatmap",  # the knob machine (and any f)
     "critical", "descent",  # rate of change
     "angle",  # gradient landscape
     "paths", "product", "sum",  # chain rule
     "shape", "orientation",  # ML layers
 ]  # fmt: skip
-KINDS: tuple[Kind, ...] = ("sign", "most", "value", "nudge", "row")
+KINDS: tuple[Kind, ...] = ("sign", "most", "value", "nudge", "row", "heatmap")
 #: The idea of the chapter each kind practises (the tally counts per idea).
 IDEAS: dict[Kind, str] = {
     "sign": "the sign of a partial derivative",
@@ -51,6 +52,7 @@ IDEAS: dict[Kind, str] = {
     "value": "the value of a partial derivative",
     "nudge": "J dx predicts the change",
     "row": "a row of the Jacobian",
+    "heatmap": "the signs of the whole Jacobian",
     "critical": "where the derivative is zero",
     "descent": "gradient descent and its step size",
     "angle": "the gradient's direction",
@@ -150,8 +152,14 @@ def _formula(expr: sp.Expr) -> str | None:
 
 
 def _setting(f: VectorFunction, point: Sequence[float]) -> str:
-    _, xs = _names(f)
-    return ", ".join(f"{x} = {format_number(v)}" for x, v in zip(xs, point, strict=True))
+    return setting_words(f.variables, point)
+
+
+def setting_words(variables: Sequence[str], point: Sequence[float]) -> str:
+    """'x₁ = 1, x₂ = 0.5': where the knobs are."""
+    return ", ".join(
+        f"{plain_symbol(x)} = {format_number(v)}" for x, v in zip(variables, point, strict=True)
+    )
 
 
 def make_question(
@@ -161,6 +169,8 @@ def make_question(
     where its answer does not exist (a kink, an undefined value, no clear leader)."""
     if not (0 <= output < f.n_outputs and 0 <= knob < f.n_inputs):
         return None
+    if kind == "heatmap":
+        return _heatmap_question(f, point)
     at = f.at(point)
     row, kinks = at.jacobian[output], at.kinks[output]
     if not np.isfinite(at.values[output]) or kinks.any() or not np.all(np.isfinite(row)):
@@ -243,6 +253,38 @@ def make_question(
     return None
 
 
+def _heatmap_question(f: VectorFunction, point: Sequence[float]) -> Question | None:
+    """The sign of every cell of the Jacobian, a row per output ("+, −; 0, +")."""
+    if f.n_outputs < 2:
+        return None  # one row: that is the row question
+    at = f.at(point)
+    jacobian = np.asarray(at.jacobian, dtype=float)
+    if not (np.all(np.isfinite(at.values)) and np.all(np.isfinite(jacobian))) or at.kinks.any():
+        return None
+    knobs = range(f.n_inputs)
+    if not all(_defined_around(f, point, i, knobs) for i in range(f.n_outputs)):
+        return None
+    ys, xs = _names(f)
+    rows = [
+        ", ".join(_sign_symbol(direction(float(v), float(np.max(np.abs(row))))) for v in row)
+        for row in jacobian
+    ]
+    example = "; ".join(", ".join("+" for _ in xs) for _ in ys)
+    order = "; ".join(f"{y}’s row" for y in ys)
+    return Question(
+        "heatmap", 0, 0,
+        f"At {_setting(f, point)}: the sign of every cell of the Jacobian heatmap. Type it row "
+        f"by row ({order}), one sign per knob ({', '.join(xs)}): "
+        f"+ rises, − falls, 0 flat. The form: {example}",
+        (), "; ".join(rows),
+        because="; ".join(
+            f"{_partial(f, i, j)} = {format_number(float(jacobian[i, j]))}"
+            for i in range(f.n_outputs)
+            for j in knobs
+        ),
+    )  # fmt: skip
+
+
 def _defined_around(
     f: VectorFunction, point: Sequence[float], output: int, knobs: Iterable[int]
 ) -> bool:
@@ -282,6 +324,8 @@ def check(question: Question, answer: str | None) -> Verdict:
         )
     if question.kind == "row":
         return _check_row(question, text)
+    if question.kind == "heatmap":
+        return _check_heatmap(question, text)
     if question.options:
         if text not in question.options:
             raise AnswerError(f"Choose one of: {', '.join(question.options)}.")
@@ -314,27 +358,49 @@ def _close(value: float, target: float, tolerance: float | None = None) -> bool:
 def _check_shape(question: Question, text: str) -> Verdict:
     parts = [p for p in re.split(r"\s*(?:×|x|\*|by|,)\s*", text.strip("()[] ").lower()) if p]
     if len(parts) != 2:
-        raise AnswerError("Type a shape as rows × columns, for example 3 × 2 (or 3x2).")
+        raise AnswerError(
+            "Type a shape as rows × columns: two whole numbers with × (or x) between them."
+        )
     rows, columns = (_number(part, "the shape") for part in parts)
     said = f"{format_number(rows)} × {format_number(columns)}"
     return _verdict(question, said, said == question.truth)
 
 
-def _check_row(question: Question, text: str) -> Verdict:
-    parts = [p for p in re.split(r"[,;\s]+", text.lower()) if p]
+def _signs(text: str, separators: str = r"[,;\s]+") -> list[str]:
+    """'+, -, 0', '+ − flat' or '+-0' as signs (+, −, 0); AnswerError for anything else."""
+    parts = [p for p in re.split(separators, text.lower()) if p]
     if len(parts) == 1 and set(parts[0]) <= set("+-−0"):
         parts = list(parts[0])  # "+-0" as three signs
-    truth = question.truth.split(", ")
     signs = []
     for part in parts:
         if part not in _SIGN_WORDS:
-            raise AnswerError(
-                f"Each sign is +, − or 0; {part[:20]!r} is not one of them."
-            )
+            raise AnswerError(f"Each sign is +, − or 0; {part[:20]!r} is not one of them.")
         signs.append(_SIGN_WORDS[part])
+    return signs
+
+
+def _check_row(question: Question, text: str) -> Verdict:
+    truth = question.truth.split(", ")
+    signs = _signs(text)
     if len(signs) != len(truth):
         raise AnswerError(f"Type {len(truth)} signs, one per knob; that was {len(signs)}.")
     return _verdict(question, ", ".join(signs), signs == truth)
+
+
+def _check_heatmap(question: Question, text: str) -> Verdict:
+    truth = [row.split(", ") for row in question.truth.split("; ")]
+    said = [_signs(line, r"[,\s]+") for line in re.split(r"[;\n/|]", text) if line.strip()]
+    if len(said) != len(truth):
+        raise AnswerError(
+            f"Type {len(truth)} rows of signs, one per output, separated by ; — that was "
+            f"{len(said)}."
+        )
+    for number, (row, right) in enumerate(zip(said, truth, strict=True), start=1):
+        if len(row) != len(right):
+            raise AnswerError(
+                f"Row {number} needs {len(right)} signs, one per knob; that was {len(row)}."
+            )
+    return _verdict(question, "; ".join(", ".join(row) for row in said), said == truth)
 
 
 def _verdict(question: Question, said: str, correct: bool) -> Verdict:
@@ -346,9 +412,24 @@ def _verdict(question: Question, said: str, correct: bool) -> Verdict:
         )
     elif question.kind == "nudge":
         sentence = f"{verb}: you said {said}. {question.because}."
+    elif question.kind == "heatmap" and not correct:
+        sentence = f"{verb}: {_wrong_cells(question, said)}. The cells: {question.because}."
     else:
         sentence = f"{verb}: you said {said}; the answer is {question.truth}: {question.because}."
     return Verdict(correct, said, question.truth, sentence)
+
+
+def _wrong_cells(question: Question, said: str) -> str:
+    """'2 of 6 signs differ: ∂y₁/∂x₂ is − (you said +), …', from the question's cells."""
+    truth = [sign for row in question.truth.split("; ") for sign in row.split(", ")]
+    given = [sign for row in said.split("; ") for sign in row.split(", ")]
+    cells = [cell.split(" = ")[0] for cell in question.because.split("; ")]
+    wrong = [
+        f"{cell} is {right} (you said {guess})"
+        for cell, right, guess in zip(cells, truth, given, strict=True)
+        if right != guess
+    ]
+    return f"{len(wrong)} of {len(truth)} signs differ: {', '.join(wrong)}"
 
 
 #: How a page asks: (kind, output, knob, knob setting) -> the question, or None.
@@ -450,8 +531,11 @@ def descent_question(
 ANGLE_TOLERANCE = 10.0
 
 
-def angle_question(gradient: Sequence[float], names: Sequence[str]) -> Question | None:
-    """"Which way does the gradient arrow point?" as an angle from the first knob's axis."""
+def angle_question(
+    gradient: Sequence[float], names: Sequence[str], setting: str = ""
+) -> Question | None:
+    """"Which way does the gradient arrow point?" as an angle from the first knob's axis;
+    ``setting`` says where ("x₁ = 1, x₂ = 1"): the map is hidden until the learner answers."""
     g1, g2 = float(gradient[0]), float(gradient[1])
     if not (math.isfinite(g1) and math.isfinite(g2)) or math.hypot(g1, g2) == 0:
         return None  # no arrow: a critical point or an undefined gradient
@@ -459,8 +543,10 @@ def angle_question(gradient: Sequence[float], names: Sequence[str]) -> Question 
     angle = math.degrees(math.atan2(g2, g1)) % 360
     return Question(
         "angle", 0, 0,
-        f"On the contour map, which way does the gradient arrow point? Type the angle in "
-        f"degrees, counterclockwise from the {a} axis (0 = +{a}, 90 = +{b})",
+        (f"At {setting}: " if setting else "")
+        + f"which way does the gradient arrow point on the contour map of {a} and {b}? Type "
+        f"the angle in degrees, counterclockwise from the {a} axis (0 = +{a}, 90 = +{b}); "
+        "the map and its arrow appear once you answer",
         (), f"{format_number(angle)}°", (angle,),
         because=(
             f"∇f = ({format_number(g1)}, {format_number(g2)}) points at "
@@ -489,11 +575,12 @@ def product_question(factors: Sequence[tuple[str, float]], path: Sequence[str]) 
         return None
     product = math.prod(values)
     route = " → ".join(plain_symbol(node) for node in path)
-    shown = " × ".join(f"{name} = {format_number(v)}" for name, v in factors)
+    shown = " and ".join(f"{name} = {format_number(v)}" for name, v in factors)
+    times = " × ".join(format_number(v) for v in values)
     return Question(
         "product", 0, 0, f"The path {route}: what is the product of its local derivatives here?",
         (), format_number(product), (product,),
-        because=f"{shown}, so the product is {format_number(product)}",
+        because=f"{shown}, so the product is {times} = {format_number(product)}",
     )  # fmt: skip
 
 
@@ -516,11 +603,20 @@ def shape_question(outputs: int, knobs: int, what: str) -> Question:
     """"What shape is the Jacobian?" for a layer with ``outputs`` outputs and ``knobs`` inputs."""
     return Question(
         "shape", 0, 0,
-        f"{what}: what is the shape of its Jacobian? Type rows × columns, like 3 × 2",
+        f"{what}: what is the shape of its Jacobian? Type rows × columns, like "
+        f"{_shape_example(outputs, knobs)}",
         (), f"{outputs} × {knobs}", (),
         because=f"one row per output ({outputs}) and one column per input ({knobs})",
         form="shape",
     )  # fmt: skip
+
+
+def _shape_example(outputs: int, knobs: int) -> str:
+    """A shape to show the form of an answer: never the answer, nor its transpose."""
+    for rows, columns in ((5, 4), (4, 5), (6, 3)):
+        if {rows, columns} != {outputs, knobs}:
+            return f"{rows} × {columns}"
+    return "7 × 2"
 
 
 ROW, COLUMN = "a row (1 × m)", "a column (m × 1)"

@@ -44,9 +44,8 @@ def main() -> None:
         variable = choose_variable(f)
         ensure_range(variable)
         ui.knob_controls(PAGE, [variable], title="The knob")
-    if predicting and not question_card(PAGE, rate_quiz(PAGE, f, variable)):
-        ui.knob_sliders(PAGE, f.variables, controls=False)  # the answer hidden until given
-        return
+    if predicting and not question_card(PAGE, rate_quiz(PAGE, f, variable), sliders=True):
+        return  # the answer hidden until given; the slider is above the question
     # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).
     with st.container(key=f"live_{PAGE}"):
         knobs, readout = st.columns(COLUMNS, gap="large")

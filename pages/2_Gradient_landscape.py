@@ -86,9 +86,8 @@ def main() -> None:
         knob_controls(PAGE, variables)
         if len(variables) > 2:
             choose_plotted(variables)
-    if predicting and not question_card(PAGE, landscape_quiz(PAGE, f)):
-        knob_sliders(PAGE, variables, controls=False)  # the answer hidden until given
-        return
+    if predicting and not question_card(PAGE, landscape_quiz(PAGE, f), sliders=True):
+        return  # the answer hidden until given; the sliders are above the question
     with side:
         st.radio("Show", VIEWS, key=f"{PAGE}_view", horizontal=True, label_visibility="collapsed")
     boxes = make_boxes(setting("view"))

@@ -187,7 +187,9 @@ LANDSCAPE = "2_Gradient_landscape.py"
 def test_the_landscape_asks_where_the_gradient_points_and_shows_both_arrows_after() -> None:
     # x1 x2^2 at (1, 1): gradient (1, 2), at atan2(2, 1) = 63.43 degrees.
     at = open_page(LANDSCAPE, predict="true", q="angle", qi="0", qj="0", k_x1="1", k_x2="1")
-    assert "which way does the gradient arrow point?" in text(at) and not chart_specs(at)
+    assert "At x₁ = 1, x₂ = 1: which way does the gradient arrow point on the contour map" in text(
+        at
+    ) and not chart_specs(at)
     at.text_input(key="landscape_answer").input("60")
     at = submit(at)
     assert "Right: you said 60°; the answer is 63.43°: ∇f = (1, 2) points at" in text(at)
@@ -203,7 +205,8 @@ LAYERS = "4_ML_layers.py"
 def test_ml_layers_ask_the_jacobians_shape_and_whether_at_x_is_a_row() -> None:
     at = open_page(LAYERS, predict="true", q="shape", qi="0", qj="0", layer="linear", n="3", m="2")
     assert "what is the shape of its Jacobian?" in text(at) and not chart_specs(at)
-    assert at.text_input(key="layers_answer").placeholder == "rows × columns: 3 × 2"
+    assert at.text_input(key="layers_answer").placeholder == "rows × columns"
+    assert "Type rows × columns, like 5 × 4" in text(at), "an example, never the answer"
     at.text_input(key="layers_answer").input("2 x 3")
     at = submit(at)
     assert "Not quite: you said 2 × 3; the answer is 3 × 2: one row per output (3)" in text(at)

@@ -3,6 +3,8 @@ sentence about the gap is generated from the numbers (calculus/predict.py, witho
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -93,6 +95,30 @@ def test_a_row_of_signs_in_several_spellings() -> None:
         check(question, "+, -")
 
 
+def test_the_whole_heatmaps_signs_and_which_cells_were_wrong() -> None:
+    # The example at (1, 2): y1 = x1 x3 rises with both; y2 = x1 / x3 rises, falls.
+    f = parse_function("x1 x3, x1 / x3")
+    question = make_question(f, [1.0, 2.0], "heatmap", 0, 0)
+    assert question is not None and question.truth == "+, +; +, −"
+    for right in ("+ +; + -", "++;+-", "+, +\n+, −", "rises rises / rises falls"):
+        assert check(question, right).correct, right
+    verdict = check(question, "+ -; - -")
+    assert not verdict.correct and verdict.said == "+, −; −, −"
+    assert verdict.sentence.startswith(
+        "Not quite: 2 of 4 signs differ: ∂y₁/∂x₃ is + (you said −), ∂y₂/∂x₁ is + (you said −). "
+        "The cells: ∂y₁/∂x₁ = 2; ∂y₁/∂x₃ = 1; ∂y₂/∂x₁ = 0.5; ∂y₂/∂x₃ = −0.25"
+    )
+    for bad, says in [("abc", "'abc' is not one of them"), ("+ +", "2 rows of signs"),
+                      ("+ + +; + -", "Row 1 needs 2 signs")]:  # fmt: skip
+        with pytest.raises(AnswerError, match=re.escape(says)):
+            check(question, bad)
+    # Flat cells and one output: a 1-row heatmap is the row question; an edge of the domain.
+    flat = make_question(parse_function("x1 - x2, x3^2"), [0.0, 0.0, 0.0], "heatmap", 0, 0)
+    assert flat is not None and flat.truth == "+, −, 0; 0, 0, 0"
+    assert make_question(parse_function("x1 x2"), [1.0, 1.0], "heatmap", 0, 0) is None
+    assert make_question(parse_function(EXERCISE), [-2.0, 0.0, -3.0], "heatmap", 0, 0) is None
+
+
 def test_no_question_where_its_answer_does_not_exist() -> None:
     assert make_question(parse_function("relu(x)"), [0.0], "sign", 0, 0) is None  # a kink
     assert make_question(parse_function(EXERCISE), [1.0, 1.0, -1.0], "value", 2, 1) is None
@@ -147,7 +173,9 @@ def test_the_other_lessons_questions_read_their_answers() -> None:
     assert check(paths, "2").correct and not check(paths, "2.4").correct
     product = product_question([("∂u/∂x₂", 4.0), ("∂y₂/∂u", 0.5)], ["x2", "u", "y2"])
     assert product is not None and check(product, "2").correct
-    assert "∂u/∂x₂ = 4 × ∂y₂/∂u = 0.5" in check(product, "3").sentence
+    assert "∂u/∂x₂ = 4 and ∂y₂/∂u = 0.5, so the product is 4 × 0.5 = 2" in check(
+        product, "3"
+    ).sentence
     total = sum_question([2.0, 3.0], 5.0, "x2", "y2")
     assert total is not None and "∂y₂/∂x₂ = 2 + 3 = 5" in check(total, "5").sentence
     shape = shape_question(3, 2, "W x with W 3 × 2")

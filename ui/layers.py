@@ -348,6 +348,18 @@ def _replace(name: str, values: np.ndarray) -> None:
     st.session_state[_version_key(name)] = st.session_state.get(_version_key(name), 0) + 1
 
 
+def install_layer(kind: str, sizes: dict[str, int], parameters: dict[str, np.ndarray]) -> None:
+    """Show this layer, as if the learner had chosen its kind and sizes and typed its numbers
+    (call in a callback: Next question's new layer)."""
+    state = st.session_state
+    state[f"{PAGE}_kind"] = kind
+    for name, size in sizes.items():
+        state[_size_key(name)] = size
+        state[f"{PAGE}_{name}"] = str(size)
+    for name, values in parameters.items():
+        _replace(name, values)
+
+
 def _fill(name: str, shape: tuple[int, int], how: str) -> None:
     if how == "identity":
         values = identity_grid(shape)

@@ -98,11 +98,33 @@ export default function () {
       if (!keep && button.getAttribute('tabindex') !== '-1') button.setAttribute('tabindex', '-1');
     }
   };
+  // Predict mode (ui/predict.py): focus follows what the learner asked for (WCAG 2.4.3). After
+  // the switch or Next question, the new question's answer field takes the focus; after Check
+  // my answer, Next question does. So a cycle by keyboard is: type, Enter; Space for the next.
+  const card = '[class*="st-key-"][class*="_predict"]';
+  let pending = null;
+  document.addEventListener('click', (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    if (target.closest('.st-key-predict') || target.closest(card + ' [class*="_next"]')) {
+      pending = { want: 'answer', at: Date.now() };
+    } else if (target.closest(card + ' [data-testid="stFormSubmitButton"]')) {
+      pending = { want: 'next', at: Date.now() };
+    }
+  }, true);
+  const follow = () => {
+    if (!pending) return;
+    if (Date.now() - pending.at > 20000) { pending = null; return; }
+    const field = pending.want === 'answer'
+      ? document.querySelector(card + ' input[type="text"], ' + card + ' input[type="radio"]')
+      : document.querySelector(card + ' [class*="_next"] button');
+    if (field && !field.closest('[data-stale="true"]')) { field.focus(); pending = null; }
+  };
   let queued = false;
   new MutationObserver(() => {
     if (queued) return;
     queued = true;
-    requestAnimationFrame(() => { queued = false; mark(); toolbars(); });
+    requestAnimationFrame(() => { queued = false; mark(); toolbars(); follow(); });
   }).observe(document.body, { childList: true, subtree: true });
   window.addEventListener('resize', mark);
   mark();

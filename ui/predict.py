@@ -16,15 +16,31 @@ from __future__ import annotations
 
 import functools
 import html
+import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 import streamlit as st
 
 from calculus import ComputationGraph, VectorFunction, rate
+from calculus.errors import ExpressionError
+from calculus.examples import (
+    CHAIN_FAMILY,
+    KNOB_FAMILY,
+    LANDSCAPE_FAMILY,
+    RATE_FAMILY,
+    SENSIBLE,
+    TRIES,
+    draw_member,
+    layer_member,
+    variant,
+)
 from calculus.export import plain_symbol
-from calculus.layers import Layer, layer_function
+from calculus.graph import graph_from_steps
+from calculus.layers import Layer, layer_function, make_layer
 from calculus.predict import (
     IDEAS,
     KINDS,
@@ -44,10 +60,14 @@ from calculus.predict import (
     orientation_question,
     paths_question,
     product_question,
+    setting_words,
     shape_question,
     sum_question,
 )
-from ui.knobs import knob_range, knob_values, set_knobs
+from ui.chain import edit_as_steps
+from ui.knobs import knob_query, knob_range, knob_sliders, knob_values, set_knobs
+from ui.layers import install_layer
+from ui.page import let_the_browser_paint
 from ui.quote import quote
 from ui.url_state import write_query
 
@@ -92,7 +112,9 @@ class Quiz:
     ``ask(kind, output, knob, point)`` builds the question at the knobs ``point`` (values of
     ``variables``), or None where it has no answer. ``pairs`` limits the (output, knob) pairs a
     new question is drawn from. ``identity`` names what is asked about (the function's text):
-    a new one starts afresh.
+    a new one starts afresh. A quiz about a typed function has its text (``function``, the
+    URL's ``f``), the page's ``family`` of examples (``calculus.examples``) and ``renew``, the
+    same quiz about another function, so Next question can offer a new function.
     """
 
     identity: str
@@ -101,6 +123,14 @@ class Quiz:
     variables: tuple[str, ...]
     ask: Ask
     pairs: tuple[tuple[int, int], ...] = ()
+    function: str = ""
+    family: tuple[str, ...] = ()
+    renew: Callable[[VectorFunction], Quiz] | None = None
+    #: A page whose examples are not one typed function (a graph, a layer): from a seed, a new
+    #: quiz and how to show it (set the page's state, in a callback), or None.
+    draw_new: Callable[[int], tuple[Quiz, Callable[[], None]] | None] | None = None
+    #: What Next question's new example is called ("new function", "new layer").
+    new_label: str = "new function"
 
 
 def function_quiz(f: VectorFunction) -> Quiz:
@@ -108,6 +138,7 @@ def function_quiz(f: VectorFunction) -> Quiz:
     return Quiz(
         f.text, KINDS, f.n_outputs, f.variables,
         lambda kind, i, j, point: make_question(f, point, kind, i, j),
+        function=f.text, family=KNOB_FAMILY, renew=function_quiz,
     )  # fmt: skip
 
 
@@ -135,16 +166,66 @@ def _index(text: str, count: int) -> bool:
     return 0 < len(text) <= 2 and text.isascii() and text.isdigit() and int(text) < count
 
 
-def _next(page: str, quiz: Quiz) -> None:
+def _draw(page: str, quiz: Quiz, seed: int) -> tuple[tuple[Kind, int, int], Any] | None:
+    """A new question of ``quiz`` (its name) and the knob setting it is asked at."""
     ranges = [(r.low, r.high) for r in (knob_range(page, x) for x in quiz.variables)]
-    found = draw_question(
-        quiz.ask, quiz.kinds, quiz.outputs, ranges, secrets.randbits(32), quiz.pairs
-    )
+    found = draw_question(quiz.ask, quiz.kinds, quiz.outputs, ranges, seed, quiz.pairs)
+    return None if found is None else (found[0], found[2])
+
+
+def _next(page: str, quiz: Quiz, new_function: bool = False) -> None:
+    """Ask again: at a new knob setting, or about a new member of the page's family."""
     for stale in ("verdict", "answer", "refused"):
         st.session_state.pop(f"{page}_{stale}", None)
+    seed = secrets.randbits(32)
+    if new_function and quiz.renew is not None:
+        renew = quiz.renew
+
+        def ask_about(f: VectorFunction, seed: int) -> tuple[Any, Any] | None:
+            renewed = renew(f)
+            found = _draw(page, renewed, seed)
+            return None if found is None else ((renewed, found[0]), found[1])
+
+        drawn = draw_member(quiz.family, seed, ask_about, avoid=quiz.function)
+        if drawn is not None:
+            f, (renewed, asked), point = drawn
+            # Into the function box as if typed; this question belongs to it.
+            st.session_state[f"{page}_text"] = f.text
+            st.session_state[f"{page}_question_of"] = renewed.identity
+            st.session_state[f"{page}_question"] = asked
+            set_knobs(page, dict(zip(renewed.variables, point, strict=True)))
+            return
+    if new_function and quiz.draw_new is not None and _new_example(page, quiz, seed):
+        return
+    found = _draw(page, quiz, seed)
     if found is not None:
-        st.session_state[f"{page}_question"], _, point = found
+        st.session_state[f"{page}_question"], point = found
         set_knobs(page, dict(zip(quiz.variables, point, strict=True)))
+
+
+def _new_example(page: str, quiz: Quiz, seed: int) -> bool:
+    """Show a new example of the page's family (``quiz.draw_new``) and ask about it: whether
+    one was found with a question of a size to work by hand."""
+    assert quiz.draw_new is not None
+    rng = random.Random(seed)
+    for _ in range(TRIES):
+        drawn = quiz.draw_new(rng.getrandbits(32))
+        if drawn is None or drawn[0].identity == quiz.identity:
+            continue
+        renewed, show = drawn
+        ranges = [(r.low, r.high) for r in (knob_range(page, x) for x in renewed.variables)]
+        found = draw_question(
+            renewed.ask, renewed.kinds, renewed.outputs, ranges, rng.getrandbits(32),
+            renewed.pairs,
+        )  # fmt: skip
+        if found is None or any(abs(t) > SENSIBLE for t in found[1].targets):
+            continue
+        show()
+        st.session_state[f"{page}_question_of"] = renewed.identity
+        st.session_state[f"{page}_question"] = found[0]
+        set_knobs(page, dict(zip(renewed.variables, found[2], strict=True)))
+        return True
+    return False
 
 
 def _commit(page: str, question: Question) -> None:
@@ -156,18 +237,37 @@ def _commit(page: str, question: Question) -> None:
         return
     st.session_state.pop(f"{page}_refused", None)
     st.session_state[f"{page}_verdict"] = (question, verdict)
+    st.session_state[f"{page}_just_answered"] = True
     tally: Tally = st.session_state.setdefault(f"{page}_tally", Tally())
     tally.add(question.idea, verdict.correct)
 
 
-def question_card(page: str, quiz: Quiz) -> bool:
-    """Ask, take the answer, reveal: True once the learner has answered (show everything)."""
+def question_card(page: str, quiz: Quiz, sliders: bool = False) -> bool:
+    """Ask, take the answer, reveal: True once the learner has answered (show everything).
+
+    ``sliders``: while the answer is hidden, draw the knobs' sliders (no controls) above the
+    question, next to the page's knob controls drawn before it.
+    """
     kind, i, j = _asked(page, quiz)
+    if sliders and st.session_state.get(f"{page}_verdict") is None:
+        knob_sliders(page, quiz.variables, controls=False)
     write_query({"q": kind, "qi": str(i), "qj": str(j)})
+    # The link names the knobs and the function (the page's own link waits for the answer).
+    point = knob_values(page, quiz.variables)
+    write_query(
+        {
+            **({"f": quiz.function} if quiz.function else {}),
+            **knob_query(page, quiz.variables, point),
+        },
+        prefix_owned=("k_", "r_"),
+    )
     with st.container(border=True, key=f"{page}_predict"):
         committed: tuple[Question, Verdict] | None = st.session_state.get(f"{page}_verdict")
         if committed is not None:
             _reveal(page, quiz, *committed)
+            if st.session_state.pop(f"{page}_just_answered", False):
+                # The verdict is painted now, not once the charts it unlocks have arrived.
+                let_the_browser_paint()
             return True
         question = quiz.ask(kind, i, j, tuple(knob_values(page, quiz.variables)))
         if question is None:
@@ -175,7 +275,7 @@ def question_card(page: str, quiz: Quiz) -> bool:
                 f"**Predict** · {quote(IDEAS[kind])}\n\nThis question has no answer at this "
                 "knob setting (a kink, an undefined value, or no clear leader)."
             )
-            st.button("Next question", key=f"{page}_next", on_click=_next, args=(page, quiz))
+            _next_buttons(page, quiz)
             return False
         st.markdown(f"**Predict** · {quote(question.idea)}\n\n{quote(question.prompt)}")
         _answer_form(page, question)
@@ -189,7 +289,8 @@ def question_card(page: str, quiz: Quiz) -> bool:
 PLACEHOLDERS = {
     "number": "a number: 3, -1/2, 2sqrt(2)",
     "row": "one sign per knob: +, −, 0",
-    "shape": "rows × columns: 3 × 2",
+    "heatmap": "a row of signs per output: +, −; 0, +",
+    "shape": "rows × columns",
     "angle": "degrees: 45, -90, 270",
 }
 
@@ -206,7 +307,9 @@ def _answer_form(page: str, question: Question) -> None:
                 max_chars=MAX_ANSWER_CHARS,
                 placeholder=PLACEHOLDERS.get(question.kind, PLACEHOLDERS["number"]),
                 help=f"Numbers are read like the function box (1/2, 2pi, -3); right means "
-                f"{TOLERANCE_WORDS}." if question.form == "number" else None,
+                f"{TOLERANCE_WORDS}."
+                if question.form == "number"
+                else None,
             )
         st.form_submit_button("Check my answer", on_click=_commit, args=(page, question))
 
@@ -224,11 +327,28 @@ def _reveal(page: str, quiz: Quiz, question: Question, verdict: Verdict) -> None
         unsafe_allow_html=True,
     )
     st.caption(_tally(page).words())
-    left, right = st.columns(2)
-    left.button("Next question", key=f"{page}_next", on_click=_next, args=(page, quiz),
-                type="primary")  # fmt: skip
-    right.button("Reset the tally", key=f"{page}_reset_tally", on_click=_reset_tally,
-                 args=(page,))  # fmt: skip
+    _next_buttons(page, quiz, reset=True)
+
+
+def _next_buttons(page: str, quiz: Quiz, reset: bool = False) -> None:
+    """Next question (same function, new knobs), a new function from the page's family, and
+    the tally's reset."""
+    renews = bool(quiz.family or quiz.draw_new)
+    what = quiz.new_label.split()[-1]
+    same = f"Next question: same {what}" if renews else "Next question"
+    columns = iter(st.columns(1 + renews + reset))
+    next(columns).button(same, key=f"{page}_next", on_click=_next, args=(page, quiz),
+                         type="primary")  # fmt: skip
+    if renews:
+        next(columns).button(
+            f"Next question: {quiz.new_label}", key=f"{page}_next_function", on_click=_next,
+            args=(page, quiz, True),
+            help=f"Another {what} from this lesson's family of examples (the chapter's, with "
+            "their numbers varied), shown as if you had typed it.",
+        )  # fmt: skip
+    if reset:
+        next(columns).button("Reset the tally", key=f"{page}_reset_tally",
+                             on_click=_reset_tally, args=(page,))  # fmt: skip
 
 
 def _tally(page: str) -> Tally:
@@ -267,14 +387,27 @@ def chain_quiz(graph: ComputationGraph) -> Quiz:
         for j, knob in enumerate(graph.knobs)
         if graph.count_paths(knob, output) > 0
     )
-    return Quiz(graph.text(), CHAIN_KINDS, len(graph.outputs), graph.knobs, ask, pairs)
+    return Quiz(
+        graph.text(), CHAIN_KINDS, len(graph.outputs), graph.knobs, ask, pairs,
+        draw_new=_new_graph, new_label="new graph",
+    )  # fmt: skip
+
+
+def _new_graph(seed: int) -> tuple[Quiz, Callable[[], None]] | None:
+    """A graph of the chain rule's family (the chapter's, varied), typed as steps."""
+    rng = random.Random(seed)
+    text = variant(rng.choice(CHAIN_FAMILY), rng)
+    try:
+        graph = graph_from_steps(text)
+    except ExpressionError:
+        return None  # the tests check that no member is refused
+    return chain_quiz(graph), lambda: edit_as_steps(text)
 
 
 #: The chain rule's questions, easiest first; paths are listed for the product and sum only up
 #: to this many (the page lists them too).
 CHAIN_KINDS: tuple[Kind, ...] = ("paths", "product", "sum")
 MAX_LISTED_PATHS = 8
-
 
 
 #: The rate of change's questions: the slope's sign and value, where f' = 0, a descent run.
@@ -318,7 +451,10 @@ def rate_quiz(page: str, f: VectorFunction, variable: str) -> Quiz:
 
     # Always about the turning knob: the other knobs are held.
     pairs = tuple((i, j) for i in range(len(DESCENT_RATES)))
-    return Quiz(f.text, RATE_KINDS, len(DESCENT_RATES), f.variables, ask, pairs)
+    return Quiz(
+        f.text, RATE_KINDS, len(DESCENT_RATES), f.variables, ask, pairs, function=f.text,
+        family=RATE_FAMILY, renew=lambda g: rate_quiz(page, g, g.variables[0]),
+    )  # fmt: skip
 
 
 #: The gradient landscape's questions: the gradient's direction on the map, a partial's sign
@@ -344,9 +480,14 @@ def landscape_quiz(page: str, f: VectorFunction) -> Quiz:
         if at.kinks[0].any():
             return None
         row = at.jacobian[0]
-        return angle_question([row[a], row[b]], [f.variables[a], f.variables[b]])
+        return angle_question(
+            [row[a], row[b]], [f.variables[a], f.variables[b]], setting_words(f.variables, point)
+        )
 
-    return Quiz(f.text, LANDSCAPE_KINDS, 1, f.variables, ask)
+    return Quiz(
+        f.text, LANDSCAPE_KINDS, 1, f.variables, ask, function=f.text,
+        family=LANDSCAPE_FAMILY, renew=lambda g: landscape_quiz(page, g),
+    )  # fmt: skip
 
 
 def layer_quiz(layer: Layer) -> Quiz:
@@ -363,4 +504,13 @@ def layer_quiz(layer: Layer) -> Quiz:
             return orientation_question(what, f.n_inputs)
         return make_question(f, point, "value", i, j)
 
-    return Quiz(f"{layer.kind}#{hash(layer.key()):x}", kinds, f.n_outputs, layer.variables, ask)
+    return Quiz(
+        f"{layer.kind}#{hash(layer.key()):x}", kinds, f.n_outputs, layer.variables, ask,
+        draw_new=_new_layer, new_label="new layer",
+    )  # fmt: skip
+
+
+def _new_layer(seed: int) -> tuple[Quiz, Callable[[], None]]:
+    """A layer of the page's kinds with small sizes and integer weights."""
+    kind, sizes, parameters = layer_member(random.Random(seed))
+    return layer_quiz(make_layer(kind, parameters)), lambda: install_layer(kind, sizes, parameters)
