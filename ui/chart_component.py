@@ -164,11 +164,14 @@ export default function ({ data, parentElement, setTriggerValue }) {
 #: The window event by which a live chart tells its followers (and knob sliders) what it now
 #: shows.
 LIVE_CHART_DRAWN = "knobs-live-chart-drawn"
+#: The components' names (bench/load.py finds live charts and followers by them).
+LIVE_CHART_COMPONENT = "knobs_live_chart"
+FOLLOWER_COMPONENT = "knobs_chart_follower"
 _component = st.components.v2.component(
-    "knobs_live_chart", js=_JS.replace("__EVENT__", LIVE_CHART_DRAWN), isolate_styles=False
+    LIVE_CHART_COMPONENT, js=_JS.replace("__EVENT__", LIVE_CHART_DRAWN), isolate_styles=False
 )
 _follower = st.components.v2.component(
-    "knobs_chart_follower", js=_FOLLOWER_JS.replace("__EVENT__", LIVE_CHART_DRAWN)
+    FOLLOWER_COMPONENT, js=_FOLLOWER_JS.replace("__EVENT__", LIVE_CHART_DRAWN)
 )
 _copy_lock = threading.Lock()
 #: Per static folder: whether plotly.js is there (checked once per server process).
