@@ -29,7 +29,7 @@ from typing import Any
 import streamlit as st
 
 from calculus.export import plain_symbol
-from ui.chart_component import LIVE_CHART_DRAWN
+from ui.chart_component import LIVE_CHART_DRAWN, LeanComponent
 
 #: How long a move may go unanswered before a waiting one is sent anyway (ms).
 RELEASE_MS = 250
@@ -161,7 +161,7 @@ _CSS = """
 
 #: The component's name: tests find knob sliders on a page by it.
 KNOB_SLIDER = "knobs_knob_slider"
-_component = st.components.v2.component(
+_component = LeanComponent(
     KNOB_SLIDER,
     js=_JS.replace("__DRAWN__", LIVE_CHART_DRAWN).replace("__RELEASE_MS__", str(RELEASE_MS)),
     css=_CSS,
