@@ -244,6 +244,7 @@ class Session:
         self.point: list[float] = []
         self.variables: tuple[str, ...] = ()
         self.knob: Slider | None = None
+        self.sending: set[asyncio.Task[None]] = set()
 
     # -- connection ------------------------------------------------------------------------------
 
@@ -317,7 +318,9 @@ class Session:
         state.context_info.timezone = "UTC"
         state.context_info.locale = "en-US"
         state.context_info.url = f"{self.base_url}/{self.page}"
-        asyncio.get_running_loop().create_task(self._send(msg.SerializeToString()))
+        task = asyncio.get_running_loop().create_task(self._send(msg.SerializeToString()))
+        self.sending.add(task)  # held until sent: the loop keeps only weak references
+        task.add_done_callback(self.sending.discard)
 
     async def _send(self, payload: bytes) -> None:
         try:
