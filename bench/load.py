@@ -215,6 +215,7 @@ class Stats:
     errors: list[str] = field(default_factory=list)
     bytes: int = 0
     checked: int = 0
+    drawn: int = 0  # heatmaps of a new setting received while counting
 
 
 class Session:
@@ -458,6 +459,8 @@ class Session:
         if not isinstance(version, str) or self.versions.get(key) == version:
             return  # nothing new to draw or announce
         self.versions[key] = version
+        if self.counting:
+            self.stats.drawn += 1
         self.answer(version, data.get("spec", ""))
         # The browser draws it, then tells the followers and the sliders.
         if self.follower is not None and self.follower.data.get("chart") == key:
@@ -590,6 +593,7 @@ class Result:
     sent: int = 0
     answered: int = 0
     checked: int = 0
+    drawn: int = 0
     latencies_ms: list[float] = field(default_factory=list)
     felt_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -719,6 +723,7 @@ async def run_load(
             result.sent += sum(m.sent is not None for m in stats.moves)
             result.answered += sum(m.answered is not None for m in stats.moves)
             result.checked += stats.checked
+            result.drawn += stats.drawn
             result.latencies_ms += stats.latencies_ms
             result.felt_ms += stats.felt_ms
             result.errors += [f"{session.name}: {e}" for e in stats.errors]
@@ -782,13 +787,14 @@ def server(url: str | None, extra: list[str]) -> Iterator[str]:
 
 
 def table(results: list[Result]) -> str:
-    head = (f"{'sessions':>8} {'rate/s':>6} {'moves':>6} {'sent':>6} {'answered':>9} "
+    head = (f"{'sessions':>8} {'rate/s':>6} {'moves':>6} {'sent':>6} {'drawn':>6} {'answered':>9} "
             f"{'p50 ms':>7} {'p95 ms':>7} {'felt p95':>8} {'CPU ms/move':>11} "
             f"{'KB/move':>8} {'errors':>6} {'RSS MB':>13}")  # fmt: skip
     rows = [head, "-" * len(head)]
     for r in results:
         rows.append(
-            f"{r.sessions:>8} {r.rate:>6g} {r.moves:>6} {r.sent:>6} {r.answered_share:>9.1%} "
+            f"{r.sessions:>8} {r.rate:>6g} {r.moves:>6} {r.sent:>6} {r.drawn:>6} "
+            f"{r.answered_share:>9.1%} "
             f"{r.p(0.5):>7.0f} {r.p(0.95):>7.0f} {r.p(0.95, r.felt_ms):>8.0f} "
             f"{r.cpu_ms_per_move:>11.1f} {r.bytes_per_move / 1024:>8.1f} {len(r.errors):>6} "
             f"{r.rss_mb[0]:>6.0f}→{r.rss_mb[1]:<6.0f}"
