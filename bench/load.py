@@ -216,6 +216,7 @@ class Stats:
     bytes: int = 0
     checked: int = 0
     drawn: int = 0  # heatmaps of a new setting received while counting
+    rest_ms: list[float] = field(default_factory=list)  # send -> the rest shows the move too
 
 
 class Session:
@@ -246,6 +247,7 @@ class Session:
         self.variables: tuple[str, ...] = ()
         self.knob: Slider | None = None
         self.sending: set[asyncio.Task[None]] = set()
+        self.rest_version: str | None = None
 
     # -- connection ------------------------------------------------------------------------------
 
@@ -462,8 +464,10 @@ class Session:
         if self.counting:
             self.stats.drawn += 1
         self.answer(version, data.get("spec", ""))
-        # The browser draws it, then tells the followers and the sliders.
-        if self.follower is not None and self.follower.data.get("chart") == key:
+        # The browser draws it, then tells the followers (unless a knob's newer move waits: a
+        # drag in progress) and the sliders.
+        dragging = any(knob.waiting is not None for knob in self.sliders.values())
+        if self.follower is not None and self.follower.data.get("chart") == key and not dragging:
             self.ask(version)
         self._drawn()
 
@@ -472,6 +476,7 @@ class Session:
             self.follower = Follower(widget_id, fragment_id, data)
         follower = self.follower
         follower.data, follower.fragment_id = data, fragment_id
+        self.rest_shown(data.get("shown"))
         stale = data.get("stale")
         if stale and stale != follower.stale_asked:
             follower.stale_asked = stale
@@ -480,6 +485,21 @@ class Session:
         latest = self.versions.get(data.get("chart"))
         if latest is not None:
             self.ask(latest)
+
+    def rest_shown(self, version: Any) -> None:
+        """The follower's run drew the rest of the page at ``version``: the whole page is there."""
+        if not isinstance(version, str) or not self.counting or version == self.rest_version:
+            return
+        self.rest_version = version
+        try:
+            point = tuple(float(v) for v in version.rpartition("@")[2].split(","))
+        except ValueError:
+            return
+        now = time.perf_counter()
+        for move in reversed(self.stats.moves):
+            if move.point == point and move.sent is not None:
+                self.stats.rest_ms.append((now - move.sent) * 1000)
+                return
 
     def ask(self, version: str) -> None:
         follower = self.follower
@@ -596,6 +616,7 @@ class Result:
     drawn: int = 0
     latencies_ms: list[float] = field(default_factory=list)
     felt_ms: list[float] = field(default_factory=list)
+    rest_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     hostile_errors: list[str] = field(default_factory=list)
     bytes: int = 0
@@ -726,6 +747,7 @@ async def run_load(
             result.drawn += stats.drawn
             result.latencies_ms += stats.latencies_ms
             result.felt_ms += stats.felt_ms
+            result.rest_ms += stats.rest_ms
             result.errors += [f"{session.name}: {e}" for e in stats.errors]
             result.bytes += stats.bytes
         if hostile_session is not None:
@@ -788,7 +810,7 @@ def server(url: str | None, extra: list[str]) -> Iterator[str]:
 
 def table(results: list[Result]) -> str:
     head = (f"{'sessions':>8} {'rate/s':>6} {'moves':>6} {'sent':>6} {'drawn':>6} {'answered':>9} "
-            f"{'p50 ms':>7} {'p95 ms':>7} {'felt p95':>8} {'CPU ms/move':>11} "
+            f"{'p50 ms':>7} {'p95 ms':>7} {'felt p95':>8} {'rest p50':>8} {'CPU ms/move':>11} "
             f"{'KB/move':>8} {'errors':>6} {'RSS MB':>13}")  # fmt: skip
     rows = [head, "-" * len(head)]
     for r in results:
@@ -796,6 +818,7 @@ def table(results: list[Result]) -> str:
             f"{r.sessions:>8} {r.rate:>6g} {r.moves:>6} {r.sent:>6} {r.drawn:>6} "
             f"{r.answered_share:>9.1%} "
             f"{r.p(0.5):>7.0f} {r.p(0.95):>7.0f} {r.p(0.95, r.felt_ms):>8.0f} "
+            f"{r.p(0.5, r.rest_ms):>8.0f} "
             f"{r.cpu_ms_per_move:>11.1f} {r.bytes_per_move / 1024:>8.1f} {len(r.errors):>6} "
             f"{r.rss_mb[0]:>6.0f}→{r.rss_mb[1]:<6.0f}"
         )

@@ -128,6 +128,9 @@ export default function ({ data, parentElement, setTriggerValue }) {
   if (!follower) {
     const heard = (event) => {
       const { key, version } = event.detail;
+      // While a knob's newer move waits (a drag, ui/knob_slider.py), this drawing is about to
+      // be replaced: its rest would be stale at once. The drawing of the last move is asked for.
+      if (window.__knobsDragging?.size) return;
       if (key === follower.data.chart) follower.ask(version);
     };
     window.addEventListener(EVENT, heard);
