@@ -18,13 +18,16 @@ page's follower does in the browser (``ui/chart_component.py``): it asks for the
 fragment run with the ``drawn`` trigger. Messages the browser would cache
 (``ForwardMsg.metadata.cacheable``) are cached and their hashes reported, as the browser does.
 
-Per move: the time from sending it to the heatmap's new values arriving; the values are checked
-against the exact Jacobian (``calculus``), so a wrong or stale heatmap is an error, never a fast
-answer. A move replaced by a newer one counts as answered when a newer one's values arrive.
-Errors: exception elements, wrong values, unexpected charts, disconnects. The server's CPU
-(the process listening on the port and its children, from ``/proc``) and bytes received are
-divided by the moves sent. Prints a table and a one-line summary against the floors; exits 1 if
-one is missed.
+Per move: the time from sending it to the heatmap's new values arriving (p50, p95); the values
+are checked against the exact Jacobian (``calculus``), so a wrong or stale heatmap is an error,
+never a fast answer. A move replaced by a newer one counts as answered when a newer one's values
+arrive. Errors: exception elements, wrong values, unexpected charts, disconnects. The server's
+CPU (the process listening on the port and its children, from ``/proc``) and the bytes received
+are divided by the moves sent. Also shown: moves made, sent (the others were replaced while
+waiting) and drawn (heatmaps of a new setting received: under overload Streamlit folds queued
+runs); "felt p95", from the learner's move (not its sending) to its answer; "rest p50", from
+sending to the follower's run showing the move (the whole page updated); the server's RSS before
+and after. Prints a table and a one-line summary against the floors; exits 1 if one is missed.
 
 Bounded: only loopback targets, at most ``MAX_SESSIONS`` sessions for ``MAX_SECONDS``; it stops
 by itself. The load generator runs on the same machine as the server (2 cores here): its own
@@ -78,6 +81,8 @@ FLOOR_BYTES = 8 * 1024
 FLOOR_CHURN_MB = 50.0
 #: How long a session may take to load its page, and to get its last answers after the run.
 LOAD_TIMEOUT_S = 90.0
+#: --churn: sessions opened and closed before the first RSS reading.
+WARM_UP_SESSIONS = 5
 GRACE_S = 3.0
 #: Heavy inputs of tests/ (test_hostile_input.py, browser/test_hostile_browser.py): the hostile
 #: session types one of these into the function box every HOSTILE_EVERY_S.
@@ -774,9 +779,12 @@ async def run_churn(
     close them, and report the server's RSS before, right after, and ``settle_s`` later."""
     count = max(1, min(count, MAX_CHURN))
     port = urllib.parse.urlsplit(base_url).port or 80
-    watched = server_pids(port, pids)
-    before = rss_mb(watched)
-    for i in range(count):
+    before = -1.0
+    watched: list[int] = []
+    for i in range(-WARM_UP_SESSIONS, count):
+        if i == 0:  # measured once the page has been served: imports, workers and caches are up
+            watched = server_pids(port, pids)
+            before = rss_mb(watched)
         session = Session(base_url, page, query, f"c{i}")
         reader = await _open(session, time.monotonic() + LOAD_TIMEOUT_S)
         session.choose_knob(i)
