@@ -236,6 +236,7 @@ class Session:
         self.follower: Follower | None = None
         self.versions: dict[str, str] = {}  # chart key -> version announced
         self.text_inputs: dict[str, str] = {}  # label -> widget id
+        self.max_chars: dict[str, int] = {}  # widget id -> its max_chars (0: none)
         self.states: dict[str, WidgetState] = {}  # what this tab's widgets hold now
         self.cache: dict[str, tuple[bytes, int, str]] = {}  # hash -> (message, run, fragment)
         self.runs = 0
@@ -344,6 +345,8 @@ class Session:
         if widget_id is None:
             self.error(f"no text input {label!r}")
             return
+        if self.max_chars.get(widget_id):  # the browser's box takes no more than that
+            text = text[: self.max_chars[widget_id]]
         self.states[widget_id] = WidgetState(id=widget_id, string_value=text)
         self.rerun()
 
@@ -440,8 +443,10 @@ class Session:
         kind = element.WhichOneof("type")
         if kind == "exception":
             self.error(f"exception: {element.exception.type}: {element.exception.message[:200]}")
-        elif kind == "text_input":
-            self.text_inputs[element.text_input.label] = element.text_input.id
+        elif kind in ("text_input", "text_area"):  # the function box is a text area
+            box = getattr(element, kind)
+            self.text_inputs[box.label] = box.id
+            self.max_chars[box.id] = box.max_chars
         elif kind == "bidi_component":
             component = element.bidi_component
             data = json.loads(component.json) if component.json else {}
