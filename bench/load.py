@@ -254,6 +254,7 @@ class Session:
         self.knob: Slider | None = None
         self.sending: set[asyncio.Task[None]] = set()
         self.rest_version: str | None = None
+        self.typed = 0  # heavy inputs typed (--hostile)
 
     # -- connection ------------------------------------------------------------------------------
 
@@ -629,6 +630,7 @@ class Result:
     rest_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     hostile_errors: list[str] = field(default_factory=list)
+    hostile_typed: int = 0
     bytes: int = 0
     cpu_s: float = 0.0
     wall_s: float = 0.0
@@ -695,6 +697,7 @@ async def _hostile(session: Session, until: float) -> None:
     texts = iter(HEAVY_INPUTS * 1000)
     while time.perf_counter() < until and not session.closed:
         session.type_text("Your function f", next(texts))
+        session.typed += 1
         await asyncio.sleep(HOSTILE_EVERY_S)
 
 
@@ -762,6 +765,7 @@ async def run_load(
             result.bytes += stats.bytes
         if hostile_session is not None:
             result.hostile_errors = list(hostile_session.stats.errors)
+            result.hostile_typed = hostile_session.typed
     finally:
         everyone = learners + ([hostile_session] if hostile_session is not None else [])
         await asyncio.gather(*(s.close() for s in everyone), return_exceptions=True)
@@ -927,10 +931,10 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
             for error in result.errors[: args.errors]:
                 print("error:", error)
-            if result.hostile_errors:
+            if args.hostile:
                 print(
-                    f"hostile session: {len(result.hostile_errors)} errors, e.g. "
-                    f"{result.hostile_errors[0]}"
+                    f"hostile session: {result.hostile_typed} heavy inputs typed, "
+                    f"{len(result.hostile_errors)} errors {result.hostile_errors[:1]}"
                 )
         print(table(results))
         for result in results:
