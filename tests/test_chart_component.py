@@ -126,3 +126,18 @@ def test_without_a_writable_static_folder_components_are_sent_inline(
     (element,) = at.get("bidi_component")
     assert element.proto.component_name == f"{live.FOLLOWER_COMPONENT}_inline"
     assert "setTriggerValue" in element.proto.js_content
+
+
+def test_without_static_serving_components_are_sent_inline(
+    static_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module written to static/ but not served would leave the component blank."""
+    serving = config.get_option("server.enableStaticServing")
+    assert serving, "the app serves static/ (.streamlit/config.toml)"
+    assert live._follower.served()
+    monkeypatch.setattr(
+        live.st,
+        "get_option",
+        lambda name: False if name == "server.enableStaticServing" else config.get_option(name),
+    )
+    assert not live._follower.served()

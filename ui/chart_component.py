@@ -273,7 +273,7 @@ class LeanComponent:
     the heatmap and its follower: ~18 of the ~23 KB a move cost, measured by bench/load.py).
     Here the code is written once per server process to ``static/knobs-<name>-<hash>.js``
     (served at /app/static like plotly.js), and the element carries a tiny loader that imports
-    it. Where ``static/`` cannot be written, the component is sent inline as before.
+    it. Where ``static/`` cannot be written or is not served, the component is sent inline.
     Call it like the component ``st.components.v2.component`` returns.
     """
 
@@ -290,7 +290,10 @@ class LeanComponent:
         self._inline = st.components.v2.component(f"{name}_inline", js=js, css=css, **options)
 
     def served(self) -> bool:
-        """Make sure the module is in ``static/`` (once per folder and process)."""
+        """Make sure the module is in ``static/`` (once per folder and process); False where it
+        cannot be written or static serving is off (``server.enableStaticServing``)."""
+        if not st.get_option("server.enableStaticServing"):
+            return False
         folder = static_dir()
         with _copy_lock:
             if (folder, self.file) not in _modules_served:
