@@ -96,3 +96,48 @@ def test_plotly_js_goes_beside_the_script_being_run(
     assert not at.exception
     assert (tmp_path / "static" / live.PLOTLY_JS).is_file()
     assert chart_specs(at)["line_chart"]["data"][0]["y"] == [4, 5, 6]
+
+
+def test_a_components_code_travels_once_not_in_every_element(static_dir: Path) -> None:
+    """The chart's (and each knob slider's) JavaScript is served from static/; every element
+    carries only a small loader that imports it (bench/load.py: ~5 KB less per element)."""
+    at = AppTest.from_string(SCRIPT).run()
+    (element,) = at.get("bidi_component")
+    loader = element.proto.js_content
+    assert len(loader) < 300, f"the element carries {len(loader)} characters of code"
+    assert f"/app/static/{live._component.file}" in loader
+    module = (static_dir / live._component.file).read_text()
+    assert "Plotly.react" in module, "the chart's code is in the served module"
+    assert stat.S_IMODE((static_dir / live._component.file).stat().st_mode) == 0o644
+
+
+def test_without_a_writable_static_folder_components_are_sent_inline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setattr(live, "STATIC_DIR", blocker / "static")
+    follower = live._follower
+    assert not follower.served()
+    at = AppTest.from_string(
+        "from ui.chart_component import follow_live_chart\n"
+        "follow_live_chart('c', 'v1', key='f', current=lambda: 'v1', fragments=())\n"
+    ).run()
+    (element,) = at.get("bidi_component")
+    assert element.proto.component_name == f"{live.FOLLOWER_COMPONENT}_inline"
+    assert "setTriggerValue" in element.proto.js_content
+
+
+def test_without_static_serving_components_are_sent_inline(
+    static_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module written to static/ but not served would leave the component blank."""
+    serving = config.get_option("server.enableStaticServing")
+    assert serving, "the app serves static/ (.streamlit/config.toml)"
+    assert live._follower.served()
+    monkeypatch.setattr(
+        live.st,
+        "get_option",
+        lambda name: False if name == "server.enableStaticServing" else config.get_option(name),
+    )
+    assert not live._follower.served()

@@ -18,6 +18,7 @@ fall back to ``st.plotly_chart``. The figure is drawn as given, like
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import shutil
@@ -127,6 +128,9 @@ export default function ({ data, parentElement, setTriggerValue }) {
   if (!follower) {
     const heard = (event) => {
       const { key, version } = event.detail;
+      // While a knob's newer move waits (a drag, ui/knob_slider.py), this drawing is about to
+      // be replaced: its rest would be stale at once. The drawing of the last move is asked for.
+      if (window.__knobsDragging?.size) return;
       if (key === follower.data.chart) follower.ask(version);
     };
     window.addEventListener(EVENT, heard);
@@ -164,15 +168,14 @@ export default function ({ data, parentElement, setTriggerValue }) {
 #: The window event by which a live chart tells its followers (and knob sliders) what it now
 #: shows.
 LIVE_CHART_DRAWN = "knobs-live-chart-drawn"
-_component = st.components.v2.component(
-    "knobs_live_chart", js=_JS.replace("__EVENT__", LIVE_CHART_DRAWN), isolate_styles=False
-)
-_follower = st.components.v2.component(
-    "knobs_chart_follower", js=_FOLLOWER_JS.replace("__EVENT__", LIVE_CHART_DRAWN)
-)
+#: The components' names (bench/load.py finds live charts and followers by them).
+LIVE_CHART_COMPONENT = "knobs_live_chart"
+FOLLOWER_COMPONENT = "knobs_chart_follower"
 _copy_lock = threading.Lock()
 #: Per static folder: whether plotly.js is there (checked once per server process).
 _plotly_js_served: dict[Path, bool] = {}
+#: Per (static folder, file name): whether a component's module is there.
+_modules_served: dict[tuple[Path, str], bool] = {}
 
 
 def _same_content(a: Path, b: Path) -> bool:
@@ -223,9 +226,96 @@ def plotly_js_served() -> bool:
         return _plotly_js_served[folder]
 
 
-def _plotly_js_url() -> str:
+def _static_url(name: str) -> str:
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return "/" + "/".join(part for part in (base, "app/static", PLOTLY_JS) if part)
+    return "/" + "/".join(part for part in (base, "app/static", name) if part)
+
+
+def _plotly_js_url() -> str:
+    return _static_url(PLOTLY_JS)
+
+
+def _write_atomically(folder: Path, name: str, content: bytes) -> None:
+    """Write ``folder/name`` under a temporary name, then rename: never half a file served."""
+    folder.mkdir(exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as partial:
+        partial.write(content)
+    os.chmod(partial.name, 0o644)
+    os.replace(partial.name, folder / name)
+
+
+#: The JavaScript a lean component sends inline: it loads the real module once per page (the
+#: browser keeps it) and hands it every render. The module's URL names its content's hash.
+_LOADER_JS = (
+    # Written short: it travels in every element. `d` is the module's cleanup for this render;
+    # a render cleaned up before the module arrived is cleaned up as soon as it has run. The
+    # newline tells Streamlit this is code, not a file path.
+    "const m=import(location.origin+'__URL__');\n"
+    "export default a=>{let d,g;m.then(n=>{const r=n.default(a);g&&r?r():d=r});"
+    "return()=>{g=1;d&&d()}}"
+)
+#: A lean component's module adds its CSS to the page once (what ``css=`` would do).
+_MODULE_CSS = """
+if (!document.getElementById('__ID__')) {
+  const style = document.createElement('style');
+  style.id = '__ID__';
+  style.textContent = __CSS__;
+  document.head.appendChild(style);
+}
+"""
+
+
+class LeanComponent:
+    """A Streamlit v2 component whose JavaScript and CSS travel once per page, not per element.
+
+    Why: Streamlit 1.67 puts a v2 component's ``js`` and ``css`` inline in every element it
+    sends, so each knob slider re-sent ~5 KB of code on every knob move (the three sliders,
+    the heatmap and its follower: ~18 of the ~23 KB a move cost, measured by bench/load.py).
+    Here the code is written once per server process to ``static/knobs-<name>-<hash>.js``
+    (served at /app/static like plotly.js), and the element carries a tiny loader that imports
+    it. Where ``static/`` cannot be written or is not served, the component is sent inline.
+    Call it like the component ``st.components.v2.component`` returns.
+    """
+
+    def __init__(self, name: str, *, js: str, css: str | None = None, **options: Any) -> None:
+        module = js
+        if css:
+            style = _MODULE_CSS.replace("__ID__", f"{name}-style")
+            module = style.replace("__CSS__", json.dumps(css)) + module
+        digest = hashlib.sha256(module.encode()).hexdigest()[:12]
+        self.file = f"knobs-{name}-{digest}.js"
+        self.module = module.encode()
+        loader = _LOADER_JS.replace("__URL__", _static_url(self.file))
+        self._lean = st.components.v2.component(name, js=loader, **options)
+        self._inline = st.components.v2.component(f"{name}_inline", js=js, css=css, **options)
+
+    def served(self) -> bool:
+        """Make sure the module is in ``static/`` (once per folder and process); False where it
+        cannot be written or static serving is off (``server.enableStaticServing``)."""
+        if not st.get_option("server.enableStaticServing"):
+            return False
+        folder = static_dir()
+        with _copy_lock:
+            if (folder, self.file) not in _modules_served:
+                try:
+                    target = folder / self.file
+                    if not (target.is_file() and target.read_bytes() == self.module):
+                        _write_atomically(folder, self.file, self.module)
+                    _modules_served[folder, self.file] = True
+                except OSError:
+                    _modules_served[folder, self.file] = False
+            return _modules_served[folder, self.file]
+
+    def __call__(self, **kwargs: Any) -> Any:
+        return (self._lean if self.served() else self._inline)(**kwargs)
+
+
+_component = LeanComponent(
+    LIVE_CHART_COMPONENT, js=_JS.replace("__EVENT__", LIVE_CHART_DRAWN), isolate_styles=False
+)
+_follower = LeanComponent(
+    FOLLOWER_COMPONENT, js=_FOLLOWER_JS.replace("__EVENT__", LIVE_CHART_DRAWN)
+)
 
 
 def live_charts_available() -> bool:

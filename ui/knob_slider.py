@@ -29,7 +29,7 @@ from typing import Any
 import streamlit as st
 
 from calculus.export import plain_symbol
-from ui.chart_component import LIVE_CHART_DRAWN
+from ui.chart_component import LIVE_CHART_DRAWN, LeanComponent
 
 #: How long a move may go unanswered before a waiting one is sent anyway (ms).
 RELEASE_MS = 250
@@ -40,6 +40,9 @@ _JS = """
 const DRAWN = '__DRAWN__';
 const RELEASE_MS = __RELEASE_MS__;
 const sliders = new WeakMap();
+// The sliders with a newer move waiting to be sent: a drag in progress. Live charts' followers
+// (ui/chart_component.py) do not ask for the rest of the page while one waits.
+const dragging = (window.__knobsDragging ??= new Set());
 // Tells moves (and sliders' ids) apart across page loads: the server compares state values.
 const LOAD = Math.random().toString(36).slice(2);
 let moves = 0;
@@ -71,10 +74,12 @@ function build(parentElement, setStateValue) {
   const send = (value) => {
     if (knob.onItsWay !== null) {  // one move at a time: the newest waits its turn
       knob.waiting = value;
+      dragging.add(knob);
       return;
     }
     knob.onItsWay = value;
     knob.waiting = null;
+    dragging.delete(knob);
     setStateValue('move', { value, n: LOAD + '-' + (++moves) });
     clearTimeout(knob.timer);
     knob.timer = setTimeout(taken, RELEASE_MS);
@@ -116,6 +121,7 @@ function build(parentElement, setStateValue) {
     if (parentElement.isConnected) return;  // still on the page
     window.removeEventListener(DRAWN, drawn);
     clearTimeout(knob.timer);
+    dragging.delete(knob);
     sliders.delete(parentElement);
   };
   return knob;
@@ -161,7 +167,7 @@ _CSS = """
 
 #: The component's name: tests find knob sliders on a page by it.
 KNOB_SLIDER = "knobs_knob_slider"
-_component = st.components.v2.component(
+_component = LeanComponent(
     KNOB_SLIDER,
     js=_JS.replace("__DRAWN__", LIVE_CHART_DRAWN).replace("__RELEASE_MS__", str(RELEASE_MS)),
     css=_CSS,

@@ -12,6 +12,7 @@ import sympy as sp
 
 from calculus.export import typeset
 from ui.figures import heatmap_legend_html
+from ui.server_tuning import tcp_nodelay
 
 _CSS = """
 <style>
@@ -137,7 +138,8 @@ _gc_frozen = threading.Event()
 
 def setup_page(title: str, icon: str = "🎛️") -> None:
     """Once per run, in the frame (app.py), for the lesson titled ``title``: the browser tab's
-    title, wide layout, the look, the accessibility helper, and a one-off GC freeze.
+    title, wide layout, the look, the accessibility helper, and once per process a GC freeze
+    and TCP_NODELAY on the server's connections (``ui/server_tuning.py``).
 
     Why the freeze: sympy leaves hundreds of thousands of long-lived objects; moving them out of
     the collector's sight keeps every later garbage collection (and so every update) short.
@@ -147,6 +149,7 @@ def setup_page(title: str, icon: str = "🎛️") -> None:
     _a11y(key="knobs_a11y")
     if not _gc_frozen.is_set():
         _gc_frozen.set()
+        tcp_nodelay()  # Streamlit leaves Nagle on for websockets (ui/server_tuning.py)
         gc.collect()
         gc.freeze()
 

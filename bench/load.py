@@ -1,0 +1,946 @@
+"""Load benchmark: N simulated learners turning knobs at once, over Streamlit's own websocket.
+
+    .venv/bin/python bench/load.py --sessions 10 --rate 5 --seconds 20      # starts its own server
+    .venv/bin/python bench/load.py --url http://127.0.0.1:8501 --sessions 30
+    .venv/bin/python bench/load.py --sessions 10 --hostile      # + one session typing heavy input
+    .venv/bin/python bench/load.py --churn 200                  # memory: open and close sessions
+
+Each simulated learner is one websocket session speaking Streamlit's protocol with its own
+protobuf messages (``BackMsg`` / ``ForwardMsg`` from ``streamlit.proto``), no browser: it GETs
+the page first with a cookie jar of its own (so a proxy's sticky-session cookie is kept), opens
+``/_stcore/stream`` with the same cookies and the subprotocols the browser sends (``streamlit``,
+the XSRF cookie), asks for the page's run, and then drags one knob. A move is what the knob's
+slider (``ui/knob_slider.py``) sends: a new ``move`` state ``{value, n}`` for the slider's
+fragment, paced as the slider paces it (one move on its way; the newest waits and replaces older
+waiting ones; it goes when the chart announces a new drawing, the slider's rerun shows it, or
+after ``RELEASE_MS``). When a live chart arrives with a new version, the session does what the
+page's follower does in the browser (``ui/chart_component.py``): it asks for the follower's
+fragment run with the ``drawn`` trigger. Messages the browser would cache
+(``ForwardMsg.metadata.cacheable``) are cached and their hashes reported, as the browser does.
+
+Per move: the time from sending it to the heatmap's new values arriving (p50, p95); the values
+are checked against the exact Jacobian (``calculus``), so a wrong or stale heatmap is an error,
+never a fast answer. A move replaced by a newer one counts as answered when a newer one's values
+arrive. Errors: exception elements, wrong values, unexpected charts, disconnects. The server's
+CPU (the process listening on the port and its children, from ``/proc``) and the bytes received
+are divided by the moves sent. Also shown: moves made, sent (the others were replaced while
+waiting) and drawn (heatmaps of a new setting received: under overload Streamlit folds queued
+runs); "felt p95", from the learner's move (not its sending) to its answer; "rest p50", from
+sending to the follower's run showing the move (the whole page updated); the server's RSS before
+and after. Prints a table and a one-line summary against the floors; exits 1 if one is missed.
+
+Bounded: only loopback targets, at most ``MAX_SESSIONS`` sessions for ``MAX_SECONDS``; it stops
+by itself. The load generator runs on the same machine as the server (2 cores here): its own
+CPU competes with the server's, so figures are pessimistic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.cookiejar
+import json
+import math
+import os
+import random
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from calculus import ExpressionError, parse_function
+from tests.browser.harness import start_streamlit
+from ui.chart_component import FOLLOWER_COMPONENT, LIVE_CHART_COMPONENT
+from ui.knob_slider import KNOB_SLIDER, RELEASE_MS
+
+MAX_SESSIONS = 100
+MAX_SECONDS = 120.0
+MAX_RATE = 20.0
+MAX_CHURN = 1000
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+#: Floors (issue 16).
+FLOOR_P95_MS = 300.0
+FLOOR_ANSWERED = 0.99
+FLOOR_CPU_MS = 8.0
+FLOOR_BYTES = 8 * 1024
+FLOOR_CHURN_MB = 50.0
+#: How long a session may take to load its page, and to get its last answers after the run.
+LOAD_TIMEOUT_S = 90.0
+#: --churn: sessions opened and closed before the first RSS reading.
+WARM_UP_SESSIONS = 5
+GRACE_S = 3.0
+#: Heavy inputs of tests/ (test_hostile_input.py, browser/test_hostile_browser.py): the hostile
+#: session types one of these into the function box every HOSTILE_EVERY_S.
+HEAVY_INPUTS = (
+    "sigmoid(" * 38 + "x" + ")" * 38,
+    "sin(" * 60 + "x" + ")" * 60,
+    "x+" * 5_000 + "x",
+    "((9^9)^9999)^9999",
+    "2^2^2^2^2^2",
+)
+HOSTILE_EVERY_S = 2.0
+#: Widget ids of a v2 component's triggers (streamlit.components.v2.bidi_component.main).
+TRIGGER_ID = "$$STREAMLIT_INTERNAL_KEY_{base}__events"
+
+
+# --- the server's processes ----------------------------------------------------------------------
+
+
+def _listening_inodes(port: int) -> set[str]:
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            parts = line.split()
+            if parts[3] == "0A" and int(parts[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(parts[9])
+    return inodes
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def server_pids(port: int, given: list[int] | None = None) -> list[int]:
+    """The process listening on ``port`` (or the ``given`` ones) and all their descendants."""
+    roots = list(given or [])
+    if not roots:
+        sockets = {f"socket:[{inode}]" for inode in _listening_inodes(port)}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or not sockets:
+                continue
+            try:
+                if any(os.readlink(fd) in sockets for fd in (entry / "fd").iterdir()):
+                    roots.append(int(entry.name))
+            except OSError:
+                continue
+    tree, found, todo = _children(), [], list(roots)
+    while todo:
+        pid = todo.pop()
+        if pid not in found:
+            found.append(pid)
+            todo.extend(tree.get(pid, []))
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+# --- one simulated learner -----------------------------------------------------------------------
+
+
+@dataclass
+class Move:
+    """One move of the knob: made by the learner; sent, unless a newer one replaced it first."""
+
+    value: float
+    point: tuple[float, ...]
+    made: float
+    sent: float | None = None
+    answered: float | None = None
+
+
+@dataclass
+class Slider:
+    """A knob slider as the page shows it, and its pacing (ui/knob_slider.py's JavaScript)."""
+
+    id: str
+    name: str
+    fragment_id: str
+    data: dict[str, Any]
+    on_its_way: float | None = None
+    waiting: Move | None = None
+    timer: asyncio.TimerHandle | None = None
+
+
+@dataclass
+class Follower:
+    """A chart follower (ui/chart_component.py): asks for its fragment's run once per version."""
+
+    id: str
+    fragment_id: str
+    data: dict[str, Any]
+    asked: str | None = None
+    stale_asked: str | None = None
+
+
+@dataclass
+class Stats:
+    """What one session saw."""
+
+    moves: list[Move] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)
+    felt_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    bytes: int = 0
+    checked: int = 0
+    drawn: int = 0  # heatmaps of a new setting received while counting
+    rest_ms: list[float] = field(default_factory=list)  # send -> the rest shows the move too
+
+
+class Session:
+    """One learner's tab: page load, websocket, the knob slider and the follower."""
+
+    def __init__(self, base_url: str, page: str, query: str, name: str) -> None:
+        self.base_url, self.page, self.query, self.name = base_url, page, query, name
+        self.stats = Stats()
+        self.ws: ClientConnection | None = None
+        self.page_script_hash = ""
+        self.sliders: dict[str, Slider] = {}
+        self.follower: Follower | None = None
+        self.versions: dict[str, str] = {}  # chart key -> version announced
+        self.text_inputs: dict[str, str] = {}  # label -> widget id
+        self.max_chars: dict[str, int] = {}  # widget id -> its max_chars (0: none)
+        self.states: dict[str, WidgetState] = {}  # what this tab's widgets hold now
+        self.cache: dict[str, tuple[bytes, int, str]] = {}  # hash -> (message, run, fragment)
+        self.runs = 0
+        self.max_age = 2
+        self.fragments_this_run: list[str] = []
+        self.loaded = asyncio.Event()
+        self.finished_runs = 0
+        self.counting = False
+        self.closed = False
+        self.moves_n = 0
+        self.load_id = f"{name}{random.getrandbits(32):x}"
+        self.functions: dict[str, Any] = {}
+        self.point: list[float] = []
+        self.variables: tuple[str, ...] = ()
+        self.knob: Slider | None = None
+        self.sending: set[asyncio.Task[None]] = set()
+        self.rest_version: str | None = None
+        self.typed = 0  # heavy inputs typed (--hostile)
+
+    # -- connection ------------------------------------------------------------------------------
+
+    def _get_page(self) -> http.cookiejar.CookieJar:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        url = f"{self.base_url}/{self.page}" + (f"?{self.query}" if self.query else "")
+        with opener.open(url, timeout=30) as response:
+            response.read()
+        return jar
+
+    async def open(self) -> None:
+        jar = await asyncio.to_thread(self._get_page)
+        cookies = {cookie.name: cookie.value or "" for cookie in jar}
+        ws_url = "ws" + self.base_url[len("http") :] + "/_stcore/stream"
+        headers = {"Origin": self.base_url}
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        token = cookies.get("_streamlit_xsrf") or "PLACEHOLDER_AUTH_TOKEN"
+        self.ws = await connect(
+            ws_url,
+            subprotocols=["streamlit", token],  # type: ignore[list-item]
+            additional_headers=headers,
+            max_size=None,
+            compression=None,
+            open_timeout=30,
+        )
+        self.rerun()
+
+    async def close(self) -> None:
+        self.closed = True
+        for slider in self.sliders.values():
+            if slider.timer is not None:
+                slider.timer.cancel()
+        if self.ws is not None:
+            await self.ws.close()
+
+    async def read(self) -> None:
+        assert self.ws is not None
+        try:
+            async for frame in self.ws:
+                if isinstance(frame, str):
+                    self.error("a text frame")
+                    continue
+                if self.counting:
+                    self.stats.bytes += len(frame)
+                self.handle(frame)
+        except ConnectionClosed as closed:
+            if not self.closed:
+                self.error(f"disconnected: {closed}")
+        if not self.closed:
+            self.error("the server closed the websocket")
+
+    def error(self, what: str) -> None:
+        self.stats.errors.append(what)
+
+    # -- what the browser sends ------------------------------------------------------------------
+
+    def rerun(self, fragment_id: str = "", triggers: tuple[WidgetState, ...] = ()) -> None:
+        """Ask for a run, as the browser does: every widget's value, the cache's hashes."""
+        if self.ws is None or self.closed:
+            return
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = self.query
+        state.page_name = self.page
+        state.page_script_hash = self.page_script_hash
+        state.fragment_id = fragment_id
+        state.widget_states.widgets.extend([*self.states.values(), *triggers])
+        state.cached_message_hashes.extend(self.cache)
+        state.context_info.timezone = "UTC"
+        state.context_info.locale = "en-US"
+        state.context_info.url = f"{self.base_url}/{self.page}"
+        task = asyncio.get_running_loop().create_task(self._send(msg.SerializeToString()))
+        self.sending.add(task)  # held until sent: the loop keeps only weak references
+        task.add_done_callback(self.sending.discard)
+
+    async def _send(self, payload: bytes) -> None:
+        try:
+            assert self.ws is not None
+            await self.ws.send(payload)
+        except ConnectionClosed:
+            if not self.closed:
+                self.error("disconnected while sending")
+
+    def type_text(self, label: str, text: str) -> None:
+        """Type ``text`` into the text input labelled ``label`` and press Enter (a full run)."""
+        widget_id = self.text_inputs.get(label)
+        if widget_id is None:
+            self.error(f"no text input {label!r}")
+            return
+        if self.max_chars.get(widget_id):  # the browser's box takes no more than that
+            text = text[: self.max_chars[widget_id]]
+        self.states[widget_id] = WidgetState(id=widget_id, string_value=text)
+        self.rerun()
+
+    # -- the knob slider's pacing (ui/knob_slider.py) ----------------------------------------------
+
+    def move(self, value: float) -> None:
+        """The learner drags the knob to ``value``."""
+        knob = self.knob
+        assert knob is not None
+        index = self.variables.index(knob.name)
+        self.point[index] = value
+        move = Move(value, tuple(self.point), time.perf_counter())
+        self.stats.moves.append(move)
+        self._send_move(knob, move)
+
+    def _send_move(self, knob: Slider, move: Move) -> None:
+        if knob.on_its_way is not None:  # one move at a time: the newest waits its turn
+            knob.waiting = move
+            return
+        knob.on_its_way, knob.waiting = move.value, None
+        self.moves_n += 1
+        move.sent = time.perf_counter()
+        state = {"move": {"value": move.value, "n": f"{self.load_id}-{self.moves_n}"}}
+        self.states[knob.id] = WidgetState(id=knob.id, json_value=json.dumps(state))
+        self.rerun(knob.fragment_id)
+        if knob.timer is not None:
+            knob.timer.cancel()
+        knob.timer = asyncio.get_running_loop().call_later(RELEASE_MS / 1000, self._taken, knob)
+
+    def _taken(self, knob: Slider) -> None:
+        if knob.timer is not None:
+            knob.timer.cancel()
+        knob.on_its_way = None
+        if knob.waiting is not None:
+            self._send_move(knob, knob.waiting)
+
+    def _drawn(self) -> None:
+        """A chart announced a drawing: sliders with a move on its way take it two tasks later."""
+        loop = asyncio.get_running_loop()
+
+        def later() -> None:
+            for knob in self.sliders.values():
+                if knob.on_its_way is not None:
+                    self._taken(knob)
+
+        loop.call_soon(loop.call_soon, later)
+
+    # -- what the server sends -------------------------------------------------------------------
+
+    def handle(self, frame: bytes) -> None:
+        msg = ForwardMsg()
+        msg.ParseFromString(frame)
+        kind = msg.WhichOneof("type")
+        if kind == "ref_hash":
+            cached = self.cache.get(msg.ref_hash)
+            if cached is None:
+                self.error(f"cached message missing: {msg.ref_hash}")
+                return
+            self.cache[msg.ref_hash] = (cached[0], self.runs, cached[2])
+            metadata = msg.metadata
+            msg = ForwardMsg()
+            msg.ParseFromString(cached[0])
+            msg.metadata.CopyFrom(metadata)
+            kind = msg.WhichOneof("type")
+        elif msg.metadata.cacheable and msg.hash:
+            fragment = msg.delta.fragment_id if kind == "delta" else ""
+            self.cache[msg.hash] = (frame, self.runs, fragment)
+        if kind == "new_session":
+            self.page_script_hash = msg.new_session.page_script_hash
+            self.max_age = msg.new_session.config.max_cached_message_age or 2
+            self.fragments_this_run = list(msg.metadata.run.fragment_ids)
+        elif kind == "page_info_changed":
+            self.query = msg.page_info_changed.query_string
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            self.element(msg.delta.new_element, msg.delta.fragment_id)
+        elif kind == "script_finished":
+            self.script_finished(msg.script_finished)
+
+    def script_finished(self, status: int) -> None:
+        if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+            self.error("the script did not compile")
+        self.runs += 1
+        fragments = self.fragments_this_run
+        for digest, (_, run, fragment) in list(self.cache.items()):
+            if fragments and fragment not in fragments:
+                continue
+            if self.runs - run > self.max_age:
+                del self.cache[digest]
+        if status == ForwardMsg.FINISHED_SUCCESSFULLY:
+            self.finished_runs += 1
+            self.loaded.set()
+
+    def element(self, element: Any, fragment_id: str) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            self.error(f"exception: {element.exception.type}: {element.exception.message[:200]}")
+        elif kind in ("text_input", "text_area"):  # the function box is a text area
+            box = getattr(element, kind)
+            self.text_inputs[box.label] = box.id
+            self.max_chars[box.id] = box.max_chars
+        elif kind == "bidi_component":
+            component = element.bidi_component
+            data = json.loads(component.json) if component.json else {}
+            if component.component_name == KNOB_SLIDER:
+                self.slider(component.id, fragment_id, data)
+            elif component.component_name == LIVE_CHART_COMPONENT:
+                self.chart(data)
+            elif component.component_name == FOLLOWER_COMPONENT:
+                self.follow(component.id, fragment_id, data)
+
+    def slider(self, widget_id: str, fragment_id: str, data: dict[str, Any]) -> None:
+        name = widget_id.split("-", 2)[-1].split("_slider_", 1)[-1]
+        knob = self.sliders.get(widget_id)
+        if knob is None:
+            knob = self.sliders[widget_id] = Slider(widget_id, name, fragment_id, data)
+        knob.data, knob.fragment_id = data, fragment_id
+        if data.get("value") == knob.on_its_way:
+            self._taken(knob)
+
+    def chart(self, data: dict[str, Any]) -> None:
+        version, key = data.get("version"), data.get("key")
+        if not isinstance(version, str) or self.versions.get(key) == version:
+            return  # nothing new to draw or announce
+        self.versions[key] = version
+        if self.counting:
+            self.stats.drawn += 1
+        self.answer(version, data.get("spec", ""))
+        # The browser draws it, then tells the followers (unless a knob's newer move waits: a
+        # drag in progress) and the sliders.
+        dragging = any(knob.waiting is not None for knob in self.sliders.values())
+        if self.follower is not None and self.follower.data.get("chart") == key and not dragging:
+            self.ask(version)
+        self._drawn()
+
+    def follow(self, widget_id: str, fragment_id: str, data: dict[str, Any]) -> None:
+        if self.follower is None or self.follower.id != widget_id:
+            self.follower = Follower(widget_id, fragment_id, data)
+        follower = self.follower
+        follower.data, follower.fragment_id = data, fragment_id
+        self.rest_shown(data.get("shown"))
+        stale = data.get("stale")
+        if stale and stale != follower.stale_asked:
+            follower.stale_asked = stale
+            self.trigger(stale)
+            return
+        latest = self.versions.get(data.get("chart"))
+        if latest is not None:
+            self.ask(latest)
+
+    def rest_shown(self, version: Any) -> None:
+        """The follower's run drew the rest of the page at ``version``: the whole page is there."""
+        if not isinstance(version, str) or not self.counting or version == self.rest_version:
+            return
+        self.rest_version = version
+        try:
+            point = tuple(float(v) for v in version.rpartition("@")[2].split(","))
+        except ValueError:
+            return
+        now = time.perf_counter()
+        for move in reversed(self.stats.moves):
+            if move.point == point and move.sent is not None:
+                self.stats.rest_ms.append((now - move.sent) * 1000)
+                return
+
+    def ask(self, version: str) -> None:
+        follower = self.follower
+        assert follower is not None
+        if version in (follower.data.get("shown"), follower.asked):
+            return
+        follower.asked = version
+        self.trigger(version)
+
+    def trigger(self, version: str) -> None:
+        follower = self.follower
+        assert follower is not None
+        payload = json.dumps([{"event": "drawn", "value": version}])
+        trigger = WidgetState(id=TRIGGER_ID.format(base=follower.id), json_trigger_value=payload)
+        self.rerun(follower.fragment_id, (trigger,))
+
+    # -- checking an answer ----------------------------------------------------------------------
+
+    def function(self, text: str) -> Any:
+        if text not in self.functions:
+            try:
+                self.functions[text] = parse_function(text)
+            except ExpressionError:
+                self.functions[text] = None
+        return self.functions[text]
+
+    def answer(self, version: str, spec: str) -> None:
+        """The heatmap of ``version`` arrived: check it, and answer the moves it answers."""
+        now = time.perf_counter()
+        text, _, at = version.rpartition("@")
+        try:
+            point = tuple(float(v) for v in at.split(","))
+        except ValueError:
+            self.error(f"a chart version that names no knob setting: {version[:80]!r}")
+            return
+        f = self.function(text)
+        if f is not None and self.knob is not None:
+            self.check(f, point, spec)
+        if not self.stats.moves:
+            return
+        matching = [
+            i for i, m in enumerate(self.stats.moves) if m.sent is not None and m.point == point
+        ]
+        if not matching:
+            if self.knob is not None and any(m.answered is None for m in self.stats.moves):
+                self.error(f"a heatmap for a setting never sent: {point}")
+            return
+        last = matching[-1]
+        for move in self.stats.moves[: last + 1]:
+            if move.answered is None:
+                move.answered = now
+                if self.counting:
+                    if move.sent is not None:
+                        self.stats.latencies_ms.append((now - move.sent) * 1000)
+                    self.stats.felt_ms.append((now - move.made) * 1000)
+
+    def check(self, f: Any, point: tuple[float, ...], spec: str) -> None:
+        try:
+            traces = json.loads(spec)["data"]
+            (trace,) = [t for t in traces if t.get("name") == "jacobian"]
+            shown = np.array([[np.nan if v is None else v for v in row] for row in trace["z"]])
+        except (ValueError, KeyError, TypeError):
+            self.error("a heatmap without its Jacobian values")
+            return
+        exact = f.jacobian_at(point)
+        exact = np.where(np.isfinite(exact), exact, np.nan)
+        if shown.shape != exact.shape or not np.allclose(
+            shown, exact, rtol=1e-9, atol=1e-12, equal_nan=True
+        ):
+            self.error(f"wrong heatmap at {point}: {shown.tolist()} != {exact.tolist()}")
+        else:
+            self.stats.checked += 1
+
+    # -- the learner ----------------------------------------------------------------------------
+
+    def choose_knob(self, index: int) -> None:
+        """Take hold of one knob (session ``index`` turns knob ``index % m``)."""
+        version = next(iter(self.versions.values()), None)
+        if version is None or not self.sliders:
+            raise RuntimeError(f"{self.name}: the page shows no live chart or no knob slider")
+        text, _, at = version.rpartition("@")
+        f = self.function(text)
+        if f is None:
+            raise RuntimeError(f"{self.name}: the page's function cannot be read: {text[:80]!r}")
+        self.variables, self.point = f.variables, [float(v) for v in at.split(",")]
+        knobs = sorted(self.sliders.values(), key=lambda s: self.variables.index(s.name))
+        self.knob = knobs[index % len(knobs)]
+
+    def next_value(self, rng: random.Random) -> float:
+        """A new position on the knob's grid, a few steps from where it is."""
+        assert self.knob is not None
+        data = self.knob.data
+        low, high, step = float(data["low"]), float(data["high"]), float(data["step"])
+        now = self.point[self.variables.index(self.knob.name)]
+        while True:
+            value = now + step * rng.choice([-5, -3, -2, -1, 1, 2, 3, 5])
+            value = round(min(max(value, low), high), int(data.get("decimals", 2)))
+            if value != now:
+                return value
+
+
+# --- a run ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    sessions: int
+    rate: float
+    seconds: float
+    moves: int = 0
+    sent: int = 0
+    answered: int = 0
+    checked: int = 0
+    drawn: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+    felt_ms: list[float] = field(default_factory=list)
+    rest_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    hostile_errors: list[str] = field(default_factory=list)
+    hostile_typed: int = 0
+    bytes: int = 0
+    cpu_s: float = 0.0
+    wall_s: float = 0.0
+    rss_mb: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def answered_share(self) -> float:
+        return self.answered / self.moves if self.moves else 1.0
+
+    @property
+    def cpu_ms_per_move(self) -> float:
+        return 1000 * self.cpu_s / self.sent if self.sent else math.nan
+
+    @property
+    def bytes_per_move(self) -> float:
+        return self.bytes / self.sent if self.sent else math.nan
+
+    def p(self, q: float, values: list[float] | None = None) -> float:
+        values = sorted(self.latencies_ms if values is None else values)
+        if not values:
+            return math.nan
+        return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+    def floors(self) -> list[tuple[str, str, bool]]:
+        return [
+            ("p95", f"{self.p(0.95):.0f} ms ≤ {FLOOR_P95_MS:.0f}", self.p(0.95) <= FLOOR_P95_MS),
+            ("answered", f"{self.answered_share:.1%} ≥ 99%", self.answered_share >= FLOOR_ANSWERED),
+            ("errors", f"{len(self.errors)} = 0", not self.errors),
+            ("CPU/move", f"{self.cpu_ms_per_move:.1f} ms ≤ 8",
+             self.cpu_ms_per_move <= FLOOR_CPU_MS),
+            ("bytes/move", f"{self.bytes_per_move / 1024:.1f} KB ≤ 8",
+             self.bytes_per_move <= FLOOR_BYTES),
+        ]  # fmt: skip
+
+    @property
+    def passed(self) -> bool:
+        return all(ok for _, _, ok in self.floors())
+
+
+def check_target(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "http" or parts.hostname not in LOOPBACK:
+        raise SystemExit(f"load.py only loads loopback servers (http://127.0.0.1:PORT): {url!r}")
+    return f"http://{parts.netloc}"
+
+
+async def _open(session: Session, deadline: float) -> asyncio.Task[None]:
+    await session.open()
+    reader = asyncio.create_task(session.read())
+    await asyncio.wait_for(session.loaded.wait(), timeout=max(1.0, deadline - time.monotonic()))
+    return reader
+
+
+async def _learner(session: Session, index: int, rate: float, until: float, seed: int) -> None:
+    rng = random.Random(seed)
+    session.choose_knob(index)
+    await asyncio.sleep(rng.uniform(0, 1 / rate))  # learners do not move in lockstep
+    while time.perf_counter() < until and not session.closed:
+        session.move(session.next_value(rng))
+        await asyncio.sleep(1 / rate)
+
+
+async def _hostile(session: Session, until: float) -> None:
+    texts = iter(HEAVY_INPUTS * 1000)
+    while time.perf_counter() < until and not session.closed:
+        session.type_text("Your function f", next(texts))
+        session.typed += 1
+        await asyncio.sleep(HOSTILE_EVERY_S)
+
+
+async def run_load(
+    base_url: str,
+    *,
+    sessions: int,
+    rate: float,
+    seconds: float,
+    page: str = "",
+    query: str = "",
+    hostile: bool = False,
+    pids: list[int] | None = None,
+) -> Result:
+    """Load ``base_url`` with ``sessions`` learners moving ``rate`` times a second."""
+    sessions = max(1, min(sessions, MAX_SESSIONS))
+    seconds = max(1.0, min(seconds, MAX_SECONDS))
+    rate = max(0.1, min(rate, MAX_RATE))
+    port = urllib.parse.urlsplit(base_url).port or 80
+    learners = [Session(base_url, page, query, f"s{i}") for i in range(sessions)]
+    readers: list[asyncio.Task[None]] = []
+    hostile_session: Session | None = None
+    result = Result(sessions, rate, seconds)
+    deadline = time.monotonic() + LOAD_TIMEOUT_S
+    try:
+        # Tabs open a few at a time, as a class arrives: the page's first run is the heavy one.
+        for start in range(0, sessions, 5):
+            batch = learners[start : start + 5]
+            readers += await asyncio.gather(*(_open(s, deadline) for s in batch))
+        if hostile:
+            hostile_session = Session(base_url, page, query, "hostile")
+            readers.append(await _open(hostile_session, deadline))
+        watched = server_pids(port, pids)
+        await asyncio.sleep(0.5)
+        rss_before, cpu_before = rss_mb(watched), cpu_seconds(watched)
+        for session in learners:
+            session.counting = True
+        start = time.perf_counter()
+        until = start + seconds
+        jobs = [_learner(s, i, rate, until, seed=i) for i, s in enumerate(learners)] + (
+            [_hostile(hostile_session, until)] if hostile_session else []
+        )
+        await asyncio.gather(*jobs)
+        # The last moves' answers.
+        grace = time.perf_counter() + GRACE_S
+        while time.perf_counter() < grace and any(
+            m.answered is None for s in learners for m in s.stats.moves
+        ):
+            await asyncio.sleep(0.05)
+        result.wall_s = time.perf_counter() - start
+        result.cpu_s = cpu_seconds(watched) - cpu_before
+        result.rss_mb = (rss_before, rss_mb(watched))
+        for session in learners:
+            session.counting = False
+            stats = session.stats
+            result.moves += len(stats.moves)
+            result.sent += sum(m.sent is not None for m in stats.moves)
+            result.answered += sum(m.answered is not None for m in stats.moves)
+            result.checked += stats.checked
+            result.drawn += stats.drawn
+            result.latencies_ms += stats.latencies_ms
+            result.felt_ms += stats.felt_ms
+            result.rest_ms += stats.rest_ms
+            result.errors += [f"{session.name}: {e}" for e in stats.errors]
+            result.bytes += stats.bytes
+        if hostile_session is not None:
+            result.hostile_errors = list(hostile_session.stats.errors)
+            result.hostile_typed = hostile_session.typed
+    finally:
+        everyone = learners + ([hostile_session] if hostile_session is not None else [])
+        await asyncio.gather(*(s.close() for s in everyone), return_exceptions=True)
+        for reader in readers:
+            reader.cancel()
+        await asyncio.gather(*readers, return_exceptions=True)
+    return result
+
+
+async def run_churn(
+    base_url: str,
+    count: int,
+    *,
+    page: str = "",
+    query: str = "",
+    pids: list[int] | None = None,
+    settle_s: float = 0.0,
+) -> dict[str, float]:
+    """Open ``count`` sessions one after another (each loads the page and moves its knob once),
+    close them, and report the server's RSS before, right after, and ``settle_s`` later."""
+    count = max(1, min(count, MAX_CHURN))
+    port = urllib.parse.urlsplit(base_url).port or 80
+    before = -1.0
+    watched: list[int] = []
+    for i in range(-WARM_UP_SESSIONS, count):
+        if i == 0:  # measured once the page has been served: imports, workers and caches are up
+            watched = server_pids(port, pids)
+            before = rss_mb(watched)
+        session = Session(base_url, page, query, f"c{i}")
+        reader = await _open(session, time.monotonic() + LOAD_TIMEOUT_S)
+        session.choose_knob(i)
+        session.move(session.next_value(random.Random(i)))
+        for _ in range(100):
+            if session.stats.moves[-1].answered is not None:
+                break
+            await asyncio.sleep(0.02)
+        await session.close()
+        reader.cancel()
+        if session.stats.errors:
+            raise RuntimeError(f"churn session {i}: {session.stats.errors[:3]}")
+    after = rss_mb(watched)
+    await asyncio.sleep(settle_s)
+    return {"before": before, "after": after, "settled": rss_mb(watched)}
+
+
+# --- command line --------------------------------------------------------------------------------
+
+
+@contextmanager
+def server(url: str | None, extra: list[str]) -> Iterator[str]:
+    """The target: ``url`` (loopback only), or a server of our own on a free port."""
+    if url:
+        yield check_target(url)
+        return
+    with ExitStack() as stack:
+        own, _process = stack.enter_context(start_streamlit("app.py", extra))
+        yield own
+
+
+def table(results: list[Result]) -> str:
+    head = (f"{'sessions':>8} {'rate/s':>6} {'moves':>6} {'sent':>6} {'drawn':>6} {'answered':>9} "
+            f"{'p50 ms':>7} {'p95 ms':>7} {'felt p95':>8} {'rest p50':>8} {'CPU ms/move':>11} "
+            f"{'KB/move':>8} {'errors':>6} {'RSS MB':>13}")  # fmt: skip
+    rows = [head, "-" * len(head)]
+    for r in results:
+        rows.append(
+            f"{r.sessions:>8} {r.rate:>6g} {r.moves:>6} {r.sent:>6} {r.drawn:>6} "
+            f"{r.answered_share:>9.1%} "
+            f"{r.p(0.5):>7.0f} {r.p(0.95):>7.0f} {r.p(0.95, r.felt_ms):>8.0f} "
+            f"{r.p(0.5, r.rest_ms):>8.0f} "
+            f"{r.cpu_ms_per_move:>11.1f} {r.bytes_per_move / 1024:>8.1f} {len(r.errors):>6} "
+            f"{r.rss_mb[0]:>6.0f}→{r.rss_mb[1]:<6.0f}"
+        )
+    return "\n".join(rows)
+
+
+def summary(result: Result) -> str:
+    parts = [f"{name} {text} {'ok' if ok else 'MISSED'}" for name, text, ok in result.floors()]
+    verdict = "PASS" if result.passed else "FAIL"
+    return f"{verdict}: {result.sessions} sessions x {result.rate:g}/s: " + "; ".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="a running server (loopback only); default: start one")
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        nargs="+",
+        default=[10],
+        help=f"simulated learners (several: one run each; at most {MAX_SESSIONS})",
+    )
+    parser.add_argument("--rate", type=float, default=5.0, help="knob moves a second per learner")
+    parser.add_argument("--seconds", type=float, default=20.0, help=f"at most {MAX_SECONDS:g}")
+    parser.add_argument("--page", default="", help="the page's URL path, e.g. Rate_of_change")
+    parser.add_argument("--query", default="", help="the page's query string, e.g. f=x%%5E2")
+    parser.add_argument(
+        "--hostile", action="store_true", help="one more session types a heavy input every 2 s"
+    )
+    parser.add_argument(
+        "--pid",
+        type=int,
+        action="append",
+        help="server processes to measure (default: whoever listens on the port)",
+    )
+    parser.add_argument(
+        "--churn",
+        type=int,
+        metavar="N",
+        help="memory: open and close N sessions, report the server's RSS",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=0.0,
+        help="--churn: seconds to wait before the last RSS reading",
+    )
+    parser.add_argument(
+        "--server-arg",
+        action="append",
+        default=[],
+        help="extra `streamlit run` argument for the server started here",
+    )
+    parser.add_argument("--errors", type=int, default=5, help="how many errors to print")
+    args = parser.parse_args(argv)
+    if args.seconds > MAX_SECONDS or max(args.sessions) > MAX_SESSIONS:
+        parser.error(f"at most {MAX_SESSIONS} sessions and {MAX_SECONDS:g} s")
+    with server(args.url, args.server_arg) as base_url:
+        if args.churn:
+            rss = asyncio.run(
+                run_churn(
+                    base_url,
+                    args.churn,
+                    page=args.page,
+                    query=args.query,
+                    pids=args.pid,
+                    settle_s=args.settle,
+                )
+            )
+            grown = rss["settled"] - rss["before"]
+            ok = grown <= FLOOR_CHURN_MB
+            print(
+                f"{'PASS' if ok else 'FAIL'}: {args.churn} sessions opened and closed: server "
+                f"RSS {rss['before']:.0f} MB -> {rss['after']:.0f} MB right after -> "
+                f"{rss['settled']:.0f} MB after {args.settle:g} s (+{grown:.0f} MB, floor "
+                f"{FLOOR_CHURN_MB:.0f})"
+            )
+            return 0 if ok else 1
+        results = []
+        for n in args.sessions:
+            result = asyncio.run(
+                run_load(
+                    base_url,
+                    sessions=n,
+                    rate=args.rate,
+                    seconds=args.seconds,
+                    page=args.page,
+                    query=args.query,
+                    hostile=args.hostile,
+                    pids=args.pid,
+                )
+            )
+            results.append(result)
+            for error in result.errors[: args.errors]:
+                print("error:", error)
+            if args.hostile:
+                print(
+                    f"hostile session: {result.hostile_typed} heavy inputs typed, "
+                    f"{len(result.hostile_errors)} errors {result.hostile_errors[:1]}"
+                )
+        print(table(results))
+        for result in results:
+            print(summary(result))
+        return 0 if all(r.passed for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""TCP_NODELAY on the server's websocket connections (ui/server_tuning.py).
+
+With Nagle's algorithm on, a small message sent while an earlier one is unacknowledged waits
+for the browser's delayed ACK (up to 40 ms): a learner would see knob moves answered late.
+The live test opens two sessions on a real server and reads the option on the server's own
+sockets (Linux ``pidfd_getfd``: the test starts the server, so it may look at its sockets).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import asyncio.base_events
+import ctypes
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.load import Session
+from tests.browser.harness import start_streamlit
+from ui.server_tuning import tcp_nodelay
+
+SYS_PIDFD_GETFD = 438  # the same number on every Linux architecture (new syscall table)
+
+
+def test_asyncio_sets_nodelay_on_sockets_made_without_a_protocol_number() -> None:
+    tcp_nodelay()
+    assert tcp_nodelay() is False, "applied once per process"
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:  # proto 0, as Streamlit's
+        asyncio.base_events._set_nodelay(sock)
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+
+def _server_sockets(pid: int, port: int) -> dict[int, str]:
+    """The server's TCP sockets on ``port``: fd -> 'listen' or 'established'."""
+    states = {}
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            parts = line.split()
+            if int(parts[1].rsplit(":", 1)[1], 16) == port and parts[3] in ("0A", "01"):
+                states[f"socket:[{parts[9]}]"] = "listen" if parts[3] == "0A" else "established"
+    found = {}
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            link = os.readlink(fd)
+        except OSError:
+            continue
+        if link in states:
+            found[int(fd.name)] = states[link]
+    return found
+
+
+def _nodelay_of(pid: int, fd: int) -> int:
+    libc = ctypes.CDLL(None, use_errno=True)
+    pidfd = os.pidfd_open(pid)
+    try:
+        mine = libc.syscall(SYS_PIDFD_GETFD, pidfd, fd, 0)
+        if mine < 0:
+            raise OSError(ctypes.get_errno(), "pidfd_getfd")
+        with socket.socket(fileno=mine) as sock:
+            return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        os.close(pidfd)
+
+
+async def _two_sessions_open(url: str) -> tuple[list[Session], list[asyncio.Task[None]]]:
+    sessions, readers = [], []
+    for name in ("first", "second"):  # the first run applies the tuning; the second is new
+        session = Session(url, "", "", name)
+        await session.open()
+        readers.append(asyncio.create_task(session.read()))
+        await asyncio.wait_for(session.loaded.wait(), timeout=90)
+        sessions.append(session)
+    return sessions, readers
+
+
+@pytest.mark.live
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the server's sockets through /proc")
+def test_a_live_servers_websockets_have_nagle_off() -> None:
+    with start_streamlit("app.py") as (url, process):
+        port = int(url.rsplit(":", 1)[1])
+
+        async def check() -> dict[int, tuple[str, int]]:
+            sessions, readers = await _two_sessions_open(url)
+            try:
+                sockets = _server_sockets(process.pid, port)
+                return {fd: (state, _nodelay_of(process.pid, fd)) for fd, state in sockets.items()}
+            finally:
+                for session in sessions:
+                    await session.close()
+                await asyncio.gather(*readers, return_exceptions=True)
+
+        seen = asyncio.run(check())
+    established = [nodelay for state, nodelay in seen.values() if state == "established"]
+    assert len(established) >= 2, f"both websockets are open on the server: {seen}"
+    assert all(established), f"a websocket with Nagle on (fd: (state, TCP_NODELAY)): {seen}"
+    assert all(nodelay for state, nodelay in seen.values() if state == "listen"), seen
