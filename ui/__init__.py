@@ -38,7 +38,14 @@ from ui.knobs import (
     knob_version,
 )
 from ui.live import live_panel, rerun_live_panel
-from ui.page import formula, heatmap_key, idea, let_the_browser_paint, setup_page
+from ui.page import (
+    formula,
+    heatmap_key,
+    idea,
+    leave_pages_folder_mode,
+    let_the_browser_paint,
+    setup_page,
+)
 from ui.url_state import check_offered, number_text, query_float, query_text, write_query
 
 __all__ = [
@@ -74,3 +81,5 @@ __all__ = [
     "setup_page",
     "write_query",
 ]
+
+leave_pages_folder_mode()  # before any lesson draws (see its docstring)

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 
 import streamlit as st
 import sympy as sp
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from calculus.export import typeset
 from ui.figures import heatmap_legend_html
@@ -134,6 +136,21 @@ export default function () {
 _a11y = st.components.v2.component("knobs_a11y", js=_A11Y_JS, isolate_styles=False)
 
 _gc_frozen = threading.Event()
+
+
+def leave_pages_folder_mode() -> None:
+    """End Streamlit's old multipage mode at once, so every lesson runs inside app.py's frame.
+
+    Why: with a ``pages/`` folder beside app.py, Streamlit starts each server in its old mode, in
+    which a lesson linked directly (``/Chain_rule?...``) as a fresh server's first page runs on
+    its own: no setup_page, no look, no accessibility helper. Only app.py's ``st.navigation``
+    ends that mode, and app.py does not run then. Called when ``ui`` is first imported (every
+    lesson imports it): end the mode as ``st.navigation`` does, and run again, now through
+    app.py, which opens the same lesson from its URL.
+    """
+    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def setup_page(title: str, icon: str = "🎛️") -> None:
