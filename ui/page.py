@@ -23,9 +23,18 @@ _CSS = """
   /* A formula wider than its column scrolls sideways (and is focusable, see _A11Y_JS); only
      sideways: KaTeX's few pixels of vertical overflow would make every formula a tab stop. */
   .katex-display { overflow-y: hidden; }
-  .katex-display:focus-visible, [overflow="auto"]:focus-visible {
-    outline: 2px solid #1d4ed8; outline-offset: 2px;
+  /* Keyboard focus always visible, in one style (WCAG 2.4.7): links (the sidebar's pages too),
+     buttons (segmented controls, pills), scrolling areas, sliders, and, where the native input
+     is hidden (radios, checkboxes, toggles), the option around it. Streamlit's own rings were
+     none (sidebar links, toggles, radios) or a half-transparent shadow. Text fields and
+     select boxes show focus by their border. */
+  :is(a, button, summary, [tabindex]:not(input), input[type="range"]):focus-visible,
+  label:has(input:is([type="radio"], [type="checkbox"]):focus-visible) {
+    outline: 2px solid #1d4ed8 !important; outline-offset: 2px;
   }
+  label:has(input:is([type="radio"], [type="checkbox"]):focus-visible) { border-radius: 4px; }
+  /* The page's main area (a tab stop, for scrolling): its ring inside, not off the screen. */
+  .stMain:focus-visible { outline-offset: -3px; }
   /* Code in one dark colour: the highlighter's blue was 3.7:1 on the code background. */
   [data-testid="stCode"] .token { color: #1f2937 !important; }
   .katex { font-size: 1.08em; }
