@@ -20,6 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from calculus.narration.heatmap import jacobian_description
 from calculus.reading import format_number
 
 #: Diverging, colour-blind-safe (ColorBrewer RdBu): blue = negative, white = 0, red = positive.
@@ -64,6 +65,16 @@ class SpecFigure(go.Figure):
 
     def to_dict(self) -> Spec:
         return self.__dict__["_knobs_spec"]
+
+    @property
+    def description(self) -> str | None:
+        """What the figure shows now, in words, for screen readers (``live_chart`` sends it)."""
+        return self.__dict__.get("_knobs_description")
+
+    def described(self, text: str) -> SpecFigure:
+        """This figure, with ``text`` as its description."""
+        self.__dict__["_knobs_description"] = text
+        return self
 
     @property
     def spec_json(self) -> str:
@@ -268,7 +279,8 @@ def jacobian_heatmap(
     }
     if title:
         layout["title"] = {"text": title, "x": 0, "font": {"size": 15}}
-    return _figure({"data": traces, "layout": layout})
+    words = jacobian_description(values, output_labels, knob_labels, notes)
+    return _figure({"data": traces, "layout": layout}).described(words)
 
 
 def error_curve_figure(
