@@ -41,6 +41,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from calculus.landscape import GradientField, Grid
+from calculus.narration.pictures import map_description, surface_description
 from calculus.reading import format_number, superscript
 from calculus.reading import number_latex as tex
 from ui.figures import FONT, Spec, SpecFigure
@@ -103,7 +104,7 @@ def listed(values: Sequence[float] | np.ndarray) -> list[float | None]:
     return [float(v) if math.isfinite(v) else None for v in np.asarray(values, dtype=float)]
 
 
-def _figure(data: list[Spec], layout: Spec) -> go.Figure:
+def _figure(data: list[Spec], layout: Spec) -> SpecFigure:
     """The Figure for a finished spec (see ``SpecFigure`` and the module doc)."""
     return SpecFigure({"data": data, "layout": layout})
 
@@ -516,7 +517,8 @@ def map_overlay(frame: MapFrame, marks: MapMarks) -> go.Figure:
             )
         )
     data.append(_dot("point", a, b))
-    return _figure(data, _map_layout(frame, overlay=True))
+    words = map_description((frame.x_label, frame.y_label), marks.point, marks.gradient)
+    return _figure(data, _map_layout(frame, overlay=True)).described(words)
 
 
 # --- the surface -------------------------------------------------------------------------------
@@ -699,7 +701,8 @@ def surface_overlay(frame: SurfaceFrame, marks: SurfaceMarks) -> go.Figure:
                 "hoverinfo": "skip",
             }
         )
-    return _figure(data, _surface_layout(frame, overlay=True))
+    words = surface_description((frame.x_label, frame.y_label), marks.point)
+    return _figure(data, _surface_layout(frame, overlay=True)).described(words)
 
 
 # --- slices, directional derivative, descent ---------------------------------------------------

@@ -35,6 +35,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from calculus.export import plain_symbol
+from calculus.narration.pictures import tangent_description
 from calculus.narration.rate import Line
 from calculus.rate import SECANT_STEPS, CriticalPoints, Descent, Slice, descent_span
 from calculus.reading import format_number
@@ -326,7 +327,8 @@ def tangent_overlay(
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
     }
-    return _figure(data, layout, TANGENT_HEIGHT, "rate-tangent")
+    words = tangent_description(name, x, value, slope, secant)
+    return _figure(data, layout, TANGENT_HEIGHT, "rate-tangent").described(words)
 
 
 def secant_error_figure(steps: np.ndarray, errors: np.ndarray, current: float) -> go.Figure:

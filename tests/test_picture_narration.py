@@ -1,0 +1,88 @@
+"""The moving pictures in words (calculus/narration/pictures.py), for screen readers: true at the
+knobs, undefined values said in words, and carried by the figures the pages draw."""
+
+from __future__ import annotations
+
+import pytest
+
+from calculus.narration.pictures import (
+    graph_description,
+    map_description,
+    surface_description,
+    tangent_description,
+)
+from ui.landscape import MapFrame, MapMarks, map_overlay
+from ui.rate import TangentFrame, tangent_overlay
+
+NAN = float("nan")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("x", 1.0, 3.0, 6.0, (1.5, 6.25)),
+         "Top: the curve f(x) and its tangent at x = 1, where f = 3 and the tangent's slope is 6 "
+         "(rising). The secant through x + h = 1.5 has slope 6.5. Bottom: the slope f′(x) at "
+         "every point; at x = 1 it is 6."),
+        (("x", -2.0, -6.0, 0.0, None),
+         "Top: the curve f(x) and its tangent at x = −2, where f = −6 and the tangent's slope is "
+         "0 (flat there). Bottom: the slope f′(x) at every point; at x = −2 it is 0."),
+        (("x", -1.0, NAN, NAN, (-0.5, NAN)),
+         "Top: the curve f(x); at x = −1 f is undefined, so there is no tangent. The secant "
+         "through x + h = −0.5 is undefined. Bottom: the slope f′(x) at every point; at x = −1 "
+         "it is undefined."),
+        (("t", 0.0, 0.0, NAN, (0.5, 0.5)),
+         "Top: the curve f(t); at t = 0, f = 0 but f has no slope (no tangent). The secant "
+         "through t + h = 0.5 has slope 1. Bottom: the slope f′(t) at every point; at t = 0 it "
+         "is undefined."),
+        (("x", 1.0, 2.0, -1e-13, None),  # a slope the page writes as 0 is flat in words too
+         "Top: the curve f(x) and its tangent at x = 1, where f = 2 and the tangent's slope is 0 "
+         "(flat there). Bottom: the slope f′(x) at every point; at x = 1 it is 0."),
+    ],
+)  # fmt: skip
+def test_the_tangent_plot_in_words(args: tuple, said: str) -> None:
+    assert tangent_description(*args) == said
+
+
+@pytest.mark.parametrize(
+    ("gradient", "ending"),
+    [
+        ((1.0, 2.0), "The gradient arrow (∂f/∂x₁, ∂f/∂x₂) = (1, 2), length 2.236, points uphill, "
+                     "where f rises fastest."),
+        ((0.0, 1e-14), "The gradient is 0 here: no arrow, f is flat to first order."),
+        ((NAN, 1.0), "No gradient arrow: the gradient is undefined here."),
+        (None, "No gradient arrow: the gradient is undefined here."),
+    ],
+)  # fmt: skip
+def test_the_map_in_words(gradient: tuple[float, float] | None, ending: str) -> None:
+    said = map_description(("x₁", "x₂"), (1.0, -0.5), gradient)
+    assert said.startswith("Contour map of f over x₁ and x₂, darker where f is higher. ")
+    assert "The point (x₁, x₂) = (1, −0.5)." in said
+    assert said.endswith(ending)
+
+
+def test_the_surface_and_the_graph_in_words() -> None:
+    assert surface_description(("a", "b"), (1.0, 2.0, NAN)).endswith(
+        "The point at (a, b) = (1, 2), where f is undefined."
+    )
+    said = graph_description(
+        ["x", "v", "y"],
+        {"x": -1.0, "v": NAN, "y": NAN},
+        [("x", "v"), ("v", "y")],
+        {("x", "v"): NAN, ("v", "y"): 2.0},
+    )
+    assert "Values: x = −1, v = undefined, y = undefined." in said
+    assert said.endswith("Local derivatives: ∂v/∂x = undefined, ∂y/∂v = 2.")
+    nodes = [f"u{i}" for i in range(15)]
+    many = graph_description(nodes, dict.fromkeys(nodes, 1.0), [], {})
+    assert "u11 = 1 and 3 more." in many
+
+
+def test_the_pages_figures_carry_their_words() -> None:
+    frame = TangentFrame(-4.0, 4.0, (-10.0, 30.0), (-5.0, 10.0))
+    assert tangent_overlay(frame, 1.0, 3.0, 6.0).description == tangent_description(
+        "x", 1.0, 3.0, 6.0
+    )
+    map_frame = MapFrame((-3.0, 3.0), (-3.0, 3.0), "x₁", "x₂")
+    overlay = map_overlay(map_frame, MapMarks(point=(1.0, 1.0), gradient=(1.0, 2.0)))
+    assert overlay.description == map_description(("x₁", "x₂"), (1.0, 1.0), (1.0, 2.0))
