@@ -326,9 +326,14 @@ def styled_terms_table(walk: Walkthrough) -> Any:
     table = terms_table(walk)
     kept = [t.survives for t in walk.terms]
 
+    # Dark text on the pale highlight in either theme; the dropped terms' grey at 4.5:1 or more
+    # on the table's background (st.context.theme: the dark theme's is near black).
+    dark = st.context.theme.type == "dark"
+    dropped = "color: #9ca3af" if dark else "color: #6b7280"
+
     def highlight(row: pd.Series) -> list[str]:
-        colour = f"background-color: {SURVIVOR_BACKGROUND}; font-weight: 600"
-        return [colour if kept[row.name] else "color: #6b7280"] * len(row)
+        colour = f"background-color: {SURVIVOR_BACKGROUND}; color: #111827; font-weight: 600"
+        return [colour if kept[row.name] else dropped] * len(row)
 
     return table.style.apply(highlight, axis=1)
 

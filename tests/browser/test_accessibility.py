@@ -8,7 +8,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.harness import knob_slider, wait_for_app_ready
 
@@ -95,3 +95,22 @@ def test_the_heatmap_says_what_it_shows_and_follows_the_knobs(
     expect(figure).to_have_attribute(
         "aria-label", re.compile(r"Largest in size: ∂y/∂b = 3\.$"), timeout=IDLE_TIMEOUT_MS
     )
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p.strip("/") or "Knob_machine" for p in PAGES])
+def test_no_serious_violation_in_the_dark_theme(
+    browser: Browser, streamlit_app: str, path: str
+) -> None:
+    """The system asks for dark: Streamlit's dark theme, and our CSS follows it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(streamlit_app)  # app.py first: see tests/browser/test_keyboard.py
+        wait_for_app_ready(page, timeout_ms=IDLE_TIMEOUT_MS)
+        page.goto(streamlit_app + path)
+        wait_for_app_ready(page, timeout_ms=IDLE_TIMEOUT_MS)
+        expect(page.locator("html")).to_have_attribute("data-knobs-theme", "dark")
+        found = _serious(page, "dark")
+        assert not found, "\n".join(found)
+    finally:
+        context.close()
