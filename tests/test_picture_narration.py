@@ -3,15 +3,22 @@ knobs, undefined values said in words, and carried by the figures the pages draw
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from calculus.narration.pictures import (
+    descent_description,
+    error_curve_description,
     graph_description,
     map_description,
+    path_shares_description,
+    slices_description,
     surface_description,
     tangent_description,
 )
-from ui.landscape import MapFrame, MapMarks, map_overlay
+from ui.chain import path_shares_figure
+from ui.figures import description_of, error_curve_figure
+from ui.landscape import MapFrame, MapMarks, descent_values_figure, map_overlay
 from ui.rate import TangentFrame, tangent_overlay
 
 NAN = float("nan")
@@ -86,3 +93,55 @@ def test_the_pages_figures_carry_their_words() -> None:
     map_frame = MapFrame((-3.0, 3.0), (-3.0, 3.0), "x₁", "x₂")
     overlay = map_overlay(map_frame, MapMarks(point=(1.0, 1.0), gradient=(1.0, 2.0)))
     assert overlay.description == map_description(("x₁", "x₂"), (1.0, 1.0), (1.0, 2.0))
+
+
+def test_error_curves_in_words_never_round_a_small_error_to_zero() -> None:
+    steps = [1e-8, 1e-6, 1e-4, 1e-2, 1.0]
+    said = error_curve_description("the error", steps, [0.0, 3e-13, NAN, 3e-5, 0.3], 1e-4)
+    assert said == (
+        "Log-log plot of the error against the step h, from h = 1×10^−8 to 1. The smallest "
+        "error drawn is 3×10^−13, at h = 1×10^−6. For 1 of the 5 steps the error is exactly 0 "
+        "(not drawn). For 1 of the 5 steps the error is undefined. The chosen step h = 0.0001 "
+        "is marked."
+    )
+    assert error_curve_description("e", steps, [1.0] * 5, 0.01).endswith(
+        "At the chosen step h = 0.01 the error is 1."
+    )
+    assert error_curve_description("e", steps, [1.0] * 5, 0.02).endswith(
+        "The chosen step h = 0.02 is marked."  # not one of the steps: no error claimed
+    )
+
+
+def test_slices_path_shares_and_descent_in_words() -> None:
+    said = slices_description(
+        [("x₁", "x₂ = 1 held", 1.0, 1.0, 1.0), ("x₂", "", 0.0, NAN, NAN), ("t", "", 2.0, 4.0, NAN)]
+    )
+    assert said == (
+        "f along x₁ (x₂ = 1 held): at x₁ = 1, f = 1 and the tangent's slope ∂f/∂x₁ = 1 "
+        "(rising). f along x₂: at x₂ = 0 f is undefined. f along t: at t = 2, f = 4, no "
+        "tangent there."
+    )
+    assert path_shares_description(["a → y", "b → y"], [8.0, NAN], [True, False], 10.0) == (
+        "Bars, one per path, added up: a → y = 8, b → y off. The sum of the paths switched on "
+        "is 8; the Jacobian entry computed directly is 10."
+    )
+    assert "sum of the paths switched on is undefined" in path_shares_description(
+        ["a"], [NAN], [True], NAN
+    )
+    assert descent_description("x", [1.0, 0.5, 0.25], [3.0, 1.0, 2.0]) == (
+        "Gradient descent, 2 steps. x₀ = 1; after the last step x = 0.25. f starts at 3 and "
+        "ends at 2. Its lowest value is 1, at step 1."
+    )
+    assert descent_description("x", [], [NAN]) == (
+        "Gradient descent, 0 steps. f starts at undefined and ends at undefined."
+    )
+
+
+def test_figures_of_every_kind_carry_words() -> None:
+    steps = np.logspace(-8, 0, 9)
+    assert description_of(error_curve_figure(steps, steps**2, 1e-4)).startswith("Log-log plot")
+    shares = path_shares_figure(["a → y"], [2.0], [True], 2.0)
+    assert description_of(shares) == path_shares_description(["a → y"], [2.0], [True], 2.0)
+    assert description_of(descent_values_figure(np.array([3.0, 1.0]))).startswith(
+        "Gradient descent, 1 step."
+    )

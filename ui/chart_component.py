@@ -34,7 +34,7 @@ import plotly.io as pio
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from ui.figures import SpecFigure
+from ui.figures import SpecFigure, description_of
 
 #: Streamlit serves ``static/`` beside the main script (app.py) at ``/app/static`` when
 #: ``server.enableStaticServing`` is on (.streamlit/config.toml). None: beside the script being
@@ -366,7 +366,7 @@ def live_chart(
             "plotly": _plotly_js_url(),
             "key": key,
             "version": version,
-            "description": getattr(figure, "description", None),
+            "description": description_of(figure),
         },
         height=height,
     )

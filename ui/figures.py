@@ -14,13 +14,14 @@ No plotly template is applied: every look is in the spec.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from calculus.narration.heatmap import jacobian_description
+from calculus.narration.pictures import error_curve_description
 from calculus.reading import format_number
 
 #: Diverging, colour-blind-safe (ColorBrewer RdBu): blue = negative, white = 0, red = positive.
@@ -33,6 +34,7 @@ _DIVERGING_SCALE = [list(stop) for stop in go.Heatmap(colorscale=DIVERGING).colo
 
 
 Spec = dict[str, Any]
+FigureT = TypeVar("FigureT", bound=go.Figure)
 
 
 class SpecFigure(go.Figure):
@@ -73,8 +75,7 @@ class SpecFigure(go.Figure):
 
     def described(self, text: str) -> SpecFigure:
         """This figure, with ``text`` as its description."""
-        self.__dict__["_knobs_description"] = text
-        return self
+        return describe(self, text)
 
     @property
     def spec_json(self) -> str:
@@ -82,6 +83,18 @@ class SpecFigure(go.Figure):
         if "_knobs_json" not in self.__dict__:
             self.__dict__["_knobs_json"] = pio.to_json(self.to_dict(), validate=False)
         return self.__dict__["_knobs_json"]
+
+
+def describe(figure: FigureT, text: str) -> FigureT:
+    """Give ``figure`` (any plotly Figure) ``text``, what it shows in words (see
+    :func:`description_of`); plotly's own properties are left alone."""
+    figure.__dict__["_knobs_description"] = text
+    return figure
+
+
+def description_of(figure: Any) -> str | None:
+    """What ``figure`` shows in words, for screen readers (None: nothing said)."""
+    return getattr(figure, "__dict__", {}).get("_knobs_description")
 
 
 def _figure(spec: Spec) -> SpecFigure:
@@ -349,4 +362,5 @@ def error_curve_figure(
                 "line": {"color": "#dc2626", "width": 1, "dash": "dot"},
             }
         ]
-    return _figure({"data": traces, "layout": layout})
+    words = error_curve_description("the error of J dx", steps, errors, current_step)
+    return _figure({"data": traces, "layout": layout}).described(words)

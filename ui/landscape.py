@@ -41,7 +41,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 from calculus.landscape import GradientField, Grid
-from calculus.narration.pictures import map_description, surface_description
+from calculus.narration.pictures import (
+    descent_description,
+    map_description,
+    slices_description,
+    surface_description,
+)
 from calculus.reading import format_number, superscript
 from calculus.reading import number_latex as tex
 from ui.figures import FONT, Spec, SpecFigure
@@ -773,7 +778,10 @@ def slices_figure(curves: Sequence[SliceCurve]) -> go.Figure:
                 }
             )
         data.append(_dot("point", curve.at, _finite(curve.value), 10, **axes))
-    return _figure(data, layout)
+    words = slices_description(
+        [(c.label, c.held, c.at, c.value, c.slope) for c in curves]
+    )
+    return _figure(data, layout).described(words)
 
 
 def directional_figure(
@@ -893,7 +901,8 @@ def descent_values_figure(values: np.ndarray) -> go.Figure:
         xaxis=_plain_axis("step k"),
         yaxis=_plain_axis("f(x_k)"),
     )
-    return _figure(data, layout)
+    words = descent_description("x", [], values)
+    return _figure(data, layout).described(words)
 
 
 # --- numbers and words for the page ------------------------------------------------------------

@@ -20,6 +20,15 @@ def _n(value: float | None) -> str:
     return "undefined" if value is None else format_number(float(value))
 
 
+def _sized(value: float) -> str:
+    """A step or an error on a log axis: 3 significant digits, never rounded to 0."""
+    text = f"{value:.3g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}×10^{int(exponent)}"
+    return text.replace("-", "−")
+
+
 def _way(slope: float) -> str:
     if not math.isfinite(slope):
         return "no slope there"
@@ -114,4 +123,85 @@ def graph_description(
         local = [f"∂{b}/∂{a} = {_n(edge_values[a, b])}" for a, b in edges if (a, b) in edge_values]
         if local:
             parts.append(f"Local derivatives: {_listed(local)}.")
+    return " ".join(parts)
+
+
+def error_curve_description(
+    what: str, steps: Sequence[float], errors: Sequence[float], chosen: float | None = None
+) -> str:
+    """A log-log error curve: the steps it spans, its smallest error, exact and undefined
+    points, and the chosen step (its error only when the chosen step is one of the steps)."""
+    pairs = [(float(h), float(e)) for h, e in zip(steps, errors, strict=True)]
+    parts = [
+        f"Log-log plot of {what} against the step h, from h = {_sized(min(h for h, _ in pairs))} "
+        f"to {_sized(max(h for h, _ in pairs))}."
+    ]
+    drawn = [(h, e) for h, e in pairs if math.isfinite(e) and e > 0]
+    if drawn:
+        h, e = min(drawn, key=lambda pair: pair[1])
+        parts.append(f"The smallest error drawn is {_sized(e)}, at h = {_sized(h)}.")
+    exact = sum(1 for _, e in pairs if e == 0)
+    if exact:
+        parts.append(f"For {exact} of the {len(pairs)} steps the error is exactly 0 (not drawn).")
+    undefined = sum(1 for _, e in pairs if not math.isfinite(e))
+    if undefined:
+        parts.append(f"For {undefined} of the {len(pairs)} steps the error is undefined.")
+    if chosen is not None and math.isfinite(chosen):
+        same = [e for h, e in pairs if math.isclose(h, chosen, rel_tol=1e-9)]
+        if same and math.isfinite(same[0]):
+            parts.append(f"At the chosen step h = {_sized(chosen)} the error is {_sized(same[0])}.")
+        else:
+            parts.append(f"The chosen step h = {_sized(chosen)} is marked.")
+    return " ".join(parts)
+
+
+def slices_description(slices: Sequence[tuple[str, str, float, float, float]]) -> str:
+    """The landscape's slices, each (knob, what is held, the knob's value, f there, the
+    partial derivative there): f along each knob with its tangent at the point."""
+    parts = []
+    for knob, held, at, value, slope in slices:
+        lead = f"f along {knob}" + (f" ({held})" if held else "")
+        if not math.isfinite(value):
+            parts.append(f"{lead}: at {knob} = {_n(at)} f is undefined.")
+        elif not math.isfinite(slope):
+            parts.append(f"{lead}: at {knob} = {_n(at)}, f = {_n(value)}, no tangent there.")
+        else:
+            parts.append(
+                f"{lead}: at {knob} = {_n(at)}, f = {_n(value)} and the tangent's slope "
+                f"∂f/∂{knob} = {_n(slope)} ({_way(slope)})."
+            )
+    return " ".join(parts)
+
+
+def path_shares_description(
+    labels: Sequence[str], values: Sequence[float], on: Sequence[bool], direct: float
+) -> str:
+    """The chain rule's waterfall: each path's product (or off), their sum, the entry."""
+    shares = [
+        f"{label} = {_n(value) if math.isfinite(value) else 'undefined'}"
+        if flag
+        else f"{label} off"
+        for label, value, flag in zip(labels, values, on, strict=True)
+    ]
+    total = math.fsum(value for value, flag in zip(values, on, strict=True) if flag)
+    return (
+        f"Bars, one per path, added up: {_listed(shares)}. The sum of the paths switched on is "
+        f"{_n(total)}; the Jacobian entry computed "
+        f"directly is {_n(direct)}."
+    )
+
+
+def descent_description(name: str, iterates: Sequence[float], values: Sequence[float]) -> str:
+    """Gradient descent's steps: where it starts and ends, f there, and f's lowest."""
+    steps = len(values) - 1
+    parts = [f"Gradient descent, {steps} {'step' if steps == 1 else 'steps'}."]
+    if len(iterates):
+        parts.append(
+            f"{name}₀ = {_n(iterates[0])}; after the last step {name} = {_n(iterates[-1])}."
+        )
+    parts.append(f"f starts at {_n(values[0])} and ends at {_n(values[-1])}.")
+    finite = [(v, k) for k, v in enumerate(values) if math.isfinite(v)]
+    if finite:
+        low, at = min(finite)
+        parts.append(f"Its lowest value is {_n(low)}, at step {at}.")
     return " ".join(parts)
