@@ -8,6 +8,7 @@ import pytest
 
 from calculus.narration.pictures import (
     descent_description,
+    directional_description,
     error_curve_description,
     graph_description,
     map_description,
@@ -144,4 +145,17 @@ def test_figures_of_every_kind_carry_words() -> None:
     assert description_of(shares) == path_shares_description(["a → y"], [2.0], [True], 2.0)
     assert description_of(descent_values_figure(np.array([3.0, 1.0]))).startswith(
         "Gradient descent, 1 step."
+    )
+
+
+def test_the_directional_derivative_in_words() -> None:
+    angles = [0.0, 90.0, 180.0, 270.0]
+    said = directional_description(1.0, 1.5, angles, [1.0, 2.0, NAN, -2.0], 0.0)
+    assert said == (
+        "Left: f along the direction u through the point, f = 1; its slope there, D_u f = 1.5 "
+        "(rising). Right: D_u f for every direction, the chosen direction at 0°; largest 2 at "
+        "90°."
+    )
+    assert directional_description(NAN, NAN) == (
+        "Left: f along the direction u through the point; f is undefined there."
     )

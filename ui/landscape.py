@@ -43,6 +43,7 @@ import plotly.graph_objects as go
 from calculus.landscape import GradientField, Grid
 from calculus.narration.pictures import (
     descent_description,
+    directional_description,
     map_description,
     slices_description,
     surface_description,
@@ -878,7 +879,8 @@ def directional_figure(
             current = {**_dot("current", angle, _finite(slope), 11), **on_right}
             current["marker"] = {**current["marker"], "color": DIRECTION}
             data.append(current)
-    return _figure(data, layout)
+    words = directional_description(value, slope, angles, slopes, angle)
+    return _figure(data, layout).described(words)
 
 
 def descent_values_figure(values: np.ndarray) -> go.Figure:

@@ -205,3 +205,34 @@ def descent_description(name: str, iterates: Sequence[float], values: Sequence[f
         low, at = min(finite)
         parts.append(f"Its lowest value is {_n(low)}, at step {at}.")
     return " ".join(parts)
+
+
+def directional_description(
+    value: float,
+    slope: float,
+    angles: Sequence[float] | None = None,
+    slopes: Sequence[float] | None = None,
+    angle: float | None = None,
+) -> str:
+    """The landscape's directional derivative: f along the direction u through the point (its
+    slope there is D_u f) and, when given, D_u f for every direction (angles in degrees)."""
+    if not math.isfinite(value):
+        parts = ["Left: f along the direction u through the point; f is undefined there."]
+    elif not math.isfinite(slope):
+        parts = [f"Left: f along the direction u through the point, f = {_n(value)}; no slope."]
+    else:
+        parts = [
+            f"Left: f along the direction u through the point, f = {_n(value)}; its slope there, "
+            f"D_u f = {_n(slope)} ({_way(slope)})."
+        ]
+    if angles is not None and slopes is not None:
+        finite = [(s, a) for a, s in zip(angles, slopes, strict=True) if math.isfinite(s)]
+        chosen = f", the chosen direction at {_n(angle)}°" if angle is not None else ""
+        if finite:
+            top, at = max(finite)
+            parts.append(
+                f"Right: D_u f for every direction{chosen}; largest {_n(top)} at {_n(at)}°."
+            )
+        else:
+            parts.append(f"Right: D_u f for every direction{chosen}; undefined here.")
+    return " ".join(parts)
