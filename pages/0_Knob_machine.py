@@ -47,22 +47,20 @@ def main() -> None:
         ui.knob_sliders(PAGE, f.variables)
         return
     # Outside the fragment: what does not move with the knobs is not re-sent on every move.
-    controls, heading = st.columns(COLUMNS, gap="large")
-    with controls:
+    # One row, so that on a phone the heading and colour key stay on top of their heatmap.
+    left, right = st.columns(COLUMNS, gap="large")
+    # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).
+    with left:
         ui.knob_controls(PAGE, f.variables)
-    with heading:
+        sliders = st.container(key=f"live_{PAGE}_sliders")
+        outputs = st.container(key=f"live_{PAGE}_outputs")
+    with right:
         n, m = f.shape
         st.markdown(
             f"**Jacobian heatmap** · {n} × {m}: a row per output, a column per knob. As a "
             f"knob turns up, its output {ui.heatmap_legend_html()}",
             unsafe_allow_html=True,
         )
-    left, right = st.columns(COLUMNS, gap="large")
-    # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).
-    with left:
-        sliders = st.container(key=f"live_{PAGE}_sliders")
-        outputs = st.container(key=f"live_{PAGE}_outputs")
-    with right:
         heatmap = st.container(key=f"live_{PAGE}_heatmap")
         readings = st.container(key=f"live_{PAGE}_readings")
     # One section at a time, chosen by the learner: hidden sections would still be computed

@@ -131,7 +131,6 @@ def read_computation() -> tuple[str, str, Level] | None:
         message = quote(f"{problem.message}. Here are its totals only: the Jacobian.")
         st.info(message, icon=":material/account_tree:")
         ui.knob_controls(PAGE, f.variables)
-        ui.heatmap_key()
         totals_only(f)
         return None
     except ExpressionError as problem:  # a step too large to compile in time
@@ -160,7 +159,9 @@ def show_notice(mode: str, text: str) -> None:
 
 def totals_only(f: VectorFunction) -> None:
     """The Jacobian alone, moving with the knobs (for a formula too large for a graph)."""
-    sliders, heatmap = st.container(key=f"live_{PAGE}_sliders"), st.container()
+    sliders = st.container(key=f"live_{PAGE}_sliders")
+    ui.heatmap_key()  # with its heatmap, below the knobs
+    heatmap = st.container()
     outputs = ["y"] if f.n_outputs == 1 else [f"y{i + 1}" for i in range(f.n_outputs)]
 
     def chart(point: np.ndarray, version: str) -> None:

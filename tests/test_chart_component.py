@@ -141,3 +141,24 @@ def test_without_static_serving_components_are_sent_inline(
         lambda name: False if name == "server.enableStaticServing" else config.get_option(name),
     )
     assert not live._follower.served()
+
+
+HEATMAP_SCRIPT = """
+import numpy as np
+from ui.chart_component import live_chart
+from ui.figures import jacobian_heatmap
+
+live_chart(jacobian_heatmap(np.array([[0.0, 3.2]]), ["y"], ["a", "b"]), key="heatmap")
+"""
+
+
+def test_a_live_chart_sends_what_its_figure_shows_in_words(static_dir: Path) -> None:
+    """The accessible name of the chart (a figure role, set in the browser)."""
+    at = AppTest.from_string(HEATMAP_SCRIPT).run()
+    (element,) = at.get("bidi_component")
+    said = json.loads(element.proto.json)["description"]
+    assert "Largest in size: ∂y/∂b = 3.2." in said
+    assert "does not react to that knob here: ∂y/∂a." in said
+    at = AppTest.from_string(SCRIPT).run()
+    (element,) = at.get("bidi_component")
+    assert json.loads(element.proto.json)["description"] is None  # a plain plotly figure

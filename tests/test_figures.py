@@ -8,6 +8,7 @@ it), no value plotly would coerce differently.
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import math
 from typing import Any
@@ -17,7 +18,16 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from ui.figures import error_curve_figure, heatmap_legend_html, jacobian_heatmap
+from ui.figures import (
+    MIN_TEXT_CONTRAST,
+    UNDEFINED_GREY,
+    cell_fills,
+    contrast_ratio,
+    error_curve_figure,
+    heatmap_legend_html,
+    jacobian_heatmap,
+    relative_luminance,
+)
 
 NAN = float("nan")
 STEPS = np.logspace(-8, 0, 33)
@@ -105,7 +115,7 @@ def test_heatmap_trace_holds_the_values_with_none_where_undefined() -> None:
     assert [list(row) for row in jacobian.z] == [[None, 1.0], [2.0, -3.0]]
     assert [list(row) for row in jacobian.text] == [["kink", "1"], ["2", "−3"]]
     assert (jacobian.zmin, jacobian.zmid, jacobian.zmax) == (-3.0, 0, 3.0)
-    assert [trace.name for trace in figure.data] == ["jacobian", "undefined"]
+    assert [trace.name for trace in figure.data] == ["jacobian", "undefined", "values"]
     assert figure.layout.title.text == "From the engine"
 
 
@@ -127,3 +137,77 @@ def test_the_heatmap_key_shows_the_heatmaps_own_colours_from_falls_to_rises() ->
     words = [">falls<", "knobs-legend-bar", ">rises<"]
     assert [legend.index(w) for w in words] == sorted(legend.index(w) for w in words)
     assert 'aria-label="Colour key: blue where the output falls' in legend
+
+
+def _rgb(colour: str) -> np.ndarray:
+    if colour.startswith("#"):
+        return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+    return np.array([float(c) for c in colour[colour.index("(") + 1 : -1].split(",")])
+
+
+def _plotly_fill(value: float | None, trace: Any) -> np.ndarray:
+    """The cell colour as plotly draws it, from the validated trace: scale stops and z range."""
+    if value is None:
+        return _rgb(UNDEFINED_GREY)
+    at = min(max((value - trace.zmin) / (trace.zmax - trace.zmin), 0.0), 1.0)
+    stops = [(float(position), _rgb(colour)) for position, colour in trace.colorscale]
+    for (a, left), (b, right) in itertools.pairwise(stops):
+        if a <= at <= b:
+            return np.round(left + (right - left) * (at - a) / (b - a))
+    raise AssertionError(at)
+
+
+#: A grid of z values through the whole scale, with zeros, ties, nan and ±inf.
+GRID = np.array(
+    [
+        [-1.0, -0.9, -0.83, -0.75, -0.66, -0.5, -0.33, -0.2, -0.1, -0.01],
+        [0.0, 0.01, 0.1, 0.2, 0.33, 0.5, 0.66, 0.75, 0.83, 1.0],
+        [NAN, 0.17, -0.17, 0.831, -0.841, 0.6, -0.6, np.inf, -np.inf, NAN],
+    ]
+)
+
+
+@pytest.mark.parametrize("scale", [1.0, 3.2, 1e-6])
+def test_every_cell_number_has_at_least_4_5_to_1_contrast_on_its_own_cell(scale: float) -> None:
+    values = GRID * scale
+    rows, columns = [f"y{i}" for i in range(3)], [f"x{j}" for j in range(10)]
+    figure = jacobian_heatmap(values, rows, columns)
+    jacobian = next(t for t in figure.data if t.name == "jacobian")
+    (text,) = [t for t in figure.data if t.type == "scatter" or getattr(t, "texttemplate", None)]
+    assert text.name == "values" and text.mode == "text"  # one text layer, and only one
+    colours = list(text.textfont.color)
+    ratios = []
+    for k, (x, y) in enumerate(zip(text.x, text.y, strict=True)):
+        i, j = rows.index(y), columns.index(x)
+        fill = _plotly_fill(jacobian.z[i][j], jacobian)
+        assert np.array_equal(fill, cell_fills(values, scale)[i, j])
+        ratios.append(
+            float(contrast_ratio(relative_luminance(fill), relative_luminance(_rgb(colours[k]))))
+        )
+    assert min(ratios) >= MIN_TEXT_CONTRAST, min(ratios)
+    words = dict(zip(zip(text.y, text.x, strict=True), text.text, strict=True))
+    assert words["y2", "x0"] == words["y2", "x9"] == "undefined"
+    assert words["y1", "x0"] == "0"
+
+
+def test_the_scale_never_leaves_a_cell_below_4_5_to_1() -> None:
+    """Every colour the scale can paint, in steps of 1/2000 of its range."""
+    values = np.linspace(-1.0, 1.0, 2001).reshape(1, -1)
+    columns = [str(j) for j in range(values.size)]
+    figure = jacobian_heatmap(values, ["y"], columns)
+    text = next(t for t in figure.data if t.name == "values")
+    fills = relative_luminance(cell_fills(values, 1.0))[0]
+    texts = relative_luminance(np.array([_rgb(c) for c in text.textfont.color]))
+    assert float(np.min(contrast_ratio(fills, texts))) >= 4.58
+
+
+def test_undefined_cells_are_grey_and_say_so_in_the_one_text_layer() -> None:
+    figure = jacobian_heatmap(**HEATMAPS["undefined entry with a note and a title"])
+    grey = next(t for t in figure.data if t.name == "undefined")
+    assert not grey.texttemplate and grey.hoverinfo == "skip"
+    text = next(t for t in figure.data if t.name == "values")
+    assert list(text.text) == ["kink", "1", "2", "−3"]
+    assert text.textfont.color[0] == "#000000"  # black on the grey cell (14:1)
+    # the text layer leaves the axes on the cells: no white band around them
+    assert list(figure.layout.xaxis.range) == [-0.5, 1.5]
+    assert list(figure.layout.yaxis.range) == [1.5, -0.5]

@@ -34,6 +34,7 @@ from calculus.layers import (
 )
 from calculus.narration.layers import shape_sentences
 from tests.oracle import assert_matches_central_differences
+from ui.figures import jacobian_heatmap
 from ui.layers import (
     default_grid,
     engine_formulas,
@@ -427,12 +428,22 @@ def test_the_two_heatmaps_share_labels_and_show_the_matrices(
 
 
 @pytest.mark.parametrize(
-    ("knobs", "fixed", "template"),
-    [(3, False, None), (4, False, "%{z:.3~g}"), (6, False, "%{z:.2~g}"), (2, True, "%{z:.3f}")],
+    ("knobs", "fixed", "written"),
+    [
+        (3, False, ["0.0003339", "−1.235", "0"]),
+        (4, False, ["0.000334", "−1.23", "0"]),
+        (6, False, ["0.00033", "−1.2", "0"]),
+        (2, True, ["0.000", "−1.235", "0.000"]),
+    ],
 )
-def test_many_knobs_get_shorter_numbers(knobs: int, fixed: bool, template: str | None) -> None:
+def test_many_knobs_get_shorter_numbers(knobs: int, fixed: bool, written: list[str]) -> None:
     style = heatmap_text_style(knobs, fixed_decimals=fixed)
-    assert style.get("texttemplate") == template
+    values = np.array([[0.00033388, -1.23456, 0.0]])
+    figure = jacobian_heatmap(values, ["y"], ["a", "b", "c"], **style)
+    text = next(t for t in figure.data if t.name == "values")
+    assert list(text.text) == written
+    jacobian = next(t for t in figure.data if t.name == "jacobian")
+    assert list(jacobian.text[0]) == ["0.0003339", "−1.235", "0"]  # every digit on hover
 
 
 def test_sigmoid_heatmaps_keep_one_colour_scale_so_saturation_fades() -> None:
@@ -443,6 +454,7 @@ def test_sigmoid_heatmaps_keep_one_colour_scale_so_saturation_fades() -> None:
         for figure in layer_heatmaps(layer, jacobian, jacobian, engine_formulas(function)):
             trace = next(t for t in figure.data if t.name == "jacobian")
             assert (trace.zmin, trace.zmax) == (-1.0, 1.0)  # max|w| / 4, wherever x is
+            assert figure.to_dict()["data"][0]["zmax"] == 1.0  # as the browser gets it
 
 
 def test_terms_latex_boxes_the_kept_term_and_greys_the_rest() -> None:

@@ -45,12 +45,13 @@ from calculus.narration.chain import (
     too_many_paths_sentence,
     verdict,
 )
+from calculus.narration.pictures import path_shares_description
 from calculus.numbers import power_of_ten_note
 from calculus.reading import format_number
 from ui.cache import per_function
 from ui.chain_graph import HIGHLIGHT, GraphBase, edge_styles, graph_base
 from ui.chart_component import live_chart
-from ui.figures import FONT
+from ui.figures import FONT, describe
 from ui.function_box import error_excerpt
 from ui.knobs import knob_range
 from ui.quote import quote
@@ -345,7 +346,7 @@ def path_shares_figure(
         },
     }
     figure = go.Figure(data=[waterfall], layout=layout)
-    return figure
+    return describe(figure, path_shares_description(labels, values, on, direct))
 
 
 # --- the steps box (Streamlit) ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from typing import Any
 from calculus.export import plain_symbol
 from calculus.graph import ComputationGraph, Path
 from calculus.graph_layout import layered_layout
+from calculus.narration.pictures import graph_description
 from calculus.reading import format_number
 from ui.figures import FONT, SpecFigure
 
@@ -256,7 +257,15 @@ def graph_figure(
         _texts(EDGE_VALUES, [(x, y + 8) for x, y in base.edge_xy], edge_texts, EDGE_SIZE,
                SOFT_TEXT),
     ]  # fmt: skip
-    return SpecFigure({"data": data, "layout": base.layout})
+    words = graph_description(
+        [plain_symbol(n) for n in base.nodes],
+        None if values is None else {plain_symbol(n): v for n, v in values.items()},
+        [(plain_symbol(a), plain_symbol(b)) for a, b in base.edges],
+        None
+        if edge_values is None
+        else {(plain_symbol(a), plain_symbol(b)): v for (a, b), v in edge_values.items()},
+    )
+    return SpecFigure({"data": data, "layout": base.layout}).described(words)
 
 
 #: Where along a gap (as a share of its width) a label may sit, best first.

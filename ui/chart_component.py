@@ -34,7 +34,7 @@ import plotly.io as pio
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from ui.figures import SpecFigure
+from ui.figures import SpecFigure, description_of
 
 #: Streamlit serves ``static/`` beside the main script (app.py) at ``/app/static`` when
 #: ``server.enableStaticServing`` is on (.streamlit/config.toml). None: beside the script being
@@ -89,6 +89,11 @@ export default function ({ data, parentElement }) {
     charts.set(parentElement, chart);
   }
   chart.graph.style.minHeight = data.height + 'px';  // no jump while plotly.js loads
+  // What the chart shows now, in words, for screen readers (a figure keeps its toolbar usable).
+  if (data.description) {
+    chart.graph.setAttribute('role', 'figure');
+    chart.graph.setAttribute('aria-label', data.description);
+  }
   const drawing = data.spec + data.config;
   if (chart.drawn === drawing) {  // byte-identical: leave it alone
     announce(data);
@@ -336,7 +341,8 @@ def live_chart(
     ``config`` is plotly.js's config (modebar buttons, ``staticPlot``...), merged over
     :data:`DEFAULT_CONFIG`. ``version`` names what the figure shows (say, the knob setting):
     once the browser has drawn it, followers of this chart whose version differs rerun their
-    fragment (:func:`follow_live_chart`).
+    fragment (:func:`follow_live_chart`). A figure's ``description`` (``SpecFigure``), what it
+    shows now in words, becomes the chart's accessible name (a ``figure`` role).
     """
     config = {**DEFAULT_CONFIG, **(config or {})}
     if not plotly_js_served():
@@ -360,6 +366,7 @@ def live_chart(
             "plotly": _plotly_js_url(),
             "key": key,
             "version": version,
+            "description": description_of(figure),
         },
         height=height,
     )

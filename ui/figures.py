@@ -13,13 +13,15 @@ No plotly template is applied: every look is in the spec.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from calculus.narration.heatmap import jacobian_description
+from calculus.narration.pictures import error_curve_description
 from calculus.reading import format_number
 
 #: Diverging, colour-blind-safe (ColorBrewer RdBu): blue = negative, white = 0, red = positive.
@@ -32,6 +34,7 @@ _DIVERGING_SCALE = [list(stop) for stop in go.Heatmap(colorscale=DIVERGING).colo
 
 
 Spec = dict[str, Any]
+FigureT = TypeVar("FigureT", bound=go.Figure)
 
 
 class SpecFigure(go.Figure):
@@ -66,11 +69,32 @@ class SpecFigure(go.Figure):
         return self.__dict__["_knobs_spec"]
 
     @property
+    def description(self) -> str | None:
+        """What the figure shows now, in words, for screen readers (``live_chart`` sends it)."""
+        return self.__dict__.get("_knobs_description")
+
+    def described(self, text: str) -> SpecFigure:
+        """This figure, with ``text`` as its description."""
+        return describe(self, text)
+
+    @property
     def spec_json(self) -> str:
         """The spec as plotly's JSON (arrays as typed arrays), written on first use."""
         if "_knobs_json" not in self.__dict__:
             self.__dict__["_knobs_json"] = pio.to_json(self.to_dict(), validate=False)
         return self.__dict__["_knobs_json"]
+
+
+def describe(figure: FigureT, text: str) -> FigureT:
+    """Give ``figure`` (any plotly Figure) ``text``, what it shows in words (see
+    :func:`description_of`); plotly's own properties are left alone."""
+    figure.__dict__["_knobs_description"] = text
+    return figure
+
+
+def description_of(figure: Any) -> str | None:
+    """What ``figure`` shows in words, for screen readers (None: nothing said)."""
+    return getattr(figure, "__dict__", {}).get("_knobs_description")
 
 
 def _figure(spec: Spec) -> SpecFigure:
@@ -95,6 +119,57 @@ def heatmap_legend_html() -> str:
     )
 
 
+#: The two text colours a heatmap cell can get: whichever contrasts more with the cell's fill.
+#: Pure black, not the page's #1f2937: on the scale's mid reds and blues (relative luminance
+#: near 0.18) neither #1f2937 nor white reaches 4.5:1, black always does (at worst 4.58:1).
+TEXT_DARK, TEXT_LIGHT = "#000000", "#ffffff"
+#: WCAG 2.1 AA for normal-size text.
+MIN_TEXT_CONTRAST = 4.5
+
+_SCALE_AT = np.array([float(at) for at, _ in _DIVERGING_SCALE])
+_SCALE_RGB = np.array(
+    [[float(c) for c in colour[4:-1].split(",")] for _, colour in _DIVERGING_SCALE]
+)
+
+
+def _hex_rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def relative_luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG 2.1 relative luminance of sRGB colours (last axis: 0-255 channels)."""
+    c = np.asarray(rgb, dtype=float) / 255.0
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
+    """WCAG contrast ratio of two relative luminances (1 to 21)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05)
+
+
+def cell_fills(values: np.ndarray, bound: float) -> np.ndarray:
+    """The colour plotly.js paints each cell (rows x columns x 0-255 RGB), grey where undefined.
+
+    As plotly.js does: the value's place between -bound and +bound (clamped), interpolated
+    linearly in RGB between the scale's stops, channels rounded.
+    """
+    values = np.asarray(values, dtype=float)
+    finite = np.isfinite(values)
+    at = np.clip((np.where(finite, values, 0.0) + bound) / (2 * bound), 0.0, 1.0)
+    rgb = np.stack([np.interp(at, _SCALE_AT, _SCALE_RGB[:, k]) for k in range(3)], axis=-1)
+    return np.where(finite[..., None], np.round(rgb), _hex_rgb(UNDEFINED_GREY))
+
+
+def text_colours(fills: np.ndarray) -> np.ndarray:
+    """For each fill (... x RGB), the text colour with the higher contrast: black or white."""
+    fill = relative_luminance(fills)
+    dark = contrast_ratio(fill, relative_luminance(_hex_rgb(TEXT_DARK)))
+    light = contrast_ratio(fill, 1.0)
+    return np.where(dark >= light, TEXT_DARK, TEXT_LIGHT)
+
+
 def jacobian_heatmap(
     values: np.ndarray,
     output_labels: Sequence[str],
@@ -103,19 +178,28 @@ def jacobian_heatmap(
     *,
     title: str | None = None,
     notes: Sequence[Sequence[str]] | None = None,
+    bound: float | None = None,
+    number: Callable[[float], str] = format_number,
+    text_size: int = 15,
 ) -> go.Figure:
     """The Jacobian as a heatmap: rows = outputs, columns = knobs, colour centred at 0.
 
     ``values`` has shape (n, m); nan entries (no derivative there) are grey and say 'undefined'.
     ``formulas[i][j]`` is shown on hover beside the value; ``notes[i][j]``, if not empty,
     replaces the text of an undefined cell (e.g. 'kink'). The trace named 'jacobian' holds the
-    values (None where undefined).
+    values (None where undefined). Colours span -``bound``..``bound`` (default: the largest
+    |entry|); ``number`` writes a cell's value, at ``text_size`` px (the hover: 4 digits).
+
+    The numbers are one text layer (a scatter trace named 'values' over the cells), each in
+    black or white, whichever contrasts more with its own cell's colour (>= 4.58:1 on this
+    scale): plotly.js's heatmap text has one colour per trace.
     """
     values = np.asarray(values, dtype=float).reshape(len(output_labels), len(knob_labels))
     finite = np.isfinite(values)
-    largest = float(np.max(np.abs(values[finite]))) if finite.any() else 0.0
-    bound = largest if largest > 0 else 1.0
-    text = [[format_number(v) for v in row] for row in values]
+    if bound is None:
+        largest = float(np.max(np.abs(values[finite]))) if finite.any() else 0.0
+        bound = largest if largest > 0 else 1.0
+    text = [[format_number(v) for v in row] for row in values]  # on hover: 4 digits
     if notes is not None:
         text = [
             [
@@ -124,8 +208,14 @@ def jacobian_heatmap(
             ]
             for cells in zip(values, text, notes, strict=True)
         ]
+    in_cells = [
+        number(v) if np.isfinite(v) else shown
+        for row, shown_row in zip(values, text, strict=True)
+        for v, shown in zip(row, shown_row, strict=True)
+    ]
     hover = formulas or [["" for _ in knob_labels] for _ in output_labels]
     z = [[float(v) if np.isfinite(v) else None for v in row] for row in values]
+    rows, columns = len(output_labels), len(knob_labels)
     traces: list[dict[str, Any]] = [
         {
             "type": "heatmap",
@@ -138,8 +228,6 @@ def jacobian_heatmap(
             "zmax": bound,
             "zmid": 0,
             "text": text,
-            "texttemplate": "%{text}",
-            "textfont": {"size": 15},
             "customdata": hover,
             "hovertemplate": "∂%{y} / ∂%{x} = %{customdata}<br>value here: %{text}<extra></extra>",
             "xgap": 2,
@@ -161,28 +249,41 @@ def jacobian_heatmap(
                 "name": "undefined",
                 "colorscale": [[0, UNDEFINED_GREY], [1, UNDEFINED_GREY]],
                 "showscale": False,
-                "text": text,
-                "texttemplate": "%{text}",
                 "hoverinfo": "skip",
                 "xgap": 2,
                 "ygap": 2,
             }
         )
-    rows = len(output_labels)
+    colours = text_colours(cell_fills(values, bound))
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "text",
+            "x": [label for _ in output_labels for label in knob_labels],
+            "y": [label for label in output_labels for _ in knob_labels],
+            "text": in_cells,
+            "textfont": {"size": text_size, "color": colours.ravel().tolist()},
+            "name": "values",
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
+    )
     layout: dict[str, Any] = {
         "height": min(120 + 64 * rows, 720),
         "margin": {"l": 10, "r": 10, "t": 70 if title else 40, "b": 10},
         "font": FONT,
         "plot_bgcolor": "white",
         # automargin: room for the labels (plotly.js's default clips them at these margins).
+        # Ranges fixed to the cells: the text layer would otherwise pad them with white bands.
         "xaxis": {
             "side": "top",
             "title": {"text": "knob (input)"},
             "type": "category",
+            "range": [-0.5, columns - 0.5],
             "automargin": True,
         },
         "yaxis": {
-            "autorange": "reversed",
+            "range": [rows - 0.5, -0.5],  # first output on top
             "title": {"text": "output"},
             "type": "category",
             "automargin": True,
@@ -191,7 +292,8 @@ def jacobian_heatmap(
     }
     if title:
         layout["title"] = {"text": title, "x": 0, "font": {"size": 15}}
-    return _figure({"data": traces, "layout": layout})
+    words = jacobian_description(values, output_labels, knob_labels, notes)
+    return _figure({"data": traces, "layout": layout}).described(words)
 
 
 def error_curve_figure(
@@ -260,4 +362,5 @@ def error_curve_figure(
                 "line": {"color": "#dc2626", "width": 1, "dash": "dot"},
             }
         ]
-    return _figure({"data": traces, "layout": layout})
+    words = error_curve_description("the error of J dx", steps, errors, current_step)
+    return _figure({"data": traces, "layout": layout}).described(words)

@@ -231,7 +231,10 @@ def knob_slider(name: str, *, low: float, high: float, step: float, value: float
             "step": step,
             "value": value,
             "decimals": decimals_for(step),
-            "colour": st.get_option("theme.primaryColor") or "#2563eb",
+            # The light theme's blue; the dark theme's comes from ui/page.py's CSS.
+            "colour": st.get_option("theme.primaryColor")
+            or st.get_option("theme.light.primaryColor")
+            or "#2563eb",
         },
         default={"move": None},
         on_move_change=_moved,

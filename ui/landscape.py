@@ -41,6 +41,13 @@ import numpy as np
 import plotly.graph_objects as go
 
 from calculus.landscape import GradientField, Grid
+from calculus.narration.pictures import (
+    descent_description,
+    directional_description,
+    map_description,
+    slices_description,
+    surface_description,
+)
 from calculus.reading import format_number, superscript
 from calculus.reading import number_latex as tex
 from ui.figures import FONT, Spec, SpecFigure
@@ -103,7 +110,7 @@ def listed(values: Sequence[float] | np.ndarray) -> list[float | None]:
     return [float(v) if math.isfinite(v) else None for v in np.asarray(values, dtype=float)]
 
 
-def _figure(data: list[Spec], layout: Spec) -> go.Figure:
+def _figure(data: list[Spec], layout: Spec) -> SpecFigure:
     """The Figure for a finished spec (see ``SpecFigure`` and the module doc)."""
     return SpecFigure({"data": data, "layout": layout})
 
@@ -516,7 +523,8 @@ def map_overlay(frame: MapFrame, marks: MapMarks) -> go.Figure:
             )
         )
     data.append(_dot("point", a, b))
-    return _figure(data, _map_layout(frame, overlay=True))
+    words = map_description((frame.x_label, frame.y_label), marks.point, marks.gradient)
+    return _figure(data, _map_layout(frame, overlay=True)).described(words)
 
 
 # --- the surface -------------------------------------------------------------------------------
@@ -699,7 +707,8 @@ def surface_overlay(frame: SurfaceFrame, marks: SurfaceMarks) -> go.Figure:
                 "hoverinfo": "skip",
             }
         )
-    return _figure(data, _surface_layout(frame, overlay=True))
+    words = surface_description((frame.x_label, frame.y_label), marks.point)
+    return _figure(data, _surface_layout(frame, overlay=True)).described(words)
 
 
 # --- slices, directional derivative, descent ---------------------------------------------------
@@ -770,7 +779,10 @@ def slices_figure(curves: Sequence[SliceCurve]) -> go.Figure:
                 }
             )
         data.append(_dot("point", curve.at, _finite(curve.value), 10, **axes))
-    return _figure(data, layout)
+    words = slices_description(
+        [(c.label, c.held, c.at, c.value, c.slope) for c in curves]
+    )
+    return _figure(data, layout).described(words)
 
 
 def directional_figure(
@@ -867,7 +879,8 @@ def directional_figure(
             current = {**_dot("current", angle, _finite(slope), 11), **on_right}
             current["marker"] = {**current["marker"], "color": DIRECTION}
             data.append(current)
-    return _figure(data, layout)
+    words = directional_description(value, slope, angles, slopes, angle)
+    return _figure(data, layout).described(words)
 
 
 def descent_values_figure(values: np.ndarray) -> go.Figure:
@@ -890,7 +903,8 @@ def descent_values_figure(values: np.ndarray) -> go.Figure:
         xaxis=_plain_axis("step k"),
         yaxis=_plain_axis("f(x_k)"),
     )
-    return _figure(data, layout)
+    words = descent_description("x", [], values)
+    return _figure(data, layout).described(words)
 
 
 # --- numbers and words for the page ------------------------------------------------------------

@@ -14,6 +14,7 @@ starts from the saved numbers, so nothing typed is lost when the learner looks a
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from functools import lru_cache
@@ -216,19 +217,17 @@ def layer_heatmaps(
     Their titles are left to the page (a title inside the figure would sit on the knob axis).
     """
     rows, columns = output_labels(layer), knob_labels(layer)
-    left = jacobian_heatmap(engine, rows, columns, engine_hover)
-    right = jacobian_heatmap(closed, rows, columns, closed_form_formulas(layer))
     style = heatmap_text_style(len(columns), fixed_decimals=layer.kind == "sigmoid")
     if layer.kind == "sigmoid":
-        bound = float(np.max(np.abs(layer.parameters["W"]))) / 4 or 1.0
-        style.update(zmin=-bound, zmax=bound)
-    for figure in (left, right):
-        figure.update_traces(selector={"name": "jacobian"}, **style)
+        style["bound"] = float(np.max(np.abs(layer.parameters["W"]))) / 4 or 1.0
+    left = jacobian_heatmap(engine, rows, columns, engine_hover, **style)
+    right = jacobian_heatmap(closed, rows, columns, closed_form_formulas(layer), **style)
     return left, right
 
 
 def heatmap_text_style(knobs: int, *, fixed_decimals: bool = False) -> dict[str, Any]:
-    """How the numbers in a half-width heatmap with ``knobs`` columns are written.
+    """How the numbers in a half-width heatmap with ``knobs`` columns are written: keyword
+    arguments of ``jacobian_heatmap``.
 
     Up to 3 knobs the shared builder's 4 digits fit; beyond, 3 and then 2 significant digits
     (the hover still gives every digit). ``fixed_decimals`` (the sigmoid layer) writes 3, then
@@ -237,8 +236,15 @@ def heatmap_text_style(knobs: int, *, fixed_decimals: bool = False) -> dict[str,
     if knobs <= 3 and not fixed_decimals:
         return {}
     digits, size = (3, 14) if knobs <= 3 else (3, 13) if knobs == 4 else (2, 12)
-    kind = "f" if fixed_decimals else "~g"
-    return {"texttemplate": f"%{{z:.{digits}{kind}}}", "textfont": {"size": size}}
+    if fixed_decimals:
+        return {"number": functools.partial(_fixed, digits=digits), "text_size": size}
+    return {"number": functools.partial(format_number, digits=digits), "text_size": size}
+
+
+def _fixed(value: float, digits: int) -> str:
+    """``value`` with ``digits`` decimals, a true minus sign, and no '−0.000'."""
+    text = f"{value:.{digits}f}"
+    return (text.lstrip("-") if float(text) == 0 else text).replace("-", "−")
 
 
 # ---- the layer written out, and the index method -----------------------------------------------
@@ -320,9 +326,14 @@ def styled_terms_table(walk: Walkthrough) -> Any:
     table = terms_table(walk)
     kept = [t.survives for t in walk.terms]
 
+    # Dark text on the pale highlight in either theme; the dropped terms' grey at 4.5:1 or more
+    # on the table's background (st.context.theme: the dark theme's is near black).
+    dark = st.context.theme.type == "dark"
+    dropped = "color: #9ca3af" if dark else "color: #6b7280"
+
     def highlight(row: pd.Series) -> list[str]:
-        colour = f"background-color: {SURVIVOR_BACKGROUND}; font-weight: 600"
-        return [colour if kept[row.name] else "color: #6b7280"] * len(row)
+        colour = f"background-color: {SURVIVOR_BACKGROUND}; color: #111827; font-weight: 600"
+        return [colour if kept[row.name] else dropped] * len(row)
 
     return table.style.apply(highlight, axis=1)
 

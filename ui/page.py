@@ -25,9 +25,18 @@ _CSS = """
   /* A formula wider than its column scrolls sideways (and is focusable, see _A11Y_JS); only
      sideways: KaTeX's few pixels of vertical overflow would make every formula a tab stop. */
   .katex-display { overflow-y: hidden; }
-  .katex-display:focus-visible, [overflow="auto"]:focus-visible {
-    outline: 2px solid #1d4ed8; outline-offset: 2px;
+  /* Keyboard focus always visible, in one style (WCAG 2.4.7): links (the sidebar's pages too),
+     buttons (segmented controls, pills), scrolling areas, sliders, and, where the native input
+     is hidden (radios, checkboxes, toggles), the option around it. Streamlit's own rings were
+     none (sidebar links, toggles, radios) or a half-transparent shadow. Text fields and
+     select boxes show focus by their border. */
+  :is(a, button, summary, [tabindex]:not(input), input[type="range"]):focus-visible,
+  label:has(input:is([type="radio"], [type="checkbox"]):focus-visible) {
+    outline: 2px solid #1d4ed8 !important; outline-offset: 2px;
   }
+  label:has(input:is([type="radio"], [type="checkbox"]):focus-visible) { border-radius: 4px; }
+  /* The page's main area (a tab stop, for scrolling): its ring inside, not off the screen. */
+  .stMain:focus-visible { outline-offset: -3px; }
   /* Code in one dark colour: the highlighter's blue was 3.7:1 on the code background. */
   [data-testid="stCode"] .token { color: #1f2937 !important; }
   .katex { font-size: 1.08em; }
@@ -63,6 +72,24 @@ _CSS = """
   [class*="st-key-"][class*="_scrolls"] > .stElementContainer { overflow-x: auto; }
   /* A follower (ui/chart_component.py) is an empty element: no gap for it. */
   [class*="st-key-"][class*="_follower"] { display: none; }
+  /* The dark theme (data-knobs-theme, set by _A11Y_JS from the app's background): our own
+     greys and blues lightened to keep 4.5:1, and every chart on a white card, so that its
+     colours, its dark text and the heatmap's per-cell text contrast stay as in the light
+     theme. Overlays stay transparent: they sit on a chart's card. */
+  [data-knobs-theme="dark"] [data-testid="stCaptionContainer"],
+  [data-knobs-theme="dark"] .knobs-key, [data-knobs-theme="dark"] .knobs-legend,
+  [data-knobs-theme="dark"] .knobs-slider-ends { color: #c5cad3; }
+  [data-knobs-theme="dark"] .knobs-idea { color: #d1d5db; }
+  [data-knobs-theme="dark"] [data-testid="stCode"] .token { color: #e5e7eb !important; }
+  [data-knobs-theme="dark"] .knobs-slider { --knobs-primary: #60a5fa !important; }
+  [data-knobs-theme="dark"] :is(a, button, summary, [tabindex]:not(input),
+    input[type="range"]):focus-visible,
+  [data-knobs-theme="dark"] label:has(input:is([type="radio"], [type="checkbox"]):focus-visible) {
+    outline-color: #60a5fa !important;
+  }
+  [data-knobs-theme="dark"] .js-plotly-plot { background: #ffffff; border-radius: 6px; }
+  [data-knobs-theme="dark"] [class*="_overlay"] .js-plotly-plot { background: transparent; }
+  [data-knobs-theme="dark"] .knobs-legend-bar { border-color: #6b7280; }
 </style>
 """
 
@@ -70,7 +97,7 @@ _CSS = """
 #: taller than its box, gets a tab stop and a name, so it can be scrolled with the arrow keys
 #: (WCAG 2.1.1). Runs in the page's document
 #: (no iframe) and watches for formulas drawn later.
-_A11Y_JS = """
+_A11Y_JS = r"""
 export default function () {
   if (window.knobsA11y) return;
   window.knobsA11y = true;
@@ -123,6 +150,18 @@ export default function () {
       : document.querySelector(card + ' [class*="_next"] button');
     if (field && !field.closest('[data-stale="true"]')) { field.focus(); pending = null; }
   };
+  // Light or dark, from the background Streamlit's theme gives the app: our CSS follows it
+  // (the theme follows the system setting, or the learner's choice in the app's menu).
+  const theme = () => {
+    const app = document.querySelector('.stApp');
+    const rgb = app && getComputedStyle(app).backgroundColor.match(/[\d.]+/g);
+    if (!rgb) return;
+    const dark = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] < 128;
+    const wanted = dark ? 'dark' : 'light';
+    if (document.documentElement.dataset.knobsTheme !== wanted) {
+      document.documentElement.dataset.knobsTheme = wanted;
+    }
+  };
   let queued = false;
   new MutationObserver(() => {
     if (queued) return;
@@ -131,6 +170,10 @@ export default function () {
   }).observe(document.body, { childList: true, subtree: true });
   window.addEventListener('resize', mark);
   mark();
+  // A theme change restyles the app (a new class on it); nothing else needs watching for it.
+  const app = document.querySelector('.stApp');
+  if (app) new MutationObserver(theme).observe(app, { attributeFilter: ['class'] });
+  theme();
 }
 """
 _a11y = st.components.v2.component("knobs_a11y", js=_A11Y_JS, isolate_styles=False)

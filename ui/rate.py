@@ -35,6 +35,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from calculus.export import plain_symbol
+from calculus.narration.pictures import (
+    descent_description,
+    error_curve_description,
+    tangent_description,
+)
 from calculus.narration.rate import Line
 from calculus.rate import SECANT_STEPS, CriticalPoints, Descent, Slice, descent_span
 from calculus.reading import format_number
@@ -326,7 +331,8 @@ def tangent_overlay(
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
     }
-    return _figure(data, layout, TANGENT_HEIGHT, "rate-tangent")
+    words = tangent_description(name, x, value, slope, secant)
+    return _figure(data, layout, TANGENT_HEIGHT, "rate-tangent").described(words)
 
 
 def secant_error_figure(steps: np.ndarray, errors: np.ndarray, current: float) -> go.Figure:
@@ -353,7 +359,8 @@ def secant_error_figure(steps: np.ndarray, errors: np.ndarray, current: float) -
         "yaxis": {"type": "log", "title": _title("error of the secant slope"),
                   "exponentformat": "power", "automargin": True},
     }  # fmt: skip
-    return _figure(data, layout, 340, "rate-error")
+    words = error_curve_description("the error |secant slope − f′(x)|", steps, errors, current)
+    return _figure(data, layout, 340, "rate-error").described(words)
 
 
 def descent_figure(
@@ -393,7 +400,8 @@ def descent_figure(
         "yaxis": {"range": robust_range(values), "title": _title(f"f({variable})"),
                   "automargin": True},
     }  # fmt: skip
-    return _figure(data, layout, 380, "rate-descent")
+    words = descent_description(variable, iterates, iterate_values)
+    return _figure(data, layout, 380, "rate-descent").described(words)
 
 
 def tangent_pictures(

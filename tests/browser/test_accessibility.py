@@ -4,11 +4,13 @@ No critical and no serious violation."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.harness import wait_for_app_ready
+from tests.browser.harness import knob_slider, wait_for_app_ready
 
 PAGES = ["", "/Rate_of_change", "/Gradient_landscape", "/Chain_rule", "/ML_layers"]
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -78,3 +80,37 @@ def test_chart_toolbars_leave_only_the_download_button_in_the_tab_order(
     assert charts >= 2, "the heatmap and the nudge check's error curve"
     assert reachable and all(title.startswith("Download") for title in reachable), reachable
     assert len(reachable) <= charts
+
+
+def test_the_heatmap_says_what_it_shows_and_follows_the_knobs(
+    page: Page, streamlit_app: str
+) -> None:
+    """A screen reader reads the heatmap's description (its figure's name), kept up to date."""
+    page.goto(streamlit_app + "/?f=a b&k_a=0&k_b=2")
+    wait_for_app_ready(page, timeout_ms=IDLE_TIMEOUT_MS)
+    figure = page.locator('.knobs-live-chart[role="figure"]').first
+    expect(figure).to_have_attribute("aria-label", re.compile(r"Largest in size: ∂y/∂a = 2\."))
+    expect(figure).to_have_attribute("aria-label", re.compile(r"does not react .*: ∂y/∂b\."))
+    knob_slider(page, "a").press("End")  # a = 3: ∂y/∂b = a = 3 is now the largest
+    expect(figure).to_have_attribute(
+        "aria-label", re.compile(r"Largest in size: ∂y/∂b = 3\.$"), timeout=IDLE_TIMEOUT_MS
+    )
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p.strip("/") or "Knob_machine" for p in PAGES])
+def test_no_serious_violation_in_the_dark_theme(
+    browser: Browser, streamlit_app: str, path: str
+) -> None:
+    """The system asks for dark: Streamlit's dark theme, and our CSS follows it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(streamlit_app)  # app.py first: see tests/browser/test_keyboard.py
+        wait_for_app_ready(page, timeout_ms=IDLE_TIMEOUT_MS)
+        page.goto(streamlit_app + path)
+        wait_for_app_ready(page, timeout_ms=IDLE_TIMEOUT_MS)
+        expect(page.locator("html")).to_have_attribute("data-knobs-theme", "dark")
+        found = _serious(page, "dark")
+        assert not found, "\n".join(found)
+    finally:
+        context.close()
