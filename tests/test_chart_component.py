@@ -33,6 +33,15 @@ def static_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.fixture
+def unwritable_static(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A static folder that cannot be made (a file stands in its way), nothing served yet."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setattr(live, "STATIC_DIR", blocker / "static")
+    monkeypatch.setattr(live, "_plotly_js_served", {})
+
+
 def test_plotly_js_is_copied_from_the_pinned_package(static_dir: Path) -> None:
     assert live.plotly_js_served()
     copy = static_dir / live.PLOTLY_JS
@@ -70,13 +79,8 @@ def test_the_plotly_url_follows_the_base_path(static_dir: Path) -> None:
         config.set_option("server.baseUrlPath", "")
 
 
-def test_without_a_writable_static_folder_charts_fall_back_to_plotly_chart(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    blocker = tmp_path / "a file"
-    blocker.write_text("not a folder")
-    monkeypatch.setattr(live, "STATIC_DIR", blocker / "static")
-    monkeypatch.setattr(live, "_plotly_js_served", {})
+@pytest.mark.usefixtures("unwritable_static")
+def test_without_a_writable_static_folder_charts_fall_back_to_plotly_chart() -> None:
     at = AppTest.from_string(SCRIPT).run()
     assert not at.exception
     assert not at.get("bidi_component")
@@ -111,12 +115,8 @@ def test_a_components_code_travels_once_not_in_every_element(static_dir: Path) -
     assert stat.S_IMODE((static_dir / live._component.file).stat().st_mode) == 0o644
 
 
-def test_without_a_writable_static_folder_components_are_sent_inline(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("")
-    monkeypatch.setattr(live, "STATIC_DIR", blocker / "static")
+@pytest.mark.usefixtures("unwritable_static")
+def test_without_a_writable_static_folder_components_are_sent_inline() -> None:
     follower = live._follower
     assert not follower.served()
     at = AppTest.from_string(
