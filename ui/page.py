@@ -20,6 +20,11 @@ _CSS = """
 <style>
   /* A calmer, denser work area: less empty space above the title, readable maths. */
   .block-container { padding-top: 2.2rem; padding-bottom: 3rem; max-width: 1280px; }
+  /* On a phone the columns stack: a column left empty (kept for the layout at desktop width)
+     would leave a gap the height of the columns' spacing. */
+  @media (max-width: 640px) {
+    [data-testid="stColumn"]:not(:has([data-testid="stVerticalBlock"] > *)) { display: none; }
+  }
   /* Captions at full strength: Streamlit's 60% opacity left them at 2.9:1 (WCAG AA: 4.5:1). */
   [data-testid="stCaptionContainer"] { color: #4b5563; opacity: 1; }
   /* A formula wider than its column scrolls sideways (and is focusable, see _A11Y_JS); only
