@@ -9,20 +9,21 @@ different sidebar. A teacher's link sent to a class on a freshly started server 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Browser
 
-from tests.browser.harness import launch_chromium, start_streamlit, wait_for_app_ready
+from tests.browser.harness import start_streamlit, wait_for_app_ready
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("path", ["Rate_of_change", "Chain_rule?predict=true"])
-def test_a_lesson_opened_first_on_a_fresh_server_is_inside_the_frame(path: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with start_streamlit("app.py") as (url, _process), sync_playwright() as pw:
-        browser = launch_chromium(pw)
+def test_a_lesson_opened_first_on_a_fresh_server_is_inside_the_frame(
+    browser: Browser, path: str
+) -> None:
+    # Its own server, started for this test: the shared one has long run app.py.
+    with start_streamlit("app.py") as (url, _process):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(f"{url.rstrip('/')}/{path}")
             wait_for_app_ready(page)
             page.wait_for_selector(".knobs-idea", timeout=30_000)
@@ -36,4 +37,4 @@ def test_a_lesson_opened_first_on_a_fresh_server_is_inside_the_frame(path: str) 
             links = page.locator("[data-testid=stSidebarNavLink]").all_inner_texts()
             assert any("The knob machine" in text for text in links), links
         finally:
-            browser.close()
+            page.close()
