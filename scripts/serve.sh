@@ -43,34 +43,9 @@ fi
 
 log() { echo "serve.sh: $*" >&2; }
 
-bash scripts/setup.sh
+bash scripts/setup.sh --nginx  # the venv, and Debian's nginx when it is missing
 python=.venv/bin/python
-
-# --- nginx: Debian's package, like chromium in setup.sh -------------------------------------
-nginx=""
-for candidate in /usr/sbin/nginx "$(command -v nginx || true)"; do
-    if [[ -n "$candidate" && -x "$candidate" ]]; then
-        nginx=$candidate
-        break
-    fi
-done
-if [[ -z "$nginx" ]]; then
-    log "installing Debian nginx"
-    if [[ "$(id -u)" == 0 ]]; then
-        sudo=()
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo=(sudo)
-    else
-        log "nginx is missing and we are not root (no sudo either); install it with:" \
-            "apt-get install -y nginx"
-        exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" apt-get install -y -qq nginx >/dev/null
-    nginx=/usr/sbin/nginx
-    [[ -x "$nginx" ]] || { log "apt-get install nginx finished but $nginx is missing"; exit 1; }
-fi
+nginx=/usr/sbin/nginx
 
 # --- runtime directory: config, pids, logs, nginx's temp files (never /etc) ------------------
 own_runtime=0

@@ -4,6 +4,7 @@
 #   bash scripts/setup.sh          runtime dependencies (requirements.txt)
 #   bash scripts/setup.sh --dev    plus test/lint tools (requirements-dev.txt), Debian chromium
 #                                  and nginx
+#   bash scripts/setup.sh --nginx  runtime dependencies and Debian nginx (the classroom command)
 #
 # Idempotent: safe to run again; it only changes what is missing or out of date.
 # Playwright's own browser download is never used; browser tests drive /usr/bin/chromium.
@@ -12,15 +13,17 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 dev=0
+with_nginx=0
 for arg in "$@"; do
     case "$arg" in
-        --dev) dev=1 ;;
+        --dev) dev=1 with_nginx=1 ;;
+        --nginx) with_nginx=1 ;;
         -h | --help)
-            sed -n '2,9p' "$0"
+            sed -n '2,10p' "$0"
             exit 0
             ;;
         *)
-            echo "setup.sh: unknown argument '$arg' (expected --dev)" >&2
+            echo "setup.sh: unknown argument '$arg' (expected --dev or --nginx)" >&2
             exit 2
             ;;
     esac
@@ -66,14 +69,17 @@ else
     "$py" -m pip install --quiet -r requirements.txt
 fi
 
-# Debian packages the tests need: chromium (browser tests) and nginx (the classroom command,
-# scripts/serve.sh, which installs nginx itself when run; tests/test_serve.py runs it).
+# Debian packages: chromium (browser tests) and nginx (the classroom command, scripts/serve.sh,
+# which asks for it with --nginx; tests/test_serve.py runs it).
 missing=()
+binaries=()
 if [[ "$dev" == 1 && ! -x /usr/bin/chromium ]]; then
     missing+=(chromium)
+    binaries+=(/usr/bin/chromium)
 fi
-if [[ "$dev" == 1 && ! -x /usr/sbin/nginx ]]; then
+if [[ "$with_nginx" == 1 && ! -x /usr/sbin/nginx ]]; then
     missing+=(nginx)
+    binaries+=(/usr/sbin/nginx)
 fi
 if [[ ${#missing[@]} -gt 0 ]]; then
     echo "setup.sh: installing Debian ${missing[*]} for the tests"
@@ -89,7 +95,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     export DEBIAN_FRONTEND=noninteractive
     "${sudo[@]}" apt-get update -qq
     "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
-    for binary in /usr/bin/chromium /usr/sbin/nginx; do
+    for binary in "${binaries[@]}"; do
         if [[ ! -x "$binary" ]]; then
             echo "setup.sh: apt-get install ${missing[*]} finished but $binary is still missing" >&2
             exit 1
