@@ -159,8 +159,11 @@ def test_a_new_function_from_the_family_goes_into_the_box_and_its_link_asks_it_a
         fresh = open_page(name, **{k: at.query_params[k] for k in at.query_params})
         assert prompt(fresh) == asked and fresh.text_area(key=f"{key}_text").value == new
         choices = [r for r in at.radio if r.key == f"{key}_answer"]
-        knobs = [k for k in at.query_params if k.startswith("k_")]
-        said = " ".join("0" for _ in knobs) if "signs" in asked else "0"
+        # A well-formed answer to whatever was drawn: a row of signs, every row, or a number.
+        row = " ".join("0" for k in at.query_params if k.startswith("k_"))
+        said = {"row": row, "heatmap": "; ".join([row] * (new.count(",") + 1))}.get(
+            at.query_params.get("q"), "0"
+        )
         at = answer(at, key, choices[0].options[0] if choices else said)
         assert "You said" in text(at), text(at)
 
