@@ -83,9 +83,6 @@ start_replica() {
     STREAMLIT_SERVER_COOKIE_SECRET=$cookie_secret setsid "$python" -m streamlit run app.py \
         --server.address 127.0.0.1 \
         --server.port "${ports[i]}" \
-        --server.headless true \
-        --server.fileWatcherType none \
-        --browser.gatherUsageStats false \
         </dev/null >>"$runtime/replica-$i.log" 2>&1 &
     pids[i]=$!
     echo "${pids[i]}" >"$runtime/replica-$i.pid"
