@@ -7,6 +7,7 @@
   ``knob_values`` reads them before the sliders are drawn, ``knob_controls`` (title, Reset,
   ranges) can be drawn outside a fragment.
 - ``live_chart(figure, key=...)``: a plotly chart updated in place (every chart that moves);
+  ``layered_chart(base, overlay, key=...)``: light marks on a heavy figure sent once;
   ``let_the_browser_paint()`` right after the chart a knob move is about;
   ``follow_live_chart(chart_key, shown, key=...)`` reruns a second fragment (outputs,
   readings) once that chart is drawn, if ``live_charts_available()``; ``knob_version`` names
@@ -19,7 +20,12 @@
 
 import ui.isolation  # noqa: F401 (registers the session hooks of the symbolic workers)
 from ui.cache import per_function
-from ui.chart_component import follow_live_chart, live_chart, live_charts_available
+from ui.chart_component import (
+    follow_live_chart,
+    layered_chart,
+    live_chart,
+    live_charts_available,
+)
 from ui.figures import error_curve_figure, heatmap_legend_html, jacobian_heatmap
 from ui.function_box import (
     Example,
@@ -69,6 +75,7 @@ __all__ = [
     "knob_sliders",
     "knob_values",
     "knob_version",
+    "layered_chart",
     "let_the_browser_paint",
     "live_chart",
     "live_charts_available",

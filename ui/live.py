@@ -20,13 +20,16 @@ or followers of its own::
         rest=show_readout,
     )
 
-Optional parts, for pages that need them: ``base`` draws what goes under (or beside) the watched
-chart once it has had its moment to paint (the heavy curves under a light overlay, a second
-chart); a page with no chart that moves with the knobs (``chart_key=None``) gets one fragment
-that draws the sliders, then the rest. A control drawn by ``rest`` that changes what the chart
-shows (a step h, a section's marks) needs no callback: when the follower's fragment finds the
-chart sent with another version than the knobs and settings now, its follower asks the browser
-to rerun both fragments (:func:`rerun_live_panel` does the same from a page's own callback).
+A heavy figure under light marks (curves under a tangent, a contour map under the gradient
+arrow) is one chart, ``layered_chart(base, overlay, ...)``: it draws the overlay first and the
+base after it, and sends the base's bytes once. Optional parts, for pages that need them:
+``base`` draws what may wait for the watched chart once it has had its moment to paint (a
+second chart beside it); a page with no chart that moves with the knobs (``chart_key=None``) gets
+one fragment that draws the sliders, then the rest. A control drawn by ``rest`` that changes
+what the chart shows (a step h, a section's marks) needs no callback: when the follower's
+fragment finds the chart sent with another version than the knobs and settings now, its
+follower asks the browser to rerun both fragments (:func:`rerun_live_panel` does the same from
+a page's own callback).
 
 Pitfalls guarded here: ``now`` is called once per fragment run and its result passed to every
 callable (the knobs are read once, and every part of a rerun shows the same setting); the
@@ -42,7 +45,12 @@ from typing import Generic, TypeVar
 
 import streamlit as st
 
-from ui.chart_component import follow_live_chart, live_charts_available, sent_version
+from ui.chart_component import (
+    charts_rerun,
+    follow_live_chart,
+    live_charts_available,
+    sent_version,
+)
 from ui.page import let_the_browser_paint
 
 State = TypeVar("State")
@@ -107,7 +115,7 @@ def live_panel(
     ``live_chart(..., key=chart_key, version=...)``; ``sliders`` draws the knobs' sliders;
     ``rest`` draws what else moves with the knobs. Each draws into containers the page made
     beforehand, outside the fragments. ``base`` (optional) draws, right after the paint pause,
-    what may wait for the watched chart: the heavy layer under a light overlay, other charts.
+    what may wait for the watched chart: other charts (a second picture beside it).
 
     ``chart_key=None``: nothing charted moves with the knobs (a linear layer's outputs); one
     fragment draws the sliders, then the rest.
@@ -126,10 +134,12 @@ def live_panel(
 
 def _knobs_and_chart(panel: _Panel[State], *, with_rest: bool) -> None:
     state = panel.now()
-    panel.chart(state, panel.version(state))
-    let_the_browser_paint()
-    if panel.base is not None:
-        panel.base(state)
+    # A chart's own request (a layered chart's missing base) reruns both fragments.
+    with charts_rerun(panel.fragments):
+        panel.chart(state, panel.version(state))
+        let_the_browser_paint()
+        if panel.base is not None:
+            panel.base(state)
     panel.sliders(state)
     if with_rest:
         panel.rest(state)
