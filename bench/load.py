@@ -65,7 +65,11 @@ from websockets.exceptions import ConnectionClosed
 
 from calculus import ExpressionError, parse_function
 from tests.browser.harness import start_streamlit
-from ui.chart_component import FOLLOWER_COMPONENT, LIVE_CHART_COMPONENT
+from ui.chart_component import (
+    FOLLOWER_COMPONENT,
+    LAYERED_CHART_COMPONENT,
+    LIVE_CHART_COMPONENT,
+)
 from ui.knob_slider import KNOB_SLIDER, RELEASE_MS
 
 MAX_SESSIONS = 100
@@ -453,8 +457,8 @@ class Session:
             data = json.loads(component.json) if component.json else {}
             if component.component_name == KNOB_SLIDER:
                 self.slider(component.id, fragment_id, data)
-            elif component.component_name == LIVE_CHART_COMPONENT:
-                self.chart(data)
+            elif component.component_name in (LIVE_CHART_COMPONENT, LAYERED_CHART_COMPONENT):
+                self.chart(data)  # a layered chart's ``spec`` is its overlay
             elif component.component_name == FOLLOWER_COMPONENT:
                 self.follow(component.id, fragment_id, data)
 
