@@ -153,3 +153,37 @@ def test_in_the_dark_theme_both_layers_sit_on_the_white_card(
             assert found["overlay"]["box"] == pytest.approx(found["base"]["box"], abs=0.5)
     finally:
         context.close()
+
+
+#: Records which layer of the map each Plotly.react draws, and in which animation frame.
+_RECORD_DRAWS = """
+() => {
+  const react = window.Plotly.react;
+  window.__knobsDraws = [];
+  let frame = 0;
+  const tick = () => { frame += 1; requestAnimationFrame(tick); };
+  tick();
+  window.Plotly.react = function (graph, ...rest) {
+    if (graph.closest('.st-key-landscape_map')) {
+      const layer = graph.classList.contains('knobs-layer-base') ? 'base' : 'overlay';
+      window.__knobsDraws.push([layer, frame]);
+    }
+    return react.call(this, graph, ...rest);
+  };
+}
+"""
+
+
+def test_when_a_held_knob_changes_both_layers_the_overlay_is_drawn_first(
+    page: Page, streamlit_server: Callable[..., str]
+) -> None:
+    """z is held (the map shows x and y): its move changes the contour map and the marks in one
+    run. The marks are drawn at once, the map in a later frame, after they were painted."""
+    url = f"{streamlit_server('app.py')}/Gradient_landscape?f=x+y%5E2+z&k_z=0.5"
+    open_page_at(page, url, MAP)
+    page.evaluate(_RECORD_DRAWS)
+    turn(page, "z", 1)
+    assert_stacked(layers(page, MAP), "f", "gradient")
+    draws = page.evaluate("() => window.__knobsDraws")
+    assert [layer for layer, _ in draws] == ["overlay", "base"], draws
+    assert draws[1][1] > draws[0][1], f"the map was drawn in the marks' frame: {draws}"
