@@ -13,6 +13,7 @@ import plotly.io
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui.chart_component as live
 from calculus.landscape import (
     LANDSCAPE_EXAMPLES,
     gradient_field,
@@ -382,6 +383,25 @@ def test_direction_as_a_vector_with_three_knobs() -> None:
     assert rf"D_u f = \nabla f \cdot u = {math.cos(1.0):.4g}" in latex(at)
     at.number_input(key="landscape_u_z").set_value(0.0).run()
     assert any("needs a length" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("view", ["Contour map", "Both"])
+def test_without_live_charts_each_picture_is_one_plotly_chart(
+    monkeypatch: pytest.MonkeyPatch, view: str
+) -> None:
+    """Where plotly.js cannot be served, the heavy figure and its marks are one figure."""
+    monkeypatch.setattr(live, "plotly_js_served", lambda: False)
+    at = run_page(view=view)
+    assert not at.get("bidi_component") or all(
+        e.proto.component_name != "knobs_layered_chart" for e in at.get("bidi_component")
+    )
+    set_knobs(at, x1=-0.5)
+    spec = chart(at, "landscape_map")
+    assert trace(spec, "f")["type"] == "contour" and trace(spec, "gradient")
+    _, _, meta = arrow(at)
+    np.testing.assert_allclose(meta["gradient"], [1.0, -1.0], rtol=RTOL)  # [x2², 2 x1 x2]
+    if view == "Both":
+        assert {"f", "point"} <= set(names(chart(at, "landscape_surface")))
 
 
 def test_editing_a_knob_range_changes_the_mapped_range() -> None:
