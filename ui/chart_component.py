@@ -5,7 +5,9 @@ new spec unmounts the old chart and builds a new one from scratch in the browser
 subtree, ``Plotly.newPlot``, a new modebar): about 60 ms more per knob move than updating it,
 measured on our 2-core machines (``bench/browser.py``). This component keeps one plotly graph
 per key and hands each new spec to ``Plotly.react``, which updates the graph in place, and
-does nothing at all when the spec is byte-identical (a heavy surface that did not change).
+does nothing at all when the spec is byte-identical. A heavy figure under light marks is one
+``layered_chart(base, overlay, ...)``: two graphs stacked in one element, the base's bytes sent
+once per session.
 
 It is a Streamlit v2 component (no iframe, in the page's own document) whose JavaScript, inline
 below, loads plotly.js once per page from the app's static folder: ``static/plotly-<version>

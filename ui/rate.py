@@ -239,8 +239,8 @@ def curves_figure(
 
     ``t``, ``values``, ``slopes`` have shape (N,): the grid, f and f' on it. The bands where
     f' < 0 (blue) and f' > 0 (red) are shaded on both plots; critical points are marked. Nothing
-    here depends on the knob x, so the figure is byte-identical while x moves and the browser
-    keeps it; the tangent and the points are drawn by :func:`tangent_overlay` on top of it.
+    here depends on the knob x, so the figure is sent once while x moves and the browser keeps
+    it; the tangent and the points are drawn by :func:`tangent_overlay` on top of it.
     """
     values, slopes = finite_or_nan(values), finite_or_nan(slopes)
     name = frame.variable
