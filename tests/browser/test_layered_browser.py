@@ -64,6 +64,13 @@ def assert_stacked(found: dict, base_trace: str, overlay_trace: str) -> None:
     assert overlay["pointer"] == "none", "the overlay must let hovers through to the base"
 
 
+def turn_and_check(page: Page, knob: str, presses: int, selector: str, traces: tuple) -> None:
+    """Turn ``knob``: both layers of ``selector`` still drawn and stacked, no exception."""
+    turn(page, knob, presses)
+    assert_stacked(layers(page, selector), *traces)
+    expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+
+
 def open_page_at(page: Page, url: str, selector: str) -> Page:
     return open_lesson(page, url, f"() => ({_LAYERS})({selector!r})")
 
@@ -91,9 +98,7 @@ def test_the_tangent_and_its_curves_are_one_element_stacked_exactly(
         [x + width / 2, y + height / 4],
     )
     assert hit, "the overlay catches the pointer"
-    turn(page, "x", 3)
-    assert_stacked(layers(page, TANGENT), "f", "tangent")
-    expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+    turn_and_check(page, "x", 3, TANGENT, ("f", "tangent"))
 
 
 def test_a_base_the_browser_lost_is_sent_again(
@@ -108,9 +113,7 @@ def test_a_base_the_browser_lost_is_sent_again(
     page.evaluate("() => window.__knobsBases.clear()")
     navigate(page, "Gradient landscape")
     assert_stacked(layers(page, MAP), "f", "gradient")
-    turn(page, "x1", 2)
-    assert_stacked(layers(page, MAP), "f", "gradient")
-    expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
+    turn_and_check(page, "x1", 2, MAP, ("f", "gradient"))
 
 
 def test_two_tabs_and_a_reload_each_draw_their_base(
@@ -129,8 +132,7 @@ def test_two_tabs_and_a_reload_each_draw_their_base(
         first.reload()
         wait_for_app_ready(first, timeout_ms=LOAD_TIMEOUT_MS)
         assert_stacked(layers(first, TANGENT), "f", "tangent")
-        turn(first, "x", -2)
-        assert_stacked(layers(first, TANGENT), "f", "tangent")
+        turn_and_check(first, "x", -2, TANGENT, ("f", "tangent"))
     finally:
         context.close()
 
