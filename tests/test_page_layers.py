@@ -257,9 +257,11 @@ def test_a_cell_takes_the_number_typed_and_never_another(typed: str, value: floa
 def test_a_bad_size_in_the_link_is_reported_and_replaced() -> None:
     at = _app(n="1e3", m="3", inner="zz")
     assert_no_exception(at)
-    shown = [unquote(w.value) for w in at.warning]
-    assert any(w.startswith("The link's size n could not be read") for w in shown), shown
+    shown = [unquote(t.value) for t in at.toast]
+    assert "The link's n (1e3) was not used: from 1 to 6, not 1000." in shown, shown
+    assert any(t.startswith("The link's inner (zz) was not used: ") for t in shown), shown
     assert _z(at).shape == (2, 3)
+    assert at.text_input(key="layers_n").value == "2", "the default size, in its box"
 
 
 def test_a_saturated_units_tiny_slope_and_its_number_format_are_explained() -> None:
