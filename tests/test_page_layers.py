@@ -286,3 +286,64 @@ def test_the_engine_and_the_closed_form_agree_and_the_page_says_how() -> None:
         assert "the two are equal, entry by entry" in text
     else:
         assert "up to rounding" in text
+
+
+# --- the page's settings outlive their widgets (issue 13, item 3) --------------------------------
+
+
+def test_the_chosen_entry_is_kept_while_predict_mode_hides_it() -> None:
+    at = _app()
+    at.selectbox(key="layers_entry_i").set_value(2).run()
+    at.selectbox(key="layers_entry_j").set_value(3).run()
+    at.toggle(key="predict").set_value(True).run()
+    assert_no_exception(at)
+    assert not [box for box in at.selectbox if box.key == "layers_entry_i"], "hidden"
+    at.run()  # a second run without the boxes: Streamlit has dropped their state by now
+    at.toggle(key="predict").set_value(False).run()
+    assert at.selectbox(key="layers_entry_i").value == 2
+    assert at.selectbox(key="layers_entry_j").value == 3
+    assert "So J[2, 3] = **1**" in _text(at)
+
+
+def test_sizes_and_numbers_are_kept_while_another_layer_hides_them() -> None:
+    at = _app(layer="affine")
+    at.text_input(key="layers_k").set_value("3").run()
+    at.text_input(key="layers_n").set_value("3").run()
+    at = _edit(at, "C", {0: {"1": "9"}})
+    at.selectbox(key="layers_kind").set_value("dot").run()  # no n, no k, no C
+    assert_no_exception(at)
+    assert not [box for box in at.text_input if box.key in ("layers_n", "layers_k")]
+    assert (at.query_params["n"], at.query_params["inner"]) == ("3", "3"), "still in the link"
+    at.run()
+    at.selectbox(key="layers_kind").set_value("affine").run()
+    assert at.text_input(key="layers_k").value == "3"
+    assert at.text_input(key="layers_n").value == "3"
+    shapes = {e.key.split("_")[2]: e.value.shape for e in at.data_editor}
+    assert shapes == {"A": (3, 3), "B": (3, 3), "C": (3, 3)}
+    assert _z(at, "closed").shape == (3, 3) and _z(at)[0, 0] != 0
+    assert at.query_params["g_C"].startswith("9,")
+
+
+def test_a_link_the_page_wrote_reopens_the_same_layer() -> None:
+    at = _app(layer="sigmoid")
+    at.text_input(key="layers_m").set_value("2").run()
+    at = _edit(at, "b", {1: {"1": "-2"}})
+    turn_knob(at, "layers_slider_x2", 1.5)
+    link = {key: at.query_params[key] for key in at.query_params}
+    assert {"layer", "n", "m", "inner", "g_W", "g_b", "k_x1", "k_x2"} <= set(link), link
+    again = _app(**link)
+    assert not again.toast, "nothing in the page's own link is refused"
+    assert again.selectbox(key="layers_kind").value == "sigmoid"
+    assert again.text_input(key="layers_m").value == "2"
+    assert np.array_equal(_z(again), _z(at))
+    assert knob_slider(again, "layers_slider_x2").value == 1.5
+
+
+def test_an_unknown_layer_in_the_link_falls_back_and_is_said_once() -> None:
+    at = _app(layer="convolution")
+    assert at.selectbox(key="layers_kind").value == "linear"
+    toasts = [unquote(t.value) for t in at.toast]
+    assert toasts == ["The link's layer (convolution) was not used: it is not one of the choices "
+                      "offered."]  # fmt: skip
+    turn_knob(at, "layers_slider_x1", 0.5)
+    assert not at.toast
