@@ -518,3 +518,16 @@ def test_a_link_naming_an_output_the_steps_lack_falls_back_and_says_so_once() ->
     assert toasts == ["The link's out (y9) was not used: these steps have no such name."]
     turn_knob(at, "chain_slider_z", 0.5)
     assert not at.toast
+
+
+def test_a_link_made_before_the_one_state_mechanism_restores_the_same_view() -> None:
+    # Written by the page on main at ad0f1f4: the R3 exercise, the knob x3 chosen and moved.
+    steps = "u = x1^2 x2^2\nv = sqrt(x2 x3)\ny1 = u^2\ny2 = u v\ny3 = v^2"
+    old = {"mode": "steps", "steps": steps, "out": "y2", "wrt": "x3"}
+    old |= {"k_x1": "1", "k_x2": "2", "k_x3": "0.5"}
+    at = run_page(**old)
+    assert not at.toast
+    assert at.radio(key="chain_of").value == "y2" and at.radio(key="chain_wrt").value == "x3"
+    assert knob_slider(at, "chain_slider_x3").value == 0.5
+    assert path_labels(at) == ["x₃ → v → y₂"]
+    assert {key: at.query_params[key] for key in old} == old, "the page writes the same link"

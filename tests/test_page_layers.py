@@ -347,3 +347,17 @@ def test_an_unknown_layer_in_the_link_falls_back_and_is_said_once() -> None:
                       "offered."]  # fmt: skip
     turn_knob(at, "layers_slider_x1", 0.5)
     assert not at.toast
+
+
+def test_a_link_made_before_the_one_state_mechanism_restores_the_same_layer() -> None:
+    # Written by the page on main at ad0f1f4: y^T A x with m = 2, after A B + C with k = 3.
+    old = {"layer": "bilinear", "inner": "3", "n": "2", "m": "2", "g_A": "1,2;0,-1",
+           "g_y": "1;2", "k_x1": "1", "k_x2": "1.5"}  # fmt: skip
+    at = _app(**old)
+    assert not at.toast
+    assert at.selectbox(key="layers_kind").value == "bilinear"
+    assert _z(at).tolist() == [[1, 0]]  # yᵀ A = (1, 2) [[1, 2], [0, -1]]
+    assert knob_slider(at, "layers_slider_x2").value == 1.5
+    assert {key: at.query_params[key] for key in old} == old, "the page writes the same link"
+    at.selectbox(key="layers_kind").set_value("affine").run()
+    assert at.text_input(key="layers_k").value == "3", "the hidden inner size, from the link"
