@@ -168,8 +168,7 @@ class UrlParam(Generic[T]):
 
     def from_link(self, options: Sequence[T] | None = None) -> T | None:
         """The link's value, or None: absent, or refused (said once, see :func:`refuse_link`)."""
-        text = None if self.name is None else query_text(self.name)
-        if text is None or self.name is None:
+        if self.name is None or (text := query_text(self.name)) is None:
             return None
         try:
             value: Any = text if self.read is None else self.read(text)
@@ -197,11 +196,13 @@ class UrlParam(Generic[T]):
         """The one bind: call right before drawing the widget keyed ``key``; returns the value
         in force.
 
-        A choice widget gets the value in force every run: its own if allowed (the learner's
-        last choice), else the one kept while it was absent, the link's or the default. (Written
-        back every run: a keyed widget whose options changed shows no selection in the browser
-        unless its value is set anew.) A typed widget keeps its text while shown (a refused
-        text stays on screen with its message) and gets the value's text when it comes back.
+        A choice widget gets the value in force every run: its own (the learner's last choice);
+        if it was not drawn in the last run, the one kept meanwhile; else the link's, else the
+        default. One that the options do not allow falls back to the default (or the first
+        option). Written back every run: a keyed widget whose options changed shows no selection
+        in the browser unless its value is set anew. A typed widget keeps its text while shown
+        (a refused text stays on screen with its message) and gets the value's text when it
+        comes back.
         """
         state = st.session_state
         if self.typed:
