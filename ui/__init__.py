@@ -14,7 +14,9 @@
 - ``jacobian_heatmap(...)``, ``error_curve_figure(...)``: pure figure builders;
   ``heatmap_legend_html()`` says what the heatmap's colours mean (no colour bar on the chart);
   ``heatmap_key(lead)`` draws it in a caption-sized line under a heatmap's heading.
-- ``write_query(...)``, ``query_text``, ``query_float``: URL state, validated.
+- ``write_query(...)``, ``query_text``, ``query_float``: URL state, validated;
+  ``UrlParam(name, key, default, options=...)`` declares a setting: ``seed()`` right before its
+  widget, ``query(value)`` into ``write_query``; its value is kept while its widget is absent.
 """
 
 import ui.isolation  # noqa: F401 (registers the session hooks of the symbolic workers)
@@ -46,11 +48,19 @@ from ui.page import (
     let_the_browser_paint,
     setup_page,
 )
-from ui.url_state import check_offered, number_text, query_float, query_text, write_query
+from ui.url_state import (
+    UrlParam,
+    check_offered,
+    number_text,
+    query_float,
+    query_text,
+    write_query,
+)
 
 __all__ = [
     "Example",
     "KnobRange",
+    "UrlParam",
     "cached_function",
     "check_offered",
     "error_curve_figure",
