@@ -181,7 +181,7 @@ def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
 
 
 def knob_version(text: str, point: Sequence[float]) -> str:
-    """A name for the function and knob setting a chart shows (see ``follow_live_chart``)."""
+    """A name for the function and knob setting a chart shows (its ``live_chart`` version)."""
     return text + "@" + ",".join(repr(float(v)) for v in point)
 
 
