@@ -9,6 +9,7 @@ The URL holds the values too (``k_{name}``, ranges in ``r_{name}``). Each knob's
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -230,7 +231,8 @@ def knob_sliders(
         knob_controls(page, variables, title=title)
     point = knob_values(page, variables)  # every knob has a value before its slider is drawn
     count = columns or (1 if len(variables) <= 4 else 2)
-    cells = st.columns(count) if count > 1 else [st.container()]
+    # One column: no block of its own (every block is one more message on every knob move).
+    cells = st.columns(count) if count > 1 else [contextlib.nullcontext()]
     for index, name in enumerate(variables):
         rng = knob_range(page, name)
         with cells[index % count]:
