@@ -565,30 +565,41 @@ class Session:
 # --- a run ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class Result:
+@dataclass(kw_only=True)
+class Result(Stats):
+    """What every learner of a run saw together, and what the server spent."""
+
     sessions: int
     rate: float
     seconds: float
-    moves: int = 0
-    sent: int = 0
-    answered: int = 0
-    checked: int = 0
-    drawn: int = 0
-    latencies_ms: list[float] = field(default_factory=list)
-    felt_ms: list[float] = field(default_factory=list)
-    rest_ms: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
     hostile_errors: list[str] = field(default_factory=list)
     hostile_typed: int = 0
-    bytes: int = 0
     cpu_s: float = 0.0
     wall_s: float = 0.0
     rss_mb: tuple[float, float] = (0.0, 0.0)
 
+    def add(self, name: str, stats: Stats) -> None:
+        """Count one learner's ``stats`` in (its errors named after it)."""
+        self.moves += stats.moves
+        self.latencies_ms += stats.latencies_ms
+        self.felt_ms += stats.felt_ms
+        self.rest_ms += stats.rest_ms
+        self.errors += [f"{name}: {e}" for e in stats.errors]
+        self.bytes += stats.bytes
+        self.checked += stats.checked
+        self.drawn += stats.drawn
+
+    @property
+    def sent(self) -> int:
+        return sum(m.sent is not None for m in self.moves)
+
+    @property
+    def answered(self) -> int:
+        return sum(m.answered is not None for m in self.moves)
+
     @property
     def answered_share(self) -> float:
-        return self.answered / self.moves if self.moves else 1.0
+        return self.answered / len(self.moves) if self.moves else 1.0
 
     @property
     def cpu_ms_per_move(self) -> float:
@@ -670,7 +681,7 @@ async def run_load(
     learners = [Session(base_url, page, query, f"s{i}") for i in range(sessions)]
     readers: list[asyncio.Task[None]] = []
     hostile_session: Session | None = None
-    result = Result(sessions, rate, seconds)
+    result = Result(sessions=sessions, rate=rate, seconds=seconds)
     deadline = time.monotonic() + LOAD_TIMEOUT_S
     try:
         # Tabs open a few at a time, as a class arrives: the page's first run is the heavy one.
@@ -702,17 +713,7 @@ async def run_load(
         result.rss_mb = (rss_before, rss_mb(watched))
         for session in learners:
             session.counting = False
-            stats = session.stats
-            result.moves += len(stats.moves)
-            result.sent += sum(m.sent is not None for m in stats.moves)
-            result.answered += sum(m.answered is not None for m in stats.moves)
-            result.checked += stats.checked
-            result.drawn += stats.drawn
-            result.latencies_ms += stats.latencies_ms
-            result.felt_ms += stats.felt_ms
-            result.rest_ms += stats.rest_ms
-            result.errors += [f"{session.name}: {e}" for e in stats.errors]
-            result.bytes += stats.bytes
+            result.add(session.name, session.stats)
         if hostile_session is not None:
             result.hostile_errors = list(hostile_session.stats.errors)
             result.hostile_typed = hostile_session.typed
@@ -782,7 +783,7 @@ def table(results: list[Result]) -> str:
     rows = [head, "-" * len(head)]
     for r in results:
         rows.append(
-            f"{r.sessions:>8} {r.rate:>6g} {r.moves:>6} {r.sent:>6} {r.drawn:>6} "
+            f"{r.sessions:>8} {r.rate:>6g} {len(r.moves):>6} {r.sent:>6} {r.drawn:>6} "
             f"{r.answered_share:>9.1%} "
             f"{r.p(0.5):>7.0f} {r.p(0.95):>7.0f} {r.p(0.95, r.felt_ms):>8.0f} "
             f"{r.p(0.5, r.rest_ms):>8.0f} "
