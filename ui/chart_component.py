@@ -24,7 +24,6 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +110,8 @@ export default function ({ data, parentElement }) {
   return chart.cleanup;
 }
 
-// Tells followers (below) that this chart now shows `data.version`; remembered per chart for a
-// follower drawn after the news.
+// Tells the knob sliders (ui/knob_slider.py) that this chart now shows `data.version`, once per
+// version: a slider sends a drag's next move when the last one is drawn.
 function announce(data) {
   if (data.version === null) return;
   const versions = (window.__knobsChartVersions ??= {});
@@ -122,60 +121,11 @@ function announce(data) {
 }
 """
 
-#: A follower: an invisible element in a fragment that reruns the fragment as soon as the chart
-#: it follows shows a version (of the knobs) newer than the one the fragment last drew.
-_FOLLOWER_JS = """
-const EVENT = '__EVENT__';
-const followers = new WeakMap();
-
-export default function ({ data, parentElement, setTriggerValue }) {
-  let follower = followers.get(parentElement);
-  if (!follower) {
-    const heard = (event) => {
-      const { key, version } = event.detail;
-      // While a knob's newer move waits (a drag, ui/knob_slider.py), this drawing is about to
-      // be replaced: its rest would be stale at once. The drawing of the last move is asked for.
-      if (window.__knobsDragging?.size) return;
-      if (key === follower.data.chart) follower.ask(version);
-    };
-    window.addEventListener(EVENT, heard);
-    follower = {
-      data,
-      asked: null,
-      ask(version) {
-        // One rerun per new version: not for the one shown, nor twice for the same one.
-        if (version === this.data.shown || version === this.asked) return;
-        this.asked = version;
-        setTriggerValue('drawn', version);
-      },
-      cleanup() {
-        if (parentElement.isConnected) return;
-        window.removeEventListener(EVENT, heard);
-        followers.delete(parentElement);
-      },
-    };
-    followers.set(parentElement, follower);
-  }
-  follower.data = data;
-  // The fragment found the chart behind what it drew (a control of its own changed the chart):
-  // ask once, so that the callback reruns the chart's fragment too.
-  if (data.stale && data.stale !== follower.staleAsked) {
-    follower.staleAsked = data.stale;
-    setTriggerValue('drawn', data.stale);
-    return follower.cleanup;
-  }
-  const latest = (window.__knobsChartVersions ?? {})[data.chart];
-  if (latest !== undefined) follower.ask(latest);
-  return follower.cleanup;
-}
-"""
-
-#: The window event by which a live chart tells its followers (and knob sliders) what it now
-#: shows.
+#: The window event by which a live chart tells the knob sliders what it now shows (a slider
+#: sends a drag's next move once the last one is drawn).
 LIVE_CHART_DRAWN = "knobs-live-chart-drawn"
-#: The components' names (bench/load.py finds live charts and followers by them).
+#: The component's name (bench/load.py finds live charts by it).
 LIVE_CHART_COMPONENT = "knobs_live_chart"
-FOLLOWER_COMPONENT = "knobs_chart_follower"
 _copy_lock = threading.Lock()
 #: Per static folder: whether plotly.js is there (checked once per server process).
 _plotly_js_served: dict[Path, bool] = {}
@@ -275,7 +225,8 @@ class LeanComponent:
 
     Why: Streamlit 1.67 puts a v2 component's ``js`` and ``css`` inline in every element it
     sends, so each knob slider re-sent ~5 KB of code on every knob move (the three sliders,
-    the heatmap and its follower: ~18 of the ~23 KB a move cost, measured by bench/load.py).
+    the heatmap and a follower element since removed: ~18 of the ~23 KB a move cost, measured
+    by bench/load.py).
     Here the code is written once per server process to ``static/knobs-<name>-<hash>.js``
     (served at /app/static like plotly.js), and the element carries a tiny loader that imports
     it. Where ``static/`` cannot be written or is not served, the component is sent inline.
@@ -318,9 +269,6 @@ class LeanComponent:
 _component = LeanComponent(
     LIVE_CHART_COMPONENT, js=_JS.replace("__EVENT__", LIVE_CHART_DRAWN), isolate_styles=False
 )
-_follower = LeanComponent(
-    FOLLOWER_COMPONENT, js=_FOLLOWER_JS.replace("__EVENT__", LIVE_CHART_DRAWN)
-)
 
 
 def live_charts_available() -> bool:
@@ -340,9 +288,9 @@ def live_chart(
     ``key`` is required: it is what keeps the chart the same chart from one rerun to the next.
     ``config`` is plotly.js's config (modebar buttons, ``staticPlot``...), merged over
     :data:`DEFAULT_CONFIG`. ``version`` names what the figure shows (say, the knob setting):
-    once the browser has drawn it, followers of this chart whose version differs rerun their
-    fragment (:func:`follow_live_chart`). A figure's ``description`` (``SpecFigure``), what it
-    shows now in words, becomes the chart's accessible name (a ``figure`` role).
+    once the browser has drawn a new one, the knob sliders send a drag's next move. A figure's
+    ``description`` (``SpecFigure``), what it shows now in words, becomes the chart's accessible
+    name (a ``figure`` role).
     """
     config = {**DEFAULT_CONFIG, **(config or {})}
     if not plotly_js_served():
@@ -350,8 +298,6 @@ def live_chart(
         return
     # to_dict, not .layout: for a read-only SpecFigure it hands out the spec as it is, and its
     # JSON is written once (a cached heavy figure costs nothing on the next knob move).
-    if version is not None:
-        st.session_state[_sent_key(key)] = version
     spec = figure.to_dict() if isinstance(figure, go.Figure) else figure
     height = int(spec.get("layout", {}).get("height") or DEFAULT_HEIGHT)
     spec_json = (
@@ -370,51 +316,3 @@ def live_chart(
         },
         height=height,
     )
-
-
-def follow_live_chart(
-    chart_key: str,
-    shown: str,
-    *,
-    key: str,
-    current: Callable[[], str],
-    fragments: Sequence[str],
-    stale: bool = False,
-) -> None:
-    """Call in a fragment: rerun it once the live chart ``chart_key`` shows a newer version.
-
-    ``shown`` is the version the fragment draws now (the same string the chart's rerun passes
-    as ``version``). This lets a knob's rerun hold just the sliders and the chart the learner
-    watches, and what else moves with the knobs (outputs, readings) follow in a rerun of its
-    own, right after the chart is drawn, instead of delaying it. The follower is an empty
-    element; it does nothing where live charts fall back to ``st.plotly_chart`` (check
-    :func:`live_charts_available`).
-
-    ``current`` computes the version the knobs stand at now, from the session state, and
-    ``fragments`` are the keys of the chart's fragment and this one. Why: Streamlit's browser
-    side sends widget changes made in the same moment as one request, for one fragment; a knob
-    turned just as the follower asks would then rerun this fragment only, and the chart would
-    be left behind. The follower sees that (the knobs are not at the version the chart was last
-    sent) and reruns both.
-
-    ``stale``: the fragment drew a version the chart was never sent (a control of the
-    fragment's own changed what the chart shows); the follower asks at once, and its callback
-    reruns both fragments (``st.rerun`` with fragment keys is only allowed in a callback).
-    """
-
-    def follow() -> None:
-        if current() != st.session_state.get(_sent_key(chart_key)):
-            st.rerun(list(fragments))
-
-    data = {"chart": chart_key, "shown": shown, "stale": shown if stale else None}
-    _follower(key=key, data=data, on_drawn_change=follow)
-
-
-def sent_version(chart_key: str) -> str | None:
-    """The version the live chart ``chart_key`` was last sent with (None: not yet)."""
-    return st.session_state.get(_sent_key(chart_key))
-
-
-def _sent_key(chart_key: str) -> str:
-    """Session state key: the version of the live chart ``chart_key`` last sent to the browser."""
-    return f"_live_chart_version_{chart_key}"
