@@ -13,9 +13,7 @@ the XSRF cookie), asks for the page's run, and then drags one knob. A move is wh
 slider (``ui/knob_slider.py``) sends: a new ``move`` state ``{value, n}`` for the slider's
 fragment, paced as the slider paces it (one move on its way; the newest waits and replaces older
 waiting ones; it goes when the chart announces a new drawing, the slider's rerun shows it, or
-after ``RELEASE_MS``). When a live chart arrives with a new version, the session does what the
-page's follower does in the browser (``ui/chart_component.py``): it asks for the follower's
-fragment run with the ``drawn`` trigger. Messages the browser would cache
+after ``RELEASE_MS``). Messages the browser would cache
 (``ForwardMsg.metadata.cacheable``) are cached and their hashes reported, as the browser does.
 
 Per move: the time from sending it to the heatmap's new values arriving (p50, p95); the values
@@ -26,7 +24,7 @@ CPU (the process listening on the port and its children, from ``/proc``) and the
 are divided by the moves sent. Also shown: moves made, sent (the others were replaced while
 waiting) and drawn (heatmaps of a new setting received: under overload Streamlit folds queued
 runs); "felt p95", from the learner's move (not its sending) to its answer; "rest p50", from
-sending to the follower's run showing the move (the whole page updated); the server's RSS before
+sending to the end of the run that drew the move (the whole page updated); the server's RSS before
 and after. Prints a table and a one-line summary against the floors; exits 1 if one is missed.
 
 Bounded: only loopback targets, at most ``MAX_SESSIONS`` sessions for ``MAX_SECONDS``; it stops
@@ -65,11 +63,7 @@ from websockets.exceptions import ConnectionClosed
 
 from calculus import ExpressionError, parse_function
 from tests.browser.harness import start_streamlit
-from ui.chart_component import (
-    FOLLOWER_COMPONENT,
-    LAYERED_CHART_COMPONENT,
-    LIVE_CHART_COMPONENT,
-)
+from ui.chart_component import LAYERED_CHART_COMPONENT, LIVE_CHART_COMPONENT
 from ui.knob_slider import KNOB_SLIDER, RELEASE_MS
 
 MAX_SESSIONS = 100
@@ -98,8 +92,6 @@ HEAVY_INPUTS = (
     "2^2^2^2^2^2",
 )
 HOSTILE_EVERY_S = 2.0
-#: Widget ids of a v2 component's triggers (streamlit.components.v2.bidi_component.main).
-TRIGGER_ID = "$$STREAMLIT_INTERNAL_KEY_{base}__events"
 
 
 # --- the server's processes ----------------------------------------------------------------------
@@ -204,17 +196,6 @@ class Slider:
 
 
 @dataclass
-class Follower:
-    """A chart follower (ui/chart_component.py): asks for its fragment's run once per version."""
-
-    id: str
-    fragment_id: str
-    data: dict[str, Any]
-    asked: str | None = None
-    stale_asked: str | None = None
-
-
-@dataclass
 class Stats:
     """What one session saw."""
 
@@ -229,7 +210,7 @@ class Stats:
 
 
 class Session:
-    """One learner's tab: page load, websocket, the knob slider and the follower."""
+    """One learner's tab: page load, websocket and the knob slider."""
 
     def __init__(self, base_url: str, page: str, query: str, name: str) -> None:
         self.base_url, self.page, self.query, self.name = base_url, page, query, name
@@ -237,7 +218,6 @@ class Session:
         self.ws: ClientConnection | None = None
         self.page_script_hash = ""
         self.sliders: dict[str, Slider] = {}
-        self.follower: Follower | None = None
         self.versions: dict[str, str] = {}  # chart key -> version announced
         self.text_inputs: dict[str, str] = {}  # label -> widget id
         self.max_chars: dict[str, int] = {}  # widget id -> its max_chars (0: none)
@@ -257,7 +237,7 @@ class Session:
         self.variables: tuple[str, ...] = ()
         self.knob: Slider | None = None
         self.sending: set[asyncio.Task[None]] = set()
-        self.rest_version: str | None = None
+        self.drawn_this_run: str | None = None  # the chart version the running run drew
         self.typed = 0  # heavy inputs typed (--hostile)
 
     # -- connection ------------------------------------------------------------------------------
@@ -434,6 +414,9 @@ class Session:
         if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
             self.error("the script did not compile")
         self.runs += 1
+        if self.drawn_this_run is not None:
+            self.rest_shown(self.drawn_this_run)
+            self.drawn_this_run = None
         fragments = self.fragments_this_run
         for digest, (_, run, fragment) in list(self.cache.items()):
             if fragments and fragment not in fragments:
@@ -459,8 +442,6 @@ class Session:
                 self.slider(component.id, fragment_id, data)
             elif component.component_name in (LIVE_CHART_COMPONENT, LAYERED_CHART_COMPONENT):
                 self.chart(data)  # a layered chart's ``spec`` is its overlay
-            elif component.component_name == FOLLOWER_COMPONENT:
-                self.follow(component.id, fragment_id, data)
 
     def slider(self, widget_id: str, fragment_id: str, data: dict[str, Any]) -> None:
         name = widget_id.split("-", 2)[-1].split("_slider_", 1)[-1]
@@ -479,33 +460,13 @@ class Session:
         if self.counting:
             self.stats.drawn += 1
         self.answer(version, data.get("spec", ""))
-        # The browser draws it, then tells the followers (unless a knob's newer move waits: a
-        # drag in progress) and the sliders.
-        dragging = any(knob.waiting is not None for knob in self.sliders.values())
-        if self.follower is not None and self.follower.data.get("chart") == key and not dragging:
-            self.ask(version)
-        self._drawn()
+        self.drawn_this_run = version
+        self._drawn()  # the browser draws it, then tells the sliders
 
-    def follow(self, widget_id: str, fragment_id: str, data: dict[str, Any]) -> None:
-        if self.follower is None or self.follower.id != widget_id:
-            self.follower = Follower(widget_id, fragment_id, data)
-        follower = self.follower
-        follower.data, follower.fragment_id = data, fragment_id
-        self.rest_shown(data.get("shown"))
-        stale = data.get("stale")
-        if stale and stale != follower.stale_asked:
-            follower.stale_asked = stale
-            self.trigger(stale)
+    def rest_shown(self, version: str) -> None:
+        """The run that drew the chart at ``version`` ended: the whole page shows the move."""
+        if not self.counting:
             return
-        latest = self.versions.get(data.get("chart"))
-        if latest is not None:
-            self.ask(latest)
-
-    def rest_shown(self, version: Any) -> None:
-        """The follower's run drew the rest of the page at ``version``: the whole page is there."""
-        if not isinstance(version, str) or not self.counting or version == self.rest_version:
-            return
-        self.rest_version = version
         try:
             point = tuple(float(v) for v in version.rpartition("@")[2].split(","))
         except ValueError:
@@ -515,21 +476,6 @@ class Session:
             if move.point == point and move.sent is not None:
                 self.stats.rest_ms.append((now - move.sent) * 1000)
                 return
-
-    def ask(self, version: str) -> None:
-        follower = self.follower
-        assert follower is not None
-        if version in (follower.data.get("shown"), follower.asked):
-            return
-        follower.asked = version
-        self.trigger(version)
-
-    def trigger(self, version: str) -> None:
-        follower = self.follower
-        assert follower is not None
-        payload = json.dumps([{"event": "drawn", "value": version}])
-        trigger = WidgetState(id=TRIGGER_ID.format(base=follower.id), json_trigger_value=payload)
-        self.rerun(follower.fragment_id, (trigger,))
 
     # -- checking an answer ----------------------------------------------------------------------
 
@@ -624,30 +570,41 @@ class Session:
 # --- a run ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class Result:
+@dataclass(kw_only=True)
+class Result(Stats):
+    """What every learner of a run saw together, and what the server spent."""
+
     sessions: int
     rate: float
     seconds: float
-    moves: int = 0
-    sent: int = 0
-    answered: int = 0
-    checked: int = 0
-    drawn: int = 0
-    latencies_ms: list[float] = field(default_factory=list)
-    felt_ms: list[float] = field(default_factory=list)
-    rest_ms: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
     hostile_errors: list[str] = field(default_factory=list)
     hostile_typed: int = 0
-    bytes: int = 0
     cpu_s: float = 0.0
     wall_s: float = 0.0
     rss_mb: tuple[float, float] = (0.0, 0.0)
 
+    def add(self, name: str, stats: Stats) -> None:
+        """Count one learner's ``stats`` in (its errors named after it)."""
+        self.moves += stats.moves
+        self.latencies_ms += stats.latencies_ms
+        self.felt_ms += stats.felt_ms
+        self.rest_ms += stats.rest_ms
+        self.errors += [f"{name}: {e}" for e in stats.errors]
+        self.bytes += stats.bytes
+        self.checked += stats.checked
+        self.drawn += stats.drawn
+
+    @property
+    def sent(self) -> int:
+        return sum(m.sent is not None for m in self.moves)
+
+    @property
+    def answered(self) -> int:
+        return sum(m.answered is not None for m in self.moves)
+
     @property
     def answered_share(self) -> float:
-        return self.answered / self.moves if self.moves else 1.0
+        return self.answered / len(self.moves) if self.moves else 1.0
 
     @property
     def cpu_ms_per_move(self) -> float:
@@ -729,7 +686,7 @@ async def run_load(
     learners = [Session(base_url, page, query, f"s{i}") for i in range(sessions)]
     readers: list[asyncio.Task[None]] = []
     hostile_session: Session | None = None
-    result = Result(sessions, rate, seconds)
+    result = Result(sessions=sessions, rate=rate, seconds=seconds)
     deadline = time.monotonic() + LOAD_TIMEOUT_S
     try:
         # Tabs open a few at a time, as a class arrives: the page's first run is the heavy one.
@@ -761,17 +718,7 @@ async def run_load(
         result.rss_mb = (rss_before, rss_mb(watched))
         for session in learners:
             session.counting = False
-            stats = session.stats
-            result.moves += len(stats.moves)
-            result.sent += sum(m.sent is not None for m in stats.moves)
-            result.answered += sum(m.answered is not None for m in stats.moves)
-            result.checked += stats.checked
-            result.drawn += stats.drawn
-            result.latencies_ms += stats.latencies_ms
-            result.felt_ms += stats.felt_ms
-            result.rest_ms += stats.rest_ms
-            result.errors += [f"{session.name}: {e}" for e in stats.errors]
-            result.bytes += stats.bytes
+            result.add(session.name, session.stats)
         if hostile_session is not None:
             result.hostile_errors = list(hostile_session.stats.errors)
             result.hostile_typed = hostile_session.typed
@@ -841,7 +788,7 @@ def table(results: list[Result]) -> str:
     rows = [head, "-" * len(head)]
     for r in results:
         rows.append(
-            f"{r.sessions:>8} {r.rate:>6g} {r.moves:>6} {r.sent:>6} {r.drawn:>6} "
+            f"{r.sessions:>8} {r.rate:>6g} {len(r.moves):>6} {r.sent:>6} {r.drawn:>6} "
             f"{r.answered_share:>9.1%} "
             f"{r.p(0.5):>7.0f} {r.p(0.95):>7.0f} {r.p(0.95, r.felt_ms):>8.0f} "
             f"{r.p(0.5, r.rest_ms):>8.0f} "

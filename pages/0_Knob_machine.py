@@ -49,11 +49,12 @@ def main() -> None:
     # Outside the fragment: what does not move with the knobs is not re-sent on every move.
     # One row, so that on a phone the heading and colour key stay on top of their heatmap.
     left, right = st.columns(COLUMNS, gap="large")
-    # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).
+    # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py). One live
+    # area a column (the sliders, then the outputs; the heatmap, then its readings): each area
+    # a knob's run writes into is one more message on every move.
     with left:
         ui.knob_controls(PAGE, f.variables)
-        sliders = st.container(key=f"live_{PAGE}_sliders")
-        outputs = st.container(key=f"live_{PAGE}_outputs")
+        knobs = st.container(key=f"live_{PAGE}_outputs")
     with right:
         n, m = f.shape
         st.markdown(
@@ -62,7 +63,6 @@ def main() -> None:
             unsafe_allow_html=True,
         )
         heatmap = st.container(key=f"live_{PAGE}_heatmap")
-        readings = st.container(key=f"live_{PAGE}_readings")
     # One section at a time, chosen by the learner: hidden sections would still be computed
     # and re-sent to the browser on every knob move. Outside the fragments, so a knob move
     # does not redraw the choice; choosing redraws the page.
@@ -74,14 +74,14 @@ def main() -> None:
     if view == VIEWS[0]:
         with section:  # the formulas do not move with the knobs: drawn once, here
             show_exact_jacobian(f)
-    readout = Readout(outputs, readings, section, view)
+    readout = Readout(knobs, heatmap, section, view)
 
     def chart(now: Setting, version: str) -> None:
         with heatmap:
             show_heatmap(f, now.at.jacobian, now.at.kinks, version)
 
-    def knobs(_now: Setting) -> None:
-        with sliders:
+    def sliders(_now: Setting) -> None:
+        with knobs:
             ui.knob_sliders(PAGE, f.variables, controls=False)
 
     ui.live_panel(
@@ -90,7 +90,7 @@ def main() -> None:
         now=lambda: setting(f),
         version=lambda now: ui.knob_version(f.text, now.point),
         chart=chart,
-        sliders=knobs,
+        sliders=sliders,
         rest=lambda now: show_readout(f, readout, now.point, now.at),
     )
 

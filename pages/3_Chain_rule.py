@@ -14,9 +14,13 @@ from calculus.export import plain_symbol
 from calculus.graph import LEVELS, GraphTooLarge, Level, likely_typos
 from ui.chain import (
     GRAPH_CAPTION,
+    KNOB,
+    LEVEL,
     LEVEL_LABELS,
+    MODE,
     MODE_LABELS,
     MODES,
+    OUTPUT,
     PAGE,
     PRESETS,
     R3_STEPS,
@@ -87,12 +91,13 @@ def read_computation() -> tuple[str, str, Level] | None:
     """The mode radio, the examples menu and the box; returns (mode, text, level) to show."""
     mode_column, menu_column = st.columns([2, 1], vertical_alignment="bottom")
     with mode_column:
+        MODE.seed()
         mode = st.radio(
             "Type the computation as",
             MODES,
             format_func=MODE_LABELS.get,
             horizontal=True,
-            key=f"{PAGE}_mode",
+            key=MODE.key,
             help="Named steps, as the chapter writes them (u = x^2, v = ln(x), y = u v), or one "
             "formula that the page cuts into steps for you.",
         )
@@ -112,19 +117,16 @@ def read_computation() -> tuple[str, str, Level] | None:
         return "steps", text, "operations"
     f = ui.function_box(PAGE, default=DEFAULT_FORMULA, label="Your formula")
     show_notice("formula", f.text)
-    state = st.session_state
-    if f"{PAGE}_level" not in state:
-        state[f"{PAGE}_level"] = state.get(f"{PAGE}_level_saved", "operations")
+    LEVEL.seed()
     level: Level = st.radio(
         "Cut it into",
         LEVELS,
         format_func=LEVEL_LABELS.get,
         horizontal=True,
-        key=f"{PAGE}_level",
+        key=LEVEL.key,
         help="Whole functions: each call such as sin, exp, √, σ is one value and arithmetic "
         "stays inside a step. Every operation: each sum, product, power and call is a value.",
     )
-    state[f"{PAGE}_level_saved"] = level
     try:
         graph = cached_formula_graph(f.text, level)
     except GraphTooLarge as problem:
@@ -213,17 +215,17 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
         with controls:
             sliders = st.container(key=f"live_{PAGE}_sliders")
             st.markdown("**Which derivative?**")
-            output = pick("Output", graph.outputs, f"{PAGE}_of")
-            knob = pick("Knob", graph.knobs, f"{PAGE}_wrt")
+            output = pick("Output", OUTPUT, graph.outputs)
+            knob = pick("Knob", KNOB, graph.knobs)
         with drawing:
             picture = st.container(key=f"live_{PAGE}_graph")
     else:
         sliders = st.container(key=f"live_{PAGE}_sliders")
         left, right = st.columns(2)
         with left:
-            output = pick("Which derivative? Output", graph.outputs, f"{PAGE}_of")
+            output = pick("Which derivative? Output", OUTPUT, graph.outputs)
         with right:
-            knob = pick("Knob", graph.knobs, f"{PAGE}_wrt")
+            knob = pick("Knob", KNOB, graph.knobs)
         picture = st.container(key=f"live_{PAGE}_graph")
     try:
         chain = cached_chain(graph, output, knob)
@@ -290,12 +292,12 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
                 all_totals(graph, now.point)
         ui.write_query(
             {
-                "mode": mode,
+                **MODE.query(mode),
                 "steps": text if mode == "steps" else None,
                 "f": text if mode == "formula" else None,
-                "level": level if mode == "formula" else None,
-                "out": output,
-                "wrt": knob,
+                **LEVEL.query(level if mode == "formula" else None),
+                **OUTPUT.query(output),
+                **KNOB.query(knob),
                 **ui.knob_query(PAGE, graph.knobs, now.point),
             },
             prefix_owned=("k_", "r_"),

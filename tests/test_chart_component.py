@@ -14,6 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 import ui.chart_component as live
 from tests.charts import ask_for_the_base, chart_specs
+from ui.knob_slider import KNOB_SLIDER
+from ui.knob_slider import _component as knob_slider_component
 
 SCRIPT = """
 import plotly.graph_objects as go
@@ -117,15 +119,14 @@ def test_a_components_code_travels_once_not_in_every_element(static_dir: Path) -
 
 @pytest.mark.usefixtures("unwritable_static")
 def test_without_a_writable_static_folder_components_are_sent_inline() -> None:
-    follower = live._follower
-    assert not follower.served()
+    assert not knob_slider_component.served()
     at = AppTest.from_string(
-        "from ui.chart_component import follow_live_chart\n"
-        "follow_live_chart('c', 'v1', key='f', current=lambda: 'v1', fragments=())\n"
+        "from ui.knob_slider import knob_slider\n"
+        "knob_slider('x', low=-1.0, high=1.0, step=0.1, value=0.5, key='k')\n"
     ).run()
     (element,) = at.get("bidi_component")
-    assert element.proto.component_name == f"{live.FOLLOWER_COMPONENT}_inline"
-    assert "setTriggerValue" in element.proto.js_content
+    assert element.proto.component_name == f"{KNOB_SLIDER}_inline"
+    assert "setStateValue" in element.proto.js_content
 
 
 def test_without_static_serving_components_are_sent_inline(
@@ -134,13 +135,13 @@ def test_without_static_serving_components_are_sent_inline(
     """A module written to static/ but not served would leave the component blank."""
     serving = config.get_option("server.enableStaticServing")
     assert serving, "the app serves static/ (.streamlit/config.toml)"
-    assert live._follower.served()
+    assert knob_slider_component.served()
     monkeypatch.setattr(
         live.st,
         "get_option",
         lambda name: False if name == "server.enableStaticServing" else config.get_option(name),
     )
-    assert not live._follower.served()
+    assert not knob_slider_component.served()
 
 
 HEATMAP_SCRIPT = """

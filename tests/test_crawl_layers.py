@@ -90,11 +90,11 @@ def test_a_hostile_link_shows_the_payload_as_text_only(parameter: str, payload: 
         query = {"layer": payload}
     at = open_page(PAGE, **query)
     assert_no_exception(at, f"?{parameter}={payload}")
-    messages = [m.value for m in [*at.warning, *at.error, *at.info]]
+    messages = [m.value for m in [*at.warning, *at.error, *at.info, *at.toast]]
     for body in messages:
         assert _unescaped_markup(body) == [], body
-    if parameter != "layer":  # an unknown layer falls back to the first, without a word
-        assert any("could not be read" in unquote(body) for body in messages), messages
+    said = ("could not be read", f"The link's {parameter} (")
+    assert any(s in unquote(body) for body in messages for s in said), messages
     assert at.selectbox(key="layers_kind").value in LAYER_KINDS
 
 

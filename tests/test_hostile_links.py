@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP_TIMEOUT_S, open_page, page_file
 from ui.quote import unquote
+from ui.url_state import KEPT
 
 # --- payloads -------------------------------------------------------------------------------------
 
@@ -150,9 +151,9 @@ PAGES = {
         "4_ML_layers.py",
         {
             "layer": Param(CHOICE),
-            "n": Param(NUMBER, "layers_size_n"),
-            "m": Param(NUMBER, "layers_size_m"),
-            "inner": Param(NUMBER, "layers_size_k", base={"layer": "affine"}),
+            "n": Param(NUMBER, "layers_n"),
+            "m": Param(NUMBER, "layers_m"),
+            "inner": Param(NUMBER, "layers_k", base={"layer": "affine"}),
             "g_W": Param(GRID),
             "g_a": Param(GRID, base={"layer": "dot"}),
             "g_b": Param(GRID, base={"layer": "sigmoid"}),
@@ -257,7 +258,11 @@ NUMBER_CASES = [
 
 
 def _kept(at: AppTest, key: str | None) -> Any:
-    return None if key is None else at.session_state[key]
+    """The value the page uses: a setting's value in force (url_state.keep), else the key's."""
+    if key is None:
+        return None
+    in_force = at.session_state.get(KEPT, {})
+    return in_force[key] if key in in_force else at.session_state[key]
 
 
 def _exactly(value: Any, payload: str) -> bool:
@@ -328,10 +333,11 @@ FIELDS = [
     ],
 ]
 
-#: What a typed field must keep: the value the page uses when the text is refused.
+#: What a typed field must keep: the value the page uses when the text is refused (the value
+#: in force of the size typed, see _kept).
 _USES: dict[str, Callable[[str], str]] = {
-    "layers_n": lambda key: "layers_size_n",
-    "layers_m": lambda key: "layers_size_m",
+    "layers_n": lambda key: key,
+    "layers_m": lambda key: key,
 }
 
 
@@ -350,14 +356,14 @@ def test_typed_text_is_shown_as_text_and_a_refused_number_changes_nothing(typed:
     at = open_page(typed.page, **typed.base)
     uses = _uses(typed.key)
     for payload in typed.payloads:
-        before = None if uses is None else at.session_state[uses]
+        before = _kept(at, uses)
         getattr(at, typed.widget)(key=typed.key).input(payload).run()
         where = f"{typed.page} {typed.key}={payload[:40]!r}"
         _assert_no_markup(at, where)
         if uses is None:
             assert _messages(at), f"{where}: refused without a message"
             continue
-        after = at.session_state[uses]
+        after = _kept(at, uses)
         if after != before:
             assert _exactly(getattr(after, typed.key.split("_")[1], after), payload), (
                 f"{where}: {before!r} became {after!r}"

@@ -469,3 +469,65 @@ def test_the_edge_labels_cover_no_node_and_no_other_label(graph) -> None:
     for k, label in enumerate(labels):
         assert not any(overlap(label, node) for node in nodes), base.edges[k]
         assert not any(overlap(label, other) for other in labels[k + 1 :]), base.edges[k]
+
+
+# --- the page's settings outlive their widgets (issue 13, item 3) --------------------------------
+
+
+def test_the_level_is_kept_while_the_steps_mode_hides_it() -> None:
+    at = run_page(mode="formula", f="w2 sigmoid(w1 x + b1) + b2")
+    at.radio(key="chain_level").set_value("functions").run()
+    fewer = len(edge_labels(drawn_graph(at)))
+    at.radio(key="chain_mode").set_value("steps").run()
+    assert not [r for r in at.radio if r.key == "chain_level"]
+    assert "level" not in at.query_params, "a steps link has no level"
+    at.run()  # a second run without the radio: Streamlit has dropped its state by now
+    at.radio(key="chain_mode").set_value("formula").run()
+    assert at.radio(key="chain_level").value == "functions"
+    assert len(edge_labels(drawn_graph(at))) == fewer
+    assert at.query_params["level"] == "functions"
+
+
+def test_a_steps_links_level_is_kept_for_the_formula_mode() -> None:
+    at = run_page(mode="steps", steps="y = x^2", level="functions")
+    assert not at.toast
+    at.radio(key="chain_mode").set_value("formula").run()
+    assert at.radio(key="chain_level").value == "functions"
+
+
+def test_a_link_the_page_wrote_reopens_the_same_state() -> None:
+    at = run_page(mode="formula", f="x1 x2^2 + sin(x1)")
+    at.radio(key="chain_level").set_value("functions").run()
+    at.radio(key="chain_wrt").set_value("x2").run()
+    turn_knob(at, "chain_slider_x2", 1.5)
+    link = {key: at.query_params[key] for key in at.query_params}
+    assert {"mode", "f", "level", "out", "wrt", "k_x1", "k_x2"} <= set(link), link
+    again = run_page(**link)
+    assert not again.toast, "nothing in the page's own link is refused"
+    for key in ("chain_mode", "chain_level", "chain_of", "chain_wrt"):
+        assert again.radio(key=key).value == at.radio(key=key).value, key
+    assert knob_slider(again, "chain_slider_x2").value == 1.5
+    assert path_labels(again) == path_labels(at)
+    assert metric(again, "Jacobian entry") == metric(at, "Jacobian entry")
+
+
+def test_a_link_naming_an_output_the_steps_lack_falls_back_and_says_so_once() -> None:
+    at = run_page(mode="steps", steps="y = x^2 + z", out="y9", wrt="z")
+    assert at.radio(key="chain_of").value == "y" and at.radio(key="chain_wrt").value == "z"
+    toasts = [unquote(t.value) for t in at.toast]
+    assert toasts == ["The link's out (y9) was not used: these steps have no such name."]
+    turn_knob(at, "chain_slider_z", 0.5)
+    assert not at.toast
+
+
+def test_a_link_made_before_the_one_state_mechanism_restores_the_same_view() -> None:
+    # Written by the page on main at ad0f1f4: the R3 exercise, the knob x3 chosen and moved.
+    steps = "u = x1^2 x2^2\nv = sqrt(x2 x3)\ny1 = u^2\ny2 = u v\ny3 = v^2"
+    old = {"mode": "steps", "steps": steps, "out": "y2", "wrt": "x3"}
+    old |= {"k_x1": "1", "k_x2": "2", "k_x3": "0.5"}
+    at = run_page(**old)
+    assert not at.toast
+    assert at.radio(key="chain_of").value == "y2" and at.radio(key="chain_wrt").value == "x3"
+    assert knob_slider(at, "chain_slider_x3").value == 0.5
+    assert path_labels(at) == ["x₃ → v → y₂"]
+    assert {key: at.query_params[key] for key in old} == old, "the page writes the same link"

@@ -12,6 +12,7 @@ import ui.chart_component as live
 from calculus import parse_function
 from tests.charts import trace_named
 from tests.conftest import open_hostile_link, open_page
+from tests.fragments import fragment_ids, turn_knob_in_fragment
 from tests.knobs import knob_slider, knob_sliders, turn_knob
 from ui.knob_slider import KNOB_SLIDER
 from ui.quote import unquote
@@ -67,11 +68,26 @@ def test_typing_a_function_and_moving_a_knob_updates_outputs_and_heatmap() -> No
     assert "2 × 2" in text
 
 
+def test_a_knob_move_is_one_run_that_redraws_heatmap_outputs_and_readings() -> None:
+    """A knob move reruns one fragment, once, and that run draws all that moves with the knobs
+    (a second run for the outputs cost the server ~3.5 ms and 1.5 KB a move: bench/load.py)."""
+    at = run_app()
+    at.text_area(key="knob_text").set_value("x^2 y, sin(x) + y^3").run()
+    assert len(fragment_ids(at)) == 1, "one fragment moves with the knobs"
+    turn_knob_in_fragment(at, "knob_slider_x", 2.0)
+    assert not at.exception
+    f = parse_function("x^2 y, sin(x) + y^3")
+    np.testing.assert_allclose(heatmap(at), f.jacobian_at([2.0, 1.0]), rtol=RTOL)
+    text = page_text(at)
+    assert "y₁ = **4**" in text, "the outputs moved in the knob's own run"
+    assert "y₁ is equally sensitive to x and y (a tie)" in text, "and so did the readings"
+
+
 def test_without_live_charts_the_knobs_rerun_draws_outputs_and_readings_too(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Where plotly.js cannot be served, no follower reruns the outputs after the heatmap: the
-    knobs' own fragment draws them (and the heatmap is an st.plotly_chart)."""
+    """Where plotly.js cannot be served, the heatmap is an st.plotly_chart and the knobs'
+    fragment still draws the outputs and readings."""
     monkeypatch.setattr(live, "plotly_js_served", lambda: False)
     at = run_app()
     at.text_area(key="knob_text").set_value("x^2 y, sin(x) + y^3").run()
@@ -83,7 +99,7 @@ def test_without_live_charts_the_knobs_rerun_draws_outputs_and_readings_too(
         for e in at.get("bidi_component")
         if e.proto.component_name not in (KNOB_SLIDER, "knobs_a11y")
     ]
-    assert not others, "no live chart, no follower"
+    assert not others, "no live chart"
     f = parse_function("x^2 y, sin(x) + y^3")
     np.testing.assert_allclose(heatmap(at), f.jacobian_at([2.0, 1.0]), rtol=RTOL)
     text = page_text(at)

@@ -257,9 +257,11 @@ def test_a_cell_takes_the_number_typed_and_never_another(typed: str, value: floa
 def test_a_bad_size_in_the_link_is_reported_and_replaced() -> None:
     at = _app(n="1e3", m="3", inner="zz")
     assert_no_exception(at)
-    shown = [unquote(w.value) for w in at.warning]
-    assert any(w.startswith("The link's size n could not be read") for w in shown), shown
+    shown = [unquote(t.value) for t in at.toast]
+    assert "The link's n (1e3) was not used: from 1 to 6, not 1000." in shown, shown
+    assert any(t.startswith("The link's inner (zz) was not used: ") for t in shown), shown
     assert _z(at).shape == (2, 3)
+    assert at.text_input(key="layers_n").value == "2", "the default size, in its box"
 
 
 def test_a_saturated_units_tiny_slope_and_its_number_format_are_explained() -> None:
@@ -284,3 +286,78 @@ def test_the_engine_and_the_closed_form_agree_and_the_page_says_how() -> None:
         assert "the two are equal, entry by entry" in text
     else:
         assert "up to rounding" in text
+
+
+# --- the page's settings outlive their widgets (issue 13, item 3) --------------------------------
+
+
+def test_the_chosen_entry_is_kept_while_predict_mode_hides_it() -> None:
+    at = _app()
+    at.selectbox(key="layers_entry_i").set_value(2).run()
+    at.selectbox(key="layers_entry_j").set_value(3).run()
+    at.toggle(key="predict").set_value(True).run()
+    assert_no_exception(at)
+    assert not [box for box in at.selectbox if box.key == "layers_entry_i"], "hidden"
+    at.run()  # a second run without the boxes: Streamlit has dropped their state by now
+    at.toggle(key="predict").set_value(False).run()
+    assert at.selectbox(key="layers_entry_i").value == 2
+    assert at.selectbox(key="layers_entry_j").value == 3
+    assert "So J[2, 3] = **1**" in _text(at)
+
+
+def test_sizes_and_numbers_are_kept_while_another_layer_hides_them() -> None:
+    at = _app(layer="affine")
+    at.text_input(key="layers_k").set_value("3").run()
+    at.text_input(key="layers_n").set_value("3").run()
+    at = _edit(at, "C", {0: {"1": "9"}})
+    at.selectbox(key="layers_kind").set_value("dot").run()  # no n, no k, no C
+    assert_no_exception(at)
+    assert not [box for box in at.text_input if box.key in ("layers_n", "layers_k")]
+    assert (at.query_params["n"], at.query_params["inner"]) == ("3", "3"), "still in the link"
+    at.run()
+    at.selectbox(key="layers_kind").set_value("affine").run()
+    assert at.text_input(key="layers_k").value == "3"
+    assert at.text_input(key="layers_n").value == "3"
+    shapes = {e.key.split("_")[2]: e.value.shape for e in at.data_editor}
+    assert shapes == {"A": (3, 3), "B": (3, 3), "C": (3, 3)}
+    assert _z(at, "closed").shape == (3, 3) and _z(at)[0, 0] != 0
+    assert at.query_params["g_C"].startswith("9,")
+
+
+def test_a_link_the_page_wrote_reopens_the_same_layer() -> None:
+    at = _app(layer="sigmoid")
+    at.text_input(key="layers_m").set_value("2").run()
+    at = _edit(at, "b", {1: {"1": "-2"}})
+    turn_knob(at, "layers_slider_x2", 1.5)
+    link = {key: at.query_params[key] for key in at.query_params}
+    assert {"layer", "n", "m", "inner", "g_W", "g_b", "k_x1", "k_x2"} <= set(link), link
+    again = _app(**link)
+    assert not again.toast, "nothing in the page's own link is refused"
+    assert again.selectbox(key="layers_kind").value == "sigmoid"
+    assert again.text_input(key="layers_m").value == "2"
+    assert np.array_equal(_z(again), _z(at))
+    assert knob_slider(again, "layers_slider_x2").value == 1.5
+
+
+def test_an_unknown_layer_in_the_link_falls_back_and_is_said_once() -> None:
+    at = _app(layer="convolution")
+    assert at.selectbox(key="layers_kind").value == "linear"
+    toasts = [unquote(t.value) for t in at.toast]
+    assert toasts == ["The link's layer (convolution) was not used: it is not one of the choices "
+                      "offered."]  # fmt: skip
+    turn_knob(at, "layers_slider_x1", 0.5)
+    assert not at.toast
+
+
+def test_a_link_made_before_the_one_state_mechanism_restores_the_same_layer() -> None:
+    # Written by the page on main at ad0f1f4: y^T A x with m = 2, after A B + C with k = 3.
+    old = {"layer": "bilinear", "inner": "3", "n": "2", "m": "2", "g_A": "1,2;0,-1",
+           "g_y": "1;2", "k_x1": "1", "k_x2": "1.5"}  # fmt: skip
+    at = _app(**old)
+    assert not at.toast
+    assert at.selectbox(key="layers_kind").value == "bilinear"
+    assert _z(at).tolist() == [[1, 0]]  # yᵀ A = (1, 2) [[1, 2], [0, -1]]
+    assert knob_slider(at, "layers_slider_x2").value == 1.5
+    assert {key: at.query_params[key] for key in old} == old, "the page writes the same link"
+    at.selectbox(key="layers_kind").set_value("affine").run()
+    assert at.text_input(key="layers_k").value == "3", "the hidden inner size, from the link"

@@ -118,8 +118,8 @@ def test_moving_the_knob_moves_the_tangent(x: float) -> None:
 def test_without_live_charts_the_knobs_rerun_draws_everything(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Where plotly.js cannot be served there is no follower: the knob's fragment draws the
-    readout and the sections as well, and changing h needs no rerun of both fragments."""
+    """Where plotly.js cannot be served the charts are st.plotly_chart, and the knob's fragment
+    still draws the readout and the sections; changing h redraws the secant."""
     monkeypatch.setattr(live, "plotly_js_served", lambda: False)
     at = run_page()
     turn_knob(at, "rate_slider_x", 0.5)

@@ -6,26 +6,22 @@
   (``ui/knob_slider.py``); ``knob_query`` for the URL;
   ``knob_values`` reads them before the sliders are drawn, ``knob_controls`` (title, Reset,
   ranges) can be drawn outside a fragment.
+- ``live_panel(page, ...)``: what a knob move reruns, the watched chart first (``ui/live.py``).
 - ``live_chart(figure, key=...)``: a plotly chart updated in place (every chart that moves);
   ``layered_chart(base, overlay, key=...)``: light marks on a heavy figure sent once;
-  ``let_the_browser_paint()`` right after the chart a knob move is about;
-  ``follow_live_chart(chart_key, shown, key=...)`` reruns a second fragment (outputs,
-  readings) once that chart is drawn, if ``live_charts_available()``; ``knob_version`` names
-  a knob setting for both.
+  ``let_the_browser_paint()`` right after the chart a knob move is about; ``knob_version``
+  names a knob setting (the chart's version).
 - ``jacobian_heatmap(...)``, ``error_curve_figure(...)``: pure figure builders;
   ``heatmap_legend_html()`` says what the heatmap's colours mean (no colour bar on the chart);
   ``heatmap_key(lead)`` draws it in a caption-sized line under a heatmap's heading.
-- ``write_query(...)``, ``query_text``, ``query_float``: URL state, validated.
+- ``write_query(...)``, ``query_text``, ``query_float``: URL state, validated;
+  ``UrlParam(name, key, default, options=...)`` declares a setting: ``seed()`` right before its
+  widget, ``query(value)`` into ``write_query``; its value is kept while its widget is absent.
 """
 
 import ui.isolation  # noqa: F401 (registers the session hooks of the symbolic workers)
 from ui.cache import per_function
-from ui.chart_component import (
-    follow_live_chart,
-    layered_chart,
-    live_chart,
-    live_charts_available,
-)
+from ui.chart_component import layered_chart, live_chart, live_charts_available
 from ui.figures import error_curve_figure, heatmap_legend_html, jacobian_heatmap
 from ui.function_box import (
     Example,
@@ -43,7 +39,7 @@ from ui.knobs import (
     knob_values,
     knob_version,
 )
-from ui.live import live_panel, rerun_live_panel
+from ui.live import live_panel
 from ui.page import (
     formula,
     heatmap_key,
@@ -52,17 +48,24 @@ from ui.page import (
     let_the_browser_paint,
     setup_page,
 )
-from ui.url_state import check_offered, number_text, query_float, query_text, write_query
+from ui.url_state import (
+    UrlParam,
+    check_offered,
+    number_text,
+    query_float,
+    query_text,
+    write_query,
+)
 
 __all__ = [
     "Example",
     "KnobRange",
+    "UrlParam",
     "cached_function",
     "check_offered",
     "error_curve_figure",
     "error_excerpt",
     "example_menu",
-    "follow_live_chart",
     "formula",
     "function_box",
     "heatmap_key",
@@ -84,7 +87,6 @@ __all__ = [
     "per_function",
     "query_float",
     "query_text",
-    "rerun_live_panel",
     "setup_page",
     "write_query",
 ]

@@ -55,7 +55,7 @@ from ui.figures import FONT, describe
 from ui.function_box import error_excerpt
 from ui.knobs import knob_range
 from ui.quote import quote
-from ui.url_state import check_offered, query_text, refuse_link
+from ui.url_state import UrlParam, query_text
 
 Mode = str  # "steps" or "formula"
 MODES: tuple[str, ...] = ("steps", "formula")
@@ -411,22 +411,27 @@ def steps_box(page: str, default: str) -> tuple[ComputationGraph, str]:
 # --- the page's state (Streamlit) --------------------------------------------------------------
 
 PAGE = "chain"
-#: The entry chosen (session key) and its URL parameter; a name the steps lack is refused, said.
-LINKED = {f"{PAGE}_of": "out", f"{PAGE}_wrt": "wrt"}
+#: The page's settings in the link. The level's radio is not drawn in steps mode: its value is
+#: kept meanwhile (url_state.keep). Output and knob are checked against the graph shown.
+MODE = UrlParam("mode", f"{PAGE}_mode", "steps", options=MODES)
+LEVEL: UrlParam[Level] = UrlParam("level", f"{PAGE}_level", "operations", options=LEVELS)
+NO_SUCH_NAME = "these steps have no such name"
+OUTPUT: UrlParam[str | None] = UrlParam("out", f"{PAGE}_of", None, refused=NO_SUCH_NAME)
+KNOB: UrlParam[str | None] = UrlParam("wrt", f"{PAGE}_wrt", None, refused=NO_SUCH_NAME)
 
 
 def apply_preset(preset: Preset) -> None:
     """Load a chapter example: its input, where to look, and its knob setting."""
     state = st.session_state
-    state[f"{PAGE}_mode"] = preset.mode
+    MODE.set(preset.mode)
     if preset.mode == "steps":
         state[f"{PAGE}_steps"] = preset.text
     else:
         state[f"{PAGE}_text"] = preset.text
-        state[f"{PAGE}_level"] = state[f"{PAGE}_level_saved"] = preset.level
-    for key, value in ((f"{PAGE}_of", preset.output), (f"{PAGE}_wrt", preset.knob)):
+        LEVEL.set(preset.level)
+    for param, value in ((OUTPUT, preset.output), (KNOB, preset.knob)):
         if value is not None:
-            state[key] = value
+            param.set(value)
     for name, value in preset.knobs.items():
         clamped = knob_range(PAGE, name).clamp(value)
         state[f"{PAGE}_knob_{name}"] = clamped
@@ -441,7 +446,7 @@ def load_preset() -> None:
 
 
 def edit_as_steps(text: str) -> None:
-    st.session_state[f"{PAGE}_mode"] = "steps"
+    MODE.set("steps")
     st.session_state[f"{PAGE}_steps"] = text
 
 
@@ -451,21 +456,15 @@ def first_visit() -> None:
     if f"{PAGE}_started" in state:
         return
     state[f"{PAGE}_started"] = True
-    mode = query_text("mode")
-    check_offered("mode", MODES)
-    check_offered("level", LEVELS)
-    if mode not in MODES:
+    mode = MODE.from_link()
+    if mode is None:
         if query_text("steps") is None and query_text("f") is None:
             apply_preset(PRESETS[0])
             state.pop(f"{PAGE}_notice", None)  # the idea above already says it
             return
         mode = "formula" if query_text("steps") is None else "steps"
-    state[f"{PAGE}_mode"] = mode
-    level = query_text("level")
-    state[f"{PAGE}_level_saved"] = level if level in LEVELS else "operations"
-    for key, param in LINKED.items():
-        if (value := query_text(param)) is not None:
-            state[key] = value
+    MODE.set(mode)
+    LEVEL.current()  # the link's level, kept for when the formula mode is chosen
 
 
 # --- caches --------------------------------------------------------------------------------------
@@ -490,15 +489,11 @@ def cached_chain(graph: ComputationGraph, output: str, knob: str) -> ChainView:
     return chain_view(graph, graph.chain_rule(output, knob))
 
 
-def pick(label: str, options: tuple[str, ...], key: str) -> str:
-    """A radio over ``options`` (names, shown typeset) whose stale or hostile value falls back
-    to the first option; written back every run: a keyed radio whose options changed (another
-    graph) shows no selection in the browser unless its value is set anew."""
-    value = st.session_state.get(key)
-    if value not in options and key in LINKED and value == st.query_params.get(LINKED[key]):
-        refuse_link(LINKED[key], "these steps have no such name")
-    st.session_state[key] = value if isinstance(value, str) and value in options else options[0]
-    return st.radio(label, options, format_func=plain_symbol, horizontal=True, key=key)
+def pick(label: str, param: UrlParam[str | None], options: tuple[str, ...]) -> str:
+    """A radio over ``options`` (names, shown typeset) for the output or the knob; a stale or
+    hostile value falls back to the first option (a link's is said, see UrlParam.seed)."""
+    param.seed(options)
+    return st.radio(label, options, format_func=plain_symbol, horizontal=True, key=param.key)
 
 
 def roles_caption(graph: ComputationGraph) -> str:

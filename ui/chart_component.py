@@ -26,9 +26,6 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +66,10 @@ function loadPlotly(url) {
   return window.__knobsPlotly;
 }
 """
-#: Tells followers that a chart now shows ``data.version`` (shared by the chart components).
+#: Tells the knob sliders what a chart now shows (shared by the chart components).
 _ANNOUNCE_JS = """
-// Tells followers (below) that this chart now shows `data.version`; remembered per chart for a
-// follower drawn after the news.
+// Tells the knob sliders (ui/knob_slider.py) that this chart now shows `data.version`, once per
+// version: a slider sends a drag's next move when the last one is drawn.
 function announce(data) {
   if (data.version === null) return;
   const versions = (window.__knobsChartVersions ??= {});
@@ -133,54 +130,6 @@ export default function ({ data, parentElement }) {
 }
 
 __ANNOUNCE__
-"""
-
-#: A follower: an invisible element in a fragment that reruns the fragment as soon as the chart
-#: it follows shows a version (of the knobs) newer than the one the fragment last drew.
-_FOLLOWER_JS = """
-const EVENT = '__EVENT__';
-const followers = new WeakMap();
-
-export default function ({ data, parentElement, setTriggerValue }) {
-  let follower = followers.get(parentElement);
-  if (!follower) {
-    const heard = (event) => {
-      const { key, version } = event.detail;
-      // While a knob's newer move waits (a drag, ui/knob_slider.py), this drawing is about to
-      // be replaced: its rest would be stale at once. The drawing of the last move is asked for.
-      if (window.__knobsDragging?.size) return;
-      if (key === follower.data.chart) follower.ask(version);
-    };
-    window.addEventListener(EVENT, heard);
-    follower = {
-      data,
-      asked: null,
-      ask(version) {
-        // One rerun per new version: not for the one shown, nor twice for the same one.
-        if (version === this.data.shown || version === this.asked) return;
-        this.asked = version;
-        setTriggerValue('drawn', version);
-      },
-      cleanup() {
-        if (parentElement.isConnected) return;
-        window.removeEventListener(EVENT, heard);
-        followers.delete(parentElement);
-      },
-    };
-    followers.set(parentElement, follower);
-  }
-  follower.data = data;
-  // The fragment found the chart behind what it drew (a control of its own changed the chart):
-  // ask once, so that the callback reruns the chart's fragment too.
-  if (data.stale && data.stale !== follower.staleAsked) {
-    follower.staleAsked = data.stale;
-    setTriggerValue('drawn', data.stale);
-    return follower.cleanup;
-  }
-  const latest = (window.__knobsChartVersions ?? {})[data.chart];
-  if (latest !== undefined) follower.ask(latest);
-  return follower.cleanup;
-}
 """
 
 #: A layered chart: a heavy base (curves, a contour map, a surface) under a light overlay (the
@@ -313,13 +262,12 @@ export default function ({ data, parentElement, setTriggerValue }) {
 __ANNOUNCE__
 """
 
-#: The window event by which a live chart tells its followers (and knob sliders) what it now
-#: shows.
+#: The window event by which a live chart tells the knob sliders what it now shows (a slider
+#: sends a drag's next move once the last one is drawn).
 LIVE_CHART_DRAWN = "knobs-live-chart-drawn"
-#: The components' names (bench/load.py finds live charts and followers by them).
+#: The components' names (bench/load.py finds live charts by them).
 LIVE_CHART_COMPONENT = "knobs_live_chart"
 LAYERED_CHART_COMPONENT = "knobs_layered_chart"
-FOLLOWER_COMPONENT = "knobs_chart_follower"
 _copy_lock = threading.Lock()
 #: Per static folder: whether plotly.js is there (checked once per server process).
 _plotly_js_served: dict[Path, bool] = {}
@@ -419,7 +367,8 @@ class LeanComponent:
 
     Why: Streamlit 1.67 puts a v2 component's ``js`` and ``css`` inline in every element it
     sends, so each knob slider re-sent ~5 KB of code on every knob move (the three sliders,
-    the heatmap and its follower: ~18 of the ~23 KB a move cost, measured by bench/load.py).
+    the heatmap and a follower element since removed: ~18 of the ~23 KB a move cost, measured
+    by bench/load.py).
     Here the code is written once per server process to ``static/knobs-<name>-<hash>.js``
     (served at /app/static like plotly.js), and the element carries a tiny loader that imports
     it. Where ``static/`` cannot be written or is not served, the component is sent inline.
@@ -469,9 +418,6 @@ def _chart_js(js: str) -> str:
 
 _component = LeanComponent(LIVE_CHART_COMPONENT, js=_chart_js(_JS), isolate_styles=False)
 _layered = LeanComponent(LAYERED_CHART_COMPONENT, js=_chart_js(_LAYERED_JS), isolate_styles=False)
-_follower = LeanComponent(
-    FOLLOWER_COMPONENT, js=_FOLLOWER_JS.replace("__EVENT__", LIVE_CHART_DRAWN)
-)
 
 
 def live_charts_available() -> bool:
@@ -491,16 +437,14 @@ def live_chart(
     ``key`` is required: it is what keeps the chart the same chart from one rerun to the next.
     ``config`` is plotly.js's config (modebar buttons, ``staticPlot``...), merged over
     :data:`DEFAULT_CONFIG`. ``version`` names what the figure shows (say, the knob setting):
-    once the browser has drawn it, followers of this chart whose version differs rerun their
-    fragment (:func:`follow_live_chart`). A figure's ``description`` (``SpecFigure``), what it
-    shows now in words, becomes the chart's accessible name (a ``figure`` role).
+    once the browser has drawn a new one, the knob sliders send a drag's next move. A figure's
+    ``description`` (``SpecFigure``), what it shows now in words, becomes the chart's accessible
+    name (a ``figure`` role).
     """
     config = {**DEFAULT_CONFIG, **(config or {})}
     if not plotly_js_served():
         st.plotly_chart(figure, key=key, config=config, theme=None)
         return
-    if version is not None:
-        st.session_state[_sent_key(key)] = version
     height, spec_json = _height(figure), _spec_json(figure)
     _component(
         key=key,
@@ -538,22 +482,6 @@ def _height(*figures: go.Figure | dict[str, Any]) -> int:
 #: more, KEPT_BASES in the JavaScript): a base that comes back (a checkbox turned off again)
 #: is not sent again.
 SENT_BASES = 4
-#: The fragments a chart's own request to the server reruns (a layered chart's missing base):
-#: named by the live panel around its fragments' runs (ui/live.py); elsewhere, none: the
-#: request reruns the chart's own fragment, or the app.
-_rerun_scope: ContextVar[tuple[str, ...]] = ContextVar("knobs_chart_rerun_scope", default=())
-
-
-@contextmanager
-def charts_rerun(fragments: Sequence[str]) -> Iterator[None]:
-    """Within it, a chart's own request to the server (a layered chart's missing base) reruns
-    ``fragments``: the live panel's, whichever fragment the browser's request names (it folds
-    changes made in the same moment into one request, see :func:`follow_live_chart`)."""
-    token = _rerun_scope.set(tuple(fragments))
-    try:
-        yield
-    finally:
-        _rerun_scope.reset(token)
 
 
 def layered_chart(
@@ -579,8 +507,8 @@ def layered_chart(
     (by content: spec and config) to ``key`` yet, else only its version: a knob move sends the
     overlay alone. The browser keeps recently drawn bases by version; one that lacks the base
     it is told to draw (a remount after its cache dropped it, a message replaced before it was
-    drawn) asks for it, and the callback forgets what was sent and reruns (the live panel's
-    fragments, :func:`charts_rerun`).
+    drawn) asks for it, and the callback forgets what was sent: the rerun that follows (the
+    chart's fragment: the live panel's) sends it.
 
     Without live charts: one ``st.plotly_chart`` of the base with the overlay's marks on it.
     """
@@ -590,8 +518,6 @@ def layered_chart(
         st.plotly_chart(stacked(_figure(base), _figure(overlay)), key=key, config=base_config,
                         theme=None)  # fmt: skip
         return
-    if version is not None:
-        st.session_state[_sent_key(key)] = version
     base_json, base_config_json = _spec_json(base), json.dumps(base_config)
     digest = base.digest if isinstance(base, SpecFigure) else spec_digest(base_json)
     base_version = spec_digest(f"{digest}|{base_config_json}")
@@ -616,7 +542,7 @@ def layered_chart(
             "description": description_of(overlay) or description_of(base),
         },
         height=height,
-        on_missing_change=functools.partial(_send_base_again, key, _rerun_scope.get()),
+        on_missing_change=functools.partial(_send_base_again, key),
     )
 
 
@@ -624,12 +550,11 @@ def _figure(figure: go.Figure | dict[str, Any]) -> go.Figure:
     return figure if isinstance(figure, go.Figure) else SpecFigure(figure)
 
 
-def _send_base_again(key: str, fragments: tuple[str, ...]) -> None:
-    """The browser lacks the base it was told to draw: send it with the next drawing."""
+def _send_base_again(key: str) -> None:
+    """The browser lacks the base it was told to draw: send it with the next drawing (the
+    rerun of the chart's fragment that the request brings)."""
     st.session_state[_bases_key(key)] = ()
     st.session_state[_asks_key(key)] = st.session_state.get(_asks_key(key), 0) + 1
-    if fragments:
-        st.rerun(list(fragments))
 
 
 def sent_bases(key: str) -> tuple[str, ...]:
@@ -643,51 +568,3 @@ def _bases_key(key: str) -> str:
 
 def _asks_key(key: str) -> str:
     return f"_layered_asks_{key}"
-
-
-def follow_live_chart(
-    chart_key: str,
-    shown: str,
-    *,
-    key: str,
-    current: Callable[[], str],
-    fragments: Sequence[str],
-    stale: bool = False,
-) -> None:
-    """Call in a fragment: rerun it once the live chart ``chart_key`` shows a newer version.
-
-    ``shown`` is the version the fragment draws now (the same string the chart's rerun passes
-    as ``version``). This lets a knob's rerun hold just the sliders and the chart the learner
-    watches, and what else moves with the knobs (outputs, readings) follow in a rerun of its
-    own, right after the chart is drawn, instead of delaying it. The follower is an empty
-    element; it does nothing where live charts fall back to ``st.plotly_chart`` (check
-    :func:`live_charts_available`).
-
-    ``current`` computes the version the knobs stand at now, from the session state, and
-    ``fragments`` are the keys of the chart's fragment and this one. Why: Streamlit's browser
-    side sends widget changes made in the same moment as one request, for one fragment; a knob
-    turned just as the follower asks would then rerun this fragment only, and the chart would
-    be left behind. The follower sees that (the knobs are not at the version the chart was last
-    sent) and reruns both.
-
-    ``stale``: the fragment drew a version the chart was never sent (a control of the
-    fragment's own changed what the chart shows); the follower asks at once, and its callback
-    reruns both fragments (``st.rerun`` with fragment keys is only allowed in a callback).
-    """
-
-    def follow() -> None:
-        if current() != st.session_state.get(_sent_key(chart_key)):
-            st.rerun(list(fragments))
-
-    data = {"chart": chart_key, "shown": shown, "stale": shown if stale else None}
-    _follower(key=key, data=data, on_drawn_change=follow)
-
-
-def sent_version(chart_key: str) -> str | None:
-    """The version the live chart ``chart_key`` was last sent with (None: not yet)."""
-    return st.session_state.get(_sent_key(chart_key))
-
-
-def _sent_key(chart_key: str) -> str:
-    """Session state key: the version of the live chart ``chart_key`` last sent to the browser."""
-    return f"_live_chart_version_{chart_key}"

@@ -40,9 +40,6 @@ _JS = """
 const DRAWN = '__DRAWN__';
 const RELEASE_MS = __RELEASE_MS__;
 const sliders = new WeakMap();
-// The sliders with a newer move waiting to be sent: a drag in progress. Live charts' followers
-// (ui/chart_component.py) do not ask for the rest of the page while one waits.
-const dragging = (window.__knobsDragging ??= new Set());
 // Tells moves (and sliders' ids) apart across page loads: the server compares state values.
 const LOAD = Math.random().toString(36).slice(2);
 let moves = 0;
@@ -74,12 +71,10 @@ function build(parentElement, setStateValue) {
   const send = (value) => {
     if (knob.onItsWay !== null) {  // one move at a time: the newest waits its turn
       knob.waiting = value;
-      dragging.add(knob);
       return;
     }
     knob.onItsWay = value;
     knob.waiting = null;
-    dragging.delete(knob);
     setStateValue('move', { value, n: LOAD + '-' + (++moves) });
     clearTimeout(knob.timer);
     knob.timer = setTimeout(taken, RELEASE_MS);
@@ -94,11 +89,10 @@ function build(parentElement, setStateValue) {
     show(value);
     send(value);
   });
-  // A follower asks for its rerun on the same event (ui/chart_component.py). Streamlit sends
-  // the widget changes of one task together, for one fragment: two tasks later, ours goes alone.
-  const drawn = () => setTimeout(() => setTimeout(() => {
+  // The chart announces a drawing from inside its own render: the next move goes a task later.
+  const drawn = () => setTimeout(() => {
     if (knob.onItsWay !== null) taken();
-  }));
+  });
   window.addEventListener(DRAWN, drawn);
 
   knob.update = (data) => {
@@ -121,7 +115,6 @@ function build(parentElement, setStateValue) {
     if (parentElement.isConnected) return;  // still on the page
     window.removeEventListener(DRAWN, drawn);
     clearTimeout(knob.timer);
-    dragging.delete(knob);
     sliders.delete(parentElement);
   };
   return knob;

@@ -9,6 +9,7 @@ The URL holds the values too (``k_{name}``, ranges in ``r_{name}``). Each knob's
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -181,7 +182,7 @@ def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
 
 
 def knob_version(text: str, point: Sequence[float]) -> str:
-    """A name for the function and knob setting a chart shows (see ``follow_live_chart``)."""
+    """A name for the function and knob setting a chart shows (its ``live_chart`` version)."""
     return text + "@" + ",".join(repr(float(v)) for v in point)
 
 
@@ -230,7 +231,8 @@ def knob_sliders(
         knob_controls(page, variables, title=title)
     point = knob_values(page, variables)  # every knob has a value before its slider is drawn
     count = columns or (1 if len(variables) <= 4 else 2)
-    cells = st.columns(count) if count > 1 else [st.container()]
+    # One column: no block of its own (every block is one more message on every knob move).
+    cells = st.columns(count) if count > 1 else [contextlib.nullcontext()]
     for index, name in enumerate(variables):
         rng = knob_range(page, name)
         with cells[index % count]:

@@ -5,11 +5,14 @@ heatmaps of a layer's Jacobian, the written-out layer and the index method's ter
 as a table. Streamlit parts: :func:`grid_editor`, a matrix as an editable grid with fillers whose
 state survives size changes, switching layers and the URL.
 
-Grid state, per parameter name P (shared by the layers that use P, e.g. W):
-``layers_saved_P`` holds the last cells shown, as text (edits included, '' for an empty cell);
-``layers_version_P`` is part of the editor's key, bumped to reset the editor when the numbers
-are replaced (filler, resize). A fresh editor (first run, or after a run that did not show it)
-starts from the saved numbers, so nothing typed is lost when the learner looks at another layer.
+The page's settings (layer, sizes, the entry of the index method) are ``UrlParam``-s
+(ui/url_state.py): their values outlive their widgets there. Grid state, per parameter name P
+(shared by the layers that use P, e.g. W): the last cells shown, as text (edits included, '' for
+an empty cell), are kept with ``url_state.keep`` under ``layers_grid_P``; ``layers_version_P``
+is part of the editor's key, bumped to reset the editor when the numbers are replaced (filler,
+resize), and ``layers_base_P`` the numbers that editor started from (its edits are relative to
+them). A fresh editor (first run, or after a run that did not show it) starts from the kept
+cells, so nothing typed is lost when the learner looks at another layer.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from calculus.reading import format_number
 from calculus.vector_function import VectorFunction
 from ui.figures import jacobian_heatmap
 from ui.quote import quote
-from ui.url_state import check_offered, number_text, query_text, write_query
+from ui.url_state import UrlParam, keep, kept, number_text, query_text, write_query
 
 PAGE = "layers"
 #: Characters of one grid in the URL: 36 entries of up to 24 characters, with separators.
@@ -341,8 +344,8 @@ def styled_terms_table(walk: Walkthrough) -> Any:
 # ---- Streamlit: the grids ----------------------------------------------------------------------
 
 
-def _saved_key(name: str) -> str:
-    return f"{PAGE}_saved_{name}"
+def _grid_key(name: str) -> str:
+    return f"{PAGE}_grid_{name}"
 
 
 def _version_key(name: str) -> str:
@@ -351,24 +354,23 @@ def _version_key(name: str) -> str:
 
 def editor_key(name: str) -> str:
     """The current key of P's data editor (it changes when the grid is refilled or resized)."""
-    return f"{PAGE}_grid_{name}_{st.session_state.get(_version_key(name), 0)}"
+    return f"{_grid_key(name)}_{st.session_state.get(_version_key(name), 0)}"
 
 
-def _replace(name: str, values: np.ndarray) -> None:
-    st.session_state[_saved_key(name)] = grid_texts(values)
+def _replace(name: str, texts: np.ndarray) -> None:
+    """New cells for P's grid: kept, and a fresh editor (a new key) to show them."""
+    keep(_grid_key(name), texts)
     st.session_state[_version_key(name)] = st.session_state.get(_version_key(name), 0) + 1
 
 
 def install_layer(kind: str, sizes: dict[str, int], parameters: dict[str, np.ndarray]) -> None:
     """Show this layer, as if the learner had chosen its kind and sizes and typed its numbers
     (call in a callback: Next question's new layer)."""
-    state = st.session_state
-    state[f"{PAGE}_kind"] = kind
+    KIND.set(kind)
     for name, size in sizes.items():
-        state[_size_key(name)] = size
-        state[f"{PAGE}_{name}"] = str(size)
+        SIZES[name].set(size)
     for name, values in parameters.items():
-        _replace(name, values)
+        _replace(name, grid_texts(values))
 
 
 def _fill(name: str, shape: tuple[int, int], how: str) -> None:
@@ -378,7 +380,7 @@ def _fill(name: str, shape: tuple[int, int], how: str) -> None:
         values = np.ones(shape)
     else:
         values = random_integer_grid(shape, np.random.default_rng())
-    _replace(name, values)
+    _replace(name, grid_texts(values))
 
 
 def take_url_problems() -> list[str]:
@@ -408,15 +410,14 @@ def grid_editor(
     ``shape`` is (rows, columns); a vector is a column (rows, 1). The numbers kept across runs
     are resized (keeping what overlaps) when the shape changes.
     """
-    saved = st.session_state.get(_saved_key(name))
-    if saved is None:
-        _replace(name, _starting_numbers(name, shape))
-    elif saved.shape != shape:
-        st.session_state[_saved_key(name)] = resize_texts(saved, shape)
-        st.session_state[_version_key(name)] = st.session_state.get(_version_key(name), 0) + 1
+    cells = kept(_grid_key(name))
+    if cells is None:
+        _replace(name, grid_texts(_starting_numbers(name, shape)))
+    elif cells.shape != shape:
+        _replace(name, resize_texts(cells, shape))
     key = editor_key(name)
-    if key not in st.session_state:  # a fresh editor starts from the numbers kept
-        base = st.session_state[_saved_key(name)]
+    if key not in st.session_state:  # a fresh editor starts from the cells kept
+        base = kept(_grid_key(name))
     else:
         base = st.session_state[f"{PAGE}_base_{name}"]
     st.session_state[f"{PAGE}_base_{name}"] = base
@@ -432,7 +433,7 @@ def grid_editor(
             for c in range(1, columns + 1)
         },
     )
-    st.session_state[_saved_key(name)] = frame_texts(frame)
+    keep(_grid_key(name), frame_texts(frame))
     other = "ones" if vector else "identity"
     with st.container(horizontal=True):
         st.button(
@@ -480,63 +481,32 @@ CAPTIONS = {
 SIDE_BY_SIDE_COLUMNS = 7
 
 
-def keep_allowed(key: str, options: Sequence[Any], default: Any = None) -> Any:
-    """Make ``st.session_state[key]`` one of ``options`` before its widget is drawn.
-
-    A value that is not allowed (an option of another layer, the label the browser sent for
-    it, a hostile link) falls back to ``default`` (or the first option) and never raises. It is
-    written back every run: a keyed widget whose options changed shows no selection in the
-    browser unless its value is set anew.
-    """
-    value = st.session_state.get(key, default)
-    if not any(value == option and type(value) is type(option) for option in options):
-        value = default if default in options else options[0]
-    st.session_state[key] = value
-    return value
+def _read_size(text: str) -> int:
+    return parse_whole_number(text, "", MIN_LAYER_SIZE, MAX_LAYER_SIZE)
 
 
-def _size_key(name: str) -> str:
-    return f"{PAGE}_size_{name}"
-
-
-def _url_problem(message: str) -> None:
-    st.session_state.setdefault(f"{PAGE}_url_problems", []).append(message)
-
-
-def _size_from_url(name: str, default: int) -> int:
-    text = query_text(SIZE_PARAMETERS[name])
-    if text is None:
-        return default
-    try:
-        return parse_whole_number(text, f"the size {name}", MIN_LAYER_SIZE, MAX_LAYER_SIZE)
-    except NumberError as problem:
-        _url_problem(f"The link's size {name} could not be read ({problem.message}); "
-                     f"using {default}.")  # fmt: skip
-        return default
+#: The page's settings in the link: the layer and its sizes (typed as text and read by the
+#: strict parser; n is not drawn for aᵀ x, k only for A B + C: their values are kept meanwhile).
+KIND = UrlParam("layer", f"{PAGE}_kind", "linear", options=tuple(LAYER_KINDS))
+SIZES = {
+    name: UrlParam(SIZE_PARAMETERS[name], f"{PAGE}_{name}", default, read=_read_size, typed=True)
+    for name, default in DEFAULT_SIZES.items()
+}
+#: The entry of the index method (not in the link); a stale one falls back to the first.
+ENTRY_I = UrlParam(None, f"{PAGE}_entry_i", 1)
+ENTRY_J = UrlParam(None, f"{PAGE}_entry_j", 1)
 
 
 def layer_choice() -> tuple[str, dict[str, int]]:
     """The layer kind and its sizes n, m, k from the widgets (first from the URL).
 
-    Sizes are typed as text and read by the strict parser: a size that cannot be taken is
-    refused with a message and the last good size stays. They live in non-widget keys too: a
-    widget's state is dropped in a run that does not show it (n is hidden for aᵀ x, k for all
-    but A B + C).
+    A size that cannot be taken is refused with a message and the last good size stays.
     """
-    state = st.session_state
-    if f"{PAGE}_kind" not in state:
-        state[f"{PAGE}_kind"] = st.query_params.get("layer", "linear")
-        check_offered("layer", LAYER_KINDS)
-        for name, default in DEFAULT_SIZES.items():
-            state[_size_key(name)] = _size_from_url(name, default)
-    keep_allowed(f"{PAGE}_kind", list(LAYER_KINDS), "linear")
-    for name in DEFAULT_SIZES:
-        if not isinstance(state.get(f"{PAGE}_{name}"), str):
-            state[f"{PAGE}_{name}"] = str(state[_size_key(name)])
     kind_column, *size_columns = st.columns([2.2, 1, 1, 1], vertical_alignment="bottom")
+    KIND.seed()
     kind = kind_column.selectbox(
         "Layer", list(LAYER_KINDS), format_func=lambda key: LAYER_KINDS[key].label,
-        key=f"{PAGE}_kind",
+        key=KIND.key,
     )  # fmt: skip
     spec = LAYER_KINDS[kind]
     labels = {
@@ -548,19 +518,21 @@ def layer_choice() -> tuple[str, dict[str, int]]:
     shown = [name for name in shown if name != "k" or spec.uses_inner_size]
     refused = []
     for column, name in zip(size_columns, shown, strict=False):
+        size = SIZES[name]
+        size.seed()
         text = column.text_input(
-            labels[name], key=f"{PAGE}_{name}", max_chars=MAX_NUMBER_TEXT,
+            labels[name], key=size.key, max_chars=MAX_NUMBER_TEXT,
             help=f"A whole number from {MIN_LAYER_SIZE} to {MAX_LAYER_SIZE}",
         )  # fmt: skip
         try:
-            size = parse_whole_number(text, f"The size {name}", MIN_LAYER_SIZE, MAX_LAYER_SIZE)
+            good = parse_whole_number(text, f"The size {name}", MIN_LAYER_SIZE, MAX_LAYER_SIZE)
         except NumberError as problem:
-            refused.append(f"{problem.message}; still using {name} = {state[_size_key(name)]}.")
+            refused.append(f"{problem.message}; still using {name} = {size.current()}.")
         else:
-            state[_size_key(name)] = size
+            size.keep(good)
     for message in refused:
         st.error(quote(message), icon=":material/error:")
-    return kind, {name: int(state[_size_key(name)]) for name in DEFAULT_SIZES}
+    return kind, {name: int(size.current()) for name, size in SIZES.items()}
 
 
 def grid_columns(shapes: dict[str, tuple[int, int]]) -> tuple[list[Any], Any]:
@@ -584,20 +556,20 @@ def entry_choice(layer: Layer) -> tuple[int, int]:
     """The entry (row i, column j) of the index method, 1-based, from two select boxes.
 
     The choices are checked against this layer before the boxes are drawn: after a change of
-    layer or size a stale choice falls back to the first entry (see :func:`keep_allowed`).
+    layer or size a stale choice falls back to the first entry (see UrlParam.seed).
     """
     n, m = layer.n_outputs, layer.n_inputs
     rows, knobs = output_labels(layer), knob_labels(layer)
-    keep_allowed(f"{PAGE}_entry_i", list(range(1, n + 1)), 1)
-    keep_allowed(f"{PAGE}_entry_j", list(range(1, m + 1)), 1)
+    ENTRY_I.seed(range(1, n + 1))
+    ENTRY_J.seed(range(1, m + 1))
     row_column, knob_column, _ = st.columns([1, 1, 2])
     i = row_column.selectbox(
         "Output (row i)", range(1, n + 1), format_func=lambda r: rows[r - 1],
-        key=f"{PAGE}_entry_i", disabled=n == 1,
+        key=ENTRY_I.key, disabled=n == 1,
     )  # fmt: skip
     j = knob_column.selectbox(
         "Knob (column j)", range(1, m + 1), format_func=lambda c: knobs[c - 1],
-        key=f"{PAGE}_entry_j",
+        key=ENTRY_J.key,
     )  # fmt: skip
     return int(i), int(j)
 
@@ -619,15 +591,11 @@ def fill_layer(kind: str, sizes: dict[str, int], columns: Sequence[Any]) -> Laye
         elif grid is not None:
             values[name] = grid
     # A grid with a bad cell keeps its last good numbers in the link.
-    kept = {f"g_{p.name}": st.query_params.get(f"g_{p.name}") for p in problems}
-    query = {
-        "layer": kind,
-        "n": str(sizes["n"]),
-        "m": str(sizes["m"]),
-        "inner": str(sizes["k"]),
-        **kept,
-        **{f"g_{name}": grid_to_text(grid) for name, grid in values.items()},
-    }
+    query = KIND.query(kind)
+    for name, size in SIZES.items():
+        query |= size.query(sizes[name])
+    query |= {f"g_{p.name}": st.query_params.get(f"g_{p.name}") for p in problems}
+    query |= {f"g_{name}": grid_to_text(grid) for name, grid in values.items()}
     write_query(query, prefix_owned=("g_",))
     if problems:
         for problem in problems:

@@ -69,8 +69,6 @@ _CSS = """
   /* A container keyed "..._scrolls" holds a picture of a fixed size (the chain rule's graph):
      on a narrow screen it scrolls sideways rather than shrink its labels or clip them. */
   [class*="st-key-"][class*="_scrolls"] > .stElementContainer { overflow-x: auto; }
-  /* A follower (ui/chart_component.py) is an empty element: no gap for it. */
-  [class*="st-key-"][class*="_follower"] { display: none; }
   /* The dark theme (data-knobs-theme, set by _A11Y_JS from the app's background): our own
      greys and blues lightened to keep 4.5:1, and every chart on a white card, so that its
      colours, its dark text and the heatmap's per-cell text contrast stay as in the light

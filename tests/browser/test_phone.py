@@ -70,14 +70,18 @@ IDS = [p.strip("/") or "Knob_machine" for p in HEATMAP_PAGES]
 
 
 @pytest.mark.parametrize("path", HEATMAP_PAGES, ids=IDS)
-def test_each_heatmaps_heading_and_key_stay_with_it_on_a_phone(
+def test_heatmap_pages_keep_the_key_with_its_heatmap_and_wide_formulas_scroll_on_a_phone(
     page: Page, streamlit_app: str, path: str
 ) -> None:
+    """Each heatmap's colour key sits right above it; a formula wider than the screen is a tab
+    stop, so it can be scrolled with the arrow keys."""
     _open(page, streamlit_app, path)
     gaps = page.evaluate(_KEY_TO_HEATMAP_GAPS)
     print(f"{path or '/'} at 420 px: key-to-heatmap gaps {gaps} px")
     assert gaps, "no colour key on the page"
     assert all(gap is not None and gap <= MAX_HEADING_GAP for gap in gaps), gaps
+    wide = page.evaluate(_WIDE_FORMULAS)
+    assert all(formula["tabStop"] for formula in wide), wide
 
 
 def test_chain_graph_labels_stay_readable_and_the_graph_scrolls_on_a_phone(
@@ -89,12 +93,3 @@ def test_chain_graph_labels_stay_readable_and_the_graph_scrolls_on_a_phone(
     assert graph is not None and graph["labels"] > 10
     assert graph["smallest"] >= MIN_LABEL_PX, graph
     assert graph["scrolls"] and graph["tabStop"], graph
-
-
-@pytest.mark.parametrize("path", HEATMAP_PAGES, ids=IDS)
-def test_formulas_wider_than_a_phone_scroll_with_the_keyboard(
-    page: Page, streamlit_app: str, path: str
-) -> None:
-    _open(page, streamlit_app, path)
-    wide = page.evaluate(_WIDE_FORMULAS)
-    assert all(formula["tabStop"] for formula in wide), wide
