@@ -43,7 +43,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -105,13 +105,26 @@ class PinnedSession(Session):
             self.heatmap_at = time.perf_counter()
             if self.knob is None:  # a fresh session's first heatmap: check it too
                 text, _, at = version.rpartition("@")
-                f = self.function(text)
-                if f is not None:
-                    self.check(f, tuple(float(v) for v in at.split(",")), spec)
+                f = self.function(text.split("|", 1)[0])  # "function|settings@point" on some pages
+                try:
+                    point = tuple(float(v) for v in at.split(","))
+                except ValueError:
+                    point = None
+                if f is not None and point is not None:
+                    self.check(f, point, spec)
         super().answer(version, spec)
 
 
 # --- the classroom ------------------------------------------------------------------------------
+
+
+class Room(Protocol):
+    """Replicas behind nginx at ``url`` (``tests/test_serve.py``'s classroom is one too)."""
+
+    url: str
+    replica_ports: dict[str, int]
+
+    def replica_pid(self, name: str) -> int: ...
 
 
 @dataclass
@@ -212,6 +225,7 @@ class Failover:
     probe_every: float
     groups: dict[str, Group] = field(default_factory=dict)
     probes: list[Probe] = field(default_factory=list)
+    killed_at: float = 0.0  # time.perf_counter()
     back_s: float | None = None
     lost_s: list[float] = field(default_factory=list)  # disconnects, s after the kill
     back_again_s: list[float] = field(default_factory=list)  # reconnected: heatmap after kill
@@ -262,6 +276,8 @@ async def _probe(url: str, page: str, query: str, probe: Probe, killed_at: float
             probe.error = session.stats.errors[0][:120]
         elif session.heatmap_at is None:
             probe.error = f"no heatmap within {PROBE_TIMEOUT_S:g} s"
+        elif not session.stats.checked:
+            probe.error = "its heatmap shows no Jacobian to check"
         else:
             probe.heatmap = session.heatmap_at - killed_at
     except Exception as failure:  # a refused connection, a timeout: what a learner would see
@@ -296,7 +312,7 @@ async def _reconnect(
     await _learner(again, index, rate, until, seed=1000 + index)
 
 
-async def _watch_restart(classroom: Classroom, name: str, old_pid: int, killed_at: float) -> float:
+async def _watch_restart(classroom: Room, name: str, old_pid: int, killed_at: float) -> float:
     port = classroom.replica_ports[name]
     while time.perf_counter() - killed_at < BACK_TIMEOUT_S:
         try:
@@ -310,7 +326,7 @@ async def _watch_restart(classroom: Classroom, name: str, old_pid: int, killed_a
 
 
 async def run_failover(
-    room: Classroom,
+    room: Room,
     *,
     sessions: int,
     rate: float,
@@ -348,7 +364,7 @@ async def run_failover(
         await asyncio.sleep(kill_after)
         old_pid = room.replica_pid(kill)
         os.kill(old_pid, signal.SIGKILL)
-        killed_at = time.perf_counter()
+        killed_at = result.killed_at = time.perf_counter()
         watching = asyncio.create_task(_watch_restart(room, kill, old_pid, killed_at))
         tasks: list[asyncio.Task[None]] = []
         if reconnect:

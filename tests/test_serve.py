@@ -10,6 +10,7 @@ installs it, and so does the script.
 
 from __future__ import annotations
 
+import asyncio
 import http.cookiejar
 import os
 import re
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.failover import FLOOR_ROUTED_S, run_failover
 from tests.browser.harness import REPO_ROOT, free_port
 
 NGINX = Path("/usr/sbin/nginx")
@@ -168,6 +170,37 @@ _JACOBIAN_Z = """
 (Array.from(document.querySelectorAll('.js-plotly-plot'))
   .flatMap((graph) => graph.data || []).find((trace) => trace.name === 'jacobian') || {}).z
 """
+
+
+@pytest.mark.live
+def test_learners_on_the_surviving_replica_see_no_error_when_the_other_is_killed(
+    classroom: Classroom,
+) -> None:
+    """A short bench/failover.py run: 6 learners drag knobs, r1 is killed with SIGKILL at 3 s."""
+    result = asyncio.run(
+        run_failover(
+            classroom,
+            sessions=6,
+            rate=5.0,
+            seconds=8.0,
+            kill_after=3.0,
+            kill="r1",
+            probe_every=1.0,
+            reconnect=False,
+        )
+    )
+    routed, back = result.routed_s(), result.back_s
+    survivors, killed = result.groups["r2"], result.groups["r1"]
+    print(f"\nr2 errors {len(survivors.errors())}, first fresh heatmap "
+          f"+{routed and round(routed, 1)} s, r1 back in {back and round(back, 1)} s")  # fmt: skip
+    assert survivors.sessions and killed.sessions, "new browsers are spread over both replicas"
+    assert survivors.errors() == [], survivors.errors()[:5]
+    for learner in survivors.sessions:  # and their knobs kept working after the kill
+        assert any(m.answered for m in learner.stats.moves if m.made > result.killed_at + 1)
+    assert len(result.lost_s) == len(killed.sessions), "r1's learners lost their websocket"
+    assert [p for p in result.probes if p.error] == [], "every fresh session got its heatmap"
+    assert routed is not None and routed <= 2 * FLOOR_ROUTED_S, "slack for a shared machine"
+    assert back is not None and back < RESTART_TIMEOUT_S
 
 
 def test_a_killed_replica_is_restarted_and_its_browsers_are_served_meanwhile(
