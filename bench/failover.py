@@ -346,7 +346,7 @@ async def run_failover(
     result.groups = {name: Group(name) for name in room.replica_ports}
     learners = [PinnedSession(room.url, page, query, f"s{i}") for i in range(sessions)]
     readers: list[asyncio.Task[None]] = []
-    extra: list[PinnedSession] = []
+    tasks: list[asyncio.Task[Any]] = []  # the learners, the fresh sessions, the reconnections
     deadline = time.monotonic() + LOAD_TIMEOUT_S
     try:
         for start in range(0, sessions, 5):  # tabs open a few at a time, as in load.py
@@ -361,12 +361,13 @@ async def run_failover(
         moving = [
             asyncio.create_task(_learner(s, i, rate, until, seed=i)) for i, s in enumerate(learners)
         ]
+        tasks += moving
         await asyncio.sleep(kill_after)
         old_pid = room.replica_pid(kill)
         os.kill(old_pid, signal.SIGKILL)
         killed_at = result.killed_at = time.perf_counter()
         watching = asyncio.create_task(_watch_restart(room, kill, old_pid, killed_at))
-        tasks: list[asyncio.Task[None]] = []
+        tasks.append(watching)
         if reconnect:
             group = result.groups[kill]
             for i, session in enumerate(learners):
@@ -389,8 +390,11 @@ async def run_failover(
         back = await watching
         result.back_s = back if back != float("inf") else None
         result.lost_s = sorted(s.lost_at - killed_at for s in learners if s.lost_at is not None)
-        extra = [s for g in result.groups.values() for s in g.reconnected]
     finally:
+        for task in tasks:  # only left running when the run failed
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        extra = [s for g in result.groups.values() for s in g.reconnected]
         everyone = learners + extra
         await asyncio.gather(*(s.close() for s in everyone), return_exceptions=True)
         readers += [s.reader for s in extra if s.reader is not None]
