@@ -233,6 +233,11 @@ class Failover:
     def routed_s(self) -> float | None:
         return min((p.heatmap for p in self.probes if p.heatmap is not None), default=None)
 
+    def slowest_s(self) -> float | None:
+        """The longest a fresh session that got its heatmap waited for it."""
+        waits = [p.heatmap - p.started for p in self.probes if p.heatmap is not None]
+        return max(waits, default=None)
+
     def late_failures(self) -> list[Probe]:
         return [p for p in self.probes if p.error and p.started > FLOOR_ROUTED_S]
 
@@ -247,7 +252,8 @@ class Failover:
              not errors and bool(surviving.sessions)),
             ("new sessions",
              f"first heatmap +{_s(routed)} ≤ {FLOOR_ROUTED_S:g} s, {failed} of "
-             f"{len(self.probes)} failed, {len(self.late_failures())} after 5 s",
+             f"{len(self.probes)} failed, {len(self.late_failures())} after 5 s, the slowest "
+             f"waited {_s(self.slowest_s())} s",
              routed is not None and routed <= FLOOR_ROUTED_S and not self.late_failures()),
             (f"{self.killed} back", f"{_s(back)} ≤ {FLOOR_BACK_S:g} s",
              back is not None and back <= FLOOR_BACK_S),
@@ -451,10 +457,6 @@ def table(result: Failover) -> str:
         else:
             what = f"heatmap at +{probe.heatmap:.1f} s ({probe.heatmap - probe.started:.1f} s)"
         rows.append(f"  +{probe.started:>4.1f} s  {probe.replica or '?':>3}  {what}")
-    waits = [(p.heatmap - p.started, p.replica) for p in result.probes if p.heatmap is not None]
-    if waits:
-        slowest, where = max(waits)
-        rows.append(f"  the slowest waited {slowest:.1f} s for its heatmap (on {where})")
     return "\n".join(rows)
 
 
