@@ -53,6 +53,7 @@ from bench.load import (
     MAX_RATE,
     MAX_SECONDS,
     MAX_SESSIONS,
+    Move,
     Session,
     _learner,
     _open,
@@ -65,6 +66,8 @@ FLOOR_BACK_S = 10.0
 #: serve.sh runs setup.sh, then starts two replicas (the first start imports sympy).
 START_TIMEOUT_S = 300.0
 STOP_TIMEOUT_S = 60.0
+#: Fresh sessions: at most one every MIN_PROBE_EVERY_S, and MAX_SESSIONS in all.
+MIN_PROBE_EVERY_S = 0.25
 #: A fresh session that has no heatmap this long after it started has failed.
 PROBE_TIMEOUT_S = 10.0
 #: How long to wait for the killed replica to answer again before calling it lost.
@@ -203,7 +206,7 @@ class Group:
     sessions: list[PinnedSession] = field(default_factory=list)
     reconnected: list[PinnedSession] = field(default_factory=list)
 
-    def moves(self) -> list[Any]:
+    def moves(self) -> list[Move]:
         return [m for s in self.sessions + self.reconnected for m in s.stats.moves]
 
     def errors(self, sessions: list[PinnedSession] | None = None) -> list[str]:
@@ -347,6 +350,7 @@ async def run_failover(
     sessions = max(2, min(sessions, MAX_SESSIONS))
     seconds = max(kill_after + 1, min(seconds, MAX_SECONDS))
     rate = max(0.1, min(rate, MAX_RATE))
+    probe_every = max(probe_every, MIN_PROBE_EVERY_S)
     (surviving,) = set(room.replica_ports) - {kill}
     result = Failover(sessions, rate, seconds, kill, surviving, kill_after, probe_every)
     result.groups = {name: Group(name) for name in room.replica_ports}
@@ -380,7 +384,7 @@ async def run_failover(
                 if session.replica == kill:
                     tasks.append(asyncio.create_task(
                         _reconnect(session, group, i, rate, until, killed_at, result)))  # fmt: skip
-        while time.perf_counter() < until:
+        while time.perf_counter() < until and len(result.probes) < MAX_SESSIONS:
             probe = Probe(round(time.perf_counter() - killed_at, 1))
             result.probes.append(probe)
             tasks.append(asyncio.create_task(_probe(room.url, page, query, probe, killed_at)))
@@ -488,8 +492,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.seconds > MAX_SECONDS or args.sessions > MAX_SESSIONS:
         parser.error(f"at most {MAX_SESSIONS} sessions and {MAX_SECONDS:g} s")
-    if not 0 < args.kill_after < args.seconds or args.probe_every < 0.1:
-        parser.error("--kill-after must fall inside the run; --probe-every at least 0.1 s")
+    if not 0 < args.kill_after < args.seconds or args.probe_every < MIN_PROBE_EVERY_S:
+        parser.error(
+            f"--kill-after must fall inside the run; --probe-every ≥ {MIN_PROBE_EVERY_S} s"
+        )
     with classroom(free_port()) as room:
         result = asyncio.run(
             run_failover(
