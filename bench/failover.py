@@ -12,8 +12,9 @@ serve.sh's supervisor then ends its workers and restarts it). Floors (issue 16),
 1. the learners pinned to the surviving replica see no error (every heatmap they receive is
    checked against the exact Jacobian, as in ``bench/load.py``); what the killed replica's
    learners saw is reported too (they are disconnected; the load generator's learners stop
-   there, unless ``--reconnect``: then each opens its websocket again with its cookies, as
-   Streamlit's browser does, and the table says when it had a heatmap again);
+   there, unless ``--reconnect``: then each does what Streamlit's browser does, asks
+   ``/_stcore/health`` (which re-pins its cookie) and opens its websocket again, and the table
+   says where it went and when it had a heatmap again);
 2. new sessions reach a live replica within 5 s: from the kill on, a fresh session (a new cookie
    jar) loads the page every ``--probe-every`` seconds; the first one's heatmap arrives within
    5 s of the kill, and no session that starts later than that fails;
@@ -92,6 +93,14 @@ class PinnedSession(Session):
         if self.jar is None:
             self.jar = super()._get_page()
         return self.jar  # a reconnecting browser does not load the page again: same cookies
+
+    def ping(self) -> None:
+        """What Streamlit's browser asks before it opens its websocket again: the answer re-pins
+        the cookie jar to the replica that gave it (checked in Chromium: a killed replica's
+        browser asks ``/_stcore/health`` and ``/_stcore/host-config``, then moves to the other)."""
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        with opener.open(f"{self.base_url}/_stcore/health", timeout=10) as response:
+            response.read()
 
     @property
     def replica(self) -> str:
@@ -311,6 +320,7 @@ async def _reconnect(
     again = PinnedSession(lost.base_url, lost.page, lost.query, f"{lost.name}'", jar=lost.jar)
     group.reconnected.append(again)
     try:
+        await asyncio.to_thread(again.ping)
         again.reader = await _open(again, time.monotonic() + PROBE_TIMEOUT_S)
     except Exception as failure:
         again.error(f"reconnecting: {type(failure).__name__}: {failure or 'no answer in time'}")
@@ -435,7 +445,9 @@ def table(result: Failover) -> str:
                    + (f" at +{lost[0]:.1f} to +{lost[-1]:.1f} s" if lost else ""))  # fmt: skip
             if group.reconnected:
                 again = sorted(result.back_again_s)
-                saw += (f"; {len(again)} of {len(group.reconnected)} reconnected, heatmap at "
+                to = "/".join(sorted({s.replica for s in group.reconnected}))
+                saw += (f"; {len(again)} of {len(group.reconnected)} reconnected (to {to}), "
+                        "heatmap at "
                         + (f"+{again[0]:.1f} to +{again[-1]:.1f} s" if again else "never")
                         + f", {len(group.errors(group.reconnected))} errors since")  # fmt: skip
             first = group.errors(group.sessions)[:1]
