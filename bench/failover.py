@@ -104,6 +104,13 @@ class PinnedSession(Session):
 
     @property
     def replica(self) -> str:
+        """The replica holding the session: the one that answered the websocket (the page may
+        have come from another, e.g. while nginx still skips a restarted replica for a
+        websocket), else the one the cookie names."""
+        if self.ws is not None and self.ws.response is not None:
+            answered = self.ws.response.headers.get("X-Knobs-Replica")
+            if answered:
+                return answered
         return next((c.value or "" for c in self.jar or () if c.name == "knobs_replica"), "?")
 
     async def read(self) -> None:

@@ -12,6 +12,7 @@ stopping the script leaves no process behind. nginx is Debian's package:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -138,6 +139,31 @@ def test_each_browser_keeps_its_replica_and_browsers_are_spread(classroom: Class
             assert _cookie(jar) == replica
 
 
+def test_a_websocket_answer_names_its_replica_and_pins_the_browser_there(
+    classroom: Classroom,
+) -> None:
+    """The websocket may reach another replica than the page did (a backup, while nginx still
+    skips a restarted replica): its 101 answer must move the cookie to where the session is."""
+    from websockets.sync.client import connect
+
+    def open_websocket(cookie: str) -> tuple[str, str]:
+        with connect(
+            f"ws{classroom.url[4:]}/_stcore/stream",
+            subprotocols=["streamlit"],  # type: ignore[list-item]
+            additional_headers={"Origin": classroom.url, "Cookie": f"knobs_replica={cookie}"},
+            open_timeout=30,
+        ) as ws:
+            assert ws.response is not None
+            headers = ws.response.headers
+            return headers.get("X-Knobs-Replica", ""), headers.get("Set-Cookie", "")
+
+    replica, set_cookie = open_websocket("r2")
+    assert (replica, set_cookie) == ("r2", ""), "a pinned websocket stays where it is"
+    replica, set_cookie = open_websocket("r9")  # a cookie naming no replica: any replica
+    assert replica in classroom.replica_ports
+    assert set_cookie.startswith(f"knobs_replica={replica};"), set_cookie
+
+
 @pytest.mark.browser
 def test_a_page_works_through_nginx(classroom: Classroom) -> None:
     from playwright.sync_api import sync_playwright
@@ -171,6 +197,61 @@ _JACOBIAN_Z = """
 (Array.from(document.querySelectorAll('.js-plotly-plot'))
   .flatMap((graph) => graph.data || []).find((trace) => trace.name === 'jacobian') || {}).z
 """
+
+
+@pytest.mark.browser
+def test_a_page_whose_replica_is_killed_moves_to_the_other_and_keeps_working(
+    classroom: Classroom,
+) -> None:
+    """Streamlit's page asks /_stcore/health before it reconnects; that answer re-pins it."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.actions import turn
+    from tests.browser.harness import launch_chromium
+    from tests.browser.test_knob_machine import heatmap, open_app
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            open_app(page, f"{classroom.url}/?f=x%5E2%20y")
+
+            def pinned() -> str | None:
+                return {c["name"]: c["value"] for c in page.context.cookies()}.get("knobs_replica")
+
+            killed = pinned()
+            assert killed in classroom.replica_ports
+            old = classroom.replica_pid(killed)
+            os.kill(old, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while pinned() == killed:
+                assert time.monotonic() < deadline, "the page never moved to the other replica"
+                time.sleep(0.2)
+            before = heatmap(page)["z"]
+            turn(page, "x", 3)  # waits for each press's rerun: the new websocket answers
+            page.wait_for_function(
+                "([before]) => JSON.stringify(" + _JACOBIAN_Z + ") !== before",
+                arg=[str(before)],
+                timeout=30_000,
+            )
+            assert not page.locator('[data-testid="stException"]').count()
+        finally:
+            browser.close()
+    _wait_until_back(classroom, killed, old)
+
+
+def _wait_until_back(classroom: Classroom, name: str, old_pid: int) -> float:
+    """Seconds until replica ``name`` (killed as ``old_pid``) answers its health check again."""
+    start = time.monotonic()
+    while time.monotonic() - start < RESTART_TIMEOUT_S:
+        with contextlib.suppress(OSError, ValueError):
+            if classroom.replica_pid(name) != old_pid:
+                plain, _ = _browser()
+                port = classroom.replica_ports[name]
+                if _get(plain, f"http://127.0.0.1:{port}/_stcore/health")[1].strip() == "ok":
+                    return time.monotonic() - start
+        time.sleep(0.2)
+    raise AssertionError(f"{name} not back:\n{_log_tail(classroom.log)}")
 
 
 @pytest.mark.live
