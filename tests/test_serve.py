@@ -1,14 +1,13 @@
 """The classroom command, ``scripts/serve.sh --replicas 2``: replicas behind nginx, for real.
 
 One run of the script serves every test here, in order: nginx answers the health check, two
-browsers (cookie jars) are spread over the replicas and each keeps its own, a websocket's
-answer pins its browser to the replica that holds the session, a real page works through nginx
-in Chromium (its websocket included) and keeps working when its replica is killed, learners
+browsers (cookie jars) are spread over the replicas and each keeps its own, a websocket's answer
+pins its browser to the replica that holds the session, a real page works through nginx in
+Chromium (its websocket included) and keeps working when its replica is killed, learners
 dragging knobs on one replica see no error while the other is killed under them (a short
-``bench/failover.py`` run), a killed
-replica is restarted by the supervisor while its learners are answered by the other, and
-stopping the script leaves no process behind. nginx is Debian's package:
-``scripts/setup.sh --dev`` (run by ``test.sh``) installs it, and so does the script.
+``bench/failover.py`` run), a killed replica is restarted by the supervisor while its learners
+are answered by the other, and stopping the script leaves no process behind. nginx is Debian's
+package: ``scripts/setup.sh --dev`` (run by ``test.sh``) installs it, and so does the script.
 """
 
 from __future__ import annotations
