@@ -42,7 +42,7 @@ def main() -> None:
     knob, _ = st.columns(COLUMNS, gap="large")
     with knob:
         variable = choose_variable(f)
-        ensure_range(variable)
+        ui.knob_range(PAGE, variable, default=DEFAULT_RANGE)  # the plotted range, -4 to 4
         ui.knob_controls(PAGE, [variable], title="The knob")
     if predicting and not question_card(PAGE, rate_quiz(PAGE, f, variable), sliders=True):
         return  # the answer hidden until given; the slider is above the question
@@ -93,14 +93,6 @@ def choose_variable(f: VectorFunction) -> str:
         "Rate of change along", f.variables, key=pictures.WRT.key, format_func=plain_symbol,
         help="The knob that turns; every other knob is held fixed.",
     )  # fmt: skip
-
-
-def ensure_range(variable: str) -> None:
-    """This page's default range for the turning knob (the plotted range), unless one is set."""
-    key = f"{PAGE}_range_{variable}"
-    if key not in st.session_state:
-        linked = ui.KnobRange.from_link(f"r_{variable}")
-        st.session_state[key] = linked or DEFAULT_RANGE
 
 
 @dataclass(frozen=True)
