@@ -39,6 +39,7 @@ SECTIONS = (SLICES, GRADIENT, PLANE, DIRECTIONAL, DESCENT, HESSIAN)
 RATES = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 MAX_STEPS = 300
 U_MODES = ("angle", "vector")
+_UNSET = object()
 
 
 def _azimuth(text: str) -> int:
@@ -134,10 +135,11 @@ def current_direction(landscape: Landscape, plotted: tuple[int, int]) -> np.ndar
     components = []
     for k, key in enumerate(u_keys(landscape)):
         if key not in state:  # a run that did not draw the component dropped it
-            if kept(key) is None:
+            start = kept(key, _UNSET)
+            if start is _UNSET:  # never set in this session: the link's, else along "across"
                 linked = linked or u_param(m).from_link()
-                keep(key, linked[k] if linked else float(k == plotted[0]))
-            state[key] = kept(key)
+                start = linked[k] if linked else float(k == plotted[0])
+            state[key] = start
         components.append(float(keep(key, state[key]) or 0.0))
     try:
         return unit_vector(components)
