@@ -37,6 +37,12 @@ def test_a_link_made_before_the_move_is_taken_and_kept_through_a_knob_move(
     assert page.get_by_text("was not used").count() == 0
     assert _query(page) == link
     turn(page, knob, 1)
+    # The link is written by the panel's second fragment, after the chart's: wait for it.
+    page.wait_for_function(
+        "([key, before]) => new URLSearchParams(location.search).get(key) !== before",
+        arg=[f"k_{knob}", link[f"k_{knob}"]],
+        timeout=LOAD_TIMEOUT_MS,
+    )
     wait_for_app_ready(page, timeout_ms=LOAD_TIMEOUT_MS)
     now = _query(page)
     assert now.pop(f"k_{knob}") != link[f"k_{knob}"], "the knob moved"
