@@ -42,7 +42,7 @@ def main() -> None:
     knob, _ = st.columns(COLUMNS, gap="large")
     with knob:
         variable = choose_variable(f)
-        ensure_range(variable)
+        ui.knob_range(PAGE, variable, default=DEFAULT_RANGE)  # the plotted range, -4 to 4
         ui.knob_controls(PAGE, [variable], title="The knob")
     if predicting and not question_card(PAGE, rate_quiz(PAGE, f, variable), sliders=True):
         return  # the answer hidden until given; the slider is above the question
@@ -87,24 +87,11 @@ def derivative_latex(g: maths.Slice) -> tuple[str, str, float]:
 def choose_variable(f: VectorFunction) -> str:
     if f.n_inputs == 1:
         return f.variables[0]
-    key = f"{PAGE}_wrt"
-    if st.session_state.get(key) not in f.variables:
-        wanted = ui.query_text("wrt")
-        ui.check_offered("wrt", f.variables)
-        default = "x" if "x" in f.variables else f.variables[0]
-        st.session_state[key] = wanted if wanted in f.variables else default
+    pictures.WRT.seed(f.variables)
     return st.selectbox(
-        "Rate of change along", f.variables, key=key, format_func=plain_symbol,
+        "Rate of change along", f.variables, key=pictures.WRT.key, format_func=plain_symbol,
         help="The knob that turns; every other knob is held fixed.",
     )  # fmt: skip
-
-
-def ensure_range(variable: str) -> None:
-    """This page's default range for the turning knob (the plotted range), unless one is set."""
-    key = f"{PAGE}_range_{variable}"
-    if key not in st.session_state:
-        linked = ui.KnobRange.from_link(f"r_{variable}")
-        st.session_state[key] = linked or DEFAULT_RANGE
 
 
 @dataclass(frozen=True)
@@ -150,12 +137,11 @@ def knob_setting(f: VectorFunction, variable: str) -> tuple[float, np.ndarray, l
 def here(f: VectorFunction, variable: str) -> Here:
     """The knobs' values now (before their sliders are drawn) and the slice of f along x (or,
     when f'' could not be built in time, the problem with f's slice left unbuilt)."""
-    pictures.start_controls()
     x, fixed, others = knob_setting(f, variable)
     fixed_values = iter(fixed.tolist())
     key_point = tuple(0.0 if name == variable else next(fixed_values) for name in f.variables)
     rng = st.session_state[f"{PAGE}_range_{variable}"]
-    h = pictures.step_h()
+    h = float(pictures.H.value())
     version = picture_version(f, variable, x, fixed, h)
     try:
         g: maths.Slice | None = maths.Slice.along(f, variable, key_point)
@@ -166,18 +152,13 @@ def here(f: VectorFunction, variable: str) -> Here:
 
 
 def share(f: VectorFunction, now: Here, section: str) -> None:
-    state = st.session_state
     ui.write_query(
         {
-            "f": state.get(f"{PAGE}_good_text", f.text),
-            "wrt": now.g.variable if now.others else None,
+            "f": st.session_state.get(f"{PAGE}_good_text", f.text),
+            **pictures.WRT.query(now.g.variable if now.others else None),
             **ui.knob_query(PAGE, [now.g.variable], [now.x]),
             **(ui.knob_query(FIXED, now.others, now.fixed.tolist()) if now.others else {}),
-            "h": ui.number_text(state[f"{PAGE}_h"]),
-            "eta": ui.number_text(state[f"{PAGE}_eta"]),
-            "n": str(state[f"{PAGE}_steps"]),
-            "until": "1" if state[f"{PAGE}_until"] else None,
-            "look": pictures.LOOK_NAMES[section],
+            **pictures.settings_query(section),
         },
         prefix_owned=("k_", "r_"),
     )
@@ -225,9 +206,11 @@ def show_below(f: VectorFunction, areas: Areas, now: Here) -> None:
     st.caption(words.PICTURE)
     # One section at a time, chosen by the learner: every section shown would be computed and
     # re-sent to the browser on every knob move.
+    pictures.LOOK.seed()
     section = st.segmented_control(
-        "Look closer", pictures.SECTIONS, key=f"{PAGE}_look", width="stretch", required=True
+        "Look closer", pictures.SECTIONS, key=pictures.LOOK.key, width="stretch", required=True
     )
+    pictures.seed_sections()
     if section == SECANT:
         show_secant(g, x, value, slope, float(g.value(x + now.h)))
     elif section == CRITICAL:

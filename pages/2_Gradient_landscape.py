@@ -45,15 +45,15 @@ from ui.landscape_state import (
     DIRECTIONAL,
     HESSIAN,
     PAGE,
+    PICTURE_SETTINGS,
+    SECTION_SETTINGS,
     SECTIONS,
     VIEWS,
     choose_plotted,
     current_direction,
-    keep_settings,
     page_query,
-    restore_settings,
+    seed,
     setting,
-    u_keys,
 )
 from ui.predict import landscape_quiz, predict_toggle, question_card
 
@@ -78,7 +78,6 @@ def main() -> None:
     f = ui.function_box(PAGE, default=DEFAULT, examples=EXAMPLES, check=landscape_problem)
     landscape = cached_landscape(f)
     variables = landscape.variables
-    restore_settings()
     # Outside the fragments: what does not move with the knobs is not re-sent on every move;
     # choosing the view or the plotted knobs redraws the page.
     controls, side = st.columns(COLUMNS, gap="large")
@@ -89,6 +88,7 @@ def main() -> None:
     if predicting and not question_card(PAGE, landscape_quiz(PAGE, f), sliders=True):
         return  # the answer hidden until given; the sliders are above the question
     with side:
+        seed("view")
         st.radio("Show", VIEWS, key=f"{PAGE}_view", horizontal=True, label_visibility="collapsed")
     boxes = make_boxes(setting("view"))
     ui.live_panel(
@@ -136,9 +136,6 @@ class Now:
     drawn); f and ∇f there and the open section's marks, computed when first asked for."""
 
     def __init__(self, landscape: Landscape) -> None:
-        # A fragment rerun does not run main(): a widget that the last run did not draw (the
-        # field checkbox in Surface view) lost its value and gets it back here.
-        restore_settings()
         self.landscape = landscape
         self.point = knob_values(PAGE, landscape.variables)
         self.plotted = plotted_now(landscape.variables)
@@ -175,6 +172,7 @@ def plotted_now(variables: tuple[str, ...]) -> tuple[int, int]:
 def draw_sliders(now: Now, boxes: Boxes) -> None:
     with boxes.sliders:
         knob_sliders(PAGE, now.landscape.variables, columns=1, controls=False)
+    seed(*PICTURE_SETTINGS)
     picture_controls(boxes)
 
 
@@ -197,6 +195,7 @@ def show_rest(now: Now, boxes: Boxes) -> None:
             )
         show_readout(here)
     show_caption(here, now.marks, view, boxes)
+    seed("section")
     st.radio(
         "Look closer",
         SECTIONS,
@@ -205,8 +204,8 @@ def show_rest(now: Now, boxes: Boxes) -> None:
         help="Each part draws its own marks on the map: slices, direction, descent path, "
         "critical point.",
     )
+    seed(*SECTION_SETTINGS)
     show_section(here, now.marks, view)
-    keep_settings(u_keys(now.landscape))
     share(now.landscape, here.point, here.plotted)
 
 

@@ -178,8 +178,11 @@ $names
         proxy_http_version 1.1;
         proxy_connect_timeout 2s;
         proxy_next_upstream error timeout;
-        add_header Set-Cookie \$knobs_set_cookie;
-        add_header X-Knobs-Replica \$knobs_answered;
+        # always: also on the websocket's 101 answer (add_header skips 1xx and errors), which
+        # may come from a backup, e.g. while the cookie's replica is still marked failed in its
+        # own upstream block after a restart: the cookie then follows the session.
+        add_header Set-Cookie \$knobs_set_cookie always;
+        add_header X-Knobs-Replica \$knobs_answered always;
 
         # The websocket: upgrade, no buffering, and a learner may sit still for a lecture.
         location = /_stcore/stream {

@@ -1,15 +1,20 @@
 """The classroom command, ``scripts/serve.sh --replicas 2``: replicas behind nginx, for real.
 
 One run of the script serves every test here, in order: nginx answers the health check, two
-browsers (cookie jars) are spread over the replicas and each keeps its own, a real page works
-through nginx in Chromium (its websocket included), a killed replica is restarted by the
-supervisor while its learners are answered by the other, and stopping the script leaves no
-process behind. nginx is Debian's package: ``scripts/setup.sh --dev`` (run by ``test.sh``)
-installs it, and so does the script.
+browsers (cookie jars) are spread over the replicas and each keeps its own, a websocket's answer
+pins its browser to the replica that holds the session, a real page works through nginx in
+Chromium (its websocket included), learners dragging knobs on one replica see no error while the
+other is killed under them (a short ``bench/failover.py`` run), a page whose replica is killed
+moves to the other and keeps working, a killed replica is restarted by the supervisor while its
+learners are answered by the other, and stopping the script leaves no process behind. nginx is
+Debian's package: ``scripts/setup.sh --dev`` (run by ``test.sh``) installs it, and so does the
+script.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -24,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.failover import FLOOR_ROUTED_S, run_failover
 from tests.browser.harness import REPO_ROOT, free_port
 
 NGINX = Path("/usr/sbin/nginx")
@@ -135,6 +141,31 @@ def test_each_browser_keeps_its_replica_and_browsers_are_spread(classroom: Class
             assert _cookie(jar) == replica
 
 
+def test_a_websocket_answer_names_its_replica_and_pins_the_browser_there(
+    classroom: Classroom,
+) -> None:
+    """The websocket may reach another replica than the page did (a backup, while nginx still
+    skips a restarted replica): its 101 answer must move the cookie to where the session is."""
+    from websockets.sync.client import connect
+
+    def open_websocket(cookie: str) -> tuple[str, str]:
+        with connect(
+            f"ws{classroom.url[4:]}/_stcore/stream",
+            subprotocols=["streamlit"],  # type: ignore[list-item]
+            additional_headers={"Origin": classroom.url, "Cookie": f"knobs_replica={cookie}"},
+            open_timeout=30,
+        ) as ws:
+            assert ws.response is not None
+            headers = ws.response.headers
+            return headers.get("X-Knobs-Replica", ""), headers.get("Set-Cookie", "")
+
+    replica, set_cookie = open_websocket("r2")
+    assert (replica, set_cookie) == ("r2", ""), "a pinned websocket stays where it is"
+    replica, set_cookie = open_websocket("r9")  # a cookie naming no replica: any replica
+    assert replica in classroom.replica_ports
+    assert set_cookie.startswith(f"knobs_replica={replica};"), set_cookie
+
+
 @pytest.mark.browser
 def test_a_page_works_through_nginx(classroom: Classroom) -> None:
     from playwright.sync_api import sync_playwright
@@ -168,6 +199,103 @@ _JACOBIAN_Z = """
 (Array.from(document.querySelectorAll('.js-plotly-plot'))
   .flatMap((graph) => graph.data || []).find((trace) => trace.name === 'jacobian') || {}).z
 """
+
+
+@pytest.mark.live
+def test_learners_on_the_surviving_replica_see_no_error_when_the_other_is_killed(
+    classroom: Classroom,
+) -> None:
+    """A short bench/failover.py run: 6 learners drag knobs, r1 is killed with SIGKILL at 3 s."""
+    result = asyncio.run(
+        run_failover(
+            classroom,
+            sessions=6,
+            rate=5.0,
+            seconds=8.0,
+            kill_after=3.0,
+            kill="r1",
+            probe_every=1.0,
+            reconnect=False,
+        )
+    )
+    routed, back = result.routed_s(), result.back_s
+    survivors, killed = result.groups["r2"], result.groups["r1"]
+    print(f"\nr2 errors {len(survivors.errors())}, first fresh heatmap "
+          f"+{routed and round(routed, 1)} s, r1 back in {back and round(back, 1)} s")  # fmt: skip
+    assert survivors.sessions and killed.sessions, "new browsers are spread over both replicas"
+    assert survivors.errors() == [], survivors.errors()[:5]
+    for learner in survivors.sessions:  # and their knobs kept working after the kill
+        assert any(m.answered for m in learner.stats.moves if m.made > result.killed_at + 1)
+    assert len(result.lost_s) == len(killed.sessions), "r1's learners lost their websocket"
+    assert [p for p in result.probes if p.error] == [], "every fresh session got its heatmap"
+    assert routed is not None and routed <= 2 * FLOOR_ROUTED_S, "slack for a shared machine"
+    assert back is not None and back < RESTART_TIMEOUT_S
+    _wait_until_back(classroom, "r1", 0)
+
+
+@pytest.mark.browser
+def test_a_page_whose_replica_is_killed_moves_to_the_other_and_keeps_working(
+    classroom: Classroom,
+) -> None:
+    """Streamlit's page asks /_stcore/health before it reconnects; that answer re-pins it."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.actions import turn
+    from tests.browser.harness import launch_chromium
+    from tests.browser.test_knob_machine import heatmap, open_app
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            open_app(page, f"{classroom.url}/?f=x%5E2%20y")
+
+            def pinned() -> str | None:
+                return {c["name"]: c["value"] for c in page.context.cookies()}.get("knobs_replica")
+
+            killed = pinned()
+            assert killed in classroom.replica_ports
+            old = classroom.replica_pid(killed)
+            os.kill(old, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while pinned() == killed:
+                assert time.monotonic() < deadline, "the page never moved to the other replica"
+                time.sleep(0.2)
+            before = heatmap(page)["z"]
+            turn(page, "x", 3)  # waits for each press's rerun: the new websocket answers
+            page.wait_for_function(
+                "([before]) => JSON.stringify(" + _JACOBIAN_Z + ") !== before",
+                arg=[str(before)],
+                timeout=30_000,
+            )
+            assert not page.locator('[data-testid="stException"]').count()
+        finally:
+            browser.close()
+    _wait_until_back(classroom, killed, old)
+
+
+def _wait_until_back(classroom: Classroom, name: str, old_pid: int) -> float:
+    """Seconds until replica ``name`` (killed as ``old_pid``) answers its health check again."""
+    start = time.monotonic()
+    while time.monotonic() - start < RESTART_TIMEOUT_S:
+        with contextlib.suppress(OSError, ValueError):
+            if classroom.replica_pid(name) != old_pid:
+                plain, _ = _browser()
+                port = classroom.replica_ports[name]
+                if _get(plain, f"http://127.0.0.1:{port}/_stcore/health")[1].strip() == "ok":
+                    break
+        time.sleep(0.2)
+    else:
+        raise AssertionError(f"{name} not back:\n{_log_tail(classroom.log)}")
+    back = time.monotonic() - start
+    # nginx skips it for up to fail_timeout (5 s) more: the next test's browsers must reach it.
+    opener, jar = _browser()
+    jar.set_cookie(_pinned_cookie(name))
+    while _get(opener, f"{classroom.url}/_stcore/health")[2] != name:
+        assert time.monotonic() - start < RESTART_TIMEOUT_S, f"nginx does not route to {name}"
+        jar.set_cookie(_pinned_cookie(name))  # an answer from the other replica re-pinned it
+        time.sleep(0.5)
+    return back
 
 
 def test_a_killed_replica_is_restarted_and_its_browsers_are_served_meanwhile(

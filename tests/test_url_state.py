@@ -5,10 +5,12 @@ refused text leaves the value in force, and the share into the URL."""
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP_TIMEOUT_S, assert_no_exception
 from ui.quote import unquote
+from ui.url_state import UrlParam, read_flag, read_number, read_whole
 
 
 def _settings_page() -> None:
@@ -146,3 +148,18 @@ def test_a_refused_typed_text_leaves_the_value_in_force() -> None:
     at.checkbox(key="demo_show_size").uncheck().run()
     at.checkbox(key="demo_show_size").check().run()
     assert at.text_input(key="demo_size").value == "4", "back with the value in force"
+
+
+def test_a_numbers_bounds_and_step_allow_only_what_its_slider_shows() -> None:
+
+    turn = UrlParam("az", "demo_az", 0, read=read_whole, bounds=(-180, 180), step=5)
+    assert turn.allows(-180) and turn.allows(25) and turn.allows(180)
+    assert not turn.allows(27), "between two positions: the slider would move it in silence"
+    assert not turn.allows(185) and not turn.allows(True) and not turn.allows("25")
+    rate = UrlParam("eta", "demo_eta", 0.1, read=read_number, bounds=(0.0, 2.0))
+    assert rate.allows(0.123) and not rate.allows(2.5) and not rate.allows(float("nan"))
+    assert read_whole("30.0") == 30 and read_number("5e-324") == 5e-324
+    for reader, text in ((read_whole, "30.5"), (read_number, "inf"), (read_flag("1"), "0")):
+        with pytest.raises(ValueError):  # said by refuse_link with the reason
+            reader(text)
+    assert read_flag("1", "0")("0") is False and read_flag("1")("1") is True

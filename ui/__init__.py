@@ -15,8 +15,11 @@
   ``heatmap_legend_html()`` says what the heatmap's colours mean (no colour bar on the chart);
   ``heatmap_key(lead)`` draws it in a caption-sized line under a heatmap's heading.
 - ``write_query(...)``, ``query_text``, ``query_float``: URL state, validated;
-  ``UrlParam(name, key, default, options=...)`` declares a setting: ``seed()`` right before its
-  widget, ``query(value)`` into ``write_query``; its value is kept while its widget is absent.
+  ``UrlParam(name, key, default, options=...)`` (or ``bounds=``, ``step=``) declares a setting:
+  ``seed()`` right before its widget, ``value()`` to read it where the widget may be drawn
+  already (another fragment), ``query(value)`` into ``write_query``; its value is kept while its
+  widget is absent. Every page's settings are declared so (ui/chain.py, ui/layers.py,
+  ui/landscape_state.py, ui/rate.py).
 """
 
 import ui.isolation  # noqa: F401 (registers the session hooks of the symbolic workers)
@@ -34,6 +37,7 @@ from ui.knobs import (
     KnobRange,
     knob_controls,
     knob_query,
+    knob_range,
     knob_range_editor,
     knob_sliders,
     knob_values,
@@ -74,6 +78,7 @@ __all__ = [
     "jacobian_heatmap",
     "knob_controls",
     "knob_query",
+    "knob_range",
     "knob_range_editor",
     "knob_sliders",
     "knob_values",

@@ -57,15 +57,6 @@ class KnobRange:
             return None
         return KnobRange(low, high, step) if _range_problem(low, high, step) is None else None
 
-    @staticmethod
-    def from_link(key: str) -> KnobRange | None:
-        """The range in the link's parameter ``key``, or None (said, if one was given)."""
-        text = query_text(key)
-        rng = KnobRange.from_text(text)
-        if text is not None and rng is None:
-            refuse_link(key, _link_problem(text))
-        return rng
-
 
 #: The narrowest range a knob may have, relative to the size of its ends (and at least this
 #: wide near 0): narrower, the slider's positions and the pictures' axes run out of digits.
@@ -90,8 +81,9 @@ def _range_problem(low: float, high: float, step: float) -> str | None:
     return None
 
 
-def knob_range(page: str, name: str) -> KnobRange:
-    """The knob's range: set in the editor, else from the link (``r_{name}``), else -3 to 3."""
+def knob_range(page: str, name: str, default: KnobRange | None = None) -> KnobRange:
+    """The knob's range: set in the editor, else from the link (``r_{name}``), else ``default``
+    (a page's own, given where the page first asks; else -3 to 3)."""
     key = f"{page}_range_{name}"
     if key not in st.session_state:
         linked = query_text(f"r_{name}")
@@ -101,7 +93,7 @@ def knob_range(page: str, name: str) -> KnobRange:
                 f"the link's range for {plain_symbol(name)}, {quote(linked[:60])}, was not "
                 f"used: {_link_problem(linked)}"
             )
-        st.session_state[key] = rng or KnobRange()
+        st.session_state[key] = rng or default or KnobRange()
     return st.session_state[key]
 
 

@@ -1,19 +1,16 @@
-"""The Gradient landscape page's settings: declared once, started from the URL, kept across runs.
+"""The Gradient landscape page's settings, declared as ``UrlParam``-s (ui/url_state.py: the one
+URL-state mechanism), and the direction u of the directional-derivative section.
 
-Each setting is a widget key (``landscape_{name}``), a URL parameter, a default, and how to read
-the URL's text (None when it is not allowed: the default is used, nothing raises) and write it.
-
-Why the values are kept: Streamlit drops a widget's value when a run does not draw the widget
-(the gradient-field checkbox in Surface view, the learning rate outside Gradient descent). A knob
-move reruns only the live panel's fragments (ui/live.py), not the code that set the widgets up, so
-every run starts by putting back what was dropped (:func:`restore_settings`) and ends by keeping
-what is there (:func:`keep_settings`), all in one session key.
+URL names and values are those of the links made before the declaration (``look=``, ``n=``, the
+camera's ``az`` from 0 to 360, ``field=1``, ``path=0``...). Widgets are drawn in the page's
+fragments (ui/live.py), which read every setting first (:func:`setting`, never writing a widget
+that may be drawn already in this run) and seed each widget right before drawing it (:func:`seed`):
+a setting whose widget a run does not draw (the field in Surface view, the learning rate outside
+Gradient descent) keeps its value in url_state's one store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,7 +19,16 @@ import streamlit as st
 from calculus import ExpressionError
 from calculus.export import plain_symbol
 from calculus.landscape import Landscape, direction_from_angle, unit_vector
-from ui.url_state import check_offered, number_text, parse_float, query_text, refuse_link
+from ui.url_state import (
+    UrlParam,
+    keep,
+    kept,
+    number_text,
+    parse_float,
+    read_flag,
+    read_number,
+    read_whole,
+)
 
 PAGE = "landscape"
 VIEWS = ("Contour map", "Surface", "Both")
@@ -33,116 +39,65 @@ SECTIONS = (SLICES, GRADIENT, PLANE, DIRECTIONAL, DESCENT, HESSIAN)
 RATES = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 MAX_STEPS = 300
 U_MODES = ("angle", "vector")
-_KEPT = f"{PAGE}_kept"
+_UNSET = object()
 
 
-def _choice(options: Sequence[Any]) -> Callable[[str | None], Any]:
-    return lambda text: text if text in options else None
+def _azimuth(text: str) -> int:
+    return read_whole(text) - 180  # the URL holds 0..360, the slider -180..180
 
 
-# A flag in the URL is only ever written as its one value; anything else is refused (said).
-def _flag(on: str) -> Callable[[str | None], bool | None]:
-    return lambda text: True if text == on else None
-
-
-def _off(off: str) -> Callable[[str | None], bool | None]:
-    return lambda text: False if text == off else None
-
-
-# The readers take a number only if the widget can show it as it is (never rounded in silence).
-def _angle(text: str | None) -> float | None:
-    value = parse_float(text)
-    return value if value is not None and value == round(value) and 0 <= value <= 360 else None
-
-
-def _rate(text: str | None) -> float | None:
-    value = parse_float(text)
-    return value if value in RATES else None
-
-
-def _steps(text: str | None) -> int | None:
-    value = parse_float(text)
-    good = value is not None and value == int(value) and 1 <= value <= MAX_STEPS
-    return int(value) if good and value else None
-
-
-def _azimuth(text: str | None) -> int | None:
-    value = parse_float(text)  # the URL holds 0..360, the slider -180..180 in steps of 5
-    good = value is not None and value % 5 == 0 and 0 <= value <= 360
-    return int(value) - 180 if good and value is not None else None
-
-
-def _elevation(text: str | None) -> int | None:
-    value = parse_float(text)
-    good = value is not None and value % 5 == 0 and 0 <= value <= 90
-    return int(value) if good and value is not None else None
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One widget's value: its key is ``landscape_{name}``, its URL parameter ``url``."""
-
-    name: str
-    url: str
-    default: Any
-    read: Callable[[str | None], Any]
-    write: Callable[[Any], str | None]
-
-    @property
-    def key(self) -> str:
-        return f"{PAGE}_{self.name}"
-
-
-SETTINGS = (
-    Setting("view", "view", VIEWS[0], _choice(VIEWS), str),
-    Setting("section", "look", SLICES, _choice(SECTIONS), str),
-    Setting("field", "field", False, _flag("1"), lambda on: "1" if on else None),
-    Setting("path", "path", True, _off("0"), lambda on: None if on else "0"),
-    Setting("angle", "angle", 45.0, _angle, number_text),
-    Setting("eta", "eta", 0.05, _rate, number_text),
-    Setting("steps", "n", 30, _steps, str),
-    Setting("azimuth", "az", -60, _azimuth, lambda v: str(int(v) + 180)),
-    Setting("elevation", "el", 30, _elevation, lambda v: str(int(v))),
-    Setting("u_mode", "umode", "angle", _choice(U_MODES), lambda v: None),  # see page_query
-)
-
-
-def _kept() -> dict[str, Any]:
-    return st.session_state.setdefault(_KEPT, {})
-
-
-def restore(key: str, start: Callable[[], Any]) -> None:
-    """Give widget ``key`` its kept value if a run dropped it, else ``start()`` (first time)."""
-    if key not in st.session_state:
-        kept = _kept()
-        st.session_state[key] = kept[key] if key in kept else start()
-
-
-def restore_settings() -> None:
-    """Every setting has its value before any widget is drawn (cheap: a few dict look-ups)."""
-    for setting in SETTINGS:
-        restore(setting.key, lambda s=setting: _from_url(s))
-
-
-def _from_url(setting: Setting) -> Any:
-    text = query_text(setting.url)
-    value = setting.read(text)
-    if value is None and text is not None:
-        refuse_link(setting.url, "it is not a value this page offers")
-    return setting.default if value is None else value
-
-
-def keep_settings(extra: Sequence[str] = ()) -> None:
-    """Keep every setting's value (and the ``extra`` keys) for the runs that will not draw it."""
-    kept = _kept()
-    for key in [setting.key for setting in SETTINGS] + list(extra):
-        if key in st.session_state:
-            kept[key] = st.session_state[key]
+# A number is taken only if its widget can show it as it is (never rounded in silence).
+SETTINGS: dict[str, UrlParam[Any]] = {
+    "view": UrlParam("view", f"{PAGE}_view", VIEWS[0], options=VIEWS),
+    "section": UrlParam("look", f"{PAGE}_section", SLICES, options=SECTIONS),
+    "field": UrlParam(
+        "field", f"{PAGE}_field", False, options=(False, True), read=read_flag("1"),
+        write=lambda on: "1" if on else None,
+    ),
+    "path": UrlParam(
+        "path", f"{PAGE}_path", True, options=(False, True), read=read_flag("1", "0"),
+        write=lambda on: None if on else "0",
+    ),
+    "angle": UrlParam(
+        "angle", f"{PAGE}_angle", 45.0, read=read_number, write=number_text, bounds=(0, 360),
+        step=1, refused="it must be a whole number of degrees from 0 to 360",
+    ),
+    "eta": UrlParam(
+        "eta", f"{PAGE}_eta", 0.05, options=RATES, read=read_number, write=number_text,
+        refused="it must be one of the learning rates offered",
+    ),
+    "steps": UrlParam(
+        "n", f"{PAGE}_steps", 30, read=read_whole, bounds=(1, MAX_STEPS),
+        refused=f"it must be a whole number from 1 to {MAX_STEPS}",
+    ),
+    "azimuth": UrlParam(
+        "az", f"{PAGE}_azimuth", -60, read=_azimuth, write=lambda v: str(v + 180),
+        bounds=(-180, 180), step=5, refused="it must be 0, 5, 10, ... or 360 (degrees)",
+    ),
+    "elevation": UrlParam(
+        "el", f"{PAGE}_elevation", 30, read=read_whole, bounds=(0, 90), step=5,
+        refused="it must be 0, 5, 10, ... or 90 (degrees)",
+    ),
+    # Written by page_query only with more than two knobs (the radio is offered only then).
+    "u_mode": UrlParam("umode", f"{PAGE}_u_mode", "angle", options=U_MODES),
+}  # fmt: skip
+#: The knobs on the map's axes (the options are f's knobs): the first ones offered by default.
+ACROSS: UrlParam[str | None] = UrlParam("across", f"{PAGE}_across", None)
+UP: UrlParam[str | None] = UrlParam("up", f"{PAGE}_up", None)
+#: The settings of the pictures' controls, and of the sections' (seeded before they are drawn).
+PICTURE_SETTINGS = ("field", "azimuth", "elevation")
+SECTION_SETTINGS = ("u_mode", "angle", "eta", "steps", "path")
 
 
 def setting(name: str) -> Any:
-    """The value of setting ``name`` now."""
-    return st.session_state[f"{PAGE}_{name}"]
+    """The value in force of setting ``name`` (read only: its widget may be drawn already)."""
+    return SETTINGS[name].value()
+
+
+def seed(*names: str) -> None:
+    """Seed the widgets of settings ``names``: right before they are drawn in this run."""
+    for name in names:
+        SETTINGS[name].seed()
 
 
 def vector_mode(landscape: Landscape) -> bool:
@@ -154,15 +109,20 @@ def u_keys(landscape: Landscape) -> list[str]:
     return [f"{PAGE}_u_{name}" for name in landscape.variables]
 
 
-def _vector_from_url(m: int) -> list[float] | None:
-    """The direction u from the URL ('1,0,2'): m finite numbers, else None."""
-    text = query_text("u")
-    values = [parse_float(part) for part in (text or "").split(",")]
-    if len(values) != m or any(v is None for v in values):
-        if text is not None:
-            refuse_link("u", f"it must be {m} finite numbers separated by commas")
-        return None
-    return [float(v) for v in values if v is not None]
+def u_param(m: int) -> UrlParam[tuple[float, ...] | None]:
+    """The direction u typed as a vector, in the link ('1,0,2'); its components are widgets of
+    their own (:func:`u_keys`), kept in url_state's store."""
+
+    def read(text: str) -> tuple[float, ...]:
+        values = [parse_float(part) for part in text.split(",")]
+        if len(values) != m or any(v is None for v in values):
+            raise ValueError(f"it must be {m} finite numbers separated by commas")
+        return tuple(float(v) for v in values if v is not None)
+
+    def write(u: tuple[float, ...] | None) -> str | None:
+        return None if u is None else ",".join(number_text(v) for v in u)
+
+    return UrlParam("u", f"{PAGE}_u", None, read=read, write=write)
 
 
 def current_direction(landscape: Landscape, plotted: tuple[int, int]) -> np.ndarray | None:
@@ -170,11 +130,17 @@ def current_direction(landscape: Landscape, plotted: tuple[int, int]) -> np.ndar
     m = landscape.n_inputs
     if not vector_mode(landscape):
         return direction_from_angle(float(setting("angle")), plotted, m)
-    linked = _vector_from_url(m)
+    state = st.session_state
+    linked: tuple[float, ...] | None = None
     components = []
     for k, key in enumerate(u_keys(landscape)):
-        restore(key, lambda k=k: linked[k] if linked else float(k == plotted[0]))
-        components.append(float(st.session_state[key] or 0.0))
+        if key not in state:  # a run that did not draw the component dropped it
+            start = kept(key, _UNSET)
+            if start is _UNSET:  # never set in this session: the link's, else along "across"
+                linked = linked or u_param(m).from_link()
+                start = linked[k] if linked else float(k == plotted[0])
+            state[key] = start
+        components.append(float(keep(key, state[key]) or 0.0))
     try:
         return unit_vector(components)
     except ExpressionError:
@@ -183,33 +149,26 @@ def current_direction(landscape: Landscape, plotted: tuple[int, int]) -> np.ndar
 
 def choose_plotted(variables: tuple[str, ...]) -> tuple[int, int]:
     """The two knobs on the map's axes; with m > 2 the learner picks them."""
-    across_key, up_key = f"{PAGE}_across", f"{PAGE}_up"
-    if st.session_state.get(across_key) not in variables:
-        wanted = query_text("across")
-        check_offered("across", variables)
-        st.session_state[across_key] = wanted if wanted in variables else variables[0]
     left, right = st.columns(2)
-    across = left.selectbox("Map across", variables, key=across_key, format_func=plain_symbol)
-    others = [name for name in variables if name != across]
-    if st.session_state.get(up_key) not in others:
-        wanted = query_text("up")
-        check_offered("up", others)
-        st.session_state[up_key] = wanted if wanted in others else others[0]
-    up = right.selectbox("Map up", others, key=up_key, format_func=plain_symbol)
+    ACROSS.seed(variables)
+    across = left.selectbox("Map across", variables, key=ACROSS.key, format_func=plain_symbol)
+    others = tuple(name for name in variables if name != across)
+    UP.seed(others)
+    up = right.selectbox("Map up", others, key=UP.key, format_func=plain_symbol)
     return (variables.index(across), variables.index(up))
 
 
 def page_query(landscape: Landscape, plotted: tuple[int, int]) -> dict[str, str | None]:
     """The settings as URL parameters (a link made before this module restores the same)."""
-    query = {s.url: s.write(st.session_state[s.key]) for s in SETTINGS}
-    m = landscape.n_inputs
+    query: dict[str, str | None] = {}
+    for name, param in SETTINGS.items():
+        query |= param.query(setting(name))
+    m, variables = landscape.n_inputs, landscape.variables
     vector = vector_mode(landscape)
-    query |= {
-        "across": landscape.variables[plotted[0]] if m > 2 else None,
-        "up": landscape.variables[plotted[1]] if m > 2 else None,
-        "umode": "vector" if vector else None,
-        "u": ",".join(number_text(float(st.session_state.get(k) or 0.0)) for k in u_keys(landscape))
-        if vector
-        else None,
+    u = tuple(float(st.session_state.get(key) or 0.0) for key in u_keys(landscape))
+    return query | {
+        **SETTINGS["u_mode"].query("vector" if vector else None),
+        **ACROSS.query(variables[plotted[0]] if m > 2 else None),
+        **UP.query(variables[plotted[1]] if m > 2 else None),
+        **u_param(m).query(u if vector else None),
     }
-    return query

@@ -44,7 +44,7 @@ from calculus.narration.rate import Line
 from calculus.rate import SECANT_STEPS, CriticalPoints, Descent, Slice, descent_span
 from calculus.reading import format_number
 from ui.figures import FONT, Spec, SpecFigure
-from ui.url_state import query_float, query_text, refuse_link
+from ui.url_state import UrlParam, number_text, read_flag, read_number, read_whole
 
 #: Grid points of the curves f and f' across the plotted range.
 CURVE_POINTS = 601
@@ -446,12 +446,43 @@ H_CHOICES = (1.0, 0.5, 0.2, 0.1, 0.05, 0.01, *SECANT_STEPS[3:])
 DEFAULT_H = 0.5
 MAX_RATE = 2.0
 MAX_STEPS = 100
-#: Section controls that start from the URL: session key -> (URL key, default, lowest, highest).
-NUMBERS = {
-    f"{PAGE}_eta": ("eta", 0.1, 0.0, MAX_RATE),
-    f"{PAGE}_steps": ("n", 10, 1, MAX_STEPS),
-    f"{PAGE}_until": ("until", False, 0, 1),
-}
+
+
+def _look(text: str) -> str:
+    if text not in LOOK_SECTIONS:
+        raise ValueError("it is not one of the sections offered")
+    return LOOK_SECTIONS[text]
+
+
+# The page's settings (ui/url_state.py), with the URL names and values of the links made before
+# they were declared. A number is taken only if its widget shows it as it is.
+WRT = UrlParam("wrt", f"{PAGE}_wrt", "x")  # the options are f's knobs; x if it has one
+LOOK = UrlParam("look", f"{PAGE}_look", SECTIONS[0], options=SECTIONS, read=_look,
+                write=LOOK_NAMES.__getitem__)  # fmt: skip
+H = UrlParam("h", f"{PAGE}_h", DEFAULT_H, options=H_CHOICES, read=read_number, write=number_text,
+             refused="it must be one of the steps offered")  # fmt: skip
+ETA = UrlParam("eta", f"{PAGE}_eta", 0.1, read=read_number, write=number_text,
+               bounds=(0.0, MAX_RATE), refused=f"it must be from 0 to {MAX_RATE:g}")  # fmt: skip
+STEPS = UrlParam("n", f"{PAGE}_steps", 10, read=read_whole, bounds=(1, MAX_STEPS),
+                 refused=f"it must be a whole number from 1 to {MAX_STEPS}")  # fmt: skip
+UNTIL = UrlParam("until", f"{PAGE}_until", False, options=(False, True),
+                 read=read_flag("1", "0"), write=lambda on: "1" if on else None)  # fmt: skip
+#: The sections' settings: seeded before the open section draws its widgets.
+SECTION_SETTINGS = (H, ETA, STEPS, UNTIL)
+
+
+def seed_sections() -> None:
+    """Seed the sections' widgets (right before the open section draws its own)."""
+    for param in SECTION_SETTINGS:
+        param.seed()
+
+
+def settings_query(section: str) -> dict[str, str | None]:
+    """The section shown and every section's setting in force, as URL parameters."""
+    query = LOOK.query(section)
+    for param in SECTION_SETTINGS:
+        query |= param.query(param.value())
+    return query
 
 
 def say(lines: Sequence[Line]) -> None:
@@ -461,39 +492,3 @@ def say(lines: Sequence[Line]) -> None:
             getattr(st, line.kind)(line.text)
         else:
             getattr(st, line.kind)(line.text, icon=line.icon)
-
-
-def start_controls() -> None:
-    """The sections' controls start from the URL (validated) or their defaults, in range.
-
-    Done on every run, before the sections: a widget that is not drawn (its section hidden)
-    loses its state, and comes back from the URL the next time. A hostile or stale value falls
-    back to the default or the nearest allowed one.
-    """
-    state = st.session_state
-    if state.get(f"{PAGE}_look") not in SECTIONS:
-        look = query_text("look")
-        if look is not None and look not in LOOK_SECTIONS:
-            refuse_link("look", "it is not one of the sections offered")
-        state[f"{PAGE}_look"] = LOOK_SECTIONS.get(look or "", SECTIONS[0])
-    for key, (url_key, default, low, high) in NUMBERS.items():
-        if key not in state:
-            value = query_float(url_key)
-            if value is not None and type(default)(min(max(value, low), high)) != value:
-                whole = "a whole number " if type(default) is not float else ""
-                refuse_link(url_key, f"it must be {whole}from {low:g} to {high:g}")
-                value = None
-            state[key] = default if value is None else value
-        state[key] = type(default)(min(max(state[key], low), high))
-
-
-def step_h() -> float:
-    """The secant's step h: from the widget's state, the URL, or the default."""
-    key = f"{PAGE}_h"
-    if key not in st.session_state:
-        st.session_state[key] = query_float("h")
-        if st.session_state[key] not in (None, *H_CHOICES):
-            refuse_link("h", "it must be one of the steps offered")
-    if st.session_state[key] not in H_CHOICES:
-        st.session_state[key] = DEFAULT_H
-    return float(st.session_state[key])

@@ -95,6 +95,34 @@ def parse_float(text: str | None) -> float | None:
     return value if math.isfinite(value) and abs(value) <= MAX_URL_NUMBER else None
 
 
+def read_number(text: str) -> float:
+    """A link's number (a ``UrlParam``'s ``read``): finite, within ±MAX_URL_NUMBER."""
+    value = parse_float(text)
+    if value is None:
+        raise ValueError(NOT_A_NUMBER)
+    return value
+
+
+def read_whole(text: str) -> int:
+    """A link's whole number (a ``UrlParam``'s ``read``): '30', '30.0'; not '30.5'."""
+    value = read_number(text)
+    if value != int(value):
+        raise ValueError("it must be a whole number")
+    return int(value)
+
+
+def read_flag(on: str, off: str | None = None) -> Callable[[str], bool]:
+    """A ``UrlParam``'s ``read`` for a checkbox written as ``on`` (and ``off``, if it has one)."""
+
+    def read(text: str) -> bool:
+        if text in (on, off):
+            return text == on
+        shown = " or ".join(f"'{word}'" for word in (on, off) if word is not None)
+        raise ValueError(f"it must be {shown}")
+
+    return read
+
+
 def number_text(value: float) -> str:
     """A short exact text for a float: '1.5', '-3', '0.001'."""
     return repr(float(value)).removesuffix(".0")
@@ -147,10 +175,13 @@ class UrlParam(Generic[T]):
     ``name`` is the URL parameter (None: kept in the session only, not in the link); ``key`` the
     session key of its widget; ``default`` the value without a link. ``options`` are the values
     allowed (empty: any value ``read`` accepts; a page may pass the options of the moment to
-    :meth:`seed`, e.g. the outputs of the graph shown). ``read`` turns a link's text into a value
-    or raises ``ValueError`` saying why not; ``write`` is the inverse. ``typed``: the widget holds
-    the value's text, which the page reads and then :meth:`keep`-s (a refused text leaves the
-    value in force as it was). ``refused`` says why a link's value is not one of the options.
+    :meth:`seed`, e.g. the outputs of the graph shown). A number's ``bounds`` (lowest, highest)
+    and ``step`` (the values low + k step a slider shows) allow a value the same way. ``read``
+    turns a link's text into a value or raises ``ValueError`` saying why not; ``write`` is the
+    inverse (None: the value is left out of the link, e.g. a checkbox at its default).
+    ``typed``: the widget holds the value's text, which the page reads and then :meth:`keep`-s (a
+    refused text leaves the value in force as it was). ``refused`` says why a link's value is not
+    allowed.
     """
 
     name: str | None
@@ -158,13 +189,25 @@ class UrlParam(Generic[T]):
     default: T
     options: tuple[T, ...] = ()
     read: Callable[[str], T] | None = None
-    write: Callable[[T], str] = str
+    write: Callable[[T], str | None] = str
     typed: bool = False
     refused: str = "it is not one of the choices offered"
+    bounds: tuple[float, float] | None = None
+    step: float | None = None
 
     def allows(self, value: object, options: Sequence[T] | None = None) -> bool:
         options = self.options if options is None else options
-        return not options or any(_same(value, option) for option in options)
+        if options and not any(_same(value, option) for option in options):
+            return False
+        if self.bounds is None:
+            return True
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return False
+        low, high = self.bounds
+        if not low <= value <= high:
+            return False
+        # On the slider's grid exactly: a value between two positions would be moved in silence.
+        return self.step is None or (value - low) / self.step == round((value - low) / self.step)
 
     def from_link(self, options: Sequence[T] | None = None) -> T | None:
         """The link's value, or None: absent, or refused (said once, see :func:`refuse_link`)."""
@@ -215,6 +258,15 @@ class UrlParam(Generic[T]):
         value = self.current(options)
         state[self.key] = value
         return value
+
+    def value(self, options: Sequence[T] | None = None) -> T:
+        """The value in force, read without touching the widget (which may be drawn already in
+        this run, or in another fragment): the widget's own if it has one that ``options``
+        allow, else :meth:`current`."""
+        state = st.session_state
+        if not self.typed and self.key in state and self.allows(state[self.key], options):
+            return self.keep(state[self.key])
+        return self.current(options)
 
     def keep(self, value: T) -> T:
         """Record the value in force (a typed widget's text once read, a callback's choice)."""
