@@ -557,11 +557,6 @@ def _send_base_again(key: str) -> None:
     st.session_state[_asks_key(key)] = st.session_state.get(_asks_key(key), 0) + 1
 
 
-def sent_bases(key: str) -> tuple[str, ...]:
-    """The base versions this session has sent to the layered chart ``key`` (oldest first)."""
-    return st.session_state.get(_bases_key(key), ())
-
-
 def _bases_key(key: str) -> str:
     return f"_layered_bases_{key}"
 
