@@ -63,7 +63,7 @@ from websockets.exceptions import ConnectionClosed
 
 from calculus import ExpressionError, parse_function
 from tests.browser.harness import start_streamlit
-from ui.chart_component import LIVE_CHART_COMPONENT
+from ui.chart_component import LAYERED_CHART_COMPONENT, LIVE_CHART_COMPONENT
 from ui.knob_slider import KNOB_SLIDER, RELEASE_MS
 
 MAX_SESSIONS = 100
@@ -440,8 +440,8 @@ class Session:
             data = json.loads(component.json) if component.json else {}
             if component.component_name == KNOB_SLIDER:
                 self.slider(component.id, fragment_id, data)
-            elif component.component_name == LIVE_CHART_COMPONENT:
-                self.chart(data)
+            elif component.component_name in (LIVE_CHART_COMPONENT, LAYERED_CHART_COMPONENT):
+                self.chart(data)  # a layered chart's ``spec`` is its overlay
 
     def slider(self, widget_id: str, fragment_id: str, data: dict[str, Any]) -> None:
         name = widget_id.split("-", 2)[-1].split("_slider_", 1)[-1]
@@ -490,7 +490,10 @@ class Session:
     def answer(self, version: str, spec: str) -> None:
         """The heatmap of ``version`` arrived: check it, and answer the moves it answers."""
         now = time.perf_counter()
+        # A page's version may name more than the function ("text|settings@point"); a function's
+        # text never holds "|" (the parser refuses it: abs(x), not |x|).
         text, _, at = version.rpartition("@")
+        text = text.split("|", 1)[0]
         try:
             point = tuple(float(v) for v in at.split(","))
         except ValueError:
@@ -520,6 +523,8 @@ class Session:
     def check(self, f: Any, point: tuple[float, ...], spec: str) -> None:
         try:
             traces = json.loads(spec)["data"]
+            if not any(t.get("name") == "jacobian" for t in traces):
+                return  # a page's other live chart (a tangent, a gradient arrow): no heatmap
             (trace,) = [t for t in traces if t.get("name") == "jacobian"]
             shown = np.array([[np.nan if v is None else v for v in row] for row in trace["z"]])
         except (ValueError, KeyError, TypeError):
@@ -542,7 +547,7 @@ class Session:
         if version is None or not self.sliders:
             raise RuntimeError(f"{self.name}: the page shows no live chart or no knob slider")
         text, _, at = version.rpartition("@")
-        f = self.function(text)
+        f = self.function(text.split("|", 1)[0])
         if f is None:
             raise RuntimeError(f"{self.name}: the page's function cannot be read: {text[:80]!r}")
         self.variables, self.point = f.variables, [float(v) for v in at.split(",")]

@@ -23,7 +23,7 @@ from ui import rate as pictures
 from ui.predict import predict_toggle, question_card, rate_quiz
 
 PAGE = "rate"
-TANGENT_KEY = f"{PAGE}_tangent_overlay"
+TANGENT_KEY = f"{PAGE}_tangent"
 FIXED = "rate_fixed"  # knob prefix of the variables held fixed
 LOSS = "x^2 + 4x - 2"
 DEFAULT_RANGE = ui.KnobRange(-4.0, 4.0, 0.01)
@@ -56,7 +56,6 @@ def main() -> None:
             now=lambda: here(f, variable),
             version=lambda now: now.version,
             chart=lambda now, version: show_tangent(areas, now),
-            base=lambda now: show_curves(areas, now),
             sliders=lambda now: draw_sliders(areas, now),
             rest=lambda now: show_below(f, areas, now),
         )
@@ -176,30 +175,21 @@ def draw_sliders(areas: Areas, now: Here) -> None:
 
 
 def show_tangent(areas: Areas, now: Here) -> None:
-    """The light overlay (tangent, secant, points): what a knob move changes, drawn first.
-
-    The overlay CSS (ui/page.py) stacks it exactly on the curves (:func:`show_curves`), which
-    come after the paint pause: their spec (same bytes, unless a held knob moved) would hold the
-    overlay up by its size.
-    """
+    """The tangent's picture: the light overlay (tangent, secant, points), what a knob move
+    changes, on the heavy curves (f, f', bands, critical points), which travel once while only
+    x moves (a layered chart)."""
     g, x, h = now.g, now.x, now.h
     if g is None:
         return
     value, slope = float(g.value(x)), float(g.slope(x))
-    _, frame, _ = analysis(g, *now.span)
+    _, frame, curves = analysis(g, *now.span)
     secant = (x + h, float(g.value(x + h)))
     overlay = pictures.tangent_overlay(frame, x, value, slope, secant)
     with areas.picture:
-        ui.live_chart(overlay, key=TANGENT_KEY, config=pictures.OVERLAY_CONFIG, version=now.version)
-
-
-def show_curves(areas: Areas, now: Here) -> None:
-    """The heavy curves (f, f', bands, critical points) under the overlay."""
-    if now.g is None:
-        return
-    _, _, curves = analysis(now.g, *now.span)
-    with areas.picture:
-        ui.live_chart(curves, key=f"{PAGE}_curves", config=pictures.CURVES_CONFIG)
+        ui.layered_chart(
+            curves, overlay, key=TANGENT_KEY, version=now.version,
+            base_config=pictures.CURVES_CONFIG, overlay_config=pictures.OVERLAY_CONFIG,
+        )  # fmt: skip
 
 
 def show_below(f: VectorFunction, areas: Areas, now: Here) -> None:

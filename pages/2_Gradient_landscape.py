@@ -24,8 +24,8 @@ from calculus.narration import landscape as words
 from calculus.reading import format_number
 from ui.knobs import knob_controls, knob_range, knob_sliders, knob_values, knob_version
 from ui.landscape_sections import (
-    MAP_OVERLAY,
-    SURFACE_OVERLAY,
+    MAP_CHART,
+    SURFACE_CHART,
     Boxes,
     Here,
     Marks,
@@ -33,8 +33,8 @@ from ui.landscape_sections import (
     cached_landscape,
     landscape_problem,
     picture_controls,
+    show_beside,
     show_caption,
-    show_heavy,
     show_readout,
     show_section,
     show_watched,
@@ -93,11 +93,11 @@ def main() -> None:
     boxes = make_boxes(setting("view"))
     ui.live_panel(
         PAGE,
-        chart_key=MAP_OVERLAY if boxes.map is not None else SURFACE_OVERLAY,
+        chart_key=MAP_CHART if boxes.map is not None else SURFACE_CHART,
         now=lambda: Now(landscape),
         version=lambda now: now.version,
         chart=lambda now, version: show_watched(now.here, now.marks, boxes, version),
-        base=lambda now: show_heavy(now.here, now.marks, boxes),
+        base=lambda now: show_beside(now.here, now.marks, boxes),
         sliders=lambda now: draw_sliders(now, boxes),
         rest=lambda now: show_rest(now, boxes),
     )

@@ -13,7 +13,7 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 import ui.chart_component as live
-from tests.charts import chart_specs
+from tests.charts import ask_for_the_base, chart_specs
 from ui.knob_slider import KNOB_SLIDER
 from ui.knob_slider import _component as knob_slider_component
 
@@ -163,3 +163,86 @@ def test_a_live_chart_sends_what_its_figure_shows_in_words(static_dir: Path) -> 
     at = AppTest.from_string(SCRIPT).run()
     (element,) = at.get("bidi_component")
     assert json.loads(element.proto.json)["description"] is None  # a plain plotly figure
+
+
+# --- the layered chart: a light overlay on a heavy base, the base's bytes sent once ----------
+
+LAYERED_SCRIPT = """
+import streamlit as st
+from ui.chart_component import layered_chart
+from ui.figures import SpecFigure
+
+top = st.session_state.get("top", 1.0)
+base = SpecFigure({"data": [{"type": "scatter", "x": [0, 1], "y": [0, top], "name": "curve"}],
+                   "layout": {"height": 300}})
+at = st.session_state.get("x", 0.5)
+overlay = SpecFigure({"data": [{"type": "scatter", "x": [at], "y": [at], "name": "point"}],
+                      "layout": {"height": 300, "paper_bgcolor": "rgba(0,0,0,0)"}})
+layered_chart(base, overlay.described(f"A point at {at}."), key="picture", version=f"v{at}",
+              base_config={"staticPlot": True}, overlay_config={"displayModeBar": False})
+"""
+
+
+def layered(at: AppTest) -> dict:
+    (element,) = at.get("bidi_component")
+    assert element.proto.component_name == live.LAYERED_CHART_COMPONENT
+    return json.loads(element.proto.json)
+
+
+def rerun_with(at: AppTest, **state: float) -> dict:
+    for name, value in state.items():
+        at.session_state[name] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return layered(at)
+
+
+def test_a_layered_chart_sends_its_base_once_and_the_overlay_every_time(static_dir: Path) -> None:
+    at = AppTest.from_string(LAYERED_SCRIPT).run()
+    assert not at.exception
+    first = layered(at)
+    assert json.loads(first["base"])["data"][0]["name"] == "curve"
+    assert json.loads(first["base_config"]) == {"displaylogo": False, "staticPlot": True}
+    assert json.loads(first["spec"])["data"][0]["x"] == [0.5]
+    assert json.loads(first["config"]) == {"displaylogo": False, "displayModeBar": False}
+    assert (first["height"], first["key"], first["version"]) == (300, "picture", "v0.5")
+    assert first["description"] == "A point at 0.5.", "the watched chart's accessible name"
+    moved = rerun_with(at, x=0.7)  # a knob move: a new overlay on the same base
+    assert moved["base"] is None and moved["base_config"] is None, "the base's bytes again"
+    assert moved["base_version"] == first["base_version"]
+    assert json.loads(moved["spec"])["data"][0]["x"] == [0.7]
+    assert moved["version"] == "v0.7" and moved["description"] == "A point at 0.7."
+
+
+def test_a_new_base_is_sent_and_one_sent_before_is_not(static_dir: Path) -> None:
+    at = AppTest.from_string(LAYERED_SCRIPT).run()
+    first = layered(at)
+    changed = rerun_with(at, top=2.0)  # a held knob moved: the heavy figure changed
+    assert changed["base_version"] != first["base_version"]
+    assert json.loads(changed["base"])["data"][0]["y"] == [0, 2.0]
+    back = rerun_with(at, top=1.0)  # the browser keeps recent bases: only the version
+    assert back["base"] is None and back["base_version"] == first["base_version"]
+
+
+def test_the_base_is_sent_again_when_the_browser_asks(static_dir: Path) -> None:
+    """A remount after the browser's cache dropped the base, or a message replaced before it
+    was drawn: the browser asks, and the next drawing carries the base, with one answer more."""
+    at = AppTest.from_string(LAYERED_SCRIPT).run()
+    rerun_with(at, x=0.7)
+    assert layered(at)["base"] is None
+    answered = layered(ask_for_the_base(at, "picture"))
+    assert not at.exception, [e.message for e in at.exception]
+    assert json.loads(answered["base"])["data"][0]["name"] == "curve"
+    assert answered["asks"] == layered(at)["asks"] == 1
+    assert rerun_with(at, x=0.8)["base"] is None, "sent again once, not on every move"
+
+
+@pytest.mark.usefixtures("unwritable_static")
+def test_without_live_charts_a_layered_chart_is_one_plotly_chart() -> None:
+    at = AppTest.from_string(LAYERED_SCRIPT).run()
+    assert not at.exception
+    assert not at.get("bidi_component")
+    spec = chart_specs(at)["picture"]
+    assert [trace["name"] for trace in spec["data"]] == ["curve", "point"]
+    assert spec["data"][1]["showlegend"] is False
+    assert spec["layout"]["height"] == 300

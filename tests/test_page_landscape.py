@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import plotly.io
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui.chart_component as live
 from calculus.landscape import (
     LANDSCAPE_EXAMPLES,
     gradient_field,
@@ -22,7 +22,7 @@ from calculus.landscape import (
     slice_along,
 )
 from calculus.narration.landscape import critical_story
-from tests.charts import chart_specs
+from tests.charts import chart_specs, layered_data
 from tests.conftest import open_hostile_link, open_page
 from tests.fragments import run_all, set_in_fragment, turn_knob_in_fragment
 from tests.knobs import knob_slider, knob_sliders, turn_knob
@@ -245,7 +245,7 @@ def chart(at: AppTest, key: str) -> dict:
 
 
 def arrow(at: AppTest) -> tuple[np.ndarray, np.ndarray, dict]:
-    spec = chart(at, "landscape_map_overlay")
+    spec = chart(at, "landscape_map")
     found = trace(spec, "gradient")
     return values(found["x"]), values(found["y"]), found["meta"]
 
@@ -278,11 +278,15 @@ def test_default_is_the_chapter_example_with_its_gradient() -> None:
     assert r"\nabla f &= \begin{bmatrix}1 & 2\end{bmatrix}" in latex(at)
 
 
-def test_moving_a_knob_moves_the_arrow_and_keeps_the_map_byte_identical() -> None:
+def test_moving_a_knob_moves_the_arrow_and_never_resends_the_map() -> None:
     at = run_page()
-    heavy = json.dumps(chart(at, "landscape_map"))
+    sent = layered_data(at, "landscape_map")
+    assert sent["base"] is not None, "the contour map travels with the first drawing"
+    assert trace(chart(at, "landscape_map/base"), "f")["type"] == "contour"
     set_knobs(at, x1=-0.5, x2=1.5)
-    assert json.dumps(chart(at, "landscape_map")) == heavy
+    moved = layered_data(at, "landscape_map")
+    assert moved["base"] is None, "a plotted knob's move re-sent the contour map's bytes"
+    assert moved["base_version"] == sent["base_version"], "the map under the arrow changed"
     landscape = parse_landscape("x1 x2^2")
     x, y, meta = arrow(at)
     expected = landscape.gradient_at([-0.5, 1.5])
@@ -343,7 +347,7 @@ def test_directional_derivative_is_the_gradient_dotted_with_u() -> None:
     assert r"D_u f = \nabla f \cdot u = 2" in latex(at)  # u = (0, 1): ∂f/∂x2 = 2
     at.button(key="landscape_along_gradient").click().run()
     assert at.slider(key="landscape_angle").value == 63.0  # atan2(2, 1), rounded
-    overlay = chart(at, "landscape_map_overlay")
+    overlay = chart(at, "landscape_map")
     assert "direction u" in names(overlay)
 
 
@@ -352,7 +356,7 @@ def test_descent_path_is_drawn_and_narrow_valleys_get_a_note() -> None:
     at.select_slider(key="landscape_eta").set_value(0.001).run()
     at.slider(key="landscape_steps").set_value(50).run()
     assert not at.exception
-    path = trace(chart(at, "landscape_map_overlay"), "descent")
+    path = trace(chart(at, "landscape_map"), "descent")
     assert len(values(path["x"])) == 51
     assert "narrow valley" in page_text(at).lower() and "zig-zag" in page_text(at)
     at.select_slider(key="landscape_eta").set_value(0.1).run()
@@ -364,7 +368,7 @@ def test_three_knobs_plot_two_and_hold_the_third() -> None:
     assert "held fixed" in page_text(at) and "z = 0.5" in page_text(at)
     at.selectbox(key="landscape_up").select("z").run()
     assert not at.exception
-    overlay = chart(at, "landscape_map_overlay")
+    overlay = chart(at, "landscape_map")
     _, _, meta = arrow(at)
     landscape = parse_landscape("x y^2 + sin(z)")
     full = landscape.gradient_at([1.0, 1.0, 0.5])
@@ -381,14 +385,33 @@ def test_direction_as_a_vector_with_three_knobs() -> None:
     assert any("needs a length" in w.value for w in at.warning)
 
 
+@pytest.mark.parametrize("view", ["Contour map", "Both"])
+def test_without_live_charts_each_picture_is_one_plotly_chart(
+    monkeypatch: pytest.MonkeyPatch, view: str
+) -> None:
+    """Where plotly.js cannot be served, the heavy figure and its marks are one figure."""
+    monkeypatch.setattr(live, "plotly_js_served", lambda: False)
+    at = run_page(view=view)
+    assert not at.get("bidi_component") or all(
+        e.proto.component_name != "knobs_layered_chart" for e in at.get("bidi_component")
+    )
+    set_knobs(at, x1=-0.5)
+    spec = chart(at, "landscape_map")
+    assert trace(spec, "f")["type"] == "contour" and trace(spec, "gradient")
+    _, _, meta = arrow(at)
+    np.testing.assert_allclose(meta["gradient"], [1.0, -1.0], rtol=RTOL)  # [x2², 2 x1 x2]
+    if view == "Both":
+        assert {"f", "point"} <= set(names(chart(at, "landscape_surface")))
+
+
 def test_editing_a_knob_range_changes_the_mapped_range() -> None:
     at = run_page()
     at.text_input(key="landscape_low_x1").input("-1").run()
     at.text_input(key="landscape_high_x1").input("2").run()
     assert not at.exception
-    for key in ("landscape_map", "landscape_map_overlay"):
+    for key in ("landscape_map/base", "landscape_map"):
         assert chart(at, key)["layout"]["xaxis"]["range"] == [-1.0, 2.0]
-    assert chart(at, "landscape_map")["layout"]["yaxis"]["range"] == [-3.0, 3.0]
+    assert chart(at, "landscape_map/base")["layout"]["yaxis"]["range"] == [-3.0, 3.0]
     assert at.query_params["r_x1"] == "-1,2,0.01"
 
 
@@ -411,7 +434,7 @@ def test_undefined_point_is_said_in_words() -> None:
     at = run_page(f="log(x) + y", k_x="-1")
     assert any("undefined" in w.value for w in at.warning)
     assert "nan" not in page_text(at).lower()
-    assert "gradient" not in names(chart(at, "landscape_map_overlay"))
+    assert "gradient" not in names(chart(at, "landscape_map"))
 
 
 def test_kink_has_no_gradient() -> None:
@@ -482,7 +505,7 @@ def test_surface_view_survives_a_knob_move_or_a_section_change(then: str) -> Non
     at.radio(key="landscape_view").set_value("Contour map")
     run_all(at)
     set_knobs(at, x2=-0.5)
-    assert chart(at, "landscape_map_overlay")
+    assert chart(at, "landscape_map")
 
 
 @pytest.mark.parametrize("view", ["Contour map", "Surface", "Both"])
@@ -558,10 +581,10 @@ def test_gradient_section_speaks_of_what_the_view_draws(view, present, absent) -
         assert words in text, (view, words)
     for words in absent:
         assert words not in text, (view, words)
-    overlays = set(chart_specs(at))
-    assert ("landscape_map_overlay" in overlays) == (view != "Surface")
+    pictures = set(chart_specs(at))
+    assert ("landscape_map" in pictures) == (view != "Surface")
     if view != "Contour map":
-        assert "tangent plane" in names(chart(at, "landscape_surface_overlay"))
+        assert "tangent plane" in names(chart(at, "landscape_surface"))
 
 
 @pytest.mark.parametrize(

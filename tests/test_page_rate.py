@@ -14,7 +14,7 @@ import ui.chart_component as live
 from calculus import parse_function
 from calculus.narration.rate import markdown_table
 from calculus.rate import Slice, critical_points
-from tests.charts import chart_specs
+from tests.charts import ask_for_the_base, chart_specs, layered_data, trace_named
 from tests.conftest import open_page
 from tests.knobs import knob_slider, turn_knob
 from ui.rate import (
@@ -69,7 +69,7 @@ def array(data: list | dict) -> np.ndarray:
 
 def tangent_slope(at: AppTest) -> float:
     """The slope of the plotted tangent, read from its two points."""
-    line = trace(at, "rate-tangent", "tangent")
+    line = trace_named(at, "tangent")  # on the overlay, or the one chart without live charts
     (x0, x1), (y0, y1) = array(line["x"]), array(line["y"])
     return float((y1 - y0) / (x1 - x0))
 
@@ -135,8 +135,10 @@ def test_without_live_charts_the_knobs_rerun_draws_everything(
 def test_unchanged_plots_stay_byte_identical() -> None:
     at = run_page()
     before = charts(at)
+    assert layered_data(at, "rate_tangent")["base"] is not None, "the curves, sent once"
     turn_knob(at, "rate_slider_x", 0.5)
     moved = charts(at)
+    assert layered_data(at, "rate_tangent")["base"] is None, "the knob re-sent the curves"
     assert moved["rate-curves"] == before["rate-curves"], "the curves changed with the knob"
     assert moved["rate-tangent"] != before["rate-tangent"]
     turn_knob(at, "rate_slider_x", 1.0)
@@ -153,6 +155,22 @@ def test_unchanged_plots_stay_byte_identical() -> None:
     for revision in ("rate-curves", "rate-tangent"):
         assert after_rate[revision] == descent[revision], f"{revision} changed with the rate"
     assert after_rate["rate-descent"] != descent["rate-descent"]
+
+
+def test_the_curves_are_sent_again_when_the_browser_asks() -> None:
+    """The browser lacks the curves it is told to draw (back on the page after its cache
+    dropped them): it asks, and the panel's rerun sends them, with the tangent as it was."""
+    at = run_page()
+    before = charts(at)
+    turn_knob(at, "rate_slider_x", 0.5)
+    assert layered_data(at, "rate_tangent")["base"] is None
+    ask_for_the_base(at, "rate_tangent")
+    assert not at.exception, [e.message for e in at.exception]
+    answered = layered_data(at, "rate_tangent")
+    assert json.dumps(json.loads(answered["base"]), sort_keys=True) == before["rate-curves"]
+    assert tangent_slope(at) == pytest.approx(5.0, abs=1e-9)
+    turn_knob(at, "rate_slider_x", 0.6)
+    assert layered_data(at, "rate_tangent")["base"] is None, "sent again once, not every move"
 
 
 def test_the_secant_through_x_and_x_plus_h() -> None:

@@ -8,6 +8,7 @@
   ranges) can be drawn outside a fragment.
 - ``live_panel(page, ...)``: what a knob move reruns, the watched chart first (``ui/live.py``).
 - ``live_chart(figure, key=...)``: a plotly chart updated in place (every chart that moves);
+  ``layered_chart(base, overlay, key=...)``: light marks on a heavy figure sent once;
   ``let_the_browser_paint()`` right after the chart a knob move is about; ``knob_version``
   names a knob setting (the chart's version).
 - ``jacobian_heatmap(...)``, ``error_curve_figure(...)``: pure figure builders;
@@ -23,7 +24,7 @@
 
 import ui.isolation  # noqa: F401 (registers the session hooks of the symbolic workers)
 from ui.cache import per_function
-from ui.chart_component import live_chart, live_charts_available
+from ui.chart_component import layered_chart, live_chart, live_charts_available
 from ui.figures import error_curve_figure, heatmap_legend_html, jacobian_heatmap
 from ui.function_box import (
     Example,
@@ -82,6 +83,7 @@ __all__ = [
     "knob_sliders",
     "knob_values",
     "knob_version",
+    "layered_chart",
     "let_the_browser_paint",
     "live_chart",
     "live_charts_available",

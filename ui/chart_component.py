@@ -5,7 +5,9 @@ new spec unmounts the old chart and builds a new one from scratch in the browser
 subtree, ``Plotly.newPlot``, a new modebar): about 60 ms more per knob move than updating it,
 measured on our 2-core machines (``bench/browser.py``). This component keeps one plotly graph
 per key and hands each new spec to ``Plotly.react``, which updates the graph in place, and
-does nothing at all when the spec is byte-identical (a heavy surface that did not change).
+does nothing at all when the spec is byte-identical. A heavy figure under light marks is one
+``layered_chart(base, overlay, ...)``: two graphs stacked in one element, the base's bytes sent
+once per session.
 
 It is a Streamlit v2 component (no iframe, in the page's own document) whose JavaScript, inline
 below, loads plotly.js once per page from the app's static folder: ``static/plotly-<version>
@@ -33,7 +35,7 @@ import plotly.io as pio
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from ui.figures import SpecFigure, description_of
+from ui.figures import SpecFigure, description_of, spec_digest, stacked
 
 #: Streamlit serves ``static/`` beside the main script (app.py) at ``/app/static`` when
 #: ``server.enableStaticServing`` is on (.streamlit/config.toml). None: beside the script being
@@ -45,10 +47,8 @@ _REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_HEIGHT = 450
 DEFAULT_CONFIG: dict[str, Any] = {"displaylogo": False}
 
-_JS = """
-const EVENT = '__EVENT__';
-const charts = new WeakMap();
-
+#: plotly.js, loaded once per page from the static folder (shared by the chart components).
+_LOAD_PLOTLY_JS = """
 function loadPlotly(url) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!window.__knobsPlotly) {
@@ -65,6 +65,25 @@ function loadPlotly(url) {
   }
   return window.__knobsPlotly;
 }
+"""
+#: Tells the knob sliders what a chart now shows (shared by the chart components).
+_ANNOUNCE_JS = """
+// Tells the knob sliders (ui/knob_slider.py) that this chart now shows `data.version`, once per
+// version: a slider sends a drag's next move when the last one is drawn.
+function announce(data) {
+  if (data.version === null) return;
+  const versions = (window.__knobsChartVersions ??= {});
+  if (versions[data.key] === data.version) return;
+  versions[data.key] = data.version;
+  window.dispatchEvent(new CustomEvent(EVENT, {detail: {key: data.key, version: data.version}}));
+}
+"""
+
+_JS = """
+const EVENT = '__EVENT__';
+const charts = new WeakMap();
+
+__LOAD_PLOTLY__
 
 export default function ({ data, parentElement }) {
   let chart = charts.get(parentElement);
@@ -110,22 +129,145 @@ export default function ({ data, parentElement }) {
   return chart.cleanup;
 }
 
-// Tells the knob sliders (ui/knob_slider.py) that this chart now shows `data.version`, once per
-// version: a slider sends a drag's next move when the last one is drawn.
-function announce(data) {
-  if (data.version === null) return;
-  const versions = (window.__knobsChartVersions ??= {});
-  if (versions[data.key] === data.version) return;
-  versions[data.key] = data.version;
-  window.dispatchEvent(new CustomEvent(EVENT, {detail: {key: data.key, version: data.version}}));
+__ANNOUNCE__
+"""
+
+#: A layered chart: a heavy base (curves, a contour map, a surface) under a light overlay (the
+#: marks a knob moves), two plotly graphs stacked in one element. The base travels once per
+#: session and version (see :func:`layered_chart`); the window keeps the recently drawn bases by
+#: version, and a base this browser lacks (a remount after the cache dropped it, a message
+#: replaced before it was drawn) is asked for with the trigger ``missing``.
+_LAYERED_JS = """
+const EVENT = '__EVENT__';
+// Bases kept per window: a page's charts and a setting or two before (a page or view switch
+// and back finds its base here). A base is a spec of tens to hundreds of KB.
+const KEPT_BASES = 8;
+const charts = new WeakMap();
+
+__LOAD_PLOTLY__
+
+function keepBase(version, base) {
+  const kept = (window.__knobsBases ??= new Map());
+  kept.delete(version);
+  kept.set(version, base);  // the most recently used last: the first one goes first
+  while (kept.size > KEPT_BASES) kept.delete(kept.keys().next().value);
 }
+
+function recallBase(version) {
+  const base = window.__knobsBases?.get(version);
+  if (base !== undefined) keepBase(version, base);
+  return base;
+}
+
+// Resolves once the browser has painted what is drawn now (a frame, then a task after it).
+const painted = () => new Promise((resolve) => {
+  requestAnimationFrame(() => setTimeout(resolve, 0));
+});
+
+function layer(box, name) {
+  const graph = document.createElement('div');
+  graph.className = 'knobs-layer-' + name;
+  box.appendChild(graph);
+  return { graph, drawn: null };
+}
+
+export default function ({ data, parentElement, setTriggerValue }) {
+  let chart = charts.get(parentElement);
+  if (!chart) {
+    const box = document.createElement('div');
+    box.className = 'knobs-layered-chart';
+    box.style.position = 'relative';
+    const base = layer(box, 'base');
+    const overlay = layer(box, 'overlay');
+    // Exactly on the base, transparent (in the dark theme too: the white card is the base's),
+    // and letting the pointer through to the base's hovers.
+    Object.assign(overlay.graph.style, {
+      position: 'absolute', top: '0', left: '0', right: '0', zIndex: '1',
+      pointerEvents: 'none', background: 'transparent',
+    });
+    parentElement.appendChild(box);
+    const resized = new ResizeObserver(() => {
+      if (!window.Plotly) return;
+      for (const one of [chart.base, chart.overlay]) {
+        if (one.drawn !== null) window.Plotly.Plots.resize(one.graph);
+      }
+    });
+    resized.observe(box);
+    const cleanup = () => {
+      if (parentElement.isConnected) return;  // still on the page: keep the graphs
+      resized.disconnect();
+      for (const one of [chart.base, chart.overlay]) window.Plotly?.purge(one.graph);
+      charts.delete(parentElement);
+    };
+    chart = { box, base, overlay, asked: null, cleanup };
+    charts.set(parentElement, chart);
+  }
+  chart.box.style.minHeight = data.height + 'px';  // no jump while plotly.js loads
+  if (data.description) {
+    chart.box.setAttribute('role', 'figure');
+    chart.box.setAttribute('aria-label', data.description);
+  }
+  const sent = data.base === null ? null : { spec: data.base, config: data.base_config };
+  if (sent !== null) keepBase(data.base_version, sent);
+  let base = null;  // the base to draw, if it changed
+  if (chart.base.drawn !== data.base_version) {
+    base = sent ?? recallBase(data.base_version) ?? null;
+    if (base === null) {
+      // Sent to this session before, but not here. Never a stale base under the new overlay;
+      // ask once per answer of the server's (`asks` counts its answers: a second request
+      // waits for the first one's).
+      chart.base.drawn = null;
+      chart.base.graph.style.visibility = 'hidden';
+      if (chart.asked !== data.asks) {
+        chart.asked = data.asks;
+        setTriggerValue('missing', data.base_version);
+      }
+    } else {
+      chart.base.drawn = data.base_version;
+    }
+  }
+  const drawing = data.spec + data.config;
+  const overlayNew = chart.overlay.drawn !== drawing;
+  if (!overlayNew && base === null) {
+    announce(data);
+    return chart.cleanup;
+  }
+  chart.overlay.drawn = drawing;
+  const plotly = loadPlotly(data.plotly);
+  // The overlay first: it is what the learner watches, and it is light.
+  const overlayDrawn = plotly.then((Plotly) => {
+    if (!overlayNew || chart.overlay.drawn !== drawing) return;  // nothing new, or newer came
+    const figure = JSON.parse(data.spec);
+    return Plotly.react(chart.overlay.graph, figure.data, figure.layout, JSON.parse(data.config));
+  }).catch((error) => {
+    chart.overlay.drawn = null;
+    chart.overlay.graph.textContent = 'This chart could not be drawn: ' + error.message;
+  }).finally(() => announce(data));
+  if (base !== null) {
+    // The base once the overlay is painted: a heavy figure never holds up the marks.
+    const version = data.base_version;
+    overlayDrawn.then(painted).then(() => plotly).then((Plotly) => {
+      if (chart.base.drawn !== version) return;  // a newer base came meanwhile
+      const figure = JSON.parse(base.spec);
+      chart.base.graph.style.visibility = '';
+      return Plotly.react(chart.base.graph, figure.data, figure.layout, JSON.parse(base.config));
+    }).catch((error) => {
+      chart.base.drawn = null;
+      chart.base.graph.textContent = 'This chart could not be drawn: ' + error.message;
+    });
+  }
+  return chart.cleanup;
+}
+
+__ANNOUNCE__
 """
 
 #: The window event by which a live chart tells the knob sliders what it now shows (a slider
 #: sends a drag's next move once the last one is drawn).
 LIVE_CHART_DRAWN = "knobs-live-chart-drawn"
-#: The component's name (bench/load.py finds live charts by it).
+#: The components' names (bench/load.py finds live charts by them).
 LIVE_CHART_COMPONENT = "knobs_live_chart"
+LAYERED_CHART_COMPONENT = "knobs_layered_chart"
 _copy_lock = threading.Lock()
 #: Per static folder: whether plotly.js is there (checked once per server process).
 _plotly_js_served: dict[Path, bool] = {}
@@ -266,9 +408,16 @@ class LeanComponent:
         return (self._lean if self.served() else self._inline)(**kwargs)
 
 
-_component = LeanComponent(
-    LIVE_CHART_COMPONENT, js=_JS.replace("__EVENT__", LIVE_CHART_DRAWN), isolate_styles=False
-)
+def _chart_js(js: str) -> str:
+    return (
+        js.replace("__LOAD_PLOTLY__", _LOAD_PLOTLY_JS.strip())
+        .replace("__ANNOUNCE__", _ANNOUNCE_JS.strip())
+        .replace("__EVENT__", LIVE_CHART_DRAWN)
+    )
+
+
+_component = LeanComponent(LIVE_CHART_COMPONENT, js=_chart_js(_JS), isolate_styles=False)
+_layered = LeanComponent(LAYERED_CHART_COMPONENT, js=_chart_js(_LAYERED_JS), isolate_styles=False)
 
 
 def live_charts_available() -> bool:
@@ -296,13 +445,7 @@ def live_chart(
     if not plotly_js_served():
         st.plotly_chart(figure, key=key, config=config, theme=None)
         return
-    # to_dict, not .layout: for a read-only SpecFigure it hands out the spec as it is, and its
-    # JSON is written once (a cached heavy figure costs nothing on the next knob move).
-    spec = figure.to_dict() if isinstance(figure, go.Figure) else figure
-    height = int(spec.get("layout", {}).get("height") or DEFAULT_HEIGHT)
-    spec_json = (
-        figure.spec_json if isinstance(figure, SpecFigure) else pio.to_json(spec, validate=False)
-    )
+    height, spec_json = _height(figure), _spec_json(figure)
     _component(
         key=key,
         data={
@@ -316,3 +459,107 @@ def live_chart(
         },
         height=height,
     )
+
+
+def _spec(figure: go.Figure | dict[str, Any]) -> dict[str, Any]:
+    # to_dict, not .layout: for a read-only SpecFigure it hands out the spec as it is.
+    return figure.to_dict() if isinstance(figure, go.Figure) else figure
+
+
+def _spec_json(figure: go.Figure | dict[str, Any]) -> str:
+    """The figure's JSON; a SpecFigure's is written once (a cached heavy figure costs nothing
+    on the next knob move)."""
+    if isinstance(figure, SpecFigure):
+        return figure.spec_json
+    return pio.to_json(_spec(figure), validate=False)
+
+
+def _height(*figures: go.Figure | dict[str, Any]) -> int:
+    return max(int(_spec(f).get("layout", {}).get("height") or DEFAULT_HEIGHT) for f in figures)
+
+
+#: Versions of its base a session remembers sending to a layered chart (the browser keeps
+#: more, KEPT_BASES in the JavaScript): a base that comes back (a checkbox turned off again)
+#: is not sent again.
+SENT_BASES = 4
+
+
+def layered_chart(
+    base: go.Figure | dict[str, Any],
+    overlay: go.Figure | dict[str, Any],
+    *,
+    key: str,
+    version: str | None = None,
+    base_config: dict[str, Any] | None = None,
+    overlay_config: dict[str, Any] | None = None,
+) -> None:
+    """``overlay`` drawn exactly on ``base``, in one element: a heavy figure (curves, a contour
+    map, a surface) under the light marks that move with the knobs.
+
+    The two figures share their geometry (height, margins, fixed axis ranges: the pages'
+    frames); the overlay is transparent and lets the pointer through to the base. ``key``,
+    ``version`` and the description (the overlay's) work as for :func:`live_chart`: the
+    version is announced once the overlay is drawn. Configs are plotly.js's, per layer.
+
+    Why one element: the overlay is drawn first and the base after it has been painted (a
+    heavy figure never holds up the marks), the base's bytes travel once, and no page CSS
+    stacks two elements. The element carries the base only when this session has not sent it
+    (by content: spec and config) to ``key`` yet, else only its version: a knob move sends the
+    overlay alone. The browser keeps recently drawn bases by version; one that lacks the base
+    it is told to draw (a remount after its cache dropped it, a message replaced before it was
+    drawn) asks for it, and the callback forgets what was sent: the rerun that follows (the
+    chart's fragment: the live panel's) sends it.
+
+    Without live charts: one ``st.plotly_chart`` of the base with the overlay's marks on it.
+    """
+    base_config = {**DEFAULT_CONFIG, **(base_config or {})}
+    overlay_config = {**DEFAULT_CONFIG, **(overlay_config or {})}
+    if not plotly_js_served():
+        st.plotly_chart(stacked(_figure(base), _figure(overlay)), key=key, config=base_config,
+                        theme=None)  # fmt: skip
+        return
+    base_json, base_config_json = _spec_json(base), json.dumps(base_config)
+    digest = base.digest if isinstance(base, SpecFigure) else spec_digest(base_json)
+    base_version = spec_digest(f"{digest}|{base_config_json}")
+    sent: tuple[str, ...] = st.session_state.get(_bases_key(key), ())
+    new = base_version not in sent
+    if new:
+        st.session_state[_bases_key(key)] = (*sent, base_version)[-SENT_BASES:]
+    height = _height(base, overlay)
+    _layered(
+        key=key,
+        data={
+            "spec": _spec_json(overlay),
+            "config": json.dumps(overlay_config),
+            "base": base_json if new else None,
+            "base_config": base_config_json if new else None,
+            "base_version": base_version,
+            "asks": st.session_state.get(_asks_key(key), 0),
+            "height": height,
+            "plotly": _plotly_js_url(),
+            "key": key,
+            "version": version,
+            "description": description_of(overlay) or description_of(base),
+        },
+        height=height,
+        on_missing_change=functools.partial(_send_base_again, key),
+    )
+
+
+def _figure(figure: go.Figure | dict[str, Any]) -> go.Figure:
+    return figure if isinstance(figure, go.Figure) else SpecFigure(figure)
+
+
+def _send_base_again(key: str) -> None:
+    """The browser lacks the base it was told to draw: send it with the next drawing (the
+    rerun of the chart's fragment that the request brings)."""
+    st.session_state[_bases_key(key)] = ()
+    st.session_state[_asks_key(key)] = st.session_state.get(_asks_key(key), 0) + 1
+
+
+def _bases_key(key: str) -> str:
+    return f"_layered_bases_{key}"
+
+
+def _asks_key(key: str) -> str:
+    return f"_layered_asks_{key}"

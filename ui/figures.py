@@ -13,6 +13,7 @@ No plotly template is applied: every look is in the spec.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -84,6 +85,18 @@ class SpecFigure(go.Figure):
             self.__dict__["_knobs_json"] = pio.to_json(self.to_dict(), validate=False)
         return self.__dict__["_knobs_json"]
 
+    @property
+    def digest(self) -> str:
+        """A short hash of :attr:`spec_json`, computed once: names what the figure shows."""
+        if "_knobs_digest" not in self.__dict__:
+            self.__dict__["_knobs_digest"] = spec_digest(self.spec_json)
+        return self.__dict__["_knobs_digest"]
+
+
+def spec_digest(spec_json: str) -> str:
+    """A short hash of a figure's JSON (16 hex digits)."""
+    return hashlib.blake2b(spec_json.encode(), digest_size=8).hexdigest()
+
 
 def describe(figure: FigureT, text: str) -> FigureT:
     """Give ``figure`` (any plotly Figure) ``text``, what it shows in words (see
@@ -95,6 +108,22 @@ def describe(figure: FigureT, text: str) -> FigureT:
 def description_of(figure: Any) -> str | None:
     """What ``figure`` shows in words, for screen readers (None: nothing said)."""
     return getattr(figure, "__dict__", {}).get("_knobs_description")
+
+
+def stacked(base: go.Figure, overlay: go.Figure) -> SpecFigure:
+    """``overlay``'s traces drawn on ``base``, as one figure (a layered chart without live
+    charts, ``ui/chart_component.py``). The two share their geometry, so the base's layout
+    holds: the overlay adds its traces (kept out of the legend, as on the overlay) and any
+    shapes and annotations of its own; the description is the overlay's."""
+    base_spec, overlay_spec = base.to_dict(), overlay.to_dict()
+    layout = dict(base_spec.get("layout", {}))
+    for name in ("shapes", "annotations"):
+        if overlay_spec.get("layout", {}).get(name):
+            layout[name] = [*layout.get(name, []), *overlay_spec["layout"][name]]
+    marks = [{**trace, "showlegend": False} for trace in overlay_spec.get("data", [])]
+    figure = SpecFigure({"data": [*base_spec.get("data", []), *marks], "layout": layout})
+    said = description_of(overlay)
+    return figure.described(said) if said else figure
 
 
 def _figure(spec: Spec) -> SpecFigure:

@@ -3,13 +3,12 @@ Figures out, plus numbers in LaTeX (the page's sentences are in calculus/narrati
 
 How the landscape stays fast
 ----------------------------
-A Streamlit chart whose JSON changes is rebuilt from scratch in the browser (its element id is a
-hash of the JSON). The contour map and the surface depend on the function and the ranges only, so
-they are *heavy* figures built once (the page caches them) and sent byte-identical on every knob
-move: the browser keeps them as they are. Everything that moves with the knobs (the point, the
+The contour map and the surface depend on the function and the ranges only, so they are *heavy*
+figures built once (the page caches them) and sent once while only the plotted knobs move: the
+browser keeps them as they are. Everything that moves with the knobs (the point, the
 gradient arrow, the slices, the tangent plane, the descent path) is drawn in a *light* overlay
 figure with the same geometry and a transparent background, stacked exactly on top of the heavy
-one by the overlay CSS in ``ui/page.py``. For the stacking to line up both figures share
+one in a layered chart (``ui/chart_component.py``). For the stacking to line up both figures share
 ``MapFrame``/``SurfaceFrame``: fixed axis ranges, fixed margins that never grow (``autoexpand``
 off), no zoom or rotation by mouse (the 3D view turns with the page's sliders instead), and the
 overlay lets the pointer through, so the heavy figure below still answers hovers.
@@ -85,7 +84,7 @@ HEAVY_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": Fal
 #: The map's overlay: a static picture, the cheapest thing plotly can draw.
 LIGHT_CONFIG = {"staticPlot": True, "displayModeBar": False}
 #: The surface's overlay: plotly does not draw a static 3D scene at all, so it stays a live plot
-#: (its scene ignores dragging and the page's CSS lets the pointer through).
+#: (its scene ignores dragging and the layered chart lets the pointer through).
 SURFACE_OVERLAY_CONFIG = {"displayModeBar": False, "scrollZoom": False}
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 

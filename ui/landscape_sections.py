@@ -48,7 +48,7 @@ from calculus.narration.landscape import (
 )
 from calculus.reading import format_number
 from ui.cache import per_function
-from ui.chart_component import live_chart
+from ui.chart_component import layered_chart, live_chart
 from ui.knobs import knob_range
 from ui.landscape import (
     CHART_CONFIG,
@@ -95,8 +95,9 @@ SURFACE_RESOLUTION = 61
 FIELD_RESOLUTION = 15
 CRITICAL_RESOLUTION = 41
 SLICE_POINTS = 201
-MAP_OVERLAY = f"{PAGE}_map_overlay"
-SURFACE_OVERLAY = f"{PAGE}_surface_overlay"
+#: The pictures' keys: layered charts, heavy figure and light marks in one element.
+MAP_CHART = f"{PAGE}_map"
+SURFACE_CHART = f"{PAGE}_surface"
 
 # --- cached per function and ranges (never per move of a plotted knob) ---------------------------
 
@@ -267,8 +268,8 @@ class Marks:
 @dataclass(frozen=True)
 class Boxes:
     """Where the live panel draws: containers the page made outside its fragments. ``map`` and
-    ``surface`` each hold a heavy cached figure and its light overlay (stacked by the overlay
-    CSS, ui/page.py); None when the view does not show that picture."""
+    ``surface`` each hold a layered chart (a heavy cached figure under its light overlay);
+    None when the view does not show that picture."""
 
     sliders: DeltaGenerator
     readout: DeltaGenerator
@@ -301,38 +302,34 @@ def surface_frame(here: Here, height: int) -> SurfaceFrame:
 
 
 def show_watched(here: Here, marks: Marks, boxes: Boxes, version: str) -> None:
-    """The overlay the learner watches, first: the map's marks, or the surface's without a map."""
+    """The picture the learner watches, first: the map, or the surface without a map. Each is
+    a layered chart: the cached heavy figure (sent once while only the plotted knobs move)
+    under the light marks."""
     if boxes.map is not None:
         frame = map_frame(here, boxes.height)
+        heavy = cached_contour(here.landscape, here.plotted, here.held, frame, setting("field"))
         overlay = map_overlay(frame, map_marks(here, marks, frame))
         with boxes.map:
-            live_chart(overlay, key=MAP_OVERLAY, config=LIGHT_CONFIG, version=version)
+            layered_chart(heavy, overlay, key=MAP_CHART, version=version,
+                          base_config=HEAVY_CONFIG, overlay_config=LIGHT_CONFIG)  # fmt: skip
     elif boxes.surface is not None:
-        show_surface_overlay(here, marks, boxes, version)
+        show_surface(here, marks, boxes, version)
 
 
-def show_surface_overlay(here: Here, marks: Marks, boxes: Boxes, version: str | None) -> None:
-    overlay = surface_overlay(surface_frame(here, boxes.height), surface_marks(here, marks.section))
+def show_surface(here: Here, marks: Marks, boxes: Boxes, version: str | None) -> None:
+    frame = surface_frame(here, boxes.height)
+    heavy = cached_surface(here.landscape, here.plotted, here.held, frame)
+    overlay = surface_overlay(frame, surface_marks(here, marks.section))
     with boxes.surface or st.container():
-        live_chart(overlay, key=SURFACE_OVERLAY, config=SURFACE_OVERLAY_CONFIG, version=version)
+        layered_chart(heavy, overlay, key=SURFACE_CHART, version=version,
+                      base_config=HEAVY_CONFIG, overlay_config=SURFACE_OVERLAY_CONFIG)  # fmt: skip
 
 
-def show_heavy(here: Here, marks: Marks, boxes: Boxes) -> None:
-    """After the paint pause: the heavy figures under the overlays (the same bytes while only
-    the plotted knobs move), and the surface's overlay when the map's is the watched one."""
-    if boxes.map is not None:
-        heavy = cached_contour(
-            here.landscape, here.plotted, here.held, map_frame(here, boxes.height), setting("field")
-        )
-        with boxes.map:
-            live_chart(heavy, key=f"{PAGE}_map", config=HEAVY_CONFIG)
-    if boxes.surface is not None:
-        if boxes.map is not None:
-            show_surface_overlay(here, marks, boxes, None)
-        frame = surface_frame(here, boxes.height)
-        with boxes.surface:
-            heavy = cached_surface(here.landscape, here.plotted, here.held, frame)
-            live_chart(heavy, key=f"{PAGE}_surface", config=HEAVY_CONFIG)
+def show_beside(here: Here, marks: Marks, boxes: Boxes) -> None:
+    """After the paint pause: the surface beside the map (the Both view), when the map is the
+    watched picture."""
+    if boxes.map is not None and boxes.surface is not None:
+        show_surface(here, marks, boxes, None)
 
 
 def picture_controls(boxes: Boxes) -> None:

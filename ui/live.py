@@ -2,8 +2,8 @@
 
 How it works. A knob move reruns only the panel's fragment, which draws the chart the learner
 watches *first*, pauses so the browser paints it (:func:`let_the_browser_paint`), then draws what
-may wait (the heavy layer under a light overlay, other charts), the sliders and the rest (outputs,
-readings, the chosen section). One script run a move: a second fragment for the rest, rerun by
+may wait (other charts), the sliders and the rest (outputs, readings, the chosen section). One
+script run a move: a second fragment for the rest, rerun by
 the browser once the chart was drawn, cost the server about 3.5 ms and 1.5 KB more a move
 (``bench/load.py``: 15 against 11.5 ms of CPU, 8.7 against 7.2 KB, one learner), while the paint
 pause already shows the chart before the rest arrives. Where live charts are not available
@@ -22,9 +22,12 @@ strings::
         rest=show_readout,
     )
 
-``base`` (optional) draws what goes under (or beside) the watched chart once it has had its
-moment to paint; a page with no chart that moves with the knobs (``chart_key=None``) draws the
-sliders, then the rest. A control drawn by ``rest`` that changes what the chart shows (a step h,
+A heavy figure under light marks (curves under a tangent, a contour map under the gradient
+arrow) is one chart, ``layered_chart(base, overlay, ...)``: it draws the overlay first and the
+base once the overlay is painted, and sends the base's bytes once. ``base`` (optional) draws what
+may wait for the watched chart (a second chart beside it) once it has had its moment to paint;
+a page with no chart that moves with the knobs (``chart_key=None``) draws the sliders, then
+the rest. A control drawn by ``rest`` that changes what the chart shows (a step h,
 a section's marks) is a widget of the same fragment: changing it reruns the fragment, chart
 first.
 
@@ -89,8 +92,8 @@ def live_panel(
     ``live_chart(..., key=chart_key, version=...)`` (the knob sliders pace a drag by it);
     ``sliders`` draws the knobs' sliders; ``rest`` draws what else moves with the knobs. Each
     draws into containers the page made beforehand, outside the fragment. ``base`` (optional)
-    draws, right after the paint pause, what may wait for the watched chart: the heavy layer
-    under a light overlay, other charts.
+    draws, right after the paint pause, what may wait for the watched chart: other charts (a
+    second picture beside it).
 
     ``chart_key=None``: nothing charted moves with the knobs (a linear layer's outputs); the
     fragment draws the sliders, then the rest.

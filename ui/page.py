@@ -46,12 +46,6 @@ _CSS = """
   [data-testid="stCode"] .token { color: #1f2937 !important; }
   .katex { font-size: 1.08em; }
   .knobs-idea { font-size: 1.02rem; color: #374151; margin-bottom: 0.4rem; }
-  /* A chart whose key ends in "_overlay" sits exactly on the other chart in the same container
-     and lets the pointer through: moving marks redraw, the heavy chart below stays. */
-  [data-testid="stVerticalBlock"]:has(> [class*="_overlay"]) { position: relative; }
-  [class*="st-key-"][class*="_overlay"] {
-    position: absolute; top: 0; left: 0; right: 0; pointer-events: none; z-index: 1;
-  }
   /* Live areas (containers keyed "live_..."): no fading of what a knob's rerun redraws.
      Streamlit fades a stale element after 0.5 s; starting and cancelling that fade on every
      knob move cost the browser about 6 ms per move, and the rerun is far quicker than 0.5 s. */
@@ -78,7 +72,8 @@ _CSS = """
   /* The dark theme (data-knobs-theme, set by _A11Y_JS from the app's background): our own
      greys and blues lightened to keep 4.5:1, and every chart on a white card, so that its
      colours, its dark text and the heatmap's per-cell text contrast stay as in the light
-     theme. Overlays stay transparent: they sit on a chart's card. */
+     theme. A layered chart's overlay stays transparent on its base's card (its own style,
+     ui/chart_component.py). */
   [data-knobs-theme="dark"] [data-testid="stCaptionContainer"],
   [data-knobs-theme="dark"] .knobs-key, [data-knobs-theme="dark"] .knobs-legend,
   [data-knobs-theme="dark"] .knobs-slider-ends { color: #c5cad3; }
@@ -91,7 +86,6 @@ _CSS = """
     outline-color: #60a5fa !important;
   }
   [data-knobs-theme="dark"] .js-plotly-plot { background: #ffffff; border-radius: 6px; }
-  [data-knobs-theme="dark"] [class*="_overlay"] .js-plotly-plot { background: transparent; }
   [data-knobs-theme="dark"] .knobs-legend-bar { border-color: #6b7280; }
 </style>
 """

@@ -5,11 +5,11 @@ Trace names are part of the contract (tests and the browser benchmark read them)
 ``slope``; secant error ``error``, ``current h``; descent ``f``, ``critical points``,
 ``descent``.
 
-The tangent's picture is two figures stacked exactly (the technique of the gradient-landscape
-page): the heavy curves (f, f', bands, critical points) depend on the function, the held knobs
-and the range only, so they are byte-identical while the knob x moves and the browser keeps them;
-the light overlay (tangent, secant, points) is a transparent static picture with the same
-geometry, the only thing redrawn at the top of the page on a knob move.
+The tangent's picture is two figures stacked exactly in one layered chart
+(``ui/chart_component.py``, as on the gradient-landscape page): the heavy curves (f, f', bands,
+critical points) depend on the function, the held knobs and the range only, so they are sent once
+while the knob x moves and the browser keeps them; the light overlay (tangent, secant, points) is
+a transparent static picture with the same geometry, the only thing redrawn on a knob move.
 
 Colours follow the heatmap of the knob page: blue where f' < 0 (f falls), red where f' > 0 (f
 rises).
@@ -58,7 +58,7 @@ RISES = "rgba(220, 38, 38, 0.12)"  # red: f' > 0
 KIND_COLOURS = {"minimum": "#16a34a", "maximum": "#dc2626", "neither": "#6b7280"}
 GRID = "#e5e7eb"
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
-#: The tangent's picture is two charts stacked by the overlay CSS (ui/page.py): no zooming apart.
+#: The tangent's picture is two graphs stacked in a layered chart: no zooming them apart.
 CURVES_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
 #: The overlay is a static picture (the cheapest thing plotly draws); hovers reach the curves.
 OVERLAY_CONFIG = {"staticPlot": True, "displayModeBar": False}
@@ -239,8 +239,8 @@ def curves_figure(
 
     ``t``, ``values``, ``slopes`` have shape (N,): the grid, f and f' on it. The bands where
     f' < 0 (blue) and f' > 0 (red) are shaded on both plots; critical points are marked. Nothing
-    here depends on the knob x, so the figure is byte-identical while x moves and the browser
-    keeps it; the tangent and the points are drawn by :func:`tangent_overlay` on top of it.
+    here depends on the knob x, so the figure is sent once while x moves and the browser keeps
+    it; the tangent and the points are drawn by :func:`tangent_overlay` on top of it.
     """
     values, slopes = finite_or_nan(values), finite_or_nan(slopes)
     name = frame.variable
@@ -286,7 +286,7 @@ def tangent_overlay(
     """The light half: the tangent at (x, f(x)), the point, (x, f'(x)) below, and the secant.
 
     Drawn on a transparent figure with the geometry of ``frame`` and no axes, stacked on
-    :func:`curves_figure` (overlay CSS in ``ui/page.py``). The trace ``tangent`` holds two
+    :func:`curves_figure` (a layered chart). The trace ``tangent`` holds two
     points at the ends of the range, so its slope is (y1 - y0) / (x1 - x0). ``secant`` is
     (x + h, f(x + h)): the
     trace ``secant`` is the line through it and (x, f(x)), ``secant point`` marks it.

@@ -4,7 +4,8 @@ default ``x1 x2^2`` with the contour map shown, time the gradient arrow.
 The page opens on the contour map (its default view) and the Slices section. Every ArrowRight
 moves x₁ by 0.01, which moves the point and changes the gradient [x2², 2 x1 x2]: the arrow (the
 trace named 'gradient' of the light overlay figure, watched through its ``x`` and ``y``) is
-redrawn, while the heavy contour map under it stays byte-identical and is not redrawn at all. The
+redrawn, while the heavy contour map under it (the same layered chart's base) is neither sent
+again nor redrawn. The
 arrow is the first figure the knob's fragment draws, so a latency covers the fragment up to the
 map, not the read-out and the section below it (they follow in the same rerun).
 """
