@@ -148,18 +148,35 @@ class Room(Protocol):
 
 @dataclass
 class Classroom:
+    """A running ``scripts/serve.sh``: nginx at ``url``, its replicas' loopback ports by name."""
+
     url: str
     runtime: Path
+    process: subprocess.Popen[bytes]
+    log: Path
     replica_ports: dict[str, int]
 
     def replica_pid(self, name: str) -> int:
         return int((self.runtime / f"replica-{name[1:]}.pid").read_text())
 
+    def nginx_pid(self) -> int:
+        return int((self.runtime / "nginx.pid").read_text())
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else "(no log)"
+
 
 @contextmanager
-def classroom(port: int) -> Iterator[Classroom]:
-    """``scripts/serve.sh --replicas 2`` on 127.0.0.1:``port``, stopped cleanly at the end."""
-    runtime = Path(tempfile.mkdtemp(prefix="knobs-failover."))
+def classroom(
+    port: int, runtime: Path | None = None, start_timeout: float = START_TIMEOUT_S
+) -> Iterator[Classroom]:
+    """``scripts/serve.sh --replicas 2`` on 127.0.0.1:``port``, stopped cleanly at the end.
+
+    ``runtime``: where serve.sh keeps its config, pid files and logs (default: a temporary
+    folder, removed at the end). RuntimeError, with the log, if it does not start in time.
+    """
+    owned = runtime is None
+    runtime = Path(tempfile.mkdtemp(prefix="knobs-failover.")) if runtime is None else runtime
     log = runtime / "serve.out"
     command = ["bash", "scripts/serve.sh", "--replicas", "2", "--port", str(port)]
     command += ["--address", "127.0.0.1", "--runtime-dir", str(runtime)]
@@ -172,16 +189,16 @@ def classroom(port: int) -> Iterator[Classroom]:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, for the SIGTERM at the end
         )
+    room = Classroom(f"http://127.0.0.1:{port}", runtime, process, log, {})
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        ports: dict[str, int] = {}
-        while len(ports) < 2:  # the replica lines follow the "listening" line
+        deadline = time.monotonic() + start_timeout
+        while len(room.replica_ports) < 2:  # the replica lines follow the "listening" line
             if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"serve.sh did not start:\n{log.read_text()[-3000:]}")
+                raise RuntimeError(f"serve.sh did not start:\n{room.log_tail()}")
             time.sleep(0.5)
             found = re.findall(r"replica (r\d+): http://127\.0\.0\.1:(\d+)", log.read_text())
-            ports = {name: int(p) for name, p in found}
-        yield Classroom(f"http://127.0.0.1:{port}", runtime, ports)
+            room.replica_ports = {name: int(p) for name, p in found}
+        yield room
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)  # serve.sh ignores SIGINT in the background
@@ -190,7 +207,8 @@ def classroom(port: int) -> Iterator[Classroom]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        shutil.rmtree(runtime, ignore_errors=True)
+        if owned:
+            shutil.rmtree(runtime, ignore_errors=True)
 
 
 def healthy(port: int) -> bool:

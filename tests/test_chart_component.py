@@ -170,7 +170,7 @@ def test_a_live_chart_sends_what_its_figure_shows_in_words(static_dir: Path) -> 
 LAYERED_SCRIPT = """
 import streamlit as st
 from ui.chart_component import layered_chart
-from ui.figures import SpecFigure
+from ui.figures import SpecFigure, describe
 
 top = st.session_state.get("top", 1.0)
 base = SpecFigure({"data": [{"type": "scatter", "x": [0, 1], "y": [0, top], "name": "curve"}],
@@ -178,7 +178,7 @@ base = SpecFigure({"data": [{"type": "scatter", "x": [0, 1], "y": [0, top], "nam
 at = st.session_state.get("x", 0.5)
 overlay = SpecFigure({"data": [{"type": "scatter", "x": [at], "y": [at], "name": "point"}],
                       "layout": {"height": 300, "paper_bgcolor": "rgba(0,0,0,0)"}})
-layered_chart(base, overlay.described(f"A point at {at}."), key="picture", version=f"v{at}",
+layered_chart(base, describe(overlay, f"A point at {at}."), key="picture", version=f"v{at}",
               base_config={"staticPlot": True}, overlay_config={"displayModeBar": False})
 """
 

@@ -11,7 +11,7 @@ import pytest
 
 from calculus.narration.heatmap import jacobian_description
 from calculus.reading import format_number
-from ui.figures import jacobian_heatmap
+from ui.figures import description_of, jacobian_heatmap
 
 NAN, INF = float("nan"), float("inf")
 Y3, X3 = ["y₁", "y₂", "y₃"], ["x₁", "x₂", "x₃"]
@@ -114,6 +114,6 @@ def test_every_number_said_is_the_cells_and_the_largest_is_largest(seed: int) ->
 def test_the_heatmap_figure_carries_its_description() -> None:
     values = np.array([[NAN, 1.0], [2.0, -3.0]])
     figure = jacobian_heatmap(values, ["y₁", "y₂"], ["x", "y"], notes=[["kink", ""], ["", ""]])
-    assert figure.description == jacobian_description(
+    assert description_of(figure) == jacobian_description(
         values, ["y₁", "y₂"], ["x", "y"], [["kink", ""], ["", ""]]
     )

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.chart_component as live
+import ui.landscape as pictures
 from calculus.landscape import (
     LANDSCAPE_EXAMPLES,
     gradient_field,
@@ -26,24 +27,6 @@ from tests.charts import chart_specs, layered_data
 from tests.conftest import open_hostile_link, open_page
 from tests.fragments import run_all, set_in_fragment, turn_knob_in_fragment
 from tests.knobs import knob_slider, knob_sliders, turn_knob
-from ui.landscape import (
-    MapFrame,
-    MapMarks,
-    SliceCurve,
-    SurfaceFrame,
-    SurfaceMarks,
-    arrow_scale,
-    colour_levels,
-    contour_figure,
-    descent_values_figure,
-    directional_figure,
-    map_overlay,
-    slices_figure,
-    surface_figure,
-    surface_overlay,
-    typed_array,
-    z_range,
-)
 
 PAGE = "2_Gradient_landscape.py"
 #: The plot holds the engine's floats; only two-point arithmetic may differ.
@@ -80,7 +63,7 @@ def validated(figure: go.Figure) -> dict:
     return figure.to_dict()
 
 
-FRAME = MapFrame((-3.0, 3.0), (-2.0, 2.0), "x₁", "x₂")
+FRAME = pictures.MapFrame((-3.0, 3.0), (-2.0, 2.0), "x₁", "x₂")
 
 
 def chapter_grid():
@@ -95,8 +78,8 @@ def test_every_figure_is_valid_plotly() -> None:
     landscape, grid = chapter_grid()
     field = gradient_field(landscape, (0, 1), [0.0, 0.0], (-3.0, 3.0), (-2.0, 2.0), 5)
     t = np.linspace(-3, 3, 11)
-    frame3d = SurfaceFrame((-3.0, 3.0), (-2.0, 2.0), z_range(grid.z), "x₁", "x₂")
-    marks = MapMarks(
+    frame3d = pictures.SurfaceFrame((-3.0, 3.0), (-2.0, 2.0), pictures.z_range(grid.z), "x₁", "x₂")
+    marks = pictures.MapMarks(
         point=(1.0, 1.0),
         gradient=(1.0, 2.0),
         slices=True,
@@ -104,20 +87,22 @@ def test_every_figure_is_valid_plotly() -> None:
         path=np.array([[1.0, 1.0], [0.9, 0.8], [0.85, 0.6]]),
         critical=(0.5, 0.0, "degenerate"),
     )
-    curve = SliceCurve("x₁", "x₂ = 1 held", t, t, 1.0, 1.0, 1.0)
+    curve = pictures.SliceCurve("x₁", "x₂ = 1 held", t, t, 1.0, 1.0, 1.0)
     figures = [
-        contour_figure(grid, FRAME),
-        contour_figure(grid, FRAME, field, 1.5),
-        map_overlay(FRAME, marks),
-        map_overlay(FRAME, MapMarks(point=(0.0, 0.0), gradient=(math.nan, 1.0))),
-        surface_figure(grid, frame3d),
-        surface_overlay(frame3d, SurfaceMarks((1.0, 1.0, 1.0), (t, t), (t, t), (1.0, 2.0))),
-        surface_overlay(frame3d, SurfaceMarks((1.0, 1.0, math.nan))),
-        directional_figure(t, t, 1.0, 2.0, t, t, 45.0, 63.0),
-        directional_figure(t, t * np.nan, math.nan, math.nan),
-        descent_values_figure(np.array([3.0, 2.0, math.nan])),
+        pictures.contour_figure(grid, FRAME),
+        pictures.contour_figure(grid, FRAME, field, 1.5),
+        pictures.map_overlay(FRAME, marks),
+        pictures.map_overlay(FRAME, pictures.MapMarks(point=(0.0, 0.0), gradient=(math.nan, 1.0))),
+        pictures.surface_figure(grid, frame3d),
+        pictures.surface_overlay(
+            frame3d, pictures.SurfaceMarks((1.0, 1.0, 1.0), (t, t), (t, t), (1.0, 2.0))
+        ),
+        pictures.surface_overlay(frame3d, pictures.SurfaceMarks((1.0, 1.0, math.nan))),
+        pictures.directional_figure(t, t, 1.0, 2.0, t, t, 45.0, 63.0),
+        pictures.directional_figure(t, t * np.nan, math.nan, math.nan),
+        pictures.descent_values_figure(np.array([3.0, 2.0, math.nan])),
     ]
-    figures.append(slices_figure([curve, curve]))
+    figures.append(pictures.slices_figure([curve, curve]))
     for figure in figures:
         validated(figure)
         assert len(figure.data) == len(figure.to_dict()["data"])  # built when read
@@ -126,16 +111,18 @@ def test_every_figure_is_valid_plotly() -> None:
 def test_the_heavy_map_does_not_depend_on_the_knob_point() -> None:
     # The page keeps it byte-identical across knob moves: same inputs, same JSON.
     _, grid = chapter_grid()
-    first = plotly.io.to_json(contour_figure(grid, FRAME).to_dict(), validate=False)
-    again = plotly.io.to_json(contour_figure(grid, FRAME).to_dict(), validate=False)
+    first = plotly.io.to_json(pictures.contour_figure(grid, FRAME).to_dict(), validate=False)
+    again = plotly.io.to_json(pictures.contour_figure(grid, FRAME).to_dict(), validate=False)
     assert first == again
     assert "point" not in first and "gradient" not in first
 
 
 def test_overlay_shares_the_heavy_map_geometry() -> None:
     _, grid = chapter_grid()
-    heavy = contour_figure(grid, FRAME).to_dict()["layout"]
-    light = map_overlay(FRAME, MapMarks((1.0, 1.0), (1.0, 2.0))).to_dict()["layout"]
+    heavy = pictures.contour_figure(grid, FRAME).to_dict()["layout"]
+    light = pictures.map_overlay(FRAME, pictures.MapMarks((1.0, 1.0), (1.0, 2.0))).to_dict()[
+        "layout"
+    ]
     for key in ("height", "margin"):
         assert heavy[key] == light[key]
     for axis in ("xaxis", "yaxis"):
@@ -145,8 +132,8 @@ def test_overlay_shares_the_heavy_map_geometry() -> None:
 
 
 def test_gradient_arrow_and_level_curve() -> None:
-    marks = MapMarks(point=(1.0, 1.0), gradient=(1.0, 2.0), gradient_scale=0.5)
-    spec = validated(map_overlay(FRAME, marks))
+    marks = pictures.MapMarks(point=(1.0, 1.0), gradient=(1.0, 2.0), gradient_scale=0.5)
+    spec = validated(pictures.map_overlay(FRAME, marks))
     arrow = trace(spec, "gradient")
     np.testing.assert_allclose(values(arrow["x"]), [1.0, 1.5])
     np.testing.assert_allclose(values(arrow["y"]), [1.0, 2.0])
@@ -158,7 +145,7 @@ def test_gradient_arrow_and_level_curve() -> None:
 
 
 def test_no_arrow_where_the_gradient_does_not_exist() -> None:
-    spec = validated(map_overlay(FRAME, MapMarks((0.0, 0.0), (math.nan, 1.0))))
+    spec = validated(pictures.map_overlay(FRAME, pictures.MapMarks((0.0, 0.0), (math.nan, 1.0))))
     assert "gradient" not in names(spec) and "level curve" not in names(spec)
 
 
@@ -167,13 +154,13 @@ def test_no_arrow_where_the_gradient_does_not_exist() -> None:
     [(1.0, 6.0, 1.0), (2.236, 6.0, 0.5), (100.0, 6.0, 0.02), (7.0, 6.0, 0.2), (math.nan, 6, 1.0)],
 )
 def test_arrow_scale_is_a_round_factor_that_fits(length: float, span: float, scale: float) -> None:
-    assert arrow_scale(length, span) == pytest.approx(scale)
+    assert pictures.arrow_scale(length, span) == pytest.approx(scale)
 
 
 def test_gradient_field_is_one_trace_of_arrows_along_the_gradient() -> None:
     landscape, grid = chapter_grid()
     field = gradient_field(landscape, (0, 1), [0.0, 0.0], (-3.0, 3.0), (-2.0, 2.0), 5)
-    spec = validated(contour_figure(grid, FRAME, field, 1.5))
+    spec = validated(pictures.contour_figure(grid, FRAME, field, 1.5))
     assert names(spec) == ["f", "gradient field"]
     arrows = trace(spec, "gradient field")
     x, y = values(arrows["x"]), values(arrows["y"])
@@ -185,24 +172,28 @@ def test_gradient_field_is_one_trace_of_arrows_along_the_gradient() -> None:
 def test_colour_levels_are_logarithmic_only_for_steep_walls() -> None:
     rosenbrock = parse_landscape("(1 - x)^2 + 100(y - x^2)^2")
     grid = sample_grid(rosenbrock, (0, 1), [0.0, 0.0], (-2.0, 2.0), (-1.0, 3.0), 41)
-    levels = colour_levels(grid.z)
+    levels = pictures.colour_levels(grid.z)
     assert levels.logarithmic and levels.tick_texts[0] == "0"
     order = np.argsort(grid.z.ravel())  # monotone: the level curves are those of f
     assert np.all(np.diff(levels.shown.ravel()[order]) >= 0)
     _, chapter = chapter_grid()
-    assert not colour_levels(chapter.z).logarithmic
+    assert not pictures.colour_levels(chapter.z).logarithmic
     cliff = sample_grid(
         parse_landscape("-exp(x^2 + y^2)"), (0, 1), [0.0, 0.0], (-3, 3), (-3, 3), 21
     )
-    downward = colour_levels(cliff.z)
+    downward = pictures.colour_levels(cliff.z)
     assert downward.logarithmic
     order = np.argsort(cliff.z.ravel())
     assert np.all(np.diff(downward.shown.ravel()[order]) >= 0)  # still increasing with f
 
 
 def test_surface_overlay_plane_passes_through_the_point_with_the_partials_as_slopes() -> None:
-    frame = SurfaceFrame((-3.0, 3.0), (-3.0, 3.0), (-50.0, 50.0), "x", "y")
-    spec = validated(surface_overlay(frame, SurfaceMarks((1.0, 2.0, 5.0), None, None, (3.0, -1.0))))
+    frame = pictures.SurfaceFrame((-3.0, 3.0), (-3.0, 3.0), (-50.0, 50.0), "x", "y")
+    spec = validated(
+        pictures.surface_overlay(
+            frame, pictures.SurfaceMarks((1.0, 2.0, 5.0), None, None, (3.0, -1.0))
+        )
+    )
     plane = trace(spec, "tangent plane")
     px, py = values(plane["x"]), values(plane["y"])
     pz = np.array([values(row) for row in plane["z"]])
@@ -215,7 +206,7 @@ def test_directional_maximum_is_the_gradient_length_in_its_direction() -> None:
     g = np.array([1.0, 2.0])
     slopes = g[0] * np.cos(np.radians(angles)) + g[1] * np.sin(np.radians(angles))
     spec = validated(
-        directional_figure(angles, angles, 0.0, 1.0, angles, slopes, 10.0, 63.43494882)
+        pictures.directional_figure(angles, angles, 0.0, 1.0, angles, slopes, 10.0, 63.43494882)
     )
     peak = trace(spec, "maximum")
     assert values(peak["y"])[0] == pytest.approx(math.hypot(1, 2), rel=1e-4)
@@ -223,7 +214,7 @@ def test_directional_maximum_is_the_gradient_length_in_its_direction() -> None:
 
 def test_typed_arrays_round_trip_with_gaps() -> None:
     z = np.array([[1.0, np.nan], [3.0, 4.0]])
-    np.testing.assert_array_equal(values(typed_array(z)), z)
+    np.testing.assert_array_equal(values(pictures.typed_array(z)), z)
 
 
 def test_critical_story_without_a_gradient() -> None:
@@ -519,7 +510,7 @@ def test_a_subnormal_range_draws_without_a_crash(view: str) -> None:
     [(1.0, 5e-324), (1e10, 1e-320), (1e300, 1e-300), (1.0, 0.0), (math.inf, 1.0), (1e-320, 1.0)],
 )
 def test_arrow_scale_survives_tiny_and_huge_numbers(length: float, span: float) -> None:
-    scale = arrow_scale(length, span)
+    scale = pictures.arrow_scale(length, span)
     assert 0 < scale <= 1 and math.isfinite(1 / scale)
 
 
@@ -531,20 +522,24 @@ def test_every_figure_survives_a_degenerate_range(x_range, y_range) -> None:
     landscape = parse_landscape("x1 x2^2 + exp(x1)")
     grid = sample_grid(landscape, (0, 1), [0.0, 0.0], x_range, y_range, 11)
     field = gradient_field(landscape, (0, 1), [0.0, 0.0], x_range, y_range, 5)
-    frame = MapFrame(x_range, y_range, "x₁", "x₂")
-    low, high = z_range(grid.z)
+    frame = pictures.MapFrame(x_range, y_range, "x₁", "x₂")
+    low, high = pictures.z_range(grid.z)
     assert low < high
-    frame3d = SurfaceFrame(x_range, y_range, (low, high), "x₁", "x₂")
+    frame3d = pictures.SurfaceFrame(x_range, y_range, (low, high), "x₁", "x₂")
     a, b = x_range[0], y_range[0]
-    marks = MapMarks((a, b), (1.0, 2.0), arrow_scale(math.hypot(1, 2), frame.smaller_span), True)
+    marks = pictures.MapMarks(
+        (a, b), (1.0, 2.0), pictures.arrow_scale(math.hypot(1, 2), frame.smaller_span), True
+    )
     for figure in (
-        contour_figure(grid, frame, field, frame.smaller_span / 4),
-        map_overlay(frame, marks),
-        surface_figure(grid, frame3d),
-        surface_overlay(frame3d, SurfaceMarks((a, b, 1.0), None, None, (1.0, 2.0))),
+        pictures.contour_figure(grid, frame, field, frame.smaller_span / 4),
+        pictures.map_overlay(frame, marks),
+        pictures.surface_figure(grid, frame3d),
+        pictures.surface_overlay(
+            frame3d, pictures.SurfaceMarks((a, b, 1.0), None, None, (1.0, 2.0))
+        ),
     ):
         validated(figure)
-    colour_levels(grid.z)
+    pictures.colour_levels(grid.z)
 
 
 # --- sentences true at the knobs (issue 14) ----------------------------------------------------
@@ -636,3 +631,20 @@ def test_a_link_made_before_the_settings_were_declared_restores_the_same_state()
     assert at.slider(key="landscape_steps").value == 50
     assert at.checkbox(key="landscape_path").value is False
     assert at.select_slider(key="landscape_eta").value == 0.01
+
+
+def test_the_maps_caption_names_only_the_marks_drawn() -> None:
+    """The path switched off, a point where ∇f = 0 or is undefined: the caption says what the map
+    shows, never a mark that is not there."""
+    at = run_page(f="(1 - x)^2 + 100(y - x^2)^2", look="Gradient descent", k_x="-1", k_y="1")
+    assert "white dots" in page_text(at) and trace(chart(at, "landscape_map"), "descent")
+    at.checkbox(key="landscape_path").uncheck().run()
+    assert not at.exception
+    assert not any(t["name"] == "descent" for t in chart(at, "landscape_map")["data"])
+    assert "white dots" not in page_text(at), "no path on the map, none in the caption"
+    at = run_page(f="x^2 + y^2", k_x="0", k_y="0")  # the minimum: ∇f = 0
+    assert "red arrow" not in page_text(at)
+    assert "the gradient ∇f is zero at this point" in page_text(at)
+    at = run_page(f="sqrt(x) + y", k_x="-1", k_y="0")  # √x is undefined at x = −1
+    assert "red arrow" not in page_text(at)
+    assert "the gradient ∇f is undefined at this point" in page_text(at)

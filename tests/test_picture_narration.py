@@ -88,12 +88,12 @@ def test_the_surface_and_the_graph_in_words() -> None:
 
 def test_the_pages_figures_carry_their_words() -> None:
     frame = TangentFrame(-4.0, 4.0, (-10.0, 30.0), (-5.0, 10.0))
-    assert tangent_overlay(frame, 1.0, 3.0, 6.0).description == tangent_description(
+    assert description_of(tangent_overlay(frame, 1.0, 3.0, 6.0)) == tangent_description(
         "x", 1.0, 3.0, 6.0
     )
     map_frame = MapFrame((-3.0, 3.0), (-3.0, 3.0), "x₁", "x₂")
     overlay = map_overlay(map_frame, MapMarks(point=(1.0, 1.0), gradient=(1.0, 2.0)))
-    assert overlay.description == map_description(("x₁", "x₂"), (1.0, 1.0), (1.0, 2.0))
+    assert description_of(overlay) == map_description(("x₁", "x₂"), (1.0, 1.0), (1.0, 2.0))
 
 
 def test_error_curves_in_words_never_round_a_small_error_to_zero() -> None:

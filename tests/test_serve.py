@@ -17,20 +17,18 @@ import asyncio
 import contextlib
 import http.cookiejar
 import os
-import re
 import shutil
 import signal
-import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from bench.failover import FLOOR_ROUTED_S, run_failover
-from tests.browser.harness import REPO_ROOT, free_port
+from bench.failover import FLOOR_ROUTED_S, Classroom, run_failover
+from bench.failover import classroom as serve_sh
+from tests.browser.harness import free_port
 
 NGINX = Path("/usr/sbin/nginx")
 #: setup.sh, then two Streamlit starts (the first imports sympy): generous on a busy machine.
@@ -45,59 +43,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@dataclass
-class Classroom:
-    url: str
-    runtime: Path
-    process: subprocess.Popen[bytes]
-    log: Path
-    replica_ports: dict[str, int]
-
-    def replica_pid(self, name: str) -> int:
-        return int((self.runtime / f"replica-{name[1:]}.pid").read_text())
-
-    def nginx_pid(self) -> int:
-        return int((self.runtime / "nginx.pid").read_text())
-
-
-def _log_tail(path: Path) -> str:
-    return path.read_text(errors="replace")[-4000:] if path.exists() else "(no log)"
-
-
 @pytest.fixture(scope="module")
 def classroom(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Classroom]:
     runtime = tmp_path_factory.mktemp("serve")
-    log = runtime / "serve.out"
-    port = free_port()
-    command = ["bash", "scripts/serve.sh", "--replicas", "2", "--port", str(port)]
-    command += ["--address", "127.0.0.1", "--runtime-dir", str(runtime)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while "Knobs classroom: listening on" not in log.read_text(errors="replace"):
-            assert process.poll() is None, f"serve.sh exited early:\n{_log_tail(log)}"
-            assert time.monotonic() < deadline, f"serve.sh did not start:\n{_log_tail(log)}"
-            time.sleep(0.5)
-        time.sleep(0.5)  # the replica lines follow the first one
-        lines = re.findall(r"replica (r\d+): http://127.0.0.1:(\d+)", log.read_text())
-        ports = {name: int(p) for name, p in lines}
-        assert set(ports) == {"r1", "r2"}, _log_tail(log)
-        yield Classroom(f"http://127.0.0.1:{port}", runtime, process, log, ports)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+    with serve_sh(free_port(), runtime, start_timeout=START_TIMEOUT_S) as room:
+        yield room
 
 
 def _get(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, str, str]:
@@ -286,7 +236,7 @@ def _wait_until_back(classroom: Classroom, name: str, old_pid: int) -> float:
                     break
         time.sleep(0.2)
     else:
-        raise AssertionError(f"{name} not back:\n{_log_tail(classroom.log)}")
+        raise AssertionError(f"{name} not back:\n{classroom.log_tail()}")
     back = time.monotonic() - start
     # nginx skips it for up to fail_timeout (5 s) more: the next test's browsers must reach it.
     opener, jar = _browser()
@@ -316,7 +266,7 @@ def test_a_killed_replica_is_restarted_and_its_browsers_are_served_meanwhile(
     port = classroom.replica_ports["r1"]
     while True:
         back_in = time.monotonic() - killed_at
-        assert back_in < RESTART_TIMEOUT_S, f"r1 not back:\n{_log_tail(classroom.log)}"
+        assert back_in < RESTART_TIMEOUT_S, f"r1 not back:\n{classroom.log_tail()}"
         try:
             if classroom.replica_pid("r1") != old:
                 plain, _ = _browser()
@@ -369,7 +319,7 @@ def test_stopping_the_script_leaves_no_process(classroom: Classroom) -> None:
     groups = [classroom.replica_pid(name) for name in classroom.replica_ports]
     groups.append(classroom.nginx_pid())
     classroom.process.send_signal(signal.SIGTERM)
-    assert classroom.process.wait(timeout=STOP_TIMEOUT_S) == 0, _log_tail(classroom.log)
+    assert classroom.process.wait(timeout=STOP_TIMEOUT_S) == 0, classroom.log_tail()
     for group in groups:
         assert _living_in_group(group) == []
     ports = [f"--server.port {port}" for port in classroom.replica_ports.values()]

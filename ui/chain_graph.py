@@ -26,7 +26,7 @@ from calculus.graph import ComputationGraph, Path
 from calculus.graph_layout import layered_layout
 from calculus.narration.pictures import graph_description
 from calculus.reading import format_number
-from ui.figures import FONT, SpecFigure
+from ui.figures import FONT, SpecFigure, describe
 
 # Colours: the knob machine's blue for knobs, amber for outputs; red marks the highlighted path.
 KNOB_FILL, OUTPUT_FILL, VALUE_FILL = "#dbeafe", "#fef3c7", "#ffffff"
@@ -265,7 +265,7 @@ def graph_figure(
         if edge_values is None
         else {(plain_symbol(a), plain_symbol(b)): v for (a, b), v in edge_values.items()},
     )
-    return SpecFigure({"data": data, "layout": base.layout}).described(words)
+    return describe(SpecFigure({"data": data, "layout": base.layout}), words)
 
 
 #: Where along a gap (as a share of its width) a label may sit, best first.

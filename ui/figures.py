@@ -70,15 +70,6 @@ class SpecFigure(go.Figure):
         return self.__dict__["_knobs_spec"]
 
     @property
-    def description(self) -> str | None:
-        """What the figure shows now, in words, for screen readers (``live_chart`` sends it)."""
-        return self.__dict__.get("_knobs_description")
-
-    def described(self, text: str) -> SpecFigure:
-        """This figure, with ``text`` as its description."""
-        return describe(self, text)
-
-    @property
     def spec_json(self) -> str:
         """The spec as plotly's JSON (arrays as typed arrays), written on first use."""
         if "_knobs_json" not in self.__dict__:
@@ -123,7 +114,7 @@ def stacked(base: go.Figure, overlay: go.Figure) -> SpecFigure:
     marks = [{**trace, "showlegend": False} for trace in overlay_spec.get("data", [])]
     figure = SpecFigure({"data": [*base_spec.get("data", []), *marks], "layout": layout})
     said = description_of(overlay)
-    return figure.described(said) if said else figure
+    return describe(figure, said) if said else figure
 
 
 def _figure(spec: Spec) -> SpecFigure:
@@ -322,7 +313,7 @@ def jacobian_heatmap(
     if title:
         layout["title"] = {"text": title, "x": 0, "font": {"size": 15}}
     words = jacobian_description(values, output_labels, knob_labels, notes)
-    return _figure({"data": traces, "layout": layout}).described(words)
+    return describe(_figure({"data": traces, "layout": layout}), words)
 
 
 def error_curve_figure(
@@ -392,4 +383,4 @@ def error_curve_figure(
             }
         ]
     words = error_curve_description("the error of J dx", steps, errors, current_step)
-    return _figure({"data": traces, "layout": layout}).described(words)
+    return describe(_figure({"data": traces, "layout": layout}), words)

@@ -49,7 +49,7 @@ from calculus.narration.pictures import (
 )
 from calculus.reading import format_number, superscript
 from calculus.reading import number_latex as tex
-from ui.figures import FONT, Spec, SpecFigure
+from ui.figures import FONT, Spec, SpecFigure, describe
 
 MAP_HEIGHT = 560
 SURFACE_HEIGHT = 560
@@ -523,7 +523,7 @@ def map_overlay(frame: MapFrame, marks: MapMarks) -> go.Figure:
         )
     data.append(_dot("point", a, b))
     words = map_description((frame.x_label, frame.y_label), marks.point, marks.gradient)
-    return _figure(data, _map_layout(frame, overlay=True)).described(words)
+    return describe(_figure(data, _map_layout(frame, overlay=True)), words)
 
 
 # --- the surface -------------------------------------------------------------------------------
@@ -707,7 +707,7 @@ def surface_overlay(frame: SurfaceFrame, marks: SurfaceMarks) -> go.Figure:
             }
         )
     words = surface_description((frame.x_label, frame.y_label), marks.point)
-    return _figure(data, _surface_layout(frame, overlay=True)).described(words)
+    return describe(_figure(data, _surface_layout(frame, overlay=True)), words)
 
 
 # --- slices, directional derivative, descent ---------------------------------------------------
@@ -781,7 +781,7 @@ def slices_figure(curves: Sequence[SliceCurve]) -> go.Figure:
     words = slices_description(
         [(c.label, c.held, c.at, c.value, c.slope) for c in curves]
     )
-    return _figure(data, layout).described(words)
+    return describe(_figure(data, layout), words)
 
 
 def directional_figure(
@@ -879,7 +879,7 @@ def directional_figure(
             current["marker"] = {**current["marker"], "color": DIRECTION}
             data.append(current)
     words = directional_description(value, slope, angles, slopes, angle)
-    return _figure(data, layout).described(words)
+    return describe(_figure(data, layout), words)
 
 
 def descent_values_figure(values: np.ndarray) -> go.Figure:
@@ -903,7 +903,7 @@ def descent_values_figure(values: np.ndarray) -> go.Figure:
         yaxis=_plain_axis("f(x_k)"),
     )
     words = descent_description("x", [], values)
-    return _figure(data, layout).described(words)
+    return describe(_figure(data, layout), words)
 
 
 # --- numbers and words for the page ------------------------------------------------------------

@@ -349,7 +349,8 @@ def picture_controls(boxes: Boxes) -> None:
 
 def show_caption(here: Here, marks: Marks, view: str, boxes: Boxes) -> None:
     i, j = here.plotted
-    caption = legend(view, marks.section, here.names[i], here.names[j])
+    drawn = map_marks(here, marks, map_frame(here, boxes.height)) if view != "Surface" else None
+    caption = legend(drawn, marks.section, view, here.names[i], here.names[j])
     if view != "Surface" and not MapFrame(here.x_range, here.y_range, "", "").equal_aspect:
         caption += (
             " The two axes have very different scales here, so the arrow does not look "
@@ -358,16 +359,23 @@ def show_caption(here: Here, marks: Marks, view: str, boxes: Boxes) -> None:
     boxes.caption.caption(caption)
 
 
-def legend(view: str, section: str, x_name: str, y_name: str) -> str:
-    """The marks on the pictures, in words with their colours."""
+def legend(drawn: MapMarks | None, section: str, view: str, x_name: str, y_name: str) -> str:
+    """The marks on the pictures, in words with their colours: only those drawn now (``drawn``:
+    the map's marks, None without a map), so the caption never names a mark that is not there."""
     parts = []
-    if view != "Surface":
-        marks = [":red[**red arrow**]: the gradient ∇f", "**dark segment**: the level curve"]
-        if section == DIRECTIONAL:
+    if drawn is not None:
+        gradient = drawn.gradient
+        if gradient is None or not all(math.isfinite(g) for g in gradient):
+            marks = ["no arrow: the gradient ∇f is undefined at this point"]
+        elif math.hypot(*gradient) == 0:
+            marks = ["no arrow: the gradient ∇f is zero at this point"]
+        else:
+            marks = [":red[**red arrow**]: the gradient ∇f", "**dark segment**: the level curve"]
+        if drawn.direction is not None:
             marks.append(":green[**green arrow**]: the direction u")
-        if section == DESCENT:
+        if drawn.path is not None and len(drawn.path) > 1:
             marks.append("**white dots**: the descent path")
-        if section in (HESSIAN, DESCENT):
+        if drawn.critical is not None:
             marks.append("**★**: the nearest critical point")
         parts.append("Map — " + " · ".join(marks))
     if section == SLICES:

@@ -43,7 +43,7 @@ from calculus.narration.pictures import (
 from calculus.narration.rate import Line
 from calculus.rate import SECANT_STEPS, CriticalPoints, Descent, Slice, descent_span
 from calculus.reading import format_number
-from ui.figures import FONT, Spec, SpecFigure
+from ui.figures import FONT, Spec, SpecFigure, describe
 from ui.url_state import UrlParam, number_text, read_flag, read_number, read_whole
 
 #: Grid points of the curves f and f' across the plotted range.
@@ -332,7 +332,7 @@ def tangent_overlay(
         "plot_bgcolor": "rgba(0,0,0,0)",
     }
     words = tangent_description(name, x, value, slope, secant)
-    return _figure(data, layout, TANGENT_HEIGHT, "rate-tangent").described(words)
+    return describe(_figure(data, layout, TANGENT_HEIGHT, "rate-tangent"), words)
 
 
 def secant_error_figure(steps: np.ndarray, errors: np.ndarray, current: float) -> go.Figure:
@@ -360,7 +360,7 @@ def secant_error_figure(steps: np.ndarray, errors: np.ndarray, current: float) -
                   "exponentformat": "power", "automargin": True},
     }  # fmt: skip
     words = error_curve_description("the error |secant slope − f′(x)|", steps, errors, current)
-    return _figure(data, layout, 340, "rate-error").described(words)
+    return describe(_figure(data, layout, 340, "rate-error"), words)
 
 
 def descent_figure(
@@ -401,7 +401,7 @@ def descent_figure(
                   "automargin": True},
     }  # fmt: skip
     words = descent_description(variable, iterates, iterate_values)
-    return _figure(data, layout, 380, "rate-descent").described(words)
+    return describe(_figure(data, layout, 380, "rate-descent"), words)
 
 
 def tangent_pictures(
