@@ -210,8 +210,8 @@ def knob_slider(name: str, *, low: float, high: float, step: float, value: float
     """Draw the slider of the knob (variable) ``name``, keyed ``key``, showing ``value``.
 
     Its moves are read with :func:`latest_move` (the knobs do it in ``knob_values``), not in a
-    callback: callbacks of one request run in no set order, and a follower's callback must see
-    the knob where the slider has put it (``ui/chart_component.py``).
+    callback: callbacks of one request run in no set order, and another widget's callback (a
+    layered chart asking for its base) must see the knob where the slider has put it.
     The label is the name typeset (``name_html``); screen readers get it as plain text ('x₁').
     """
     _component(

@@ -5,8 +5,8 @@ v²)) with ∂y2/∂x2 selected. Every ArrowRight moves x₁ by 0.01: the values
 and edges, the two path products, their sum and the Jacobian heatmap at the bottom of the page
 all change. The timed trace is the graph's node values (the trace named 'node values', watched
 through its ``text``): the graph is the chart the knob's rerun draws first, as on the other
-pages, so a latency covers the knobs' fragment up to the graph; the paths, sums and heatmap
-follow in the follower's rerun (``ui/live.py``).
+pages, so a latency covers the knobs' run up to the graph; the paths, sums and heatmap follow
+in the same run, after the paint pause (``ui/live.py``).
 """
 
 from __future__ import annotations

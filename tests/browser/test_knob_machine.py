@@ -304,8 +304,8 @@ def test_the_share_link_reopens_the_chosen_section_with_the_knobs(
     wait_for_app_ready(page)
     page.get_by_role("radio", name="Nudge check").click()
     expect(page.get_by_text("Nudge check: does the Jacobian predict")).to_be_visible()
-    # The second choice once the first one's runs are over: a click while its follower still
-    # runs is sometimes undone (Streamlit's query-param binding; noted in issue 13's note).
+    # The second choice once the first one's runs are over: a click while a run of the first
+    # is still going is sometimes undone (Streamlit's query-param binding; issue 13's note).
     wait_for_app_ready(page)
     page.get_by_role("radio", name="Share and export").click()
     link = page.get_by_label("Link to exactly this view")

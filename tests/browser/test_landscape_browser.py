@@ -142,8 +142,8 @@ _MAP_TRACES = """
 
 
 def test_a_section_chosen_below_draws_its_marks_on_the_map(landscape_page: Page) -> None:
-    """The section is chosen under the map (the follower's fragment), its marks are drawn on
-    the map (the knobs' fragment): both redraw without a knob move."""
+    """The section is chosen under the map, its marks are drawn on the map: the panel's one
+    fragment redraws both without a knob move."""
     page = landscape_page
     assert "descent" not in page.evaluate(_MAP_TRACES)
     look = page.get_by_role("radiogroup", name="Look closer")

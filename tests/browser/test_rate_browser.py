@@ -150,8 +150,8 @@ _SECANT_POINT_X = """
 
 
 def test_changing_h_below_moves_the_secant_on_the_picture(rate_page: Page) -> None:
-    """h is set in the section under the picture (the follower's fragment), yet the secant is
-    drawn on the picture (the knob's fragment): both redraw, and no exception box."""
+    """h is set in the section under the picture, the secant is drawn on the picture: the
+    panel's one fragment redraws both, and no exception box."""
     page = rate_page
     assert page.evaluate(_SECANT_POINT_X) == pytest.approx(START + 0.5)  # h = 0.5 by default
     step = page.locator('[data-testid="stSlider"]').filter(has_text="Step h").get_by_role("slider")
