@@ -86,7 +86,6 @@ def main() -> None:
 
     ui.live_panel(
         PAGE,
-        chart_key=HEATMAP_KEY,
         now=lambda: setting(f),
         version=lambda now: ui.knob_version(f.text, now.point),
         chart=chart,

@@ -52,7 +52,6 @@ def main() -> None:
         areas = Areas(knobs.container(), readout.container(), st.container())
         ui.live_panel(
             PAGE,
-            chart_key=TANGENT_KEY,
             now=lambda: here(f, variable),
             version=lambda now: now.version,
             chart=lambda now, version: show_tangent(areas, now),

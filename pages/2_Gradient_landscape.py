@@ -24,8 +24,6 @@ from calculus.narration import landscape as words
 from calculus.reading import format_number
 from ui.knobs import knob_controls, knob_range, knob_sliders, knob_values, knob_version
 from ui.landscape_sections import (
-    MAP_CHART,
-    SURFACE_CHART,
     Boxes,
     Here,
     Marks,
@@ -93,7 +91,6 @@ def main() -> None:
     boxes = make_boxes(setting("view"))
     ui.live_panel(
         PAGE,
-        chart_key=MAP_CHART if boxes.map is not None else SURFACE_CHART,
         now=lambda: Now(landscape),
         version=lambda now: now.version,
         chart=lambda now, version: show_watched(now.here, now.marks, boxes, version),

@@ -181,7 +181,6 @@ def totals_only(f: VectorFunction) -> None:
 
     ui.live_panel(
         PAGE,
-        chart_key=f"{PAGE}_totals_only",
         now=lambda: ui.knob_values(PAGE, f.variables),
         version=lambda point: ui.knob_version(f.text, point),
         chart=chart,
@@ -305,7 +304,6 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
 
     ui.live_panel(
         PAGE,
-        chart_key=f"{PAGE}_jacobian" if graph.too_large_to_draw else GRAPH_KEY,
         now=now,
         version=lambda now: ui.knob_version(shown, now.point),
         chart=chart,

@@ -105,12 +105,11 @@ def main() -> None:
         if layer.spec.linear:  # a linear map's Jacobian is the same at every x: drawn once
             show_jacobians(layer, None, areas)
             show_walkthrough(layer, None)
-            ui.live_panel(PAGE, chart_key=None, now=lambda: Now(layer), sliders=areas.sliders_of,
+            ui.live_panel(PAGE, now=lambda: Now(layer), sliders=areas.sliders_of,
                        rest=lambda now: show_outputs(layer, now.x, areas))  # fmt: skip
             return
         ui.live_panel(
             PAGE,
-            chart_key=ENGINE_KEY,
             now=lambda: Now(layer),
             version=lambda now: now.version,
             chart=lambda now, version: show_heatmap(now, areas.engine, "engine", version),

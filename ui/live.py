@@ -14,7 +14,6 @@ strings::
 
     live_panel(
         "knob",
-        chart_key="knob_heatmap",
         now=lambda: f.at(knob_values("knob", f.variables)),
         version=lambda r: knob_version(f.text, r.point),
         chart=lambda r, version: live_chart(heatmap(r), key="knob_heatmap", version=version),
@@ -26,7 +25,7 @@ A heavy figure under light marks (curves under a tangent, a contour map under th
 arrow) is one chart, ``layered_chart(base, overlay, ...)``: it draws the overlay first and the
 base once the overlay is painted, and sends the base's bytes once. ``base`` (optional) draws what
 may wait for the watched chart (a second chart beside it) once it has had its moment to paint;
-a page with no chart that moves with the knobs (``chart_key=None``) draws the sliders, then
+a page with no chart that moves with the knobs (no ``chart``) draws the sliders, then
 the rest. A control drawn by ``rest`` that changes what the chart shows (a step h,
 a section's marks) is a widget of the same fragment: changing it reruns the fragment, chart
 first.
@@ -38,6 +37,7 @@ and every part of a run shows the same setting.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import streamlit as st
@@ -47,26 +47,16 @@ from ui.page import let_the_browser_paint
 State = TypeVar("State")
 
 
+@dataclass(frozen=True)
 class _Panel(Generic[State]):
     """The callables of one page's panel (held by the fragment between reruns)."""
 
-    def __init__(
-        self,
-        now: Callable[[], State],
-        version: Callable[[State], str],
-        chart: Callable[[State, str], None],
-        sliders: Callable[[State], None],
-        rest: Callable[[State], None],
-        base: Callable[[State], None] | None = None,
-    ) -> None:
-        self.now, self.version, self.chart, self.sliders, self.rest = (
-            now,
-            version,
-            chart,
-            sliders,
-            rest,
-        )
-        self.base = base
+    now: Callable[[], State]
+    sliders: Callable[[State], None]
+    rest: Callable[[State], None]
+    chart: Callable[[State, str], None] | None
+    version: Callable[[State], str]
+    base: Callable[[State], None] | None
 
 
 def panel_fragment(page: str) -> str:
@@ -77,47 +67,35 @@ def panel_fragment(page: str) -> str:
 def live_panel(
     page: str,
     *,
-    chart_key: str | None,
     now: Callable[[], State],
-    version: Callable[[State], str] | None = None,
-    chart: Callable[[State, str], None] | None = None,
     sliders: Callable[[State], None],
     rest: Callable[[State], None],
+    chart: Callable[[State, str], None] | None = None,
+    version: Callable[[State], str] = lambda _state: "",
     base: Callable[[State], None] | None = None,
 ) -> None:
     """Run a page's knob-driven part: the watched chart first, then the sliders, then the rest.
 
     ``now()`` reads the knobs (and whatever else the picture depends on) into one state;
     ``version(state)`` names what the chart shows, the string ``chart`` passes to its
-    ``live_chart(..., key=chart_key, version=...)`` (the knob sliders pace a drag by it);
-    ``sliders`` draws the knobs' sliders; ``rest`` draws what else moves with the knobs. Each
-    draws into containers the page made beforehand, outside the fragment. ``base`` (optional)
-    draws, right after the paint pause, what may wait for the watched chart: other charts (a
-    second picture beside it).
+    ``live_chart(..., version=...)`` (the knob sliders pace a drag by it); ``sliders`` draws the
+    knobs' sliders; ``rest`` draws what else moves with the knobs. Each draws into containers
+    the page made beforehand, outside the fragment. ``base`` (optional) draws, right after the
+    paint pause, what may wait for the watched chart: other charts (a second picture beside it).
 
-    ``chart_key=None``: nothing charted moves with the knobs (a linear layer's outputs); the
-    fragment draws the sliders, then the rest.
+    No ``chart``: nothing charted moves with the knobs (a linear layer's outputs); the fragment
+    draws the sliders, then the rest, with no pause.
     """
-    key = panel_fragment(page)
-    if chart_key is None or version is None or chart is None:
-        st.fragment(_knobs_and_rest, key=key)(now, sliders, rest)
-        return
-    st.fragment(_knobs_and_chart, key=key)(_Panel(now, version, chart, sliders, rest, base))
+    panel = _Panel(now, sliders, rest, chart, version, base)
+    st.fragment(_knob_move, key=panel_fragment(page))(panel)
 
 
-def _knobs_and_chart(panel: _Panel[State]) -> None:
+def _knob_move(panel: _Panel[State]) -> None:
     state = panel.now()
-    panel.chart(state, panel.version(state))
-    let_the_browser_paint()
+    if panel.chart is not None:
+        panel.chart(state, panel.version(state))
+        let_the_browser_paint()
     if panel.base is not None:
         panel.base(state)
     panel.sliders(state)
     panel.rest(state)
-
-
-def _knobs_and_rest(
-    now: Callable[[], State], sliders: Callable[[State], None], rest: Callable[[State], None]
-) -> None:
-    state = now()
-    sliders(state)
-    rest(state)
