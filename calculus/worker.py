@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing import spawn
 from typing import NoReturn, TypeVar
 
-from pebble import ProcessExpired, ProcessFuture, ProcessPool
+from pebble import CONSTS, ProcessExpired, ProcessFuture, ProcessPool
 from pebble.pool.process import WORKERS_NAME
 
 from calculus import limits
@@ -72,6 +72,7 @@ def _get_pool() -> ProcessPool:
     global _pool
     with _pool_lock:
         if _pool is None or not _pool.active:
+            CONSTS.sleep_unit = limits.POOL_POLL_S  # the pool threads' polling (pebble's own)
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["calculus.symbolic"])
             _pool = ProcessPool(

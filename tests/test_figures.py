@@ -8,9 +8,11 @@ it), no value plotly would coerce differently.
 from __future__ import annotations
 
 import base64
+import copy
 import itertools
 import json
 import math
+import pickle
 from typing import Any
 
 import numpy as np
@@ -23,6 +25,7 @@ from ui.figures import (
     UNDEFINED_GREY,
     cell_fills,
     contrast_ratio,
+    description_of,
     error_curve_figure,
     heatmap_legend_html,
     jacobian_heatmap,
@@ -107,6 +110,18 @@ def test_heatmap_spec_is_what_plotly_validates(case: str) -> None:
 def test_error_curve_spec_is_what_plotly_validates(case: str) -> None:
     figure = error_curve_figure(*ERROR_CURVES[case])
     assert as_json(figure) == revalidated(figure)
+
+
+def test_a_copied_or_pickled_figure_shows_and_says_the_same_and_leaves_the_original_alone() -> None:
+    """Streamlit copies and caches figures: a copy must draw the same picture with the same words,
+    and copying must not write plotly's bookkeeping into the spec the browser gets."""
+    figure = jacobian_heatmap(**HEATMAPS["undefined entry with a note and a title"])
+    before = as_json(figure)
+    for copied in (copy.deepcopy(figure), pickle.loads(pickle.dumps(figure))):
+        assert as_json(copied) == before
+        assert description_of(copied) == description_of(figure)
+        assert [trace.name for trace in copied.data] == ["jacobian", "undefined", "values"]
+    assert as_json(figure) == before
 
 
 def test_heatmap_trace_holds_the_values_with_none_where_undefined() -> None:

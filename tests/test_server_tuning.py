@@ -1,4 +1,9 @@
-"""TCP_NODELAY on the server's websocket connections (ui/server_tuning.py).
+"""Server settings Streamlit has no option for (ui/server_tuning.py).
+
+The theme every run sends, built once per config, must be Streamlit's own and follow an edited
+config.toml: a learner would see the wrong colours otherwise.
+
+TCP_NODELAY on the server's websocket connections:
 
 With Nagle's algorithm on, a small message sent while an earlier one is unacknowledged waits
 for the browser's delayed ACK (up to 40 ms): a learner would see knob moves answered late.
@@ -17,12 +22,56 @@ import sys
 from pathlib import Path
 
 import pytest
+from streamlit import config
+from streamlit.proto.NewSession_pb2 import CustomThemeConfig
+from streamlit.runtime import app_session
 
 from bench.load import Session
 from tests.browser.harness import start_streamlit
-from ui.server_tuning import tcp_nodelay
+from ui.server_tuning import tcp_nodelay, theme_built_once
 
 SYS_PIDFD_GETFD = 438  # the same number on every Linux architecture (new syscall table)
+THEME_SECTIONS = (
+    "theme",
+    "theme.light",
+    "theme.dark",
+    "theme.sidebar",
+    "theme.light.sidebar",
+    "theme.dark.sidebar",
+)
+
+
+def _theme(populate: object) -> CustomThemeConfig:
+    """The theme as a new-session message carries it (app_session's order of sections)."""
+    theme = CustomThemeConfig()
+    targets = (
+        theme,
+        theme.light,
+        theme.dark,
+        theme.sidebar,
+        theme.light.sidebar,
+        theme.dark.sidebar,
+    )
+    for target, section in zip(targets, THEME_SECTIONS, strict=True):
+        populate(target, section)  # type: ignore[operator]
+    return theme
+
+
+def test_the_theme_every_run_sends_is_streamlits_own_and_follows_an_edited_config() -> None:
+    theme_built_once()
+    assert theme_built_once() is False, "applied once per process"
+    memoised = app_session._populate_theme_msg
+    original = memoised.original  # type: ignore[attr-defined]
+    assert _theme(memoised) == _theme(original)
+    assert _theme(memoised).light.primary_color == "#1d4ed8"  # .streamlit/config.toml
+    try:
+        config._set_option("theme.light.primaryColor", "#b91c1c", "test: an edited config")
+        config._on_config_parsed.send()  # what Streamlit does after parsing an edited file
+        assert _theme(memoised).light.primary_color == "#b91c1c"
+        assert _theme(memoised) == _theme(original)
+    finally:
+        config.get_config_options(force_reparse=True)
+    assert _theme(memoised).light.primary_color == "#1d4ed8"
 
 
 def test_asyncio_sets_nodelay_on_sockets_made_without_a_protocol_number() -> None:

@@ -46,8 +46,23 @@ class SpecFigure(go.Figure):
     """
 
     def __init__(self, spec: Spec) -> None:
-        super().__init__()  # an empty shell: plotly's own machinery reads data/layout meanwhile
+        # plotly's own __init__ (an empty shell) waits for __getattr__: it deep-copies the default
+        # template, 0.3 ms a figure (about 1 ms inside a busy server), on every knob move.
         self.__dict__["_knobs_spec"] = spec
+
+    def __getattr__(self, name: str) -> Any:
+        """Reached only for attributes plotly's __init__ sets: make the shell, once, then read."""
+        if name.startswith("__") or "_knobs_shell" in self.__dict__:
+            raise AttributeError(name)
+        self.__dict__["_knobs_shell"] = True
+        super().__init__()
+        return getattr(self, name)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Copies and pickles keep the spec and the description (plotly's would add its grid
+        fields to the spec itself)."""
+        said = {k: v for k, v in self.__dict__.items() if k == "_knobs_description"}
+        return (self.__class__, (self.__dict__["_knobs_spec"],), said)
 
     def _built(self) -> go.Figure:
         if "_knobs_built" not in self.__dict__:

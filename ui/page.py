@@ -14,7 +14,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from calculus.export import typeset
 from ui.figures import heatmap_legend_html
-from ui.server_tuning import tcp_nodelay
+from ui.server_tuning import tune_server
 
 _CSS = """
 <style>
@@ -196,7 +196,7 @@ def leave_pages_folder_mode() -> None:
 def setup_page(title: str, icon: str = "🎛️") -> None:
     """Once per run, in the frame (app.py), for the lesson titled ``title``: the browser tab's
     title, wide layout, the look, the accessibility helper, and once per process a GC freeze
-    and TCP_NODELAY on the server's connections (``ui/server_tuning.py``).
+    and the server settings Streamlit has no option for (``ui/server_tuning.py``).
 
     Why the freeze: sympy leaves hundreds of thousands of long-lived objects; moving them out of
     the collector's sight keeps every later garbage collection (and so every update) short.
@@ -206,7 +206,7 @@ def setup_page(title: str, icon: str = "🎛️") -> None:
     _a11y(key="knobs_a11y")
     if not _gc_frozen.is_set():
         _gc_frozen.set()
-        tcp_nodelay()  # Streamlit leaves Nagle on for websockets (ui/server_tuning.py)
+        tune_server()  # what Streamlit has no option for (ui/server_tuning.py)
         gc.collect()
         gc.freeze()
 
