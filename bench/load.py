@@ -10,8 +10,9 @@ protobuf messages (``BackMsg`` / ``ForwardMsg`` from ``streamlit.proto``), no br
 the page first with a cookie jar of its own (so a proxy's sticky-session cookie is kept), opens
 ``/_stcore/stream`` with the same cookies and the subprotocols the browser sends (``streamlit``,
 the XSRF cookie), asks for the page's run, and then drags one knob. A move is what the knob's
-slider (``ui/knob_slider.py``) sends: a new ``move`` state ``{value, n}`` for the slider's
-fragment, paced as the slider paces it (one move on its way; the newest waits and replaces older
+slider (``ui/knob_slider.py``, one component for the page's knobs) sends: a new ``moves``
+state holding each knob's newest move ``{value, n}``, for the sliders' fragment, paced as the
+slider paces it (one move on its way; the newest waits and replaces older
 waiting ones; it goes when the chart announces a new drawing, the slider's rerun shows it, or
 after ``RELEASE_MS``). Messages the browser would cache
 (``ForwardMsg.metadata.cacheable``) are cached and their hashes reported, as the browser does.
@@ -64,7 +65,7 @@ from websockets.exceptions import ConnectionClosed
 from calculus import ExpressionError, parse_function
 from tests.browser.harness import start_streamlit
 from ui.chart_component import LAYERED_CHART_COMPONENT, LIVE_CHART_COMPONENT
-from ui.knob_slider import KNOB_SLIDER, RELEASE_MS
+from ui.knob_slider import KNOB_SLIDERS, RELEASE_MS
 
 MAX_SESSIONS = 100
 MAX_SECONDS = 120.0
@@ -186,8 +187,8 @@ class Move:
 class Slider:
     """A knob slider as the page shows it, and its pacing (ui/knob_slider.py's JavaScript)."""
 
-    id: str
-    name: str
+    id: str  # the sliders' component (one for the page's knobs)
+    name: str  # the knob's
     fragment_id: str
     data: dict[str, Any]
     on_its_way: float | None = None
@@ -217,7 +218,8 @@ class Session:
         self.stats = Stats()
         self.ws: ClientConnection | None = None
         self.page_script_hash = ""
-        self.sliders: dict[str, Slider] = {}
+        self.sliders: dict[tuple[str, str], Slider] = {}  # (component id, knob) -> slider
+        self.sent_moves: dict[str, dict[str, Any]] = {}  # component id -> each knob's newest
         self.versions: dict[str, str] = {}  # chart key -> version announced
         self.text_inputs: dict[str, str] = {}  # label -> widget id
         self.max_chars: dict[str, int] = {}  # widget id -> its max_chars (0: none)
@@ -354,8 +356,9 @@ class Session:
         knob.on_its_way, knob.waiting = move.value, None
         self.moves_n += 1
         move.sent = time.perf_counter()
-        state = {"move": {"value": move.value, "n": f"{self.load_id}-{self.moves_n}"}}
-        self.states[knob.id] = WidgetState(id=knob.id, json_value=json.dumps(state))
+        sent = self.sent_moves.setdefault(knob.id, {})
+        sent[knob.name] = {"value": move.value, "n": f"{self.load_id}-{self.moves_n}"}
+        self.states[knob.id] = WidgetState(id=knob.id, json_value=json.dumps({"moves": sent}))
         self.rerun(knob.fragment_id)
         if knob.timer is not None:
             knob.timer.cancel()
@@ -438,16 +441,17 @@ class Session:
         elif kind == "bidi_component":
             component = element.bidi_component
             data = json.loads(component.json) if component.json else {}
-            if component.component_name == KNOB_SLIDER:
-                self.slider(component.id, fragment_id, data)
+            if component.component_name == KNOB_SLIDERS:
+                for knob in data.get("knobs", []):
+                    self.slider(component.id, fragment_id, knob)
             elif component.component_name in (LIVE_CHART_COMPONENT, LAYERED_CHART_COMPONENT):
                 self.chart(data)  # a layered chart's ``spec`` is its overlay
 
     def slider(self, widget_id: str, fragment_id: str, data: dict[str, Any]) -> None:
-        name = widget_id.split("-", 2)[-1].split("_slider_", 1)[-1]
-        knob = self.sliders.get(widget_id)
+        name = str(data.get("key"))
+        knob = self.sliders.get((widget_id, name))
         if knob is None:
-            knob = self.sliders[widget_id] = Slider(widget_id, name, fragment_id, data)
+            knob = self.sliders[widget_id, name] = Slider(widget_id, name, fragment_id, data)
         knob.data, knob.fragment_id = data, fragment_id
         if data.get("value") == knob.on_its_way:
             self._taken(knob)

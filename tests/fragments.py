@@ -11,15 +11,14 @@ widget as the browser last had it (inside and outside the fragments).
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 from unittest import mock
 
-from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 from streamlit.testing.v1 import AppTest, local_script_runner
 
-from tests.knobs import _elements, _key, _moves
+from tests.knobs import move_state, new_move
 
 _KNOWN = "_knobs_widget_states"
 
@@ -74,12 +73,8 @@ def click_in_fragment(at: AppTest, button: Any) -> AppTest:
 
 def turn_knob_in_fragment(at: AppTest, key: str, value: float) -> AppTest:
     """``turn_knob``, but rerunning only the fragments (a knob move in the browser)."""
-    (element,) = [e for e in _elements(at) if _key(e) == key] or [None]
-    assert element is not None, f"no knob slider {key!r}"
     states = _all_states(at)
-    move = WidgetState(id=element.proto.id)
-    move.json_value = json.dumps({"move": {"value": value, "n": f"fragment-{next(_moves)}"}})
-    states.widgets.append(move)
+    states.widgets.append(move_state(at, key, new_move(value, by="fragment")))
     queued = functools.partial(RerunData, fragment_id_queue=fragment_ids(at))
     with mock.patch.object(local_script_runner, "RerunData", queued):
         at._run(states)

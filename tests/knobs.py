@@ -1,8 +1,9 @@
 """The knob sliders an AppTest page shows, read and turned the way the browser does.
 
-A knob's slider is a v2 component (``ui/knob_slider.py``): AppTest sees it as a
-``bidi_component`` element whose JSON data says what it shows. Turning it sends what the browser
-sends, a new ``move`` state, so the slider's callback sets the knob before the rerun, as live.
+A page's knob sliders are one v2 component (``ui/knob_slider.py``): AppTest sees it as a
+``bidi_component`` element whose JSON data lists the knobs it shows. Here each knob's slider is
+named ``{page}_slider_{name}``. Turning one sends what the browser sends, a new ``moves`` state
+with the knob's move, so the knob is set before the rerun, as live.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import Any
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from ui.knob_slider import KNOB_SLIDER
+from ui.knob_slider import KNOB_SLIDERS
 
 _moves = itertools.count(1)
+_PANEL_SUFFIX = "_sliders"  # ui.knobs.sliders_key
 
 
 @dataclass(frozen=True)
@@ -32,29 +34,30 @@ class KnobSlider:
     step: float
 
 
-def _elements(at: AppTest) -> list[Any]:
-    return [e for e in at.get("bidi_component") if e.proto.component_name == KNOB_SLIDER]
+def _panels(at: AppTest) -> list[Any]:
+    return [e for e in at.get("bidi_component") if e.proto.component_name == KNOB_SLIDERS]
 
 
-def _key(element: Any) -> str:
-    return element.proto.id.split("-", 2)[-1]
+def _page(panel: Any) -> str:
+    """The page prefix of a panel of sliders (its key is ``{page}_sliders``)."""
+    return panel.proto.id.split("-", 2)[-1].removesuffix(_PANEL_SUFFIX)
 
 
 def knob_sliders(at: AppTest) -> list[KnobSlider]:
     """Every knob slider on the page, in page order."""
     sliders = []
-    for element in _elements(at):
-        data = json.loads(element.proto.json)
-        sliders.append(
-            KnobSlider(
-                _key(element),
-                data["label"],
-                float(data["value"]),
-                float(data["low"]),
-                float(data["high"]),
-                float(data["step"]),
+    for panel in _panels(at):
+        for knob in json.loads(panel.proto.json)["knobs"]:
+            sliders.append(
+                KnobSlider(
+                    f"{_page(panel)}_slider_{knob['key']}",
+                    knob["label"],
+                    float(knob["value"]),
+                    float(knob["low"]),
+                    float(knob["high"]),
+                    float(knob["step"]),
+                )
             )
-        )
     return sliders
 
 
@@ -67,12 +70,26 @@ def knob_slider(at: AppTest, key: str) -> KnobSlider:
     raise AssertionError(f"no knob slider {key!r}; the page has {keys}")
 
 
+def move_state(at: AppTest, key: str, move: Any) -> WidgetState:
+    """The state the browser sends when the knob slider ``key`` moves: ``move`` under the knob's
+    name (whatever ``move`` is: a browser's page can send anything)."""
+    for panel in _panels(at):
+        prefix = f"{_page(panel)}_slider_"
+        names = [knob["key"] for knob in json.loads(panel.proto.json)["knobs"]]
+        if key.startswith(prefix) and key.removeprefix(prefix) in names:
+            state = WidgetState(id=panel.proto.id)
+            state.json_value = json.dumps({"moves": {key.removeprefix(prefix): move}})
+            return state
+    raise AssertionError(f"no knob slider {key!r}")
+
+
+def new_move(value: float, by: str = "test") -> dict[str, Any]:
+    """A move to ``value`` with a name not used before."""
+    return {"value": value, "n": f"{by}-{next(_moves)}"}
+
+
 def turn_knob(at: AppTest, key: str, value: float) -> AppTest:
     """Move the knob slider ``key`` to ``value`` as the browser does, and run the page."""
-    (element,) = [e for e in _elements(at) if _key(e) == key] or [None]
-    assert element is not None, f"no knob slider {key!r}"
     states = at._tree.get_widget_states()
-    move = WidgetState(id=element.proto.id)
-    move.json_value = json.dumps({"move": {"value": value, "n": f"test-{next(_moves)}"}})
-    states.widgets.append(move)
+    states.widgets.append(move_state(at, key, new_move(value)))
     return at._run(states)

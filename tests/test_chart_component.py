@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.chart_component as live
 from tests.charts import ask_for_the_base, chart_specs
-from ui.knob_slider import KNOB_SLIDER
+from ui.knob_slider import KNOB_SLIDERS
 from ui.knob_slider import _component as knob_slider_component
 
 SCRIPT = """
@@ -121,11 +121,11 @@ def test_a_components_code_travels_once_not_in_every_element(static_dir: Path) -
 def test_without_a_writable_static_folder_components_are_sent_inline() -> None:
     assert not knob_slider_component.served()
     at = AppTest.from_string(
-        "from ui.knob_slider import knob_slider\n"
-        "knob_slider('x', low=-1.0, high=1.0, step=0.1, value=0.5, key='k')\n"
+        "from ui.knob_slider import SliderKnob, knob_slider_panel\n"
+        "knob_slider_panel([SliderKnob('x', -1.0, 1.0, 0.1, 0.5)], key='k')\n"
     ).run()
     (element,) = at.get("bidi_component")
-    assert element.proto.component_name == f"{KNOB_SLIDER}_inline"
+    assert element.proto.component_name == f"{KNOB_SLIDERS}_inline"
     assert "setStateValue" in element.proto.js_content
 
 

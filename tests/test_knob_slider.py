@@ -1,4 +1,4 @@
-"""A knob's slider (ui/knob_slider.py) on the knob machine, moved as the browser moves it."""
+"""The knob sliders (ui/knob_slider.py) on the knob machine, moved as the browser moves them."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.charts import trace_named
 from tests.conftest import open_page
-from tests.knobs import knob_slider, knob_sliders, turn_knob
-from ui.knob_slider import KNOB_SLIDER, decimals_for, name_html
+from tests.knobs import knob_slider, knob_sliders, move_state, new_move, turn_knob
+from ui.knob_slider import KNOB_SLIDERS, decimals_for, name_html
 
 
 @pytest.fixture
@@ -21,15 +21,18 @@ def at() -> AppTest:
 
 
 def send_move(at: AppTest, key: str, move: Any) -> AppTest:
-    """Send ``move`` as the slider's state, whatever it is (a browser's page can send anything)."""
-    (element,) = [
-        e
-        for e in at.get("bidi_component")
-        if e.proto.component_name == KNOB_SLIDER and e.proto.id.endswith(key)
-    ]
+    """Send ``move`` as the knob's move, whatever it is (a browser's page can send anything)."""
     states = at._tree.get_widget_states()
-    state = WidgetState(id=element.proto.id)
-    state.json_value = json.dumps({"move": move})
+    states.widgets.append(move_state(at, key, move))
+    return at._run(states)
+
+
+def send_moves(at: AppTest, moves: Any) -> AppTest:
+    """Send ``moves`` as the sliders' whole state, whatever it is."""
+    (panel,) = [e for e in at.get("bidi_component") if e.proto.component_name == KNOB_SLIDERS]
+    states = at._tree.get_widget_states()
+    state = WidgetState(id=panel.proto.id)
+    state.json_value = json.dumps({"moves": moves})
     states.widgets.append(state)
     return at._run(states)
 
@@ -89,6 +92,30 @@ def test_a_move_that_is_not_a_finite_number_changes_nothing(at: AppTest, move: A
     assert not at.exception
     assert knob_slider(at, "knob_slider_x").value == 0.5
     assert jacobian_row(at) == [2 * 0.5, 0.25]
+
+
+@pytest.mark.parametrize(
+    "moves",
+    ["x", [{"value": 2.0, "n": "a"}], None, 2.0, {"y": "2"}, {"z": {"value": 2.0, "n": "b"}}],
+    ids=repr,
+)
+def test_sliders_state_that_is_not_a_knobs_move_changes_nothing(at: AppTest, moves: Any) -> None:
+    turn_knob(at, "knob_slider_x", 0.5)
+    send_moves(at, moves)
+    assert not at.exception
+    assert [s.value for s in knob_sliders(at)] == [0.5, 1.0]
+    assert jacobian_row(at) == [2 * 0.5, 0.25]
+
+
+def test_one_knobs_move_leaves_the_others_where_they_are(at: AppTest) -> None:
+    """The browser sends every knob's newest move with each move: each is taken once."""
+    y_move = new_move(-2.0)
+    send_moves(at, {"y": y_move})
+    send_moves(at, {"y": y_move, "x": new_move(0.5)})
+    assert [s.value for s in knob_sliders(at)] == [0.5, -2.0]
+    at.button(key="knob_reset").click().run()
+    send_moves(at, {"y": y_move, "x": new_move(0.25)})
+    assert [s.value for s in knob_sliders(at)] == [0.25, 1.0], "y's old move is not taken again"
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from tests.charts import trace_named
 from tests.conftest import open_hostile_link, open_page
 from tests.fragments import fragment_ids, turn_knob_in_fragment
 from tests.knobs import knob_slider, knob_sliders, turn_knob
-from ui.knob_slider import KNOB_SLIDER
+from ui.knob_slider import KNOB_SLIDERS
 from ui.quote import unquote
 
 APP = "app.py"
@@ -97,7 +97,7 @@ def test_without_live_charts_the_knobs_rerun_draws_outputs_and_readings_too(
     others = [
         e
         for e in at.get("bidi_component")
-        if e.proto.component_name not in (KNOB_SLIDER, "knobs_a11y")
+        if e.proto.component_name not in (KNOB_SLIDERS, "knobs_a11y")
     ]
     assert not others, "no live chart"
     f = parse_function("x^2 y, sin(x) + y^3")

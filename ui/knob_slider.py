@@ -1,17 +1,23 @@
-"""A knob's slider: a native range input that sends every move at once, and while dragging.
+"""A page's knob sliders: native range inputs, one component for all of them, that send every
+move at once, and while dragging.
 
 Why not ``st.slider``: Streamlit's slider does its own React work before it sends a key press
 to the server (about 10 ms per press on our 2-core machines), and it sends a drag only when the
-pointer is let go. This one is a Streamlit v2 component (no iframe, in the page's own document)
+pointer is let go. This is a Streamlit v2 component (no iframe, in the page's own document)
 around ``<input type="range">``: the browser's own slider, operable by keyboard (arrows,
 Page Up/Down, Home/End) and announced by screen readers with its name and value.
 
-What it sends is ``{"value": v, "n": ...}`` under the state key ``move``; ``n`` is new for every
-move, so that turning back to a value the server saw before is a move as well; the server reads
-it with ``latest_move``. While a move is on its way, newer ones wait and only the newest is
-sent, once the server has taken the first: its rerun shows the slider at that value, or a live
-chart announces it has drawn a rerun (``ui/chart_component.py``), or after ``RELEASE_MS``. A
-drag thus updates the page as fast as the server answers, never queueing stale positions.
+Why one component for all of a page's knobs: a knob move redraws the sliders, and each
+component costs the server a widget and a message on every move (about 0.6 ms of CPU and 1.2 KB
+a slider, ``bench/load.py``).
+
+What it sends is ``{"moves": {knob: {"value": v, "n": ...}}}``: each knob's newest move, under
+the knob's name; ``n`` is new for every move, so that turning back to a value the server saw
+before is a move as well; the server reads a knob's with ``latest_move``. While a knob's move is
+on its way, newer ones wait and only the newest is sent, once the server has taken the first:
+its rerun shows the slider at that value, or a live chart announces it has drawn a rerun
+(``ui/chart_component.py``), or after ``RELEASE_MS``. A drag thus updates the page as fast as
+the server answers, never queueing stale positions.
 
 The value the server holds is the one shown, except while the learner's own moves are on their
 way: a rerun that began before them cannot drag the slider back.
@@ -22,7 +28,7 @@ from __future__ import annotations
 import decimal
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +45,7 @@ MAX_MOVE_NAME = 64
 _JS = """
 const DRAWN = '__DRAWN__';
 const RELEASE_MS = __RELEASE_MS__;
-const sliders = new WeakMap();
+const panels = new WeakMap();
 // Tells moves (and sliders' ids) apart across page loads: the server compares state values.
 const LOAD = Math.random().toString(36).slice(2);
 let moves = 0;
@@ -47,14 +53,13 @@ let sliderIds = 0;
 
 const text = (value, decimals) => Number(value).toFixed(decimals).replace('-', '\\u2212');
 
-function build(parentElement, setStateValue) {
+function buildKnob(panel, name) {
   const root = document.createElement('div');
   root.className = 'knobs-slider';
   root.innerHTML =
     '<div class="knobs-slider-head"><label></label><output></output></div>' +
     '<input type="range">' +
     '<div class="knobs-slider-ends" aria-hidden="true"><span></span><span></span></div>';
-  parentElement.appendChild(root);
   const [label, output] = root.firstElementChild.children;
   const input = root.querySelector('input');
   const [low, high] = root.lastElementChild.children;
@@ -62,7 +67,7 @@ function build(parentElement, setStateValue) {
   label.htmlFor = input.id;
   output.htmlFor = input.id;
 
-  const knob = { data: null, onItsWay: null, waiting: null, timer: null };
+  const knob = { root, data: null, onItsWay: null, waiting: null, timer: null };
   const show = (value) => {
     const shown = text(value, knob.data.decimals);
     output.textContent = shown;
@@ -75,11 +80,12 @@ function build(parentElement, setStateValue) {
     }
     knob.onItsWay = value;
     knob.waiting = null;
-    setStateValue('move', { value, n: LOAD + '-' + (++moves) });
+    panel.sent[name] = { value, n: LOAD + '-' + (++moves) };
+    panel.setStateValue('moves', { ...panel.sent });
     clearTimeout(knob.timer);
-    knob.timer = setTimeout(taken, RELEASE_MS);
+    knob.timer = setTimeout(knob.taken, RELEASE_MS);
   };
-  const taken = () => {
+  knob.taken = () => {
     clearTimeout(knob.timer);
     knob.onItsWay = null;
     if (knob.waiting !== null) send(knob.waiting);
@@ -89,15 +95,8 @@ function build(parentElement, setStateValue) {
     show(value);
     send(value);
   });
-  // The chart announces a drawing from inside its own render: the next move goes a task later.
-  const drawn = () => setTimeout(() => {
-    if (knob.onItsWay !== null) taken();
-  });
-  window.addEventListener(DRAWN, drawn);
-
   knob.update = (data) => {
     knob.data = data;
-    root.style.setProperty('--knobs-primary', data.colour);
     label.innerHTML = data.name;  // built and escaped on the server (name_html)
     input.setAttribute('aria-label', data.label);
     input.min = data.low;
@@ -105,33 +104,75 @@ function build(parentElement, setStateValue) {
     input.step = data.step;
     low.textContent = text(data.low, data.decimals);
     high.textContent = text(data.high, data.decimals);
-    if (data.value === knob.onItsWay) taken();
+    if (data.value === knob.onItsWay) knob.taken();
     if (knob.onItsWay === null && knob.waiting === null) {
       input.value = data.value;
       show(data.value);
     }
   };
-  knob.cleanup = () => {
-    if (parentElement.isConnected) return;  // still on the page
-    window.removeEventListener(DRAWN, drawn);
+  knob.remove = () => {
     clearTimeout(knob.timer);
-    sliders.delete(parentElement);
+    root.remove();
   };
   return knob;
 }
 
+function build(parentElement, setStateValue) {
+  const grid = document.createElement('div');
+  grid.className = 'knobs-sliders';
+  parentElement.appendChild(grid);
+  const panel = { grid, setStateValue, knobs: new Map(), sent: {} };
+  // The chart announces a drawing from inside its own render: the next move goes a task later.
+  const drawn = () => setTimeout(() => {
+    for (const knob of panel.knobs.values()) if (knob.onItsWay !== null) knob.taken();
+  });
+  window.addEventListener(DRAWN, drawn);
+  panel.update = (data) => {
+    grid.style.setProperty('--knobs-primary', data.colour);
+    grid.style.setProperty('--knobs-columns', data.columns);
+    const names = new Set(data.knobs.map((k) => k.key));
+    for (const [name, knob] of panel.knobs) {
+      if (!names.has(name)) {
+        knob.remove();
+        panel.knobs.delete(name);
+      }
+    }
+    for (const knobData of data.knobs) {
+      let knob = panel.knobs.get(knobData.key);
+      if (!knob) {
+        knob = buildKnob(panel, knobData.key);
+        panel.knobs.set(knobData.key, knob);
+      }
+      grid.appendChild(knob.root);  // in the page's order (moves it if it is there already)
+      knob.update(knobData);
+    }
+  };
+  panel.cleanup = () => {
+    if (parentElement.isConnected) return;  // still on the page
+    window.removeEventListener(DRAWN, drawn);
+    for (const knob of panel.knobs.values()) clearTimeout(knob.timer);
+    panels.delete(parentElement);
+  };
+  return panel;
+}
+
 export default function ({ data, parentElement, setStateValue }) {
-  let knob = sliders.get(parentElement);
-  if (!knob) {
-    knob = build(parentElement, setStateValue);
-    sliders.set(parentElement, knob);
+  let panel = panels.get(parentElement);
+  if (!panel) {
+    panel = build(parentElement, setStateValue);
+    panels.set(parentElement, panel);
   }
-  knob.update(data);
-  return knob.cleanup;
+  panel.update(data);
+  return panel.cleanup;
 }
 """
 
 _CSS = """
+.knobs-sliders {
+  display: grid; grid-template-columns: repeat(var(--knobs-columns, 1), minmax(0, 1fr));
+  column-gap: 1rem;
+}
+@media (max-width: 640px) { .knobs-sliders { grid-template-columns: minmax(0, 1fr); } }
 .knobs-slider { padding: 0.1rem 0 0.35rem; }
 .knobs-slider-head {
   display: flex; justify-content: space-between; align-items: baseline; gap: 0.5rem;
@@ -158,10 +199,10 @@ _CSS = """
 }
 """
 
-#: The component's name: tests find knob sliders on a page by it.
-KNOB_SLIDER = "knobs_knob_slider"
+#: The component's name: tests find a page's knob sliders by it.
+KNOB_SLIDERS = "knobs_knob_sliders"
 _component = LeanComponent(
-    KNOB_SLIDER,
+    KNOB_SLIDERS,
     js=_JS.replace("__DRAWN__", LIVE_CHART_DRAWN).replace("__RELEASE_MS__", str(RELEASE_MS)),
     css=_CSS,
     isolate_styles=False,
@@ -183,19 +224,33 @@ def name_html(name: str) -> str:
 
 @dataclass(frozen=True)
 class Move:
-    """One move of a knob slider: where to, and its name (new for every move)."""
+    """One move of a knob's slider: where to, and its name (new for every move)."""
 
     value: float
     n: str
 
 
-def latest_move(key: str) -> Move | None:
-    """The last move the knob slider ``key`` sent, or None (none yet, or not a finite number).
+@dataclass(frozen=True)
+class SliderKnob:
+    """What one knob's slider shows: the knob (variable) ``name``, its range and value."""
 
-    What the browser sends is untrusted like any other input: it is checked here.
+    name: str
+    low: float
+    high: float
+    step: float
+    value: float
+
+
+def latest_move(key: str, name: str) -> Move | None:
+    """The last move the knob ``name`` of the sliders ``key`` sent, or None (none yet, or not a
+    finite number).
+
+    What the browser sends is untrusted like any other input: it is checked here, and only the
+    knob asked for is looked up.
     """
     state: Any = st.session_state.get(key)
-    move = state.get("move") if isinstance(state, Mapping) else None
+    moves = state.get("moves") if isinstance(state, Mapping) else None
+    move = moves.get(name) if isinstance(moves, Mapping) else None
     if not isinstance(move, Mapping):
         return None
     value, n = move.get("value"), move.get("n")
@@ -206,33 +261,42 @@ def latest_move(key: str) -> Move | None:
     return Move(float(value), n)
 
 
-def knob_slider(name: str, *, low: float, high: float, step: float, value: float, key: str) -> None:
-    """Draw the slider of the knob (variable) ``name``, keyed ``key``, showing ``value``.
+def knob_slider_panel(knobs: Sequence[SliderKnob], *, key: str, columns: int = 1) -> None:
+    """Draw a slider for each of ``knobs``, in ``columns`` columns (one on a narrow screen), as one
+    component keyed ``key``.
 
-    Its moves are read with :func:`latest_move` (the knobs do it in ``knob_values``), not in a
+    Their moves are read with :func:`latest_move` (the knobs do it in ``knob_values``), not in a
     callback: callbacks of one request run in no set order, and another widget's callback (a
     layered chart asking for its base) must see the knob where the slider has put it.
-    The label is the name typeset (``name_html``); screen readers get it as plain text ('x₁').
+    A label is the knob's name typeset (``name_html``); screen readers get it as plain text
+    ('x₁').
     """
     _component(
         key=key,
         data={
-            "name": name_html(name),
-            "label": plain_symbol(name),
-            "low": low,
-            "high": high,
-            "step": step,
-            "value": value,
-            "decimals": decimals_for(step),
+            "knobs": [
+                {
+                    "key": knob.name,
+                    "name": name_html(knob.name),
+                    "label": plain_symbol(knob.name),
+                    "low": knob.low,
+                    "high": knob.high,
+                    "step": knob.step,
+                    "value": knob.value,
+                    "decimals": decimals_for(knob.step),
+                }
+                for knob in knobs
+            ],
+            "columns": max(1, columns),
             # The light theme's blue; the dark theme's comes from ui/page.py's CSS.
             "colour": st.get_option("theme.primaryColor")
             or st.get_option("theme.light.primaryColor")
             or "#2563eb",
         },
-        default={"move": None},
-        on_move_change=_moved,
+        default={"moves": None},
+        on_moves_change=_moved,
     )
 
 
 def _moved() -> None:
-    """Streamlit requires a callback for a component's state; the move is read by the knobs."""
+    """Streamlit requires a callback for a component's state; the moves are read by the knobs."""

@@ -9,7 +9,6 @@ The URL holds the values too (``k_{name}``, ranges in ``r_{name}``). Each knob's
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ import streamlit as st
 
 from calculus.export import look_alike_names, plain_symbol, symbol_latex
 from calculus.numbers import MAX_NUMBER_TEXT, NumberError, parse_number
-from ui.knob_slider import knob_slider, latest_move
+from ui.knob_slider import SliderKnob, knob_slider_panel, latest_move
 from ui.quote import quote
 from ui.url_state import (
     MAX_URL_NUMBER,
@@ -165,7 +164,7 @@ def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
                 start = None
             st.session_state[key] = rng.clamp(DEFAULT_VALUE if start is None else start)
         # The slider's newest move, once: a Reset or a range change afterwards stays.
-        move = latest_move(f"{page}_slider_{name}")
+        move = latest_move(sliders_key(page), name)
         if move is not None and st.session_state.get(f"{page}_moved_{name}") != move.n:
             st.session_state[f"{page}_moved_{name}"] = move.n
             st.session_state[key] = knob_range(page, name).clamp(move.value)
@@ -223,20 +222,17 @@ def knob_sliders(
         knob_controls(page, variables, title=title)
     point = knob_values(page, variables)  # every knob has a value before its slider is drawn
     count = columns or (1 if len(variables) <= 4 else 2)
-    # One column: no block of its own (every block is one more message on every knob move).
-    cells = st.columns(count) if count > 1 else [contextlib.nullcontext()]
-    for index, name in enumerate(variables):
+    shown = []
+    for name, value in zip(variables, point, strict=True):
         rng = knob_range(page, name)
-        with cells[index % count]:
-            knob_slider(
-                name,
-                low=rng.low,
-                high=rng.high,
-                step=rng.step,
-                value=float(point[index]),
-                key=f"{page}_slider_{name}",
-            )
+        shown.append(SliderKnob(name, rng.low, rng.high, rng.step, float(value)))
+    knob_slider_panel(shown, key=sliders_key(page), columns=count)
     return point
+
+
+def sliders_key(page: str) -> str:
+    """The key of a page's knob sliders (one component for all of them)."""
+    return f"{page}_sliders"
 
 
 def knob_range_editor(page: str, variables: Sequence[str], label: str = "Ranges") -> None:
