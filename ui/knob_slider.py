@@ -137,15 +137,18 @@ function build(parentElement, setStateValue) {
         panel.knobs.delete(name);
       }
     }
-    for (const knobData of data.knobs) {
+    data.knobs.forEach((knobData, i) => {
       let knob = panel.knobs.get(knobData.key);
       if (!knob) {
         knob = buildKnob(panel, knobData.key);
         panel.knobs.set(knobData.key, knob);
       }
-      grid.appendChild(knob.root);  // in the page's order (moves it if it is there already)
+      // In the page's order; a slider already in place is left alone: moving its node, even to
+      // where it is, would end a drag in progress.
+      const there = grid.children[i] || null;
+      if (there !== knob.root) grid.insertBefore(knob.root, there);
       knob.update(knobData);
-    }
+    });
   };
   panel.cleanup = () => {
     if (parentElement.isConnected) return;  // still on the page

@@ -209,6 +209,23 @@ def test_dragging_a_knob_moves_the_heatmap_before_the_mouse_is_let_go(app_page: 
     expect(page.locator(".knobs-slider output").first).to_have_text(f"{knob_value(page, 'x'):.2f}")
 
 
+def test_a_new_function_brings_its_knobs_in_order_and_a_kept_knob_keeps_its_value(
+    app_page: Page,
+) -> None:
+    """The sliders are one element (ui/knob_slider.py): a function with other knobs must still
+    show one slider per knob, in the function's order, each moving its own knob."""
+    page = app_page
+    turn(page, "y", 5)
+    type_function(page, "z y + w")  # x goes, w and z come, y stays
+    sliders = page.locator(".knobs-slider input[type=range]")
+    expect(sliders).to_have_count(3, timeout=UPDATE_TIMEOUT_MS)
+    assert sliders.evaluate_all("inputs => inputs.map(i => i.ariaLabel)") == ["w", "y", "z"]
+    assert knob_value(page, "y") == pytest.approx(START + 5 * STEP, abs=1e-12)
+    turn(page, "w", 2)
+    assert knob_value(page, "w") == pytest.approx(START + 2 * STEP, abs=1e-12)
+    assert_heatmap_shows(page, "z y + w", ["w", "y", "z"])
+
+
 def test_after_reset_the_same_key_press_moves_the_knob_again(app_page: Page) -> None:
     """Reset puts x back at 1; pressing ArrowRight again must reach 1.01 again, on the heatmap
     too (the slider sends a move the server has seen before)."""
