@@ -80,9 +80,9 @@ def main() -> None:
         with heatmap:
             show_heatmap(f, now.at.jacobian, now.at.kinks, version)
 
-    def sliders(_now: Setting) -> None:
+    def sliders(now: Setting) -> None:
         with knobs:
-            ui.knob_sliders(PAGE, f.variables, controls=False)
+            ui.knob_sliders(PAGE, f.variables, controls=False, point=now.point)
 
     ui.live_panel(
         PAGE,

@@ -168,9 +168,9 @@ def share(f: VectorFunction, now: Here, section: str) -> None:
 
 def draw_sliders(areas: Areas, now: Here) -> None:
     with areas.knobs:
-        ui.knob_sliders(PAGE, [now.variable], controls=False)
+        ui.knob_sliders(PAGE, [now.variable], controls=False, point=[now.x])
         if now.others:
-            ui.knob_sliders(FIXED, now.others, title="Held fixed")
+            ui.knob_sliders(FIXED, now.others, title="Held fixed", point=now.fixed)
 
 
 def show_tangent(areas: Areas, now: Here) -> None:

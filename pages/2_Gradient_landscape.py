@@ -168,7 +168,7 @@ def plotted_now(variables: tuple[str, ...]) -> tuple[int, int]:
 
 def draw_sliders(now: Now, boxes: Boxes) -> None:
     with boxes.sliders:
-        knob_sliders(PAGE, now.landscape.variables, columns=1, controls=False)
+        knob_sliders(PAGE, now.landscape.variables, columns=1, controls=False, point=now.point)
     seed(*PICTURE_SETTINGS)
     picture_controls(boxes)
 

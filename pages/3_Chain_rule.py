@@ -175,9 +175,9 @@ def totals_only(f: VectorFunction) -> None:
         with heatmap:
             ui.live_chart(figure, key=f"{PAGE}_totals_only", version=version, config=PLAIN)
 
-    def knobs(_point: np.ndarray) -> None:
+    def knobs(point: np.ndarray) -> None:
         with sliders:
-            ui.knob_sliders(PAGE, f.variables, controls=False)
+            ui.knob_sliders(PAGE, f.variables, controls=False, point=point)
 
     ui.live_panel(
         PAGE,
@@ -273,12 +273,10 @@ def explore(graph: ComputationGraph, mode: str, text: str, level: Level, hidden:
                 figure = graph_figure(base, now.values, now.edge_values)
                 ui.live_chart(figure, key=GRAPH_KEY, version=version, config=STILL)
 
-    def knobs(_now: Now) -> None:
+    def knobs(now: Now) -> None:
+        columns = None if graph_depth(graph) <= SIDE_BY_SIDE_DEPTH else min(len(graph.knobs), 4)
         with sliders:
-            if graph_depth(graph) <= SIDE_BY_SIDE_DEPTH:
-                ui.knob_sliders(PAGE, graph.knobs, controls=False)
-            else:
-                ui.knob_sliders(PAGE, graph.knobs, columns=min(len(graph.knobs), 4), controls=False)
+            ui.knob_sliders(PAGE, graph.knobs, columns=columns, controls=False, point=now.point)
 
     def rest(now: Now) -> None:
         if sums is not None:

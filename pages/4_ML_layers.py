@@ -155,7 +155,7 @@ class Areas:
 
     def sliders_of(self, now: Now) -> None:
         with self.sliders:
-            ui.knob_sliders(PAGE, now.layer.variables, controls=False)
+            ui.knob_sliders(PAGE, now.layer.variables, controls=False, point=now.x)
 
 
 def show_moving(now: Now, areas: Areas) -> None:

@@ -13,7 +13,7 @@ a slider, ``bench/load.py``).
 
 What it sends is ``{"moves": {knob: {"value": v, "n": ...}}}``: each knob's newest move, under
 the knob's name; ``n`` is new for every move, so that turning back to a value the server saw
-before is a move as well; the server reads a knob's with ``latest_move``. While a knob's move is
+before is a move as well; the server reads them with ``latest_moves``. While a knob's move is
 on its way, newer ones wait and only the newest is sent, once the server has taken the first:
 its rerun shows the slider at that value, or a live chart announces it has drawn a rerun
 (``ui/chart_component.py``), or after ``RELEASE_MS``. A drag thus updates the page as fast as
@@ -244,31 +244,36 @@ class SliderKnob:
     value: float
 
 
-def latest_move(key: str, name: str) -> Move | None:
-    """The last move the knob ``name`` of the sliders ``key`` sent, or None (none yet, or not a
-    finite number).
+def latest_moves(key: str, names: Sequence[str]) -> dict[str, Move]:
+    """The last move that the sliders ``key`` sent for each knob of ``names`` that has one (a
+    knob is missing if it has none yet, or its move is not a finite number).
 
     What the browser sends is untrusted like any other input: it is checked here, and only the
-    knob asked for is looked up.
+    knobs asked for are looked up.
     """
     state: Any = st.session_state.get(key)
     moves = state.get("moves") if isinstance(state, Mapping) else None
-    move = moves.get(name) if isinstance(moves, Mapping) else None
-    if not isinstance(move, Mapping):
-        return None
-    value, n = move.get("value"), move.get("n")
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    if not isinstance(n, str) or len(n) > MAX_MOVE_NAME:
-        return None
-    return Move(float(value), n)
+    if not isinstance(moves, Mapping):
+        return {}
+    found = {}
+    for name in names:
+        move = moves.get(name)
+        if not isinstance(move, Mapping):
+            continue
+        value, n = move.get("value"), move.get("n")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if not math.isfinite(value) or not isinstance(n, str) or len(n) > MAX_MOVE_NAME:
+            continue
+        found[name] = Move(float(value), n)
+    return found
 
 
 def knob_slider_panel(knobs: Sequence[SliderKnob], *, key: str, columns: int = 1) -> None:
     """Draw a slider for each of ``knobs``, in ``columns`` columns (one on a narrow screen), as one
     component keyed ``key``.
 
-    Their moves are read with :func:`latest_move` (the knobs do it in ``knob_values``), not in a
+    Their moves are read with :func:`latest_moves` (the knobs do it in ``knob_values``), not in a
     callback: callbacks of one request run in no set order, and another widget's callback (a
     layered chart asking for its base) must see the knob where the slider has put it.
     A label is the knob's name typeset (``name_html``); screen readers get it as plain text

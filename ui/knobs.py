@@ -18,7 +18,7 @@ import streamlit as st
 
 from calculus.export import look_alike_names, plain_symbol, symbol_latex
 from calculus.numbers import MAX_NUMBER_TEXT, NumberError, parse_number
-from ui.knob_slider import SliderKnob, knob_slider_panel, latest_move
+from ui.knob_slider import SliderKnob, knob_slider_panel, latest_moves
 from ui.quote import quote
 from ui.url_state import (
     MAX_URL_NUMBER,
@@ -152,6 +152,7 @@ def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
     and the sliders after (see :func:`knob_sliders`), and a callback sees it too.
     """
     values = []
+    moves = latest_moves(sliders_key(page), variables)
     for name in variables:
         key = f"{page}_knob_{name}"
         if key not in st.session_state:
@@ -164,7 +165,7 @@ def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
                 start = None
             st.session_state[key] = rng.clamp(DEFAULT_VALUE if start is None else start)
         # The slider's newest move, once: a Reset or a range change afterwards stays.
-        move = latest_move(sliders_key(page), name)
+        move = moves.get(name)
         if move is not None and st.session_state.get(f"{page}_moved_{name}") != move.n:
             st.session_state[f"{page}_moved_{name}"] = move.n
             st.session_state[key] = knob_range(page, name).clamp(move.value)
@@ -212,15 +213,18 @@ def knob_sliders(
     columns: int | None = None,
     title: str = "Knobs",
     controls: bool = True,
+    point: Sequence[float] | None = None,
 ) -> np.ndarray:
     """Render the knobs and return their values in ``variables`` order, shape (m,).
 
     With ``controls=False`` only the sliders are drawn; the caller renders
-    :func:`knob_controls` elsewhere, outside a fragment.
+    :func:`knob_controls` elsewhere, outside a fragment. ``point``: the knobs' values as
+    :func:`knob_values` read them earlier in this run (a live panel's state), not read again.
     """
     if controls:
         knob_controls(page, variables, title=title)
-    point = knob_values(page, variables)  # every knob has a value before its slider is drawn
+    # Every knob has a value before its slider is drawn.
+    point = knob_values(page, variables) if point is None else np.asarray(point, dtype=float)
     count = columns or (1 if len(variables) <= 4 else 2)
     shown = []
     for name, value in zip(variables, point, strict=True):
