@@ -22,8 +22,8 @@ and forgotten whenever the config is parsed again (``config.on_config_parsed``: 
 config.toml); theme options cannot be set while running, so nothing else changes it.
 
 **The config files polled every 2 s, not every 0.2 s.** Streamlit watches its config.toml files
-by polling from a thread pool, whatever ``server.fileWatcherType`` says; with one learner that
-was about a fifth of the server's CPU between moves. A classroom server's config does not
+by polling from a thread pool, whatever ``server.fileWatcherType`` says: about a third of an
+idle server's CPU (one learner connected, between moves). A classroom server's config does not
 change; an edited one is still picked up, within 2 s.
 
 Idempotent; ``tune_server`` is called from the frame's ``setup_page`` (``ui/page.py``). Checked
@@ -95,17 +95,21 @@ def tcp_nodelay() -> bool:
         return True
 
 
+_UNBUILT = object()
+
+
 def _memoised_theme(populate: Any) -> Any:
     """``populate`` (Streamlit's ``_populate_theme_msg``) remembered per section."""
     built: dict[str, Any] = {}
 
     def populate_theme_msg(msg: Any, section: str = "theme") -> None:
-        if section not in built:
+        theme = built.get(section, _UNBUILT)  # one read: forget() may run in another thread
+        if theme is _UNBUILT:
             fresh = type(msg)()
             populate(fresh, section)
-            built[section] = fresh if fresh.ListFields() else None
-        if built[section] is not None:  # merging even an empty one would mark msg as set
-            msg.MergeFrom(built[section])  # what populate would set, and nothing else
+            theme = built[section] = fresh if fresh.ListFields() else None
+        if theme is not None:  # merging even an empty one would mark msg as set
+            msg.MergeFrom(theme)  # what populate would set, and nothing else
 
     populate_theme_msg.knobs_patch = True  # type: ignore[attr-defined]
     populate_theme_msg.original = populate  # type: ignore[attr-defined]
