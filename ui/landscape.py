@@ -562,7 +562,7 @@ def z_range(z: np.ndarray) -> tuple[float, float]:
 def _scene(frame: SurfaceFrame, *, overlay: bool) -> Spec:
     elevation = math.radians(frame.elevation)
     azimuth = math.radians(frame.azimuth)
-    distance = 2.6
+    distance = 3.0  # far enough that the z axis's title "f" stays inside the frame
     eye = {
         "x": distance * math.cos(elevation) * math.cos(azimuth),
         "y": distance * math.cos(elevation) * math.sin(azimuth),
