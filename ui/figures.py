@@ -71,14 +71,10 @@ class SpecFigure(go.Figure):
 
     @property
     def data(self) -> tuple:  # type: ignore[override]
-        if "_knobs_spec" not in self.__dict__:
-            return super().data
         return self._built().data
 
     @property
     def layout(self) -> go.Layout:  # type: ignore[override]
-        if "_knobs_spec" not in self.__dict__:
-            return super().layout
         return self._built().layout
 
     def to_dict(self) -> Spec:
