@@ -16,19 +16,22 @@ from __future__ import annotations
 import asyncio
 import asyncio.base_events
 import ctypes
+import itertools
 import os
 import socket
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import uvicorn
 from streamlit import config
 from streamlit.proto.NewSession_pb2 import CustomThemeConfig
 from streamlit.runtime import app_session
 
 from bench.load import Session
 from tests.browser.harness import start_streamlit
-from ui.server_tuning import tcp_nodelay, theme_built_once
+from ui.server_tuning import SERVER_TICK_S, slow_server_ticks, tcp_nodelay, theme_built_once
 
 SYS_PIDFD_GETFD = 438  # the same number on every Linux architecture (new syscall table)
 THEME_SECTIONS = (
@@ -146,3 +149,37 @@ def test_a_live_servers_websockets_have_nagle_off() -> None:
     assert len(established) >= 2, f"both websockets are open on the server: {seen}"
     assert all(established), f"a websocket with Nagle on (fd: (state, TCP_NODELAY)): {seen}"
     assert all(nodelay for state, nodelay in seen.values() if state == "listen"), seen
+
+
+async def _hello(scope: dict, receive: object, send: object) -> None:
+    """The smallest ASGI app: what a uvicorn server serves here does not matter."""
+
+
+def test_uvicorns_main_loop_wakes_twice_a_second_and_the_server_still_stops_promptly() -> None:
+    """An idle server's CPU went mostly to uvicorn waking ten times a second; a stopping server
+    (Ctrl+C, a replica restarted by serve.sh) must still stop within a tick."""
+    slow_server_ticks()
+    assert not slow_server_ticks(), "applied once"
+    ticks: list[float] = []
+
+    class Counted(uvicorn.Server):
+        async def on_tick(self, counter: int) -> bool:
+            ticks.append(time.monotonic())
+            return await super().on_tick(counter)
+
+    server = Counted(uvicorn.Config(_hello, host="127.0.0.1", port=0, lifespan="off"))
+
+    async def serve_then_stop() -> float:
+        serving = asyncio.create_task(server.serve())
+        await asyncio.sleep(2.2)
+        server.should_exit = True
+        asked = time.monotonic()
+        await asyncio.wait_for(serving, timeout=5)
+        return time.monotonic() - asked
+
+    stopped_in = asyncio.run(serve_then_stop())
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert 3 <= len(ticks) <= 6, f"ticks 0.5 s apart, not 0.1 s: {len(ticks)} in 2.2 s"
+    assert all(gap >= SERVER_TICK_S * 0.9 for gap in gaps), gaps
+    assert stopped_in < SERVER_TICK_S + 1.0, f"stopped {stopped_in:.2f} s after being asked"
+    assert asyncio.sleep is not uvicorn.server.asyncio.sleep, "only uvicorn.server's view changed"
