@@ -1,7 +1,8 @@
 """A crawl of a page's state space under AppTest: what a learner finds by clicking around.
 
 The designed paths are tested elsewhere; a crawl takes every option of every choice control
-(radio, select box, segmented control, pills, select slider, checkbox, toggle) in turn, in
+(radio, select box, segmented control, pills, select slider, checkbox, toggle; a popover that
+draws its content only when open, opened and closed) in turn, in
 sequence (so the state one choice leaves meets the next), and moves a knob after each. It also
 types each function of the README's list, plain and raised to a power, into the function box.
 Any exception box fails the crawl with the path of actions that led to it.
@@ -49,7 +50,17 @@ def typed_functions(powers: tuple[int, ...] = (2, 3)) -> tuple[str, ...]:
 
 
 #: Choice controls and how the browser sends a choice of each.
-_CHOICE_KINDS = ("radio", "selectbox", "button_group", "select_slider", "checkbox", "toggle")
+_CHOICE_KINDS = (
+    "radio",
+    "selectbox",
+    "button_group",
+    "select_slider",
+    "checkbox",
+    "toggle",
+    "popover",
+)
+#: Kinds whose choice is True or False (a popover: open or not).
+_TRUE_OR_FALSE = ("checkbox", "toggle", "popover")
 #: A bound on a page's crawl: a page whose controls multiply without end still stops.
 MAX_CHOICES = 120
 
@@ -70,12 +81,25 @@ class Crawl:
 
 def _controls(at: AppTest) -> Iterator[tuple[str, Any, list[str]]]:
     for kind in _CHOICE_KINDS:
-        for widget in getattr(at, kind) if kind != "button_group" else at.get("button_group"):
-            if kind in ("checkbox", "toggle"):
+        widgets = at.get(kind) if kind in ("button_group", "popover") else getattr(at, kind)
+        if kind == "popover":  # only one that reruns when opened is a control with a state
+            widgets = [_Popover(p.proto.popover.id, p.proto.popover.label) for p in widgets]
+            widgets = [p for p in widgets if p.id]
+        for widget in widgets:
+            if kind in _TRUE_OR_FALSE:
                 options = ["True", "False"]
             else:
                 options = [str(option) for option in widget.options]
             yield kind, widget, options
+
+
+@dataclass(frozen=True)
+class _Popover:
+    """A popover that reruns the page when opened or closed (its content drawn only when open)."""
+
+    id: str
+    label: str
+    key: str | None = None
 
 
 def _name(widget: Any) -> str:

@@ -17,6 +17,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from ui.knob_slider import KNOB_SLIDERS
+from ui.knobs import ranges_key
 
 _moves = itertools.count(1)
 _PANEL_SUFFIX = "_sliders"  # ui.knobs.sliders_key
@@ -92,4 +93,14 @@ def turn_knob(at: AppTest, key: str, value: float) -> AppTest:
     """Move the knob slider ``key`` to ``value`` as the browser does, and run the page."""
     states = at._tree.get_widget_states()
     states.widgets.append(move_state(at, key, new_move(value)))
+    return at._run(states)
+
+
+def open_ranges(at: AppTest, page: str) -> AppTest:
+    """Open a page's Ranges popover as a click on it does, and run: its fields are drawn only
+    while it is open."""
+    editors = [p for p in at.get("popover") if p.proto.popover.id.endswith(f"-{ranges_key(page)}")]
+    assert editors, f"no range editor on the page {page!r}"
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=editors[0].proto.popover.id, bool_value=True))
     return at._run(states)

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import open_page
-from tests.knobs import knob_slider
+from tests.knobs import knob_slider, open_ranges
 from ui.knobs import KnobRange
 
 
@@ -16,7 +16,13 @@ def slider(at: AppTest, name: str = "x") -> tuple[float, float, float, float]:
 
 
 def set_range_field(at: AppTest, part: str, text: str, name: str = "x") -> AppTest:
+    if f"knob_{part}_{name}" not in _fields(at):  # drawn only while the popover is open
+        open_ranges(at, "knob")
     return at.text_input(key=f"knob_{part}_{name}").set_value(text).run()
+
+
+def _fields(at: AppTest) -> list[str]:
+    return [t.key for t in at.text_input if t.key and t.key.startswith("knob_")]
 
 
 def warnings(at: AppTest) -> list[str]:

@@ -26,7 +26,7 @@ from calculus.narration.landscape import critical_story
 from tests.charts import chart_specs, layered_data
 from tests.conftest import open_hostile_link, open_page
 from tests.fragments import run_all, set_in_fragment, turn_knob_in_fragment
-from tests.knobs import knob_slider, knob_sliders, turn_knob
+from tests.knobs import knob_slider, knob_sliders, open_ranges, turn_knob
 
 PAGE = "2_Gradient_landscape.py"
 #: The plot holds the engine's floats; only two-point arithmetic may differ.
@@ -396,7 +396,7 @@ def test_without_live_charts_each_picture_is_one_plotly_chart(
 
 
 def test_editing_a_knob_range_changes_the_mapped_range() -> None:
-    at = run_page()
+    at = open_ranges(run_page(), "landscape")
     at.text_input(key="landscape_low_x1").input("-1").run()
     at.text_input(key="landscape_high_x1").input("2").run()
     assert not at.exception

@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calculus.narration.rate import EXAMPLES
-from tests.knobs import knob_sliders, turn_knob
+from tests.knobs import knob_sliders, open_ranges, turn_knob
 from ui.rate import H_CHOICES, SECTIONS
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Rate_of_change.py")
@@ -83,6 +83,7 @@ def test_every_control_in_sequence_with_a_knob_move_after_each() -> None:
         crawl.set("selectbox", "rate_example", label)
         crawl.set("segmented_control", "rate_look", SECTIONS[index % len(SECTIONS)])
     # Ranges: a narrow one, a wide one, a refused one, then Reset.
+    crawl.do("open the ranges", lambda: open_ranges(crawl.at, "rate"))
     for low, high in ((0.5, 0.6), (-100.0, 100.0), (3.0, -3.0)):
         crawl.set("text_input", "rate_low_x", f"{low:g}")
         crawl.set("text_input", "rate_high_x", f"{high:g}")

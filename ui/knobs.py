@@ -240,12 +240,26 @@ def sliders_key(page: str) -> str:
 
 
 def knob_range_editor(page: str, variables: Sequence[str], label: str = "Ranges") -> None:
-    """A popover to set each knob's lowest and highest value and step; refusals said below it."""
-    with st.popover(label, icon=":material/tune:", width="stretch"):
-        _range_editor(page, variables)
+    """A popover to set each knob's lowest and highest value and step; refusals said below it.
+
+    Its fields are drawn only while it is open (opening it reruns the page): drawn always, they
+    were three widgets a knob that every knob move's run processed for nothing.
+    """
+    editor = st.popover(
+        label, icon=":material/tune:", width="stretch", key=ranges_key(page), on_change="rerun"
+    )
+    if editor.open:
+        with editor:
+            _range_editor(page, variables)
     for name in variables:
+        knob_range(page, name)  # a link's refused range is found when first read: say it here
         if problem := st.session_state.get(f"{page}_range_problem_{name}"):
             st.warning(f"Range not changed — {problem}.", icon=":material/warning:")
+
+
+def ranges_key(page: str) -> str:
+    """The key of a page's range editor (its popover: open or not)."""
+    return f"{page}_ranges"
 
 
 def _range_editor(page: str, variables: Sequence[str]) -> None:

@@ -243,6 +243,29 @@ def test_after_reset_the_same_key_press_moves_the_knob_again(app_page: Page) -> 
     assert_heatmap_shows(page, FUNCTION, ["x", "y"])
 
 
+def test_the_ranges_popover_sets_a_knobs_range_and_the_knob_keeps_turning(app_page: Page) -> None:
+    """Its fields are drawn when it opens (ui/knobs.py): typing a new highest value for x makes
+    the slider end there and pulls the knob inside; the heatmap follows, and x still turns."""
+    page = app_page
+    page.get_by_role("button", name="Ranges").click()
+    highest = page.get_by_role("textbox", name="to").first
+    expect(highest).to_have_value("3", timeout=UPDATE_TIMEOUT_MS)
+    highest.fill("0.5")
+    highest.press("Enter")
+    page.wait_for_function(
+        "(input) => Number(input.max) === 0.5 && Number(input.value) === 0.5",
+        arg=knob(page, "x").element_handle(),
+        timeout=UPDATE_TIMEOUT_MS,
+    )
+    page.keyboard.press("Escape")  # closes the popover
+    wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=50)
+    expect(page.get_by_role("textbox", name="to")).to_have_count(0)
+    assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+    turn(page, "x", -1)
+    assert knob_value(page, "x") == pytest.approx(0.5 - STEP, abs=1e-12)
+    assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+
+
 def test_bad_input_shows_its_column_and_keeps_the_last_good_heatmap(
     app_page: Page, screenshot_dir: Path
 ) -> None:
