@@ -49,9 +49,10 @@ def main() -> None:
     # Outside the fragment: what does not move with the knobs is not re-sent on every move.
     # One row, so that on a phone the heading and colour key stay on top of their heatmap.
     left, right = st.columns(COLUMNS, gap="large")
-    # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py). One live
-    # area a column (the sliders, then the outputs; the heatmap, then its readings): each area
-    # a knob's run writes into is one more message on every move.
+    # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py). Each area
+    # outside the panel's own that a knob's run writes into is one more message on every move:
+    # the sliders, then the outputs, on the left; the panel itself, on the right, draws the
+    # heatmap, then its readings.
     with left:
         ui.knob_controls(PAGE, f.variables)
         knobs = st.container(key=f"live_{PAGE}_outputs")
@@ -74,32 +75,29 @@ def main() -> None:
     if view == VIEWS[0]:
         with section:  # the formulas do not move with the knobs: drawn once, here
             show_exact_jacobian(f)
-    readout = Readout(knobs, heatmap, section, view)
-
-    def chart(now: Setting, version: str) -> None:
-        with heatmap:
-            show_heatmap(f, now.at.jacobian, now.at.kinks, version)
+    readout = Readout(knobs, section, view)
 
     def sliders(now: Setting) -> None:
         with knobs:
             ui.knob_sliders(PAGE, f.variables, controls=False, point=now.point)
 
-    ui.live_panel(
-        PAGE,
-        now=lambda: setting(f),
-        version=lambda now: ui.knob_version(f.text, now.point),
-        chart=chart,
-        sliders=sliders,
-        rest=lambda now: show_readout(f, readout, now.point, now.at),
-    )
+    with heatmap:  # the panel's own area
+        ui.live_panel(
+            PAGE,
+            now=lambda: setting(f),
+            version=lambda now: ui.knob_version(f.text, now.point),
+            chart=lambda now, version: show_heatmap(f, now.at.jacobian, now.at.kinks, version),
+            sliders=sliders,
+            rest=lambda now: show_readout(f, readout, now.point, now.at),
+        )
 
 
 @dataclass(frozen=True)
 class Readout:
-    """Where what moves with the knobs, besides the heatmap, is drawn; and the chosen view."""
+    """Where what moves with the knobs is drawn outside the panel's own area (the heatmap and
+    its readings); and the chosen view."""
 
     outputs: DeltaGenerator
-    readings: DeltaGenerator
     section: DeltaGenerator
     view: str | None
 
@@ -123,8 +121,7 @@ def show_readout(f: VectorFunction, readout: Readout, point: np.ndarray, at: Eva
     reasons = undefined_reasons(f, point) if np.isnan(at.values).any() else ()
     with readout.outputs:
         show_outputs(output_names(f), at.values, reasons)
-    with readout.readings:
-        show_readings(f, jacobian, at.kinks, reasons)
+    show_readings(f, jacobian, at.kinks, reasons)  # under the heatmap, in the panel's area
     text = st.session_state.get(f"{PAGE}_good_text", f.text)
     ui.write_query(
         {"f": text, **ui.knob_query(PAGE, f.variables, point)}, prefix_owned=("k_", "r_")

@@ -49,12 +49,12 @@ def main() -> None:
     # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py).
     with st.container(key=f"live_{PAGE}"):
         knobs, readout = st.columns(COLUMNS, gap="large")
-        areas = Areas(knobs.container(), readout.container(), st.container())
-        ui.live_panel(
+        areas = Areas(knobs.container(), readout.container())
+        ui.live_panel(  # its own area, under the columns: the picture, then what is below it
             PAGE,
             now=lambda: here(f, variable),
             version=lambda now: now.version,
-            chart=lambda now, version: show_tangent(areas, now),
+            chart=lambda now, version: show_tangent(now),
             sliders=lambda now: draw_sliders(areas, now),
             rest=lambda now: show_below(f, areas, now),
         )
@@ -95,16 +95,16 @@ def choose_variable(f: VectorFunction) -> str:
 
 @dataclass(frozen=True)
 class Areas:
-    """Where each fragment draws: the knobs' column, the readout beside it, the picture below."""
+    """Where the panel draws besides its own area (the picture and what is below it): the
+    knobs' column and the readout beside it."""
 
     knobs: DeltaGenerator
     readout: DeltaGenerator
-    picture: DeltaGenerator
 
 
 @dataclass(frozen=True)
 class Here:
-    """What both fragments compute from the knobs, the same way."""
+    """What a knob move's run computes from the knobs, once, for every part it draws."""
 
     variable: str
     g: maths.Slice | None  # None when f'' could not be built in time (then ``problem`` says so)
@@ -173,7 +173,7 @@ def draw_sliders(areas: Areas, now: Here) -> None:
             ui.knob_sliders(FIXED, now.others, title="Held fixed", point=now.fixed)
 
 
-def show_tangent(areas: Areas, now: Here) -> None:
+def show_tangent(now: Here) -> None:
     """The tangent's picture: the light overlay (tangent, secant, points), what a knob move
     changes, on the heavy curves (f, f', bands, critical points), which travel once while only
     x moves (a layered chart)."""
@@ -184,11 +184,10 @@ def show_tangent(areas: Areas, now: Here) -> None:
     _, frame, curves = analysis(g, *now.span)
     secant = (x + h, float(g.value(x + h)))
     overlay = pictures.tangent_overlay(frame, x, value, slope, secant)
-    with areas.picture:
-        ui.layered_chart(
-            curves, overlay, key=TANGENT_KEY, version=now.version,
-            base_config=pictures.CURVES_CONFIG, overlay_config=pictures.OVERLAY_CONFIG,
-        )  # fmt: skip
+    ui.layered_chart(
+        curves, overlay, key=TANGENT_KEY, version=now.version,
+        base_config=pictures.CURVES_CONFIG, overlay_config=pictures.OVERLAY_CONFIG,
+    )  # fmt: skip
 
 
 def show_below(f: VectorFunction, areas: Areas, now: Here) -> None:

@@ -172,21 +172,21 @@ def totals_only(f: VectorFunction) -> None:
             [plain_symbol(y) for y in outputs],
             [plain_symbol(x) for x in f.variables],
         )
-        with heatmap:
-            ui.live_chart(figure, key=f"{PAGE}_totals_only", version=version, config=PLAIN)
+        ui.live_chart(figure, key=f"{PAGE}_totals_only", version=version, config=PLAIN)
 
     def knobs(point: np.ndarray) -> None:
         with sliders:
             ui.knob_sliders(PAGE, f.variables, controls=False, point=point)
 
-    ui.live_panel(
-        PAGE,
-        now=lambda: ui.knob_values(PAGE, f.variables),
-        version=lambda point: ui.knob_version(f.text, point),
-        chart=chart,
-        sliders=knobs,
-        rest=lambda _point: None,
-    )
+    with heatmap:  # the panel's own area
+        ui.live_panel(
+            PAGE,
+            now=lambda: ui.knob_values(PAGE, f.variables),
+            version=lambda point: ui.knob_version(f.text, point),
+            chart=chart,
+            sliders=knobs,
+            rest=lambda _point: None,
+        )
 
 
 @dataclass(frozen=True)
