@@ -22,6 +22,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP_TIMEOUT_S, open_page, page_file
+from tests.knobs import open_ranges
 from ui.quote import unquote
 from ui.url_state import KEPT
 
@@ -355,6 +356,8 @@ def _uses(key: str) -> str | None:
 def test_typed_text_is_shown_as_text_and_a_refused_number_changes_nothing(typed: Field) -> None:
     at = open_page(typed.page, **typed.base)
     uses = _uses(typed.key)
+    if uses is not None and "_range_" in uses:  # a range field: drawn while its popover is open
+        open_ranges(at, uses.partition("_range_")[0])
     for payload in typed.payloads:
         before = _kept(at, uses)
         getattr(at, typed.widget)(key=typed.key).input(payload).run()
