@@ -652,10 +652,13 @@ class ComputationGraph:
     def path_value(
         path: Path, edge_values: Mapping[tuple[str, str], np.ndarray | float]
     ) -> np.ndarray | float:
-        """The product of the local derivatives' values along ``path``."""
+        """The product of the local derivatives' values along ``path``: undefined (nan) where
+        one is 0 and another infinite (√u at u = 0 after a factor 0), as numpy makes it, without
+        its warning."""
         value: np.ndarray | float = 1.0
-        for a, b in pairwise(path):
-            value = value * edge_values[(a, b)]
+        with np.errstate(invalid="ignore"):
+            for a, b in pairwise(path):
+                value = value * edge_values[(a, b)]
         return value
 
     def totals_at(self, point: Sequence[float | np.ndarray]) -> np.ndarray:

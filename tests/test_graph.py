@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -454,3 +455,17 @@ def test_steps_may_share_a_line_separated_by_commas_or_semicolons() -> None:
         parse_steps("u = x, v = x $ 2")
     with pytest.raises(StepsError, match="one '=' per step"):
         parse_steps("y = max(x, z = 1)")
+
+
+def test_a_path_through_a_zero_and_an_infinite_local_derivative_is_undefined_quietly() -> None:
+    """0 · ∞ along a path (a factor 0 before √u at u = 0) is no number: nan, shown as
+    undefined, and no RuntimeWarning in the server's log on every knob move."""
+    edges = {("x", "u"): np.float64(0.0), ("u", "y"): np.float64(np.inf)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = ComputationGraph.path_value(("x", "u", "y"), edges)
+        values = ComputationGraph.path_value(
+            ("x", "u", "y"), {("x", "u"): np.array([0.0, 2.0]), ("u", "y"): np.array([np.inf, 3.0])}
+        )
+    assert np.isnan(value)
+    assert np.isnan(values[0]) and values[1] == 6.0
