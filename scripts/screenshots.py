@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser.harness import launch_chromium, start_streamlit, wait_for_app_ready  # noqa: E402
@@ -44,6 +45,7 @@ def main() -> None:
                 page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(url + path)
                 wait_for_app_ready(page)
+                _wait_for_lazy_widgets(page)
                 page.wait_for_timeout(1500)  # charts draw after the app is ready
                 name = path.strip("/").split("?")[0] or "Knob_machine"
                 suffix = "" if "?" not in path else f"-{abs(hash(path)) % 10_000}"
@@ -59,6 +61,21 @@ def main() -> None:
                     print(out / f"{name}{suffix}-card-{width}.png")
                 page.close()
         browser.close()
+
+
+#: Streamlit loads some widgets' code (st.slider's) on first use and shows a grey skeleton until
+#: then; a shot taken earlier shows the skeleton instead of the widget.
+_SKELETONS = '[data-testid="stSkeleton"]'
+
+
+def _wait_for_lazy_widgets(page, timeout_ms: int = 15_000) -> None:
+    """Wait until no widget is a skeleton any more (at most ``timeout_ms``; then shoot anyway)."""
+    try:
+        page.wait_for_function(
+            f"() => !document.querySelector('{_SKELETONS}')", timeout=timeout_ms
+        )
+    except PlaywrightTimeoutError:
+        print("skeletons still shown after", timeout_ms, "ms", file=sys.stderr)
 
 
 def _answer(page, answer: str) -> None:
