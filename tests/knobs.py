@@ -17,10 +17,9 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from ui.knob_slider import KNOB_SLIDERS
-from ui.knobs import ranges_key
+from ui.knobs import ranges_key, sliders_key
 
 _moves = itertools.count(1)
-_PANEL_SUFFIX = "_sliders"  # ui.knobs.sliders_key
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ def _panels(at: AppTest) -> list[Any]:
 
 def _page(panel: Any) -> str:
     """The page prefix of a panel of sliders (its key is ``{page}_sliders``)."""
-    return panel.proto.id.split("-", 2)[-1].removesuffix(_PANEL_SUFFIX)
+    return panel.proto.id.split("-", 2)[-1].removesuffix(sliders_key(""))
 
 
 def knob_sliders(at: AppTest) -> list[KnobSlider]:

@@ -16,13 +16,10 @@ def slider(at: AppTest, name: str = "x") -> tuple[float, float, float, float]:
 
 
 def set_range_field(at: AppTest, part: str, text: str, name: str = "x") -> AppTest:
-    if f"knob_{part}_{name}" not in _fields(at):  # drawn only while the popover is open
+    key = f"knob_{part}_{name}"
+    if key not in [field.key for field in at.text_input]:  # drawn only while Ranges is open
         open_ranges(at, "knob")
-    return at.text_input(key=f"knob_{part}_{name}").set_value(text).run()
-
-
-def _fields(at: AppTest) -> list[str]:
-    return [t.key for t in at.text_input if t.key and t.key.startswith("knob_")]
+    return at.text_input(key=key).set_value(text).run()
 
 
 def warnings(at: AppTest) -> list[str]:

@@ -37,8 +37,8 @@ Date header is refreshed every 5 s instead of every second (it has one-second re
 nothing here reads it).
 
 Idempotent; ``tune_server`` is called from the frame's ``setup_page`` (``ui/page.py``). Checked
-by tests/test_server_tuning.py (TCP_NODELAY on a live server); measured by ``bench/load.py``
-(see the README).
+by tests/test_server_tuning.py (TCP_NODELAY on a live server, the theme against Streamlit's own,
+uvicorn's ticks counted on a real server); measured by ``bench/load.py`` (see the README).
 """
 
 from __future__ import annotations
