@@ -51,10 +51,11 @@ def main() -> None:
     left, right = st.columns(COLUMNS, gap="large")
     # Keyed "live_...": no fading while a knob's rerun is on its way (ui/page.py). Each area
     # outside the panel's own that a knob's run writes into is one more message on every move:
-    # the sliders, then the outputs, on the left; the panel itself, on the right, draws the
-    # heatmap, then its readings.
+    # the outputs, on the left, under the sliders (drawn by the page's run, not the knob's);
+    # the panel itself, on the right, draws the heatmap, then its readings.
     with left:
         ui.knob_controls(PAGE, f.variables)
+        slider_area = st.container(key=f"live_{PAGE}_sliders")
         knobs = st.container(key=f"live_{PAGE}_outputs")
     with right:
         n, m = f.shape
@@ -78,7 +79,7 @@ def main() -> None:
     readout = Readout(knobs, section, view)
 
     def sliders(now: Setting) -> None:
-        with knobs:
+        with slider_area:
             ui.knob_sliders(PAGE, f.variables, controls=False, point=now.point)
 
     with heatmap:  # the panel's own area

@@ -169,12 +169,13 @@ def plotted_now(variables: tuple[str, ...]) -> tuple[int, int]:
 def draw_sliders(now: Now, boxes: Boxes) -> None:
     with boxes.sliders:
         knob_sliders(PAGE, now.landscape.variables, columns=1, controls=False, point=now.point)
-    seed(*PICTURE_SETTINGS)
-    picture_controls(boxes)
 
 
 def show_rest(now: Now, boxes: Boxes) -> None:
-    """The read-out, the pictures' caption, and the chosen section: after the map is drawn."""
+    """The pictures' controls, the read-out, the pictures' caption, and the chosen section: after
+    the map is drawn."""
+    seed(*PICTURE_SETTINGS)
+    picture_controls(boxes)  # in the panel: a turn of the camera reruns only the panel
     here, view = now.here, setting("view")
     variables = now.landscape.variables
     with boxes.readout:

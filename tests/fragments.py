@@ -18,7 +18,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 from streamlit.testing.v1 import AppTest, local_script_runner
 
-from tests.knobs import move_state, new_move
+from tests.knobs import keep_sliders, move_state, new_move
 
 _KNOWN = "_knobs_widget_states"
 
@@ -44,12 +44,19 @@ def fragment_ids(at: AppTest) -> list[str]:
 
 def run_fragments(at: AppTest) -> AppTest:
     """Rerun only the page's fragments, every widget as it is now."""
-    queued = functools.partial(RerunData, fragment_id_queue=fragment_ids(at))
-    states = _all_states(at)
-    with mock.patch.object(local_script_runner, "RerunData", queued):
-        at._run(states)
-    _remember(at)
+    _run_fragments(at, _all_states(at))
     return at
+
+
+def _run_fragments(at: AppTest, states: WidgetStates) -> None:
+    queued = functools.partial(RerunData, fragment_id_queue=fragment_ids(at))
+
+    def run() -> None:
+        with mock.patch.object(local_script_runner, "RerunData", queued):
+            at._run(states)
+
+    keep_sliders(at, run)
+    _remember(at)
 
 
 def run_all(at: AppTest) -> AppTest:
@@ -75,8 +82,5 @@ def turn_knob_in_fragment(at: AppTest, key: str, value: float) -> AppTest:
     """``turn_knob``, but rerunning only the fragments (a knob move in the browser)."""
     states = _all_states(at)
     states.widgets.append(move_state(at, key, new_move(value, by="fragment")))
-    queued = functools.partial(RerunData, fragment_id_queue=fragment_ids(at))
-    with mock.patch.object(local_script_runner, "RerunData", queued):
-        at._run(states)
-    _remember(at)
+    _run_fragments(at, states)
     return at

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +35,24 @@ class KnobSlider:
     step: float
 
 
+#: Where ``keep_sliders`` notes the sliders a fragment-only run left on the page.
+_KEPT = "_knobs_kept_sliders"
+
+
 def _panels(at: AppTest) -> list[Any]:
-    return [e for e in at.get("bidi_component") if e.proto.component_name == KNOB_SLIDERS]
+    drawn = [e for e in at.get("bidi_component") if e.proto.component_name == KNOB_SLIDERS]
+    kept = at.__dict__.get(_KEPT)
+    if not drawn and kept is not None and kept[0] is at._tree:
+        return kept[1]
+    return drawn
+
+
+def keep_sliders(at: AppTest, run: Callable[[], object]) -> None:
+    """``run()`` reruns only the page's fragments: the sliders it does not draw stay on the page,
+    as in the browser (a live panel's are drawn by the page's full run, ``ui/live.py``)."""
+    before = _panels(at)
+    run()
+    at.__dict__[_KEPT] = (at._tree, before)
 
 
 def _page(panel: Any) -> str:

@@ -6,13 +6,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
 from streamlit.testing.v1 import AppTest
 
 import ui.chart_component as live
 from calculus import parse_function
 from tests.charts import trace_named
 from tests.conftest import open_hostile_link, open_page
-from tests.fragments import fragment_ids, turn_knob_in_fragment
+from tests.fragments import fragment_ids, run_all, turn_knob_in_fragment
 from tests.knobs import knob_slider, knob_sliders, turn_knob
 from ui.knob_slider import KNOB_SLIDERS
 from ui.quote import unquote
@@ -81,6 +83,46 @@ def test_a_knob_move_is_one_run_that_redraws_heatmap_outputs_and_readings() -> N
     text = page_text(at)
     assert "y₁ = **4**" in text, "the outputs moved in the knob's own run"
     assert "y₁ is equally sensitive to x and y (a tie)" in text, "and so did the readings"
+
+
+def test_a_knob_move_leaves_the_sliders_to_the_browser_and_they_rerun_only_the_panel(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sliders are drawn by the page's run, not by a knob move's (redrawing them was the
+    dearest part of a move, ui/live.py); their element names the panel's fragment, so the
+    browser reruns only the panel when they move, and their state outlives its reruns."""
+    sent: list[ForwardMsg] = []
+    enqueue = ForwardMsgQueue.enqueue
+
+    def record(queue: ForwardMsgQueue, msg: ForwardMsg) -> None:
+        sent.append(msg)
+        enqueue(queue, msg)
+
+    monkeypatch.setattr(ForwardMsgQueue, "enqueue", record)
+    at = run_app()
+    at.text_area(key="knob_text").set_value("x^2 y, sin(x) + y^3").run()
+    (panel,) = fragment_ids(at)
+    sliders = [m for m in sent if _component_name(m) == KNOB_SLIDERS]
+    assert sliders, "the page's run draws the sliders"
+    assert {m.delta.fragment_id for m in sliders} == {panel}, "a move reruns only the panel"
+    sent.clear()
+    turn_knob_in_fragment(at, "knob_slider_x", 2.0)
+    turn_knob_in_fragment(at, "knob_slider_y", -0.5)  # the sliders' state kept by the reruns
+    assert not at.exception
+    assert not [m for m in sent if _component_name(m) == KNOB_SLIDERS], "no slider redrawn"
+    f = parse_function("x^2 y, sin(x) + y^3")
+    np.testing.assert_allclose(heatmap(at), f.jacobian_at([2.0, -0.5]), rtol=RTOL)
+    assert "y₁ = **−2**" in page_text(at)
+    run_all(at)  # the page's next run draws the sliders where the moves left them
+    assert knob_values(at, ["x", "y"]) == [2.0, -0.5]
+    np.testing.assert_allclose(heatmap(at), f.jacobian_at([2.0, -0.5]), rtol=RTOL)
+
+
+def _component_name(msg: ForwardMsg) -> str | None:
+    if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+        return None
+    element = msg.delta.new_element
+    return element.bidi_component.component_name if element.HasField("bidi_component") else None
 
 
 def test_without_live_charts_the_knobs_rerun_draws_outputs_and_readings_too(

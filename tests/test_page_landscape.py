@@ -25,7 +25,7 @@ from calculus.landscape import (
 from calculus.narration.landscape import critical_story
 from tests.charts import chart_specs, layered_data
 from tests.conftest import open_hostile_link, open_page
-from tests.fragments import run_all, set_in_fragment, turn_knob_in_fragment
+from tests.fragments import click_in_fragment, run_all, set_in_fragment, turn_knob_in_fragment
 from tests.knobs import knob_slider, knob_sliders, open_ranges, turn_knob
 
 PAGE = "2_Gradient_landscape.py"
@@ -322,6 +322,17 @@ def test_hessian_finds_the_nearest_critical_point_and_moves_the_knobs_there() ->
     assert knob_slider(at, "landscape_slider_y").value == pytest.approx(0.0, abs=1e-9)
     assert "The gradient vanishes here" in page_text(at)
     assert r"H = \begin{bmatrix}-1 & 0 \\ 0 & -1\end{bmatrix}" in latex(at)
+
+
+def test_moving_the_knobs_from_inside_the_panel_reruns_the_page_so_the_sliders_show_it() -> None:
+    """The button is drawn by the live panel, so a click reruns only the panel; the sliders,
+    drawn by the page's run, would go on showing the old knobs: the page reruns instead."""
+    at = run_page(f="sin(x) cos(y)", look="Hessian", k_x="1.2", k_y="0.3")
+    click_in_fragment(at, at.button(key="landscape_go_critical"))
+    assert not at.exception
+    assert knob_slider(at, "landscape_slider_x").value == pytest.approx(math.pi / 2)
+    assert knob_slider(at, "landscape_slider_y").value == pytest.approx(0.0, abs=1e-9)
+    assert "The gradient vanishes here" in page_text(at)
 
 
 def test_hessian_shows_exact_formula_values_and_a_numeric_check() -> None:

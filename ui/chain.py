@@ -53,7 +53,7 @@ from ui.chain_graph import HIGHLIGHT, GraphBase, edge_styles, graph_base
 from ui.chart_component import live_chart
 from ui.figures import FONT, describe
 from ui.function_box import error_excerpt
-from ui.knobs import knob_range
+from ui.knobs import set_knobs
 from ui.quote import quote
 from ui.url_state import UrlParam, query_text
 
@@ -432,9 +432,7 @@ def apply_preset(preset: Preset) -> None:
     for param, value in ((OUTPUT, preset.output), (KNOB, preset.knob)):
         if value is not None:
             param.set(value)
-    for name, value in preset.knobs.items():
-        clamped = knob_range(PAGE, name).clamp(value)
-        state[f"{PAGE}_knob_{name}"] = clamped
+    set_knobs(PAGE, preset.knobs)
     state[f"{PAGE}_notice"] = preset
 
 

@@ -7,17 +7,18 @@ pointer is let go. This is a Streamlit v2 component (no iframe, in the page's ow
 around ``<input type="range">``: the browser's own slider, operable by keyboard (arrows,
 Page Up/Down, Home/End) and announced by screen readers with its name and value.
 
-Why one component for all of a page's knobs: a knob move redraws the sliders, and each
-component costs the server a widget and a message on every move (about 0.6 ms of CPU and 1.2 KB
-a slider, ``bench/load.py``).
+Why one component for all of a page's knobs: each component costs the server a widget and a
+message every time it is drawn (about 0.6 ms of CPU and 1.2 KB a slider, ``bench/load.py``); a
+live panel draws them once per full run of the page, and a knob move does not redraw them
+(``moves_rerun``), except where no watched chart moves with the knobs.
 
 What it sends is ``{"moves": {knob: {"value": v, "n": ...}}}``: each knob's newest move, under
 the knob's name; ``n`` is new for every move, so that turning back to a value the server saw
 before is a move as well; the server reads them with ``latest_moves``. While a knob's move is
 on its way, newer ones wait and only the newest is sent, once the server has taken the first:
-its rerun shows the slider at that value, or a live chart announces it has drawn a rerun
-(``ui/chart_component.py``), or after ``RELEASE_MS``. A drag thus updates the page as fast as
-the server answers, never queueing stale positions.
+a live chart announces it has drawn a rerun (``ui/chart_component.py``), or a rerun that draws
+the sliders shows the slider at that value, or after ``RELEASE_MS``. A drag thus updates the
+page as fast as the server answers, never queueing stale positions.
 
 The value the server holds is the one shown, except while the learner's own moves are on their
 way: a rerun that began before them cannot drag the slider back.
@@ -28,11 +29,15 @@ from __future__ import annotations
 import decimal
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from calculus.export import plain_symbol
 from ui.chart_component import LIVE_CHART_DRAWN, LeanComponent
@@ -269,6 +274,54 @@ def latest_moves(key: str, names: Sequence[str]) -> dict[str, Move]:
     return found
 
 
+#: The fragment that sliders drawn now rerun when they move (``moves_rerun``), or None: the
+#: fragment they are drawn in, if any, as any widget.
+_MOVES_RERUN: ContextVar[str | None] = ContextVar("knobs_moves_rerun", default=None)
+
+
+@contextmanager
+def moves_rerun(fragment_id: str) -> Iterator[None]:
+    """Sliders drawn inside, outside any fragment, rerun only the fragment ``fragment_id`` (a
+    live panel) when they move.
+
+    Why: a fragment's rerun must draw again every element it drew before, or the browser
+    drops it, so sliders drawn in the panel were redrawn on every knob move: the dearest
+    element of a move (about 1 ms of the server's CPU; a widget with state and callbacks).
+    Drawn by the full run, outside the panel, a slider is registered outside it too, so the
+    panel's reruns keep its state and leave the element alone; only the element's message
+    names the panel's fragment, which is all the browser reads to choose what a widget's
+    change reruns (the fragment its element came from). Streamlit has no option for this: the
+    message is tagged on its way to the session's queue (``_tagged``). Whatever changes the
+    knobs other than their sliders must then rerun the whole page (``ui.knobs.set_knobs``).
+    """
+    token = _MOVES_RERUN.set(fragment_id)
+    try:
+        yield
+    finally:
+        _MOVES_RERUN.reset(token)
+
+
+@contextmanager
+def _tagged(fragment_id: str | None) -> Iterator[None]:
+    """Elements sent inside carry ``fragment_id`` (see ``moves_rerun``)."""
+    ctx = get_script_run_ctx()
+    if fragment_id is None or ctx is None:
+        yield
+        return
+    send = ctx.enqueue
+
+    def enqueue(msg: ForwardMsg) -> None:
+        if msg.WhichOneof("type") == "delta":
+            msg.delta.fragment_id = fragment_id
+        send(msg)
+
+    ctx.enqueue = enqueue  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del ctx.enqueue  # the class's own again
+
+
 def knob_slider_panel(knobs: Sequence[SliderKnob], *, key: str, columns: int = 1) -> None:
     """Draw a slider for each of ``knobs``, in ``columns`` columns (one on a narrow screen), as one
     component keyed ``key``.
@@ -279,6 +332,11 @@ def knob_slider_panel(knobs: Sequence[SliderKnob], *, key: str, columns: int = 1
     A label is the knob's name typeset (``name_html``); screen readers get it as plain text
     ('x₁').
     """
+    with _tagged(_MOVES_RERUN.get()):
+        _draw(knobs, key, columns)
+
+
+def _draw(knobs: Sequence[SliderKnob], key: str, columns: int) -> None:
     _component(
         key=key,
         data={

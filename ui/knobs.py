@@ -139,9 +139,19 @@ def _reset(page: str, names: Sequence[str]) -> None:
 
 
 def set_knobs(page: str, values: Mapping[str, float]) -> None:
-    """Turn knobs to ``values`` (clamped to their ranges), as Reset does: call in a callback."""
+    """Turn knobs to ``values`` (clamped to their ranges), as Reset does: call in a callback.
+
+    The sliders are drawn again to show it: a live panel is drawn by the page's full run, not by
+    its own reruns (``ui.live``), so its next run is the whole page's.
+    """
     for name, value in values.items():
         st.session_state[f"{page}_knob_{name}"] = knob_range(page, name).clamp(value)
+    st.session_state[knobs_set_key(page)] = True
+
+
+def knobs_set_key(page: str) -> str:
+    """Where ``set_knobs`` notes that the page's sliders no longer show its knobs."""
+    return f"{page}_knobs_set"
 
 
 def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:

@@ -49,7 +49,7 @@ from calculus.narration.landscape import (
 from calculus.reading import format_number
 from ui.cache import per_function
 from ui.chart_component import layered_chart, live_chart
-from ui.knobs import knob_range
+from ui.knobs import set_knobs
 from ui.landscape import (
     CHART_CONFIG,
     HEAVY_CONFIG,
@@ -751,5 +751,4 @@ def show_hessian(here: Here, nearest: CriticalPoint | None) -> None:
 
 def move_knobs(variables: tuple[str, ...], target: tuple[float, ...]) -> None:
     """Set the knobs (clamped to their ranges); from a button's callback, before they render."""
-    for name, value in zip(variables, target, strict=True):
-        st.session_state[f"{PAGE}_knob_{name}"] = knob_range(PAGE, name).clamp(value)
+    set_knobs(PAGE, dict(zip(variables, target, strict=True)))
