@@ -240,13 +240,21 @@ class Move:
 
 @dataclass(frozen=True)
 class SliderKnob:
-    """What one knob's slider shows: the knob (variable) ``name``, its range and value."""
+    """What one knob's slider shows: the knob (variable) ``name``, its range and value; ``taken``
+    names the knob's newest move the server has taken (None: none yet).
+
+    ``taken`` is how a slider that the learner moved is set again to a value it was drawn with
+    before (a Reset after a move): a move's own rerun does not draw the sliders (``moves_rerun``),
+    so the page's next drawing could otherwise be the very one the browser already has, which
+    it does not render again.
+    """
 
     name: str
     low: float
     high: float
     step: float
     value: float
+    taken: str | None = None
 
 
 def latest_moves(key: str, names: Sequence[str]) -> dict[str, Move]:
@@ -350,6 +358,7 @@ def _draw(knobs: Sequence[SliderKnob], key: str, columns: int) -> None:
                     "step": knob.step,
                     "value": knob.value,
                     "decimals": decimals_for(knob.step),
+                    "taken": knob.taken,
                 }
                 for knob in knobs
             ],

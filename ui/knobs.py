@@ -239,7 +239,8 @@ def knob_sliders(
     shown = []
     for name, value in zip(variables, point, strict=True):
         rng = knob_range(page, name)
-        shown.append(SliderKnob(name, rng.low, rng.high, rng.step, float(value)))
+        taken = st.session_state.get(f"{page}_moved_{name}")
+        shown.append(SliderKnob(name, rng.low, rng.high, rng.step, float(value), taken))
     knob_slider_panel(shown, key=sliders_key(page), columns=count)
     return point
 
