@@ -44,7 +44,7 @@ and every part of a run shows the same setting.
 
 Where it draws. The panel's own area is where ``live_panel`` is called: a page calls it inside
 the container its watched chart goes in, and the chart (and what follows it there) draws
-straight into it. Every other container a run writes into (the sliders' column, say) costs
+straight into it. Every other container a run writes into (the outputs' column, say) costs
 one more message a move (``bench/load.py``).
 """
 
