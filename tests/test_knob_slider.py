@@ -6,9 +6,11 @@ import json
 from typing import Any
 
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
+import ui.knob_slider as sliders
 from tests.charts import trace_named
 from tests.conftest import open_page
 from tests.knobs import knob_slider, knob_sliders, move_state, new_move, turn_knob
@@ -132,3 +134,34 @@ def test_the_value_shows_as_many_decimals_as_the_step_needs(step: float, decimal
 )
 def test_a_knob_is_labelled_with_its_name_typeset(name: str, typeset: str) -> None:
     assert name_html(name) == typeset
+
+
+def test_a_tagged_element_names_the_panel_and_the_run_sends_as_before_afterwards(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``moves_rerun``'s tagging touches only what is sent inside it, nested too, and leaves the
+    script run's sending as it was (a slider drawn after it reruns what it is drawn in)."""
+
+    class Run:
+        def __init__(self) -> None:
+            self.sent: list[ForwardMsg] = []
+
+        def enqueue(self, msg: ForwardMsg) -> None:
+            self.sent.append(msg)
+
+    run = Run()
+    monkeypatch.setattr(sliders, "get_script_run_ctx", lambda: run)
+
+    def element() -> ForwardMsg:
+        msg = ForwardMsg()
+        msg.delta.new_element.markdown.body = "x"
+        return msg
+
+    with sliders._tagged("panel"):
+        run.enqueue(element())
+        with sliders._tagged("inner"):
+            run.enqueue(element())
+        run.enqueue(element())
+    run.enqueue(element())
+    assert [m.delta.fragment_id for m in run.sent] == ["panel", "inner", "panel", ""]
+    assert "enqueue" not in vars(run), "the run's own enqueue again"

@@ -311,15 +311,17 @@ def moves_rerun(fragment_id: str) -> Iterator[None]:
 
 @contextmanager
 def _tagged(fragment_id: str | None) -> Iterator[None]:
-    """Elements sent inside carry ``fragment_id`` (see ``moves_rerun``)."""
+    """Elements sent inside, from outside any fragment, carry ``fragment_id`` (``moves_rerun``);
+    one drawn in a fragment keeps its own (its fragment's reruns draw it again)."""
     ctx = get_script_run_ctx()
     if fragment_id is None or ctx is None:
         yield
         return
+    own = vars(ctx).get("enqueue")  # None: the class's method
     send = ctx.enqueue
 
     def enqueue(msg: ForwardMsg) -> None:
-        if msg.WhichOneof("type") == "delta":
+        if msg.WhichOneof("type") == "delta" and not msg.delta.fragment_id:
             msg.delta.fragment_id = fragment_id
         send(msg)
 
@@ -327,7 +329,10 @@ def _tagged(fragment_id: str | None) -> Iterator[None]:
     try:
         yield
     finally:
-        del ctx.enqueue  # the class's own again
+        if own is None:
+            del ctx.enqueue
+        else:
+            ctx.enqueue = own  # type: ignore[method-assign]
 
 
 def knob_slider_panel(knobs: Sequence[SliderKnob], *, key: str, columns: int = 1) -> None:
