@@ -56,7 +56,7 @@ def main() -> None:
     with left:
         ui.knob_controls(PAGE, f.variables)
         slider_area = st.container(key=f"live_{PAGE}_sliders")
-        knobs = st.container(key=f"live_{PAGE}_outputs")
+        outputs = st.container(key=f"live_{PAGE}_outputs")
     with right:
         n, m = f.shape
         st.markdown(
@@ -76,7 +76,7 @@ def main() -> None:
     if view == VIEWS[0]:
         with section:  # the formulas do not move with the knobs: drawn once, here
             show_exact_jacobian(f)
-    readout = Readout(knobs, section, view)
+    readout = Readout(outputs, section, view)
 
     def sliders(now: Setting) -> None:
         with slider_area:
@@ -95,8 +95,8 @@ def main() -> None:
 
 @dataclass(frozen=True)
 class Readout:
-    """Where what moves with the knobs is drawn outside the panel's own area (the heatmap and
-    its readings); and the chosen view."""
+    """Where what moves with the knobs is drawn outside the panel's own area (which holds the
+    heatmap and its readings): the outputs and the chosen view's section; and that view."""
 
     outputs: DeltaGenerator
     section: DeltaGenerator

@@ -134,8 +134,7 @@ def _apply_range(page: str, name: str) -> None:
 
 
 def _reset(page: str, names: Sequence[str]) -> None:
-    for name in names:
-        st.session_state[f"{page}_knob_{name}"] = knob_range(page, name).clamp(DEFAULT_VALUE)
+    set_knobs(page, dict.fromkeys(names, DEFAULT_VALUE))
 
 
 def set_knobs(page: str, values: Mapping[str, float]) -> None:
