@@ -128,7 +128,7 @@ def _apply_range(page: str, name: str) -> None:
     st.session_state.pop(problem_key, None)
     new = KnobRange(*values)
     st.session_state[f"{page}_range_{name}"] = new
-    key = f"{page}_knob_{name}"
+    key = _knob_key(page, name)
     if key in st.session_state:
         st.session_state[key] = new.clamp(st.session_state[key])
 
@@ -144,8 +144,18 @@ def set_knobs(page: str, values: Mapping[str, float]) -> None:
     its own reruns (``ui.live``), so its next run is the whole page's.
     """
     for name, value in values.items():
-        st.session_state[f"{page}_knob_{name}"] = knob_range(page, name).clamp(value)
+        st.session_state[_knob_key(page, name)] = knob_range(page, name).clamp(value)
     st.session_state[knobs_set_key(page)] = True
+
+
+def _knob_key(page: str, name: str) -> str:
+    """Where the knob ``name``'s value is kept (session state)."""
+    return f"{page}_knob_{name}"
+
+
+def _taken_key(page: str, name: str) -> str:
+    """Where the knob ``name``'s newest slider move the server has taken is noted (its ``n``)."""
+    return f"{page}_moved_{name}"
 
 
 def knobs_set_key(page: str) -> str:
@@ -163,7 +173,7 @@ def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
     values = []
     moves = latest_moves(sliders_key(page), variables)
     for name in variables:
-        key = f"{page}_knob_{name}"
+        key = _knob_key(page, name)
         if key not in st.session_state:
             start = query_float(f"k_{name}")
             rng = knob_range(page, name)
@@ -175,8 +185,8 @@ def knob_values(page: str, variables: Sequence[str]) -> np.ndarray:
             st.session_state[key] = rng.clamp(DEFAULT_VALUE if start is None else start)
         # The slider's newest move, once: a Reset or a range change afterwards stays.
         move = moves.get(name)
-        if move is not None and st.session_state.get(f"{page}_moved_{name}") != move.n:
-            st.session_state[f"{page}_moved_{name}"] = move.n
+        if move is not None and st.session_state.get(_taken_key(page, name)) != move.n:
+            st.session_state[_taken_key(page, name)] = move.n
             st.session_state[key] = knob_range(page, name).clamp(move.value)
         values.append(float(st.session_state[key]))
     return np.array(values)
@@ -238,7 +248,7 @@ def knob_sliders(
     shown = []
     for name, value in zip(variables, point, strict=True):
         rng = knob_range(page, name)
-        taken = st.session_state.get(f"{page}_moved_{name}")
+        taken = st.session_state.get(_taken_key(page, name))
         shown.append(SliderKnob(name, rng.low, rng.high, rng.step, float(value), taken))
     knob_slider_panel(shown, key=sliders_key(page), columns=count)
     return point
