@@ -147,11 +147,17 @@ def server_pids(port: int, given: list[int] | None = None) -> list[int]:
 
 
 def cpu_seconds(pids: list[int]) -> float:
+    """CPU used by ``pids`` and by their children that have ended (and been waited for).
+
+    Take ``pids`` from ``server_pids`` at each reading, not once: a worker that ends during a
+    run (an idle pool stopped, an overrun worker replaced) then moves into its parent's children's
+    time instead of dropping out of the sum, and a worker started during the run is counted.
+    """
     total = 0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
         except (OSError, IndexError, ValueError):
             continue
     return total / os.sysconf("SC_CLK_TCK")
@@ -721,6 +727,7 @@ async def run_load(
         ):
             await asyncio.sleep(0.05)
         result.wall_s = time.perf_counter() - start
+        watched = server_pids(port, pids)  # workers may have ended or started meanwhile
         result.cpu_s = cpu_seconds(watched) - cpu_before
         result.rss_mb = (rss_before, rss_mb(watched))
         for session in learners:
