@@ -36,6 +36,11 @@ WORKER_NICENESS = 10
 #: cancelled job's worker is stopped within this (its slot is freed at once). Three threads wake
 #: each time, between knob moves too: at 0.2 s that cost 1.3 of an idle server's 4.3 ms a second.
 POOL_POLL_S = 0.5
+#: Seconds without a symbolic job after which the pool is stopped (its workers and threads): an
+#: idle pool's threads still cost the server about 1.2 ms of CPU a second, a quarter of a
+#: millisecond per knob move with one learner dragging (bench/load.py). The next job starts a
+#: new pool from the fork server, which already holds sympy: about 0.15 s once.
+POOL_IDLE_S = 30.0
 #: Symbolic jobs running at once across all sessions (each session has at most one in flight).
 MAX_CONCURRENT_JOBS = WORKER_PROCESSES
 #: Seconds a job may wait for one of those slots before the learner is told the server is busy.

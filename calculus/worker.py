@@ -26,6 +26,7 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field, replace
+from functools import partial
 from multiprocessing import spawn
 from typing import NoReturn, TypeVar
 
@@ -38,7 +39,11 @@ from calculus.errors import ExpressionError, ServerBusy, Superseded
 T = TypeVar("T")
 
 _pool: ProcessPool | None = None
-_pool_lock = threading.Lock()
+_pool_lock = threading.Lock()  # guards the three below
+_jobs_in_pool = 0  # scheduled and not yet ended
+_idle_since = 0.0  # monotonic time the last job ended
+_idle_timer: threading.Timer | None = None
+_at_exit: dict[ProcessPool, Callable[[], None]] = {}  # each running pool's stop at exit
 
 
 def _preparation_data_without_main(name: str) -> dict[str, object]:
@@ -69,21 +74,66 @@ def _limit_worker(memory_bytes: int) -> None:
 
 
 def _get_pool() -> ProcessPool:
+    """The running pool, started if there is none (call with ``_pool_lock`` held)."""
+    global _pool
+    if _pool is None or not _pool.active:
+        CONSTS.sleep_unit = limits.POOL_POLL_S  # the pool threads' polling (pebble's own)
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["calculus.symbolic"])
+        _pool = ProcessPool(
+            max_workers=limits.WORKER_PROCESSES,
+            max_tasks=500,  # recycle now and then: sympy's caches only grow
+            initializer=_limit_worker,
+            initargs=(limits.WORKER_MEMORY_LIMIT_BYTES,),
+            context=context,
+        )
+        _at_exit[_pool] = partial(_stop, _pool)
+        atexit.register(_at_exit[_pool])
+    return _pool
+
+
+def _submit(job: Callable[..., T], args: tuple[object, ...], timeout: float) -> ProcessFuture:
+    """Schedule ``job`` on the pool (started if idle-stopped) and keep the pool up until it ends."""
+    global _jobs_in_pool, _idle_timer
+    with _pool_lock:
+        future = _get_pool().schedule(job, args=args, timeout=timeout)
+        _jobs_in_pool += 1
+        if _idle_timer is not None:
+            _idle_timer.cancel()
+            _idle_timer = None
+    # Outside the lock: a job already done runs its callback here, at once.
+    future.add_done_callback(_job_ended)
+    return future
+
+
+def _job_ended(_: ProcessFuture) -> None:
+    global _jobs_in_pool, _idle_since, _idle_timer
+    with _pool_lock:
+        _jobs_in_pool -= 1
+        if _jobs_in_pool == 0:
+            _idle_since = time.monotonic()
+            if _idle_timer is not None:
+                _idle_timer.cancel()
+            _idle_timer = threading.Timer(limits.POOL_IDLE_S, _stop_if_idle)
+            _idle_timer.daemon = True
+            _idle_timer.start()
+
+
+def _stop_if_idle() -> None:
+    """Stop the pool if no job has run for ``POOL_IDLE_S`` (the timer's own thread)."""
     global _pool
     with _pool_lock:
-        if _pool is None or not _pool.active:
-            CONSTS.sleep_unit = limits.POOL_POLL_S  # the pool threads' polling (pebble's own)
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["calculus.symbolic"])
-            _pool = ProcessPool(
-                max_workers=limits.WORKER_PROCESSES,
-                max_tasks=500,  # recycle now and then: sympy's caches only grow
-                initializer=_limit_worker,
-                initargs=(limits.WORKER_MEMORY_LIMIT_BYTES,),
-                context=context,
-            )
-            atexit.register(_stop, _pool)
-        return _pool
+        idle = _jobs_in_pool == 0 and time.monotonic() - _idle_since >= limits.POOL_IDLE_S * 0.99
+        pool, _pool = (_pool, None) if idle else (None, _pool)
+    if pool is not None:
+        _stop(pool)
+        atexit.unregister(_at_exit.pop(pool))
+
+
+def pool_running() -> bool:
+    """Whether the worker pool is up (it is started by a job and stopped when idle)."""
+    with _pool_lock:
+        return _pool is not None and _pool.active
 
 
 def _stop(pool: ProcessPool) -> None:
@@ -95,7 +145,7 @@ def _stop(pool: ProcessPool) -> None:
 
 def start_workers() -> None:
     """Start the pool ahead of the first request (the first start imports sympy: about 1 s)."""
-    _get_pool().schedule(os.getpid).result()
+    _submit(os.getpid, (), limits.SYMBOLIC_TIME_LIMIT_S).result()
 
 
 @dataclass(frozen=True)
@@ -271,7 +321,7 @@ def _schedule(
     slots = _slots
     _take_slot(slots, flight)
     try:
-        future = _get_pool().schedule(job, args=args, timeout=timeout)
+        future = _submit(job, args, timeout)
     except BaseException:
         slots.release()
         raise

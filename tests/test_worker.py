@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import calculus
-from calculus import ExpressionError, limits, parse_function, run_symbolic
+from calculus import ExpressionError, limits, parse_function, run_symbolic, worker
 
 PATHOLOGICAL = "max(" + ", ".join(f"sin(x{i})" for i in range(1, 17)) + ")"
 #: The pathological input must be refused within this many seconds: the limit, plus slack for
@@ -161,3 +161,54 @@ def test_the_process_can_exit_after_a_function_overran() -> None:
     )
     assert result.stdout.strip() == "refused", result.stderr[-2000:]
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+#: Threads of a running pebble pool (named after their loops).
+POOL_THREADS = ("task_scheduler_loop", "pool_manager_loop", "message_manager_loop")
+
+
+def _pool_threads() -> list[str]:
+    return [
+        t.name
+        for t in threading.enumerate()
+        if t.name.endswith(tuple(f"({n})" for n in POOL_THREADS))
+    ]
+
+
+def _wait_until_pool_stopped(patience_s: float = 10.0) -> None:
+    deadline = time.monotonic() + patience_s
+    while worker.pool_running() or _pool_threads():
+        assert time.monotonic() < deadline, f"the idle pool still runs: {_pool_threads()}"
+        time.sleep(0.05)
+
+
+def test_an_idle_pool_stops_and_the_next_function_starts_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An idle server spends no CPU on its pool (its threads poll while it runs); a learner who
+    types a function afterwards still gets it, right."""
+    monkeypatch.setattr(limits, "POOL_IDLE_S", 0.3)
+    calculus.start_workers()
+    assert worker.pool_running() and len(_pool_threads()) == len(POOL_THREADS)
+    _wait_until_pool_stopped()
+    text = fresh_function()  # x^2 y + sin(x y) + k z
+    k = int(text.rsplit("+", 1)[1].split()[0])
+    f = parse_function(text)
+    assert worker.pool_running()
+    x, y, z = 1.0, 2.0, 3.0
+    assert f.value_at([x, y, z])[0] == pytest.approx(x**2 * y + np.sin(x * y) + k * z)
+    assert f.jacobian_at([x, y, z])[0] == pytest.approx(
+        [2 * x * y + y * np.cos(x * y), x**2 + x * np.cos(x * y), k]
+    )
+    _wait_until_pool_stopped()
+
+
+def test_a_job_longer_than_the_idle_time_keeps_its_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool stops only when no job has run for the idle time, never under a running job."""
+    monkeypatch.setattr(limits, "POOL_IDLE_S", 0.2)
+    calculus.start_workers()  # its job ends: the idle clock starts
+    started = time.monotonic()
+    assert run_symbolic(time.sleep, 1.0) is None  # five idle times long, and ends normally
+    assert time.monotonic() - started >= 1.0
+    assert worker.pool_running()
+    _wait_until_pool_stopped()
