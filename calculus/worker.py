@@ -4,8 +4,9 @@ Why: Streamlit runs every session as a thread of one server process. CPU-bound s
 that process holds the GIL and freezes every other learner's page, and a thread cannot be stopped.
 A worker process can: a job that overruns its wall-clock limit is killed (and the worker replaced)
 by ``pebble``, and each worker's address space is capped so a blow-up ends in MemoryError there,
-not in the server. Workers start from a fork server that has already imported sympy, so replacing
-one takes milliseconds, not a sympy import.
+not in the server. Workers start from a fork server that has already imported sympy and run its
+code generation once (``calculus/worker_preload.py``), so replacing one, or starting a new pool
+after an idle one stopped, takes tens of milliseconds, not a sympy import.
 
 The pool is shared by all sessions of the server on purpose: it holds no learner's state. What
 keeps one learner's heavy work from starving the others is here too: workers run at a lower CPU
@@ -70,7 +71,7 @@ def _limit_worker(memory_bytes: int) -> None:
     os.nice(limits.WORKER_NICENESS)  # the server's own threads (knob moves) come first
     from calculus.symbolic import warm_up
 
-    warm_up()
+    warm_up()  # milliseconds when the fork server is warm; the fork server skips a failed preload
 
 
 def _get_pool() -> ProcessPool:
@@ -79,7 +80,7 @@ def _get_pool() -> ProcessPool:
     if _pool is None or not _pool.active:
         CONSTS.sleep_unit = limits.POOL_POLL_S  # the pool threads' polling (pebble's own)
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["calculus.symbolic"])
+        context.set_forkserver_preload(["calculus.worker_preload"])
         _pool = ProcessPool(
             max_workers=limits.WORKER_PROCESSES,
             max_tasks=500,  # recycle now and then: sympy's caches only grow
