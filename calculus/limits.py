@@ -39,7 +39,7 @@ POOL_POLL_S = 0.5
 #: Seconds without a symbolic job after which the pool is stopped (its workers and threads): an
 #: idle pool's threads still cost the server about 1.2 ms of CPU a second, a quarter of a
 #: millisecond per knob move with one learner dragging (bench/load.py). The next job starts a
-#: new pool from the fork server, which already holds sympy: about 0.15 s once.
+#: new pool from the fork server, which is warm (calculus/worker_preload.py): about 50 ms once.
 POOL_IDLE_S = 30.0
 #: Symbolic jobs running at once across all sessions (each session has at most one in flight).
 MAX_CONCURRENT_JOBS = WORKER_PROCESSES

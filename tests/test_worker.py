@@ -168,11 +168,8 @@ POOL_THREADS = ("task_scheduler_loop", "pool_manager_loop", "message_manager_loo
 
 
 def _pool_threads() -> list[str]:
-    return [
-        t.name
-        for t in threading.enumerate()
-        if t.name.endswith(tuple(f"({n})" for n in POOL_THREADS))
-    ]
+    ends = tuple(f"({loop})" for loop in POOL_THREADS)
+    return [thread.name for thread in threading.enumerate() if thread.name.endswith(ends)]
 
 
 def _wait_until_pool_stopped(patience_s: float = 10.0) -> None:
