@@ -27,7 +27,6 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field, replace
-from functools import partial
 from multiprocessing import spawn
 from typing import NoReturn, TypeVar
 
@@ -44,7 +43,6 @@ _pool_lock = threading.Lock()  # guards the three below
 _jobs_in_pool = 0  # scheduled and not yet ended
 _idle_since = 0.0  # monotonic time the last job ended
 _idle_timer: threading.Timer | None = None
-_at_exit: dict[ProcessPool, Callable[[], None]] = {}  # each running pool's stop at exit
 
 
 def _preparation_data_without_main(name: str) -> dict[str, object]:
@@ -88,8 +86,6 @@ def _get_pool() -> ProcessPool:
             initargs=(limits.WORKER_MEMORY_LIMIT_BYTES,),
             context=context,
         )
-        _at_exit[_pool] = partial(_stop, _pool)
-        atexit.register(_at_exit[_pool])
     return _pool
 
 
@@ -128,7 +124,19 @@ def _stop_if_idle() -> None:
         pool, _pool = (_pool, None) if idle else (None, _pool)
     if pool is not None:
         _stop(pool)
-        atexit.unregister(_at_exit.pop(pool))
+
+
+@atexit.register
+def _stop_at_exit() -> None:
+    # Whoever takes the pool stops it: the idle timer can fire during exit, and two stops of one
+    # pool at once fail inside pebble.
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+        if _idle_timer is not None:
+            _idle_timer.cancel()
+    if pool is not None:
+        _stop(pool)
 
 
 def pool_running() -> bool:

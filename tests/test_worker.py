@@ -209,3 +209,27 @@ def test_a_job_longer_than_the_idle_time_keeps_its_pool(monkeypatch: pytest.Monk
     assert time.monotonic() - started >= 1.0
     assert worker.pool_running()
     _wait_until_pool_stopped()
+
+
+#: Exits right after a job, as the pool's idle timer fires: the timer and the exit both stop it.
+EXIT_AS_THE_POOL_IDLES_SCRIPT = """
+from calculus import limits, parse_function, start_workers
+start_workers()
+limits.POOL_IDLE_S = 0.03
+parse_function("x^2 y + sin(x y) + 997 z")
+"""
+
+
+def test_the_process_exits_cleanly_as_its_idle_pool_stops() -> None:
+    """A server stopped within moments of a learner's function exits without a traceback (the
+    idle timer and the exit once stopped the same pool together, and pebble failed)."""
+    for _ in range(2):  # it raced: twice makes a regression near certain to show
+        result = subprocess.run(
+            [sys.executable, "-c", EXIT_AS_THE_POOL_IDLES_SCRIPT],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=EXIT_AFTER_OVERRUN_S,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "Traceback" not in result.stderr, result.stderr[-2000:]
