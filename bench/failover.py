@@ -58,6 +58,7 @@ from bench.load import (
     Session,
     _learner,
     _open,
+    open_as_a_class,
 )
 from tests.browser.harness import free_port
 
@@ -394,9 +395,7 @@ async def run_failover(
     tasks: list[asyncio.Task[Any]] = []  # the learners, the fresh sessions, the reconnections
     deadline = time.monotonic() + LOAD_TIMEOUT_S
     try:
-        for start in range(0, sessions, 5):  # tabs open a few at a time, as in load.py
-            batch = learners[start : start + 5]
-            readers += await asyncio.gather(*(_open(s, deadline) for s in batch))
+        readers += await open_as_a_class(learners, deadline)
         for session in learners:
             result.groups.setdefault(session.replica, Group(session.replica))
             result.groups[session.replica].sessions.append(session)

@@ -46,7 +46,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -663,6 +663,16 @@ async def _open(session: Session, deadline: float) -> asyncio.Task[None]:
     return reader
 
 
+async def open_as_a_class(sessions: Sequence[Session], deadline: float) -> list[asyncio.Task[None]]:
+    """Open the sessions a few at a time, as a class arrives (a page's first run is the heavy
+    one); their readers."""
+    readers: list[asyncio.Task[None]] = []
+    for start in range(0, len(sessions), 5):
+        batch = sessions[start : start + 5]
+        readers += await asyncio.gather(*(_open(s, deadline) for s in batch))
+    return readers
+
+
 async def _learner(session: Session, index: int, rate: float, until: float, seed: int) -> None:
     rng = random.Random(seed)
     session.choose_knob(index)
@@ -702,10 +712,7 @@ async def run_load(
     result = Result(sessions=sessions, rate=rate, seconds=seconds)
     deadline = time.monotonic() + LOAD_TIMEOUT_S
     try:
-        # Tabs open a few at a time, as a class arrives: the page's first run is the heavy one.
-        for start in range(0, sessions, 5):
-            batch = learners[start : start + 5]
-            readers += await asyncio.gather(*(_open(s, deadline) for s in batch))
+        readers += await open_as_a_class(learners, deadline)
         if hostile:
             hostile_session = Session(base_url, page, query, "hostile")
             readers.append(await _open(hostile_session, deadline))
