@@ -151,14 +151,19 @@ if __name__ == "__main__":
 """
 
 
-def test_the_process_can_exit_after_a_function_overran() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", OVERRUN_SCRIPT],
+def _python(script: str) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a Python process of its own, in the repository; it must end in time."""
+    return subprocess.run(
+        [sys.executable, "-c", script],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=EXIT_AFTER_OVERRUN_S,
     )
+
+
+def test_the_process_can_exit_after_a_function_overran() -> None:
+    result = _python(OVERRUN_SCRIPT)
     assert result.stdout.strip() == "refused", result.stderr[-2000:]
     assert result.returncode == 0, result.stderr[-2000:]
 
@@ -224,12 +229,6 @@ def test_the_process_exits_cleanly_as_its_idle_pool_stops() -> None:
     """A server stopped within moments of a learner's function exits without a traceback (the
     idle timer and the exit once stopped the same pool together, and pebble failed)."""
     for _ in range(2):  # it raced: twice makes a regression near certain to show
-        result = subprocess.run(
-            [sys.executable, "-c", EXIT_AS_THE_POOL_IDLES_SCRIPT],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=EXIT_AFTER_OVERRUN_S,
-        )
+        result = _python(EXIT_AS_THE_POOL_IDLES_SCRIPT)
         assert result.returncode == 0, result.stderr[-2000:]
         assert "Traceback" not in result.stderr, result.stderr[-2000:]
