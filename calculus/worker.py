@@ -39,10 +39,9 @@ from calculus.errors import ExpressionError, ServerBusy, Superseded
 T = TypeVar("T")
 
 _pool: ProcessPool | None = None
-_pool_lock = threading.Lock()  # guards the three below
+_pool_lock = threading.Lock()  # guards _pool and the two below
 _jobs_in_pool = 0  # scheduled and not yet ended
-_idle_since = 0.0  # monotonic time the last job ended
-_idle_timer: threading.Timer | None = None
+_idle_timer: threading.Timer | None = None  # armed when the last job ends, cancelled by a new one
 
 
 def _preparation_data_without_main(name: str) -> dict[str, object]:
@@ -104,11 +103,10 @@ def _submit(job: Callable[..., T], args: tuple[object, ...], timeout: float) -> 
 
 
 def _job_ended(_: ProcessFuture) -> None:
-    global _jobs_in_pool, _idle_since, _idle_timer
+    global _jobs_in_pool, _idle_timer
     with _pool_lock:
         _jobs_in_pool -= 1
         if _jobs_in_pool == 0:
-            _idle_since = time.monotonic()
             if _idle_timer is not None:
                 _idle_timer.cancel()
             _idle_timer = threading.Timer(limits.POOL_IDLE_S, _stop_if_idle)
@@ -120,7 +118,8 @@ def _stop_if_idle() -> None:
     """Stop the pool if no job has run for ``POOL_IDLE_S`` (the timer's own thread)."""
     global _pool
     with _pool_lock:
-        idle = _jobs_in_pool == 0 and time.monotonic() - _idle_since >= limits.POOL_IDLE_S * 0.99
+        # Still the armed timer: a job since then would have cancelled or replaced it.
+        idle = _jobs_in_pool == 0 and _idle_timer is threading.current_thread()
         pool, _pool = (_pool, None) if idle else (None, _pool)
     if pool is not None:
         _stop(pool)
