@@ -7,6 +7,7 @@ called zero exactly when its cell says 0, so the words never disagree with the p
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -39,16 +40,18 @@ def jacobian_description(
 
     ``notes[i][j]`` names why an undefined entry has no number (e.g. 'kink'), as on the cell.
     """
-    values = np.asarray(values, dtype=float).reshape(len(outputs), len(knobs))
+    rows = np.asarray(values, dtype=float).reshape(len(outputs), len(knobs)).tolist()
     cells = [(i, j) for i in range(len(outputs)) for j in range(len(knobs))]
+    # Python floats, not numpy scalars (~1 µs a call): this is written on every knob move.
+    value = {(i, j): rows[i][j] for i, j in cells}
     name = {(i, j): partial_name(outputs[i], knobs[j]) for i, j in cells}
-    text = {cell: format_number(values[cell]) for cell in cells}
+    text = {cell: format_number(value[cell]) for cell in cells}
     parts = [
         f"Heatmap of the Jacobian at the knobs shown: {len(outputs)} "
         f"{'output' if len(outputs) == 1 else 'outputs'} (rows) by {len(knobs)} "
         f"{'knob' if len(knobs) == 1 else 'knobs'} (columns)."
     ]
-    finite = [cell for cell in cells if np.isfinite(values[cell])]
+    finite = [cell for cell in cells if math.isfinite(value[cell])]
     zeros = [cell for cell in finite if text[cell] == "0"]
     moving = [cell for cell in finite if text[cell] != "0"]
     if not finite:
@@ -63,23 +66,24 @@ def jacobian_description(
     elif len(finite) == 1:
         parts.append(f"{name[moving[0]]} = {text[moving[0]]}.")
     else:
-        top = max(abs(values[cell]) for cell in moving)
-        tied = [cell for cell in moving if abs(values[cell]) >= top * (1 - TIE_RTOL)]
+        top = max(abs(value[cell]) for cell in moving)
+        tied = [cell for cell in moving if abs(value[cell]) >= top * (1 - TIE_RTOL)]
         largest = _listed([f"{name[cell]} = {text[cell]}" for cell in tied])
-        lead = "Largest in size" + (" of the finite entries" if np.isinf(values).any() else "")
+        infinite_too = any(math.isinf(v) for v in value.values())
+        lead = "Largest in size" + (" of the finite entries" if infinite_too else "")
         lead += f", a tie of {len(tied)}" if len(tied) > 1 else ""
         parts.append(f"{lead}: {largest}.")
         if zeros:
             listed = _listed([name[cell] for cell in zeros])
             parts.append(f"Zero, so that output does not react to that knob here: {listed}.")
-        negative = [cell for cell in moving if values[cell] < 0]
+        negative = [cell for cell in moving if value[cell] < 0]
         if negative and len(moving) > 1:
             listed = _listed([f"{name[cell]} = {text[cell]}" for cell in negative])
             parts.append(f"Negative (the output falls as the knob turns up): {listed}.")
-    infinite = [cell for cell in cells if np.isinf(values[cell])]
+    infinite = [cell for cell in cells if math.isinf(value[cell])]
     if infinite:
         parts.append(f"Infinite: {_listed([f'{name[c]} = {text[c]}' for c in infinite])}.")
-    undefined = [cell for cell in cells if np.isnan(values[cell])]
+    undefined = [cell for cell in cells if math.isnan(value[cell])]
     by_note: dict[str, list[str]] = {}
     for i, j in undefined:
         note = notes[i][j] if notes is not None and notes[i][j] else "undefined"
