@@ -51,13 +51,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench.load import (
     LOAD_TIMEOUT_S,
-    MAX_RATE,
     MAX_SECONDS,
     MAX_SESSIONS,
     Move,
     Session,
     _learner,
     _open,
+    bounded,
     open_as_a_class,
 )
 from tests.browser.harness import free_port
@@ -383,9 +383,7 @@ async def run_failover(
     page: str = "",
     query: str = "",
 ) -> Failover:
-    sessions = max(2, min(sessions, MAX_SESSIONS))
-    seconds = max(kill_after + 1, min(seconds, MAX_SECONDS))
-    rate = max(0.1, min(rate, MAX_RATE))
+    sessions, rate, seconds = bounded(sessions, rate, seconds, fewest=2, shortest=kill_after + 1)
     probe_every = max(probe_every, MIN_PROBE_EVERY_S)
     (surviving,) = set(room.replica_ports) - {kill}
     result = Failover(sessions, rate, seconds, kill, surviving, kill_after, probe_every)

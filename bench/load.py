@@ -70,6 +70,7 @@ from ui.knob_slider import KNOB_SLIDERS, RELEASE_MS
 MAX_SESSIONS = 100
 MAX_SECONDS = 120.0
 MAX_RATE = 20.0
+MIN_RATE = 0.1
 MAX_CHURN = 1000
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 #: Floors (issue 16).
@@ -690,6 +691,18 @@ async def _hostile(session: Session, until: float) -> None:
         await asyncio.sleep(HOSTILE_EVERY_S)
 
 
+def bounded(
+    sessions: int, rate: float, seconds: float, *, fewest: int = 1, shortest: float = 1.0
+) -> tuple[int, float, float]:
+    """A run's learners, moves a second and length within the generator's bounds: the traffic
+    it sends (to loopback only) stays bounded whatever it is asked for."""
+    return (
+        max(fewest, min(sessions, MAX_SESSIONS)),
+        max(MIN_RATE, min(rate, MAX_RATE)),
+        max(shortest, min(seconds, MAX_SECONDS)),
+    )
+
+
 async def run_load(
     base_url: str,
     *,
@@ -702,9 +715,7 @@ async def run_load(
     pids: list[int] | None = None,
 ) -> Result:
     """Load ``base_url`` with ``sessions`` learners moving ``rate`` times a second."""
-    sessions = max(1, min(sessions, MAX_SESSIONS))
-    seconds = max(1.0, min(seconds, MAX_SECONDS))
-    rate = max(0.1, min(rate, MAX_RATE))
+    sessions, rate, seconds = bounded(sessions, rate, seconds)
     port = urllib.parse.urlsplit(base_url).port or 80
     learners = [Session(base_url, page, query, f"s{i}") for i in range(sessions)]
     readers: list[asyncio.Task[None]] = []
