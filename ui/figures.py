@@ -13,6 +13,7 @@ No plotly template is applied: every look is in the spec.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 from collections.abc import Callable, Sequence
@@ -158,27 +159,56 @@ TEXT_DARK, TEXT_LIGHT = "#000000", "#ffffff"
 #: WCAG 2.1 AA for normal-size text.
 MIN_TEXT_CONTRAST = 4.5
 
-_SCALE_AT = np.array([float(at) for at, _ in _DIVERGING_SCALE])
-_SCALE_RGB = np.array(
-    [[float(c) for c in colour[4:-1].split(",")] for _, colour in _DIVERGING_SCALE]
-)
+# The scale's stops as Python floats: a heatmap's cells are coloured one by one in plain Python
+# (numpy's calls on a few cells cost more than the arithmetic, on every knob move).
+_SCALE_AT = [float(at) for at, _ in _DIVERGING_SCALE]
+_SCALE_RGB = [tuple(float(c) for c in colour[4:-1].split(",")) for _, colour in _DIVERGING_SCALE]
 
 
-def _hex_rgb(colour: str) -> np.ndarray:
-    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+def _hex_rgb(colour: str) -> tuple[float, float, float]:
+    red, green, blue = (float(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
+    return red, green, blue
+
+
+_GREY_RGB = _hex_rgb(UNDEFINED_GREY)
+
+
+def _luminance(rgb: Sequence[float]) -> float:
+    """WCAG 2.1 relative luminance of one sRGB colour (0-255 channels)."""
+    red, green, blue = (
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+        for c in (channel / 255.0 for channel in rgb)
+    )
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
 def relative_luminance(rgb: np.ndarray) -> np.ndarray:
     """WCAG 2.1 relative luminance of sRGB colours (last axis: 0-255 channels)."""
-    c = np.asarray(rgb, dtype=float) / 255.0
-    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return linear @ np.array([0.2126, 0.7152, 0.0722])
+    rgb = np.asarray(rgb, dtype=float)
+    return np.array([_luminance(c) for c in rgb.reshape(-1, 3).tolist()]).reshape(rgb.shape[:-1])
 
 
 def contrast_ratio(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
     """WCAG contrast ratio of two relative luminances (1 to 21)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05)
+
+
+def _fill(value: float, bound: float) -> tuple[float, ...]:
+    """One cell's colour as plotly.js paints it (0-255 RGB): see :func:`cell_fills`."""
+    if not math.isfinite(value):
+        return _GREY_RGB
+    at = min(max((value + bound) / (2 * bound), 0.0), 1.0)
+    if at >= _SCALE_AT[-1]:
+        return _SCALE_RGB[-1]
+    k = bisect.bisect_right(_SCALE_AT, at) - 1  # _SCALE_AT[k] <= at < _SCALE_AT[k + 1]
+    if at == _SCALE_AT[k]:
+        return _SCALE_RGB[k]
+    low, high = _SCALE_AT[k], _SCALE_AT[k + 1]
+    return tuple(
+        float(round((right - left) / (high - low) * (at - low) + left))  # as np.interp
+        for left, right in zip(_SCALE_RGB[k], _SCALE_RGB[k + 1], strict=True)
+    )
 
 
 def cell_fills(values: np.ndarray, bound: float) -> np.ndarray:
@@ -188,18 +218,14 @@ def cell_fills(values: np.ndarray, bound: float) -> np.ndarray:
     linearly in RGB between the scale's stops, channels rounded.
     """
     values = np.asarray(values, dtype=float)
-    finite = np.isfinite(values)
-    at = np.clip((np.where(finite, values, 0.0) + bound) / (2 * bound), 0.0, 1.0)
-    rgb = np.stack([np.interp(at, _SCALE_AT, _SCALE_RGB[:, k]) for k in range(3)], axis=-1)
-    return np.where(finite[..., None], np.round(rgb), _hex_rgb(UNDEFINED_GREY))
+    fills = [_fill(v, bound) for v in values.ravel().tolist()]
+    return np.array(fills, dtype=float).reshape((*values.shape, 3))
 
 
-def text_colours(fills: np.ndarray) -> np.ndarray:
-    """For each fill (... x RGB), the text colour with the higher contrast: black or white."""
-    fill = relative_luminance(fills)
-    dark = contrast_ratio(fill, relative_luminance(_hex_rgb(TEXT_DARK)))
-    light = contrast_ratio(fill, 1.0)
-    return np.where(dark >= light, TEXT_DARK, TEXT_LIGHT)
+def _text_colour(fill: Sequence[float]) -> str:
+    """Black or white, whichever contrasts more with ``fill``: against black the ratio is
+    (L + 0.05) / 0.05, against white 1.05 / (L + 0.05), for the fill's luminance L."""
+    return TEXT_DARK if (_luminance(fill) + 0.05) ** 2 >= 0.05 * 1.05 else TEXT_LIGHT
 
 
 def jacobian_heatmap(
@@ -288,7 +314,7 @@ def jacobian_heatmap(
                 "ygap": 2,
             }
         )
-    colours = text_colours(cell_fills(values, bound))
+    colours = [_text_colour(_fill(v, bound)) for row in cells for v in row]
     traces.append(
         {
             "type": "scatter",
@@ -296,7 +322,7 @@ def jacobian_heatmap(
             "x": [label for _ in output_labels for label in knob_labels],
             "y": [label for label in output_labels for _ in knob_labels],
             "text": in_cells,
-            "textfont": {"size": text_size, "color": colours.ravel().tolist()},
+            "textfont": {"size": text_size, "color": colours},
             "name": "values",
             "hoverinfo": "skip",
             "showlegend": False,
