@@ -268,7 +268,7 @@ def jacobian_heatmap(
             ]
             for row in zip(cells, text, notes, strict=True)
         ]
-    in_cells = [
+    in_cells = [  # a finite cell's hover text is already format_number's
         (shown if number is format_number else number(v)) if math.isfinite(v) else shown
         for row, shown_row in zip(cells, text, strict=True)
         for v, shown in zip(row, shown_row, strict=True)
