@@ -23,13 +23,11 @@ import pytest
 from ui.figures import (
     MIN_TEXT_CONTRAST,
     UNDEFINED_GREY,
-    cell_fills,
-    contrast_ratio,
+    cell_fill,
     description_of,
     error_curve_figure,
     heatmap_legend_html,
     jacobian_heatmap,
-    relative_luminance,
 )
 
 NAN = float("nan")
@@ -160,6 +158,20 @@ def _rgb(colour: str) -> np.ndarray:
     return np.array([float(c) for c in colour[colour.index("(") + 1 : -1].split(",")])
 
 
+def relative_luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG 2.1 relative luminance of sRGB colours (last axis: 0-255 channels): the oracle, in
+    numpy, for the page's own per-cell version."""
+    c = np.asarray(rgb, dtype=float) / 255.0
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
+    """WCAG contrast ratio of two relative luminances (1 to 21)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05)
+
+
 def _plotly_fill(value: float | None, trace: Any) -> np.ndarray:
     """The cell colour as plotly draws it, from the validated trace: scale stops and z range."""
     if value is None:
@@ -195,7 +207,7 @@ def test_every_cell_number_has_at_least_4_5_to_1_contrast_on_its_own_cell(scale:
     for k, (x, y) in enumerate(zip(text.x, text.y, strict=True)):
         i, j = rows.index(y), columns.index(x)
         fill = _plotly_fill(jacobian.z[i][j], jacobian)
-        assert np.array_equal(fill, cell_fills(values, scale)[i, j])
+        assert np.array_equal(fill, cell_fill(values[i, j], scale))
         ratios.append(
             float(contrast_ratio(relative_luminance(fill), relative_luminance(_rgb(colours[k]))))
         )
@@ -211,7 +223,7 @@ def test_the_scale_never_leaves_a_cell_below_4_5_to_1() -> None:
     columns = [str(j) for j in range(values.size)]
     figure = jacobian_heatmap(values, ["y"], columns)
     text = next(t for t in figure.data if t.name == "values")
-    fills = relative_luminance(cell_fills(values, 1.0))[0]
+    fills = relative_luminance(np.array([cell_fill(v, 1.0) for v in values[0]]))
     texts = relative_luminance(np.array([_rgb(c) for c in text.textfont.color]))
     assert float(np.min(contrast_ratio(fills, texts))) >= 4.58
 

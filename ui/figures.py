@@ -165,12 +165,7 @@ _SCALE_AT = [float(at) for at, _ in _DIVERGING_SCALE]
 _SCALE_RGB = [tuple(float(c) for c in colour[4:-1].split(",")) for _, colour in _DIVERGING_SCALE]
 
 
-def _hex_rgb(colour: str) -> tuple[float, float, float]:
-    red, green, blue = (float(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
-    return red, green, blue
-
-
-_GREY_RGB = _hex_rgb(UNDEFINED_GREY)
+_GREY_RGB = tuple(float(int(UNDEFINED_GREY[i : i + 2], 16)) for i in (1, 3, 5))
 
 
 def _luminance(rgb: Sequence[float]) -> float:
@@ -182,20 +177,12 @@ def _luminance(rgb: Sequence[float]) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
-def relative_luminance(rgb: np.ndarray) -> np.ndarray:
-    """WCAG 2.1 relative luminance of sRGB colours (last axis: 0-255 channels)."""
-    rgb = np.asarray(rgb, dtype=float)
-    return np.array([_luminance(c) for c in rgb.reshape(-1, 3).tolist()]).reshape(rgb.shape[:-1])
+def cell_fill(value: float, bound: float) -> tuple[float, ...]:
+    """The colour plotly.js paints a cell of ``value`` (0-255 RGB), grey where undefined.
 
-
-def contrast_ratio(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
-    """WCAG contrast ratio of two relative luminances (1 to 21)."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05)
-
-
-def _fill(value: float, bound: float) -> tuple[float, ...]:
-    """One cell's colour as plotly.js paints it (0-255 RGB): see :func:`cell_fills`."""
+    As plotly.js does: the value's place between -bound and +bound (clamped), interpolated
+    linearly in RGB between the scale's stops (as ``np.interp``, to the bit), channels rounded.
+    """
     if not math.isfinite(value):
         return _GREY_RGB
     at = min(max((value + bound) / (2 * bound), 0.0), 1.0)
@@ -206,20 +193,9 @@ def _fill(value: float, bound: float) -> tuple[float, ...]:
         return _SCALE_RGB[k]
     low, high = _SCALE_AT[k], _SCALE_AT[k + 1]
     return tuple(
-        float(round((right - left) / (high - low) * (at - low) + left))  # as np.interp
+        float(round((right - left) / (high - low) * (at - low) + left))
         for left, right in zip(_SCALE_RGB[k], _SCALE_RGB[k + 1], strict=True)
     )
-
-
-def cell_fills(values: np.ndarray, bound: float) -> np.ndarray:
-    """The colour plotly.js paints each cell (rows x columns x 0-255 RGB), grey where undefined.
-
-    As plotly.js does: the value's place between -bound and +bound (clamped), interpolated
-    linearly in RGB between the scale's stops, channels rounded.
-    """
-    values = np.asarray(values, dtype=float)
-    fills = [_fill(v, bound) for v in values.ravel().tolist()]
-    return np.array(fills, dtype=float).reshape((*values.shape, 3))
 
 
 def _text_colour(fill: Sequence[float]) -> str:
@@ -314,7 +290,7 @@ def jacobian_heatmap(
                 "ygap": 2,
             }
         )
-    colours = [_text_colour(_fill(v, bound)) for row in cells for v in row]
+    colours = [_text_colour(cell_fill(v, bound)) for row in cells for v in row]
     traces.append(
         {
             "type": "scatter",
