@@ -118,15 +118,30 @@ def determinant_sentence(jacobian: np.ndarray) -> str | None:
     n, m = jacobian.shape
     if n != m or not np.all(np.isfinite(jacobian)):
         return None
-    det = float(np.linalg.det(jacobian))
     what = {1: "lengths", 2: "areas"}.get(n, "volumes")
-    if abs(det) <= ZERO * max(1.0, float(np.max(np.abs(jacobian))) ** n):
+    # Compared in logs: with finite entries, det J and the scale max |entry| ** n can still be
+    # beyond a float (exp(200 x), exp(200 y) at x = y = 3: det J is about 4.9×10^525).
+    sign, log_size = np.linalg.slogdet(jacobian)
+    largest = float(np.max(np.abs(jacobian)))
+    if sign == 0 or log_size <= math.log(ZERO) + n * math.log(max(1.0, largest)):
         return (
             f"det J (the determinant of J) = 0: near this point f flattens at least one direction "
             f"(it squashes {what} to nothing, so it cannot be undone locally)."
         )
-    flip = " and flips orientation" if det < 0 else ""
+    with np.errstate(over="ignore"):  # beyond a float: written from log_size below
+        det = float(np.linalg.det(jacobian))
+    size = format_number(abs(det)) if math.isfinite(det) else _power_of_ten(float(log_size))
+    flip = " and flips orientation" if sign < 0 else ""
     return (
-        f"det J (the determinant of J) = {format_number(det)}: near this point f scales "
-        f"small {what} by {format_number(abs(det))}{flip}."
+        f"det J (the determinant of J) = {'−' if sign < 0 else ''}{size}: near this point f "
+        f"scales small {what} by {size}{flip}."
     )
+
+
+def _power_of_ten(log_size: float) -> str:
+    """A size beyond a float, from its natural log, as format_number writes large numbers."""
+    exponent = math.floor(log_size / math.log(10))
+    mantissa = f"{10 ** (log_size / math.log(10) - exponent):.4g}"
+    if mantissa == "10":  # 9.99996 rounds up
+        mantissa, exponent = "1", exponent + 1
+    return f"{mantissa}×10^{exponent}"

@@ -228,6 +228,25 @@ def test_the_scale_never_leaves_a_cell_below_4_5_to_1() -> None:
     assert float(np.min(contrast_ratio(fills, texts))) >= 4.58
 
 
+def test_entries_near_a_floats_largest_get_the_scales_ends() -> None:
+    """±1e308: (value + bound) / (2 * bound) overflows; the cells still take the scale's ends."""
+    figure = jacobian_heatmap(np.array([[1e308, -1e308, 0.0]]), ["y"], ["a", "b", "c"])
+    jacobian = next(t for t in figure.data if t.name == "jacobian")
+    text = next(t for t in figure.data if t.name == "values")
+    scale = [_rgb(colour) for _, colour in jacobian.colorscale]
+    fills = [cell_fill(v, 1e308) for v in (1e308, -1e308, 0.0)]
+    assert [list(f) for f in fills] == [
+        list(scale[-1]),
+        list(scale[0]),
+        list(scale[len(scale) // 2]),
+    ]
+    ratios = [
+        float(contrast_ratio(relative_luminance(np.array(f)), relative_luminance(_rgb(c))))
+        for f, c in zip(fills, text.textfont.color, strict=True)
+    ]
+    assert min(ratios) >= MIN_TEXT_CONTRAST, ratios
+
+
 def test_undefined_cells_are_grey_and_say_so_in_the_one_text_layer() -> None:
     figure = jacobian_heatmap(**HEATMAPS["undefined entry with a note and a title"])
     grey = next(t for t in figure.data if t.name == "undefined")

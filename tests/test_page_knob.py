@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -255,6 +256,18 @@ def test_look_closer_shows_one_section_at_a_time() -> None:
     assert [h.value for h in at.subheader] == ["Nudge check: does the Jacobian predict the change?"]
     at.segmented_control(key="look").set_value("The exact Jacobian").run()
     assert [h.value for h in at.subheader] == ["The exact Jacobian"]
+
+
+def test_a_determinant_beyond_a_float_is_written_not_a_crash() -> None:
+    """exp(200 x), exp(200 y) at x = y = 3: entries 200 e^600 ≈ 7.546×10^262, so det J =
+    (200 e^600)² ≈ 5.694×10^525, beyond a float (checked in logs: 2 (log₁₀ 200 + 600 / ln 10))."""
+    at = run_app(f="exp(200 x), exp(200 y)", k_x="3", k_y="3")
+    assert knob_values(at, ["x", "y"]) == [3.0, 3.0]
+    text = page_text(at)
+    exponent = 2 * (math.log10(200) + 600 / math.log(10))
+    expected = f"{10 ** (exponent - math.floor(exponent)):.4g}×10^{math.floor(exponent)}"
+    assert expected == "5.694×10^525"
+    assert f"det J (the determinant of J) = {expected}: near this point f scales" in text, text
 
 
 def test_share_and_export_give_link_latex_csv_and_python() -> None:

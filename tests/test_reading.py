@@ -45,6 +45,24 @@ def test_determinant_sentence_names_what_det_means(jacobian: list[list[float]], 
     assert sentence is not None and sentence.startswith(start), sentence
 
 
+@pytest.mark.parametrize(
+    ("jacobian", "start"),
+    [
+        # exp(200 x), exp(200 y) at x = y = 3: the entries are finite, det J is beyond a float.
+        ([[7.0e262, 0.0], [0.0, 7.0e262]], "det J (the determinant of J) = 4.9×10^525: near this point f scales small areas by 4.9×10^525."),
+        ([[-7.0e262, 0.0], [0.0, 7.0e262]], "det J (the determinant of J) = −4.9×10^525: near this point f scales small areas by 4.9×10^525 and flips"),
+        ([[1e300, 1e300], [1e300, 1e300]], "det J (the determinant of J) = 0: near this point f flattens"),
+        ([[1e-300, 0.0], [0.0, 1e-300]], "det J (the determinant of J) = 0: near this point f flattens"),
+    ],
+)  # fmt: skip
+def test_determinant_sentence_of_entries_near_a_floats_ends(
+    jacobian: list[list[float]], start: str
+) -> None:
+    """The scale that tells a determinant from 0 (max |entry| ** n) overflowed and raised."""
+    sentence = determinant_sentence(np.array(jacobian))
+    assert sentence is not None and sentence.startswith(start), sentence
+
+
 def test_no_determinant_sentence_when_undefined_or_not_square() -> None:
     assert determinant_sentence(np.array([[1.0, NAN], [0.0, 1.0]])) is None
     assert determinant_sentence(np.array([[1.0, 2.0]])) is None

@@ -185,7 +185,11 @@ def cell_fill(value: float, bound: float) -> tuple[float, ...]:
     """
     if not math.isfinite(value):
         return _GREY_RGB
-    at = min(max((value + bound) / (2 * bound), 0.0), 1.0)
+    if math.isfinite(value + bound) and math.isfinite(2 * bound):
+        at = (value + bound) / (2 * bound)  # plotly.js's own arithmetic
+    else:  # near a float's largest (±1e308) that overflows: scaled first
+        at = (value / bound + 1) / 2
+    at = min(max(at, 0.0), 1.0)
     if at >= _SCALE_AT[-1]:
         return _SCALE_RGB[-1]
     k = bisect.bisect_right(_SCALE_AT, at) - 1  # _SCALE_AT[k] <= at < _SCALE_AT[k + 1]
