@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 
 import numpy as np
@@ -128,9 +129,9 @@ def determinant_sentence(jacobian: np.ndarray) -> str | None:
             f"det J (the determinant of J) = 0: near this point f flattens at least one direction "
             f"(it squashes {what} to nothing, so it cannot be undone locally)."
         )
-    with np.errstate(over="ignore"):  # beyond a float: written from log_size below
-        det = float(np.linalg.det(jacobian))
-    size = format_number(abs(det)) if math.isfinite(det) else _power_of_ten(float(log_size))
+    # One factorisation: the size from its log, or written from the log when beyond a float.
+    beyond = log_size >= math.log(sys.float_info.max)
+    size = _power_of_ten(float(log_size)) if beyond else format_number(math.exp(log_size))
     flip = " and flips orientation" if sign < 0 else ""
     return (
         f"det J (the determinant of J) = {'−' if sign < 0 else ''}{size}: near this point f "
