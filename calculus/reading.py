@@ -121,7 +121,7 @@ def determinant_sentence(jacobian: np.ndarray) -> str | None:
         return None
     what = {1: "lengths", 2: "areas"}.get(n, "volumes")
     # Compared in logs: with finite entries, det J and the scale max |entry| ** n can still be
-    # beyond a float (exp(200 x), exp(200 y) at x = y = 3: det J is about 4.9×10^525).
+    # beyond a float (exp(200 x), exp(200 y) at x = y = 3: det J is about 5.694×10^525).
     sign, log_size = np.linalg.slogdet(jacobian)
     largest = float(np.max(np.abs(jacobian)))
     if sign == 0 or log_size <= math.log(ZERO) + n * math.log(max(1.0, largest)):
