@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from playwright.sync_api import Page, sync_playwright
 
 from bench.scenarios import LOAD_TIMEOUT_MS, percentile, wait_until_quiet
-from tests.browser.harness import launch_chromium, start_streamlit, wait_for_app_ready
+from tests.browser.harness import APP, launch_chromium, start_streamlit, wait_for_app_ready
 
 VIEWPORT = {"width": 1280, "height": 800}
 #: Per reveal: click -> the verdict in the DOM (the rest, to painted, is the browser's frame).
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="one page's name, e.g. 'knob machine'")
     options = parser.parse_args(argv)
     rows, missed = [], False
-    with sync_playwright() as playwright, start_streamlit("app.py", ()) as (base, _):
+    with sync_playwright() as playwright, start_streamlit(APP, ()) as (base, _):
         browser = launch_chromium(playwright)
         for name, path, query, answer, floor in PAGES:
             if options.only and options.only != name:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,23 +11,21 @@ from streamlit.delta_generator import DeltaGenerator
 
 import ui
 from calculus import Evaluation, VectorFunction
-from calculus.domain_words import undefined_reasons
-from calculus.export import (
-    derivative_texts,
-    output_names,
-    plain_symbol,
-)
 from calculus.narration import knob_machine as words
-from calculus.reading import determinant_sentence, format_number, sensitivity_sentences
 from ui.knob_machine import (
+    HEATMAP_KEY,
     PAGE,
+    heatmap_figure,
+    moved_parts,
+    outputs_text,
+    readings_text,
+    reasons_at,
     show_exact_jacobian,
     show_nudge_check,
     show_share_and_export,
 )
 from ui.predict import function_quiz, predict_toggle, question_card
 
-HEATMAP_KEY = f"{PAGE}_heatmap"
 EXAMPLES = [ui.Example(*example) for example in words.EXAMPLES]
 VIEWS = ["The exact Jacobian", "Nudge check", "Share and export"]
 #: The knobs and outputs on the left, the heatmap on the right.
@@ -77,17 +76,23 @@ def main() -> None:
         with section:  # the formulas do not move with the knobs: drawn once, here
             show_exact_jacobian(f)
     readout = Readout(outputs, section, view)
+    # A drag answered without a script run, where all that moves with the knobs is the route's:
+    # the heatmap, the outputs and the readings (the nudge check and export need runs).
+    moves = functools.partial(moved_parts, f) if view == VIEWS[0] else None
+    route = ui.knob_route(PAGE, f.variables, moves if ui.live_charts_available() else None)
 
     def sliders(now: Setting) -> None:
         with slider_area:
-            ui.knob_sliders(PAGE, f.variables, controls=False, point=now.point)
+            ui.knob_sliders(PAGE, f.variables, controls=False, point=now.point, route=route)
 
     with heatmap:  # the panel's own area
         ui.live_panel(
             PAGE,
             now=lambda: setting(f),
             version=lambda now: ui.knob_version(f.text, now.point),
-            chart=lambda now, version: show_heatmap(f, now.at.jacobian, now.at.kinks, version),
+            chart=lambda now, version: ui.live_chart(
+                heatmap_figure(f, now.at), key=HEATMAP_KEY, version=version
+            ),
             sliders=sliders,
             rest=lambda now: show_readout(f, readout, now.point, now.at),
         )
@@ -117,12 +122,10 @@ def setting(f: VectorFunction) -> Setting:
 
 
 def show_readout(f: VectorFunction, readout: Readout, point: np.ndarray, at: Evaluation) -> None:
-    jacobian = at.jacobian
-    # Why an output has no value (√(x₂x₃) needs x₂x₃ ≥ 0): asked only when one has none.
-    reasons = undefined_reasons(f, point) if np.isnan(at.values).any() else ()
+    reasons = reasons_at(f, point, at)
     with readout.outputs:
-        show_outputs(output_names(f), at.values, reasons)
-    show_readings(f, jacobian, at.kinks, reasons)  # under the heatmap, in the panel's area
+        ui.live_text(outputs_text(f, at.values, reasons))
+    ui.live_text(readings_text(f, at.jacobian, at.kinks, reasons))  # under the heatmap
     text = st.session_state.get(f"{PAGE}_good_text", f.text)
     ui.write_query(
         {"f": text, **ui.knob_query(PAGE, f.variables, point)}, prefix_owned=("k_", "r_")
@@ -132,62 +135,7 @@ def show_readout(f: VectorFunction, readout: Readout, point: np.ndarray, at: Eva
             show_nudge_check(f, point)
     elif readout.view == VIEWS[2]:
         with readout.section:
-            show_share_and_export(f, point, jacobian)
-
-
-def show_outputs(
-    outputs: list[str], values: np.ndarray, reasons: tuple[str | None, ...] = ()
-) -> None:
-    lines = ["**Outputs**", ""]  # one element: each element costs the browser a redraw per move
-    for i, (name, value) in enumerate(zip(outputs, values, strict=True)):
-        if np.isnan(value):
-            reason = reasons[i] if i < len(reasons) else None
-            why = f": {reason}" if reason else ""
-            lines.append(f"- {plain_symbol(name)} = **undefined at this setting**{why}")
-            continue
-        lines.append(f"- {plain_symbol(name)} = **{format_number(value)}**")
-    st.markdown("\n".join(lines))
-
-
-def show_heatmap(f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray, version: str) -> None:
-    n, m = f.shape
-    notes = [["kink" if kinks[i, j] else "" for j in range(m)] for i in range(n)]
-    figure = ui.jacobian_heatmap(
-        jacobian,
-        [plain_symbol(y) for y in output_names(f)],
-        [plain_symbol(x) for x in f.variables],
-        derivative_texts(f),
-        notes=notes,
-    )
-    ui.live_chart(figure, key=HEATMAP_KEY, version=version)
-
-
-def show_readings(
-    f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray, reasons: tuple[str | None, ...]
-) -> None:
-    """The heatmap in words: the text equivalent of the chart."""
-    names = [plain_symbol(y) for y in output_names(f)]
-    sentences = sensitivity_sentences(jacobian, names, [plain_symbol(x) for x in f.variables])
-    undefined = [f"{names[i]}: {reason}" for i, reason in enumerate(reasons) if reason]
-    if undefined:
-        sentences.append(
-            "Grey rows: an output that is undefined here has no derivatives either ("
-            + "; ".join(undefined)
-            + ")."
-        )
-    if kinks.any():
-        sentences.append(
-            "Grey cells marked *kink*: the function bends sharply here (relu, abs, max at a tie), "
-            "so that derivative does not exist — nudge the knob off the kink."
-        )
-    elif not undefined and not np.all(np.isfinite(jacobian)):
-        sentences.append(
-            "Grey cells: that derivative is undefined at this setting (for example √ or ln at 0, "
-            "or a division by zero)."
-        )
-    if (det := determinant_sentence(jacobian)) is not None:
-        sentences.append(det)
-    st.markdown("\n".join(f"- {s}" for s in sentences))
+            show_share_and_export(f, point, at.jacobian)
 
 
 main()

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.browser.harness import launch_chromium, start_streamlit, wait_for_app_ready  # noqa: E402
+from tests.browser.harness import APP, launch_chromium, start_streamlit, wait_for_app_ready  # noqa: E402
 
 PAGES = ["/", "/Rate_of_change", "/Gradient_landscape", "/Chain_rule", "/ML_layers"]
 #: (width, height): desktop and phone; tall, to see the whole page in one shot.
@@ -38,7 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     out = ROOT / args.out
     out.mkdir(parents=True, exist_ok=True)
-    with start_streamlit("app.py") as (url, _process), sync_playwright() as pw:
+    with start_streamlit(APP) as (url, _process), sync_playwright() as pw:
         browser = launch_chromium(pw)
         for path in args.path or PAGES:
             for width, height in SIZES:

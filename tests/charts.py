@@ -85,3 +85,22 @@ def trace_named(at: AppTest, name: str) -> dict[str, Any]:
             if trace.get("name") == name:
                 return trace
     raise AssertionError(f"no chart on the page has a trace named {name!r}")
+
+
+LIVE_TEXT = "knobs_live_text"
+_STYLE_MARKS = {"": "", "b": "**", "i": "*"}
+
+
+def live_texts(at: AppTest) -> list[str]:
+    """The lines of text that move with the knobs (``ui/live_text.py``), each component's as the
+    markdown that would draw it (a bold heading, then a bullet list; bold ``**``, italic ``*``)."""
+    texts = []
+    for element in at.get("bidi_component"):
+        if element.proto.component_name.removesuffix("_inline") != LIVE_TEXT:
+            continue
+        data = json.loads(element.proto.json)
+        lines = [f"**{data['heading']}**", ""] if data["heading"] else []
+        for line in data["lines"]:
+            lines.append("- " + "".join(f"{_STYLE_MARKS[s]}{t}{_STYLE_MARKS[s]}" for t, s in line))
+        texts.append("\n".join(lines))
+    return texts

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import open_page
-from tests.knobs import knob_slider, open_ranges
+from tests.knobs import knob_slider, move_state, new_move, open_ranges, turn_knob
 from ui.knobs import KnobRange
 
 
@@ -106,3 +106,17 @@ def test_look_alike_knobs_are_pointed_out(text: str, pair: tuple[str, str]) -> N
 def test_knobs_that_merely_share_a_letter_are_not_flagged() -> None:
     at = open_page("app.py", f="x1 x2 + alpha a")
     assert not [i.value for i in at.info if "look alike" in i.value]
+
+
+def test_a_reset_sent_with_a_knobs_resting_move_sets_the_knob_back() -> None:
+    """A drag over the moves route sends the knob's resting value to Streamlit as the learner
+    clicks Reset (ui/knob_slider.py): both reach the server in one request, and Reset wins."""
+    at = open_page("app.py")
+    at.button(key="knob_reset").click()
+    states = at._tree.get_widget_states()
+    states.widgets.append(move_state(at, "knob_slider_x1", new_move(2.5)))
+    at._run(states)
+    assert not at.exception
+    assert knob_slider(at, "knob_slider_x1").value == 1.0
+    turn_knob(at, "knob_slider_x1", 1.5)  # and the knob turns again
+    assert knob_slider(at, "knob_slider_x1").value == 1.5

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from tests.charts import trace_named
+from tests.charts import live_texts, trace_named
 from tests.conftest import open_page
 from tests.knobs import turn_knob
 
@@ -18,7 +18,7 @@ def run_app(**query: str) -> AppTest:
 
 
 def page_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return "\n".join([m.value for m in at.markdown] + live_texts(at))
 
 
 def heatmap(at: AppTest) -> np.ndarray:

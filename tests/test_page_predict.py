@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from calculus import parse_function
 from calculus.reading import format_number
-from tests.charts import chart_specs
+from tests.charts import chart_specs, live_texts
 from tests.conftest import open_page
 from tests.knobs import knob_sliders, turn_knob
 from ui.quote import unquote
@@ -34,6 +34,7 @@ def text(at: AppTest) -> str:
         for m in at.markdown
         if not m.value.startswith("<style")
     ]
+    parts += live_texts(at)
     parts += [c.value for c in at.caption] + [h.value for h in at.subheader]
     parts += [a.value for a in at.error]
     parts += [f"{m.label}: {m.value}" for m in at.metric]

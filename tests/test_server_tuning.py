@@ -30,7 +30,7 @@ from streamlit.proto.NewSession_pb2 import CustomThemeConfig
 from streamlit.runtime import app_session
 
 from bench.load import Session
-from tests.browser.harness import start_streamlit
+from tests.browser.harness import APP, start_streamlit
 from ui.server_tuning import SERVER_TICK_S, slow_server_ticks, tcp_nodelay, theme_built_once
 
 SYS_PIDFD_GETFD = 438  # the same number on every Linux architecture (new syscall table)
@@ -131,7 +131,7 @@ async def _two_sessions_open(url: str) -> tuple[list[Session], list[asyncio.Task
 @pytest.mark.live
 @pytest.mark.skipif(sys.platform != "linux", reason="reads the server's sockets through /proc")
 def test_a_live_servers_websockets_have_nagle_off() -> None:
-    with start_streamlit("app.py") as (url, process):
+    with start_streamlit(APP) as (url, process):
         port = int(url.rsplit(":", 1)[1])
 
         async def check() -> dict[int, tuple[str, int]]:

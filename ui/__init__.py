@@ -39,11 +39,13 @@ from ui.knobs import (
     knob_query,
     knob_range,
     knob_range_editor,
+    knob_route,
     knob_sliders,
     knob_values,
     knob_version,
 )
 from ui.live import live_panel
+from ui.live_text import live_text
 from ui.page import (
     formula,
     heatmap_key,
@@ -80,6 +82,7 @@ __all__ = [
     "knob_query",
     "knob_range",
     "knob_range_editor",
+    "knob_route",
     "knob_sliders",
     "knob_values",
     "knob_version",
@@ -88,6 +91,7 @@ __all__ = [
     "live_chart",
     "live_charts_available",
     "live_panel",
+    "live_text",
     "number_text",
     "per_function",
     "query_float",

@@ -85,6 +85,31 @@ const charts = new WeakMap();
 
 __LOAD_PLOTLY__
 
+__ROUTE__
+
+function draw(chart, data) {
+  chart.graph.style.minHeight = data.height + 'px';  // no jump while plotly.js loads
+  // What the chart shows now, in words, for screen readers (a figure keeps its toolbar usable).
+  if (data.description) {
+    chart.graph.setAttribute('role', 'figure');
+    chart.graph.setAttribute('aria-label', data.description);
+  }
+  const drawing = data.spec + data.config;
+  if (chart.drawn === drawing) {  // byte-identical: leave it alone
+    announce(data);
+    return;
+  }
+  chart.drawn = drawing;
+  loadPlotly(data.plotly).then((Plotly) => {
+    if (chart.drawn !== drawing) return;  // a newer spec came while plotly.js loaded
+    const figure = JSON.parse(data.spec);
+    return Plotly.react(chart.graph, figure.data, figure.layout, JSON.parse(data.config));
+  }).catch((error) => {
+    chart.drawn = null;
+    chart.graph.textContent = 'This chart could not be drawn: ' + error.message;
+  }).finally(() => announce(data));
+}
+
 export default function ({ data, parentElement }) {
   let chart = charts.get(parentElement);
   if (!chart) {
@@ -96,36 +121,20 @@ export default function ({ data, parentElement }) {
       if (window.Plotly && chart.drawn !== null) window.Plotly.Plots.resize(graph);
     });
     resized.observe(graph);
+    // A knob's drag answered by the moves route redraws the chart in place.
+    const unlisten = routed(data.key, (moved) => draw(chart, moved));
     // Called when the chart leaves the page, and possibly while a newer spec is drawn here.
     const cleanup = () => {
       if (parentElement.isConnected) return;  // still on the page: keep the graph
       resized.disconnect();
+      unlisten();
       if (window.Plotly) window.Plotly.purge(graph);
       charts.delete(parentElement);
     };
     chart = { graph, drawn: null, cleanup };
     charts.set(parentElement, chart);
   }
-  chart.graph.style.minHeight = data.height + 'px';  // no jump while plotly.js loads
-  // What the chart shows now, in words, for screen readers (a figure keeps its toolbar usable).
-  if (data.description) {
-    chart.graph.setAttribute('role', 'figure');
-    chart.graph.setAttribute('aria-label', data.description);
-  }
-  const drawing = data.spec + data.config;
-  if (chart.drawn === drawing) {  // byte-identical: leave it alone
-    announce(data);
-    return chart.cleanup;
-  }
-  chart.drawn = drawing;
-  loadPlotly(data.plotly).then((Plotly) => {
-    if (chart.drawn !== drawing) return;  // a newer spec came while plotly.js loaded
-    const figure = JSON.parse(data.spec);
-    return Plotly.react(chart.graph, figure.data, figure.layout, JSON.parse(data.config));
-  }).catch((error) => {
-    chart.drawn = null;
-    chart.graph.textContent = 'This chart could not be drawn: ' + error.message;
-  }).finally(() => announce(data));
+  if (!stale(data)) draw(chart, data);
   return chart.cleanup;
 }
 
@@ -261,6 +270,27 @@ export default function ({ data, parentElement, setTriggerValue }) {
 
 __ANNOUNCE__
 """
+
+#: The window event by which the knob sliders hand a moves-route reply to the components it
+#: names (``ui/moves_route.py``).
+ROUTE_MOVED = "knobs-route-moved"
+#: Shared by the components a moves-route reply redraws (live charts, ``ui/live_text.py``).
+#: ``routed(key, draw)`` calls ``draw(data)`` with each reply's data for ``key``;
+#: ``stale(data)`` is true of a script run's data for a component the route has drawn since the
+#: sliders last sent their values to Streamlit: newer, and the run that draws it is on its way.
+ROUTE_JS = """
+const MOVED = '__MOVED__';
+const ROUTE = (window.__knobsRoute ??= { ahead: false, keys: new Set() });
+function routed(key, draw) {
+  const heard = (event) => {
+    const data = event.detail.parts[key];
+    if (data) draw(data);
+  };
+  window.addEventListener(MOVED, heard);
+  return () => window.removeEventListener(MOVED, heard);
+}
+const stale = (data) => ROUTE.ahead && ROUTE.keys.has(data.key);
+""".strip().replace("__MOVED__", ROUTE_MOVED)
 
 #: The window event by which a live chart tells the knob sliders what it now shows (a slider
 #: sends a drag's next move once the last one is drawn).
@@ -413,6 +443,7 @@ def _chart_js(js: str) -> str:
         js.replace("__LOAD_PLOTLY__", _LOAD_PLOTLY_JS.strip())
         .replace("__ANNOUNCE__", _ANNOUNCE_JS.strip())
         .replace("__EVENT__", LIVE_CHART_DRAWN)
+        .replace("__ROUTE__", ROUTE_JS)
     )
 
 
@@ -441,24 +472,31 @@ def live_chart(
     ``description`` (``SpecFigure``), what it shows now in words, becomes the chart's accessible
     name (a ``figure`` role).
     """
-    config = {**DEFAULT_CONFIG, **(config or {})}
     if not plotly_js_served():
-        st.plotly_chart(figure, key=key, config=config, theme=None)
+        st.plotly_chart(figure, key=key, config={**DEFAULT_CONFIG, **(config or {})}, theme=None)
         return
-    height, spec_json = _height(figure), _spec_json(figure)
-    _component(
-        key=key,
-        data={
-            "spec": spec_json,
-            "config": json.dumps(config),
-            "height": height,
-            "plotly": _plotly_js_url(),
-            "key": key,
-            "version": version,
-            "description": description_of(figure),
-        },
-        height=height,
-    )
+    data = chart_data(figure, key=key, config=config, version=version)
+    _component(key=key, data=data, height=data["height"])
+
+
+def chart_data(
+    figure: go.Figure | dict[str, Any],
+    *,
+    key: str,
+    config: dict[str, Any] | None = None,
+    version: str | None = None,
+) -> dict[str, Any]:
+    """What the live chart ``key`` is given to show ``figure`` (:func:`live_chart`): also what
+    the moves route sends it (``ui/moves_route.py``)."""
+    return {
+        "spec": _spec_json(figure),
+        "config": json.dumps({**DEFAULT_CONFIG, **(config or {})}),
+        "height": _height(figure),
+        "plotly": _plotly_js_url(),
+        "key": key,
+        "version": version,
+        "description": description_of(figure),
+    }
 
 
 def _spec(figure: go.Figure | dict[str, Any]) -> dict[str, Any]:

@@ -3,13 +3,18 @@ share and export (the lesson itself is ``pages/0_Knob_machine.py``)."""
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
-from calculus import VectorFunction
-from calculus.domain_words import domain_notes
+from calculus import Evaluation, VectorFunction
+from calculus.domain_words import domain_notes, undefined_reasons
 from calculus.export import (
     derivative_latex,
+    derivative_texts,
     jacobian_csv,
     jacobian_latex,
     output_names,
@@ -19,15 +24,22 @@ from calculus.export import (
     values_latex,
 )
 from calculus.linearisation import direction, error_curve, nudge
-from calculus.reading import format_number
+from calculus.reading import determinant_sentence, format_number, sensitivity_sentences
 from ui.cache import per_function
-from ui.chart_component import live_chart
-from ui.figures import error_curve_figure
+from ui.chart_component import chart_data, live_chart
+from ui.figures import error_curve_figure, jacobian_heatmap
+from ui.knobs import knob_version
+from ui.live_text import Run, text_data
+from ui.moves_route import Parts
 from ui.page import formula
 from ui.share import share_link
 from ui.url_state import check_offered
 
 PAGE = "knob"
+#: The components a knob move redraws (by a script run, or by the moves route).
+HEATMAP_KEY = f"{PAGE}_heatmap"
+OUTPUTS_KEY = f"{PAGE}_outputs"
+READINGS_KEY = f"{PAGE}_readings"
 STEPS = [1.0, 0.5, 0.1, 0.05, 0.01, 0.001, 0.0001]
 
 
@@ -133,3 +145,82 @@ def show_share_and_export(f: VectorFunction, point: np.ndarray, jacobian: np.nda
             )
         with python_tab:
             st.code(python_snippet(f, point), language="python")
+
+
+# --- what moves with the knobs: one builder per component, for the page's run and the route ---
+
+
+def moved_parts(f: VectorFunction, point: np.ndarray) -> Parts:
+    """What the heatmap, the outputs and the readings show with the knobs at ``point``: the
+    moves route's answer (``ui/moves_route.py``), built as the page's run builds it."""
+    at = f.at(point)
+    reasons = reasons_at(f, point, at)
+    figure = heatmap_figure(f, at)
+    return {
+        HEATMAP_KEY: chart_data(figure, key=HEATMAP_KEY, version=knob_version(f.text, point)),
+        OUTPUTS_KEY: outputs_text(f, at.values, reasons),
+        READINGS_KEY: readings_text(f, at.jacobian, at.kinks, reasons),
+    }
+
+
+def reasons_at(f: VectorFunction, point: np.ndarray, at: Evaluation) -> tuple[str | None, ...]:
+    """Why each output has no value (√(x₂x₃) needs x₂x₃ ≥ 0): asked only when one has none."""
+    return undefined_reasons(f, point) if np.isnan(at.values).any() else ()
+
+
+def heatmap_figure(f: VectorFunction, at: Evaluation) -> go.Figure:
+    n, m = f.shape
+    notes = [["kink" if at.kinks[i, j] else "" for j in range(m)] for i in range(n)]
+    return jacobian_heatmap(
+        at.jacobian,
+        [plain_symbol(y) for y in output_names(f)],
+        [plain_symbol(x) for x in f.variables],
+        derivative_texts(f),
+        notes=notes,
+    )
+
+
+def outputs_text(
+    f: VectorFunction, values: np.ndarray, reasons: tuple[str | None, ...] = ()
+) -> dict[str, Any]:
+    lines: list[list[Run]] = []
+    for i, (name, value) in enumerate(zip(output_names(f), values.tolist(), strict=True)):
+        if math.isnan(value):
+            reason = reasons[i] if i < len(reasons) else None
+            why = f": {reason}" if reason else ""
+            lines.append([(f"{plain_symbol(name)} = ", ""), ("undefined at this setting", "b"),
+                          (why, "")])  # fmt: skip
+            continue
+        lines.append([(f"{plain_symbol(name)} = ", ""), (format_number(value), "b")])
+    return text_data(lines, key=OUTPUTS_KEY, heading="Outputs")
+
+
+def readings_text(
+    f: VectorFunction, jacobian: np.ndarray, kinks: np.ndarray, reasons: tuple[str | None, ...]
+) -> dict[str, Any]:
+    """The heatmap in words: the text equivalent of the chart."""
+    names = [plain_symbol(y) for y in output_names(f)]
+    sentences = sensitivity_sentences(jacobian, names, [plain_symbol(x) for x in f.variables])
+    lines: list[list[Run]] = [[(sentence, "")] for sentence in sentences]
+    undefined = [f"{names[i]}: {reason}" for i, reason in enumerate(reasons) if reason]
+    if undefined:
+        lines.append([(
+            "Grey rows: an output that is undefined here has no derivatives either ("
+            + "; ".join(undefined)
+            + ").", ""
+        )])  # fmt: skip
+    if kinks.any():
+        lines.append([
+            ("Grey cells marked ", ""),
+            ("kink", "i"),
+            (": the function bends sharply here (relu, abs, max at a tie), so that derivative "
+             "does not exist — nudge the knob off the kink.", ""),
+        ])  # fmt: skip
+    elif not undefined and not np.all(np.isfinite(jacobian)):
+        lines.append([(
+            "Grey cells: that derivative is undefined at this setting (for example √ or ln at 0, "
+            "or a division by zero).", ""
+        )])  # fmt: skip
+    if (det := determinant_sentence(jacobian)) is not None:
+        lines.append([(det, "")])
+    return text_data(lines, key=READINGS_KEY)

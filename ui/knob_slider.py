@@ -40,7 +40,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from calculus.export import plain_symbol
-from ui.chart_component import LIVE_CHART_DRAWN, LeanComponent
+from ui.chart_component import LIVE_CHART_DRAWN, ROUTE_JS, LeanComponent
+from ui.moves_route import COMMIT_MS, MOVES_PATH, UNKNOWN
 
 #: How long a move may go unanswered before a waiting one is sent anyway (ms).
 RELEASE_MS = 250
@@ -50,11 +51,15 @@ MAX_MOVE_NAME = 64
 _JS = """
 const DRAWN = '__DRAWN__';
 const RELEASE_MS = __RELEASE_MS__;
+const COMMIT_MS = __COMMIT_MS__;
+const GONE = __GONE__;  // the route's close code for a token it does not know
 const panels = new WeakMap();
 // Tells moves (and sliders' ids) apart across page loads: the server compares state values.
 const LOAD = Math.random().toString(36).slice(2);
 let moves = 0;
 let sliderIds = 0;
+
+__ROUTE__
 
 const text = (value, decimals) => Number(value).toFixed(decimals).replace('-', '\\u2212');
 
@@ -72,7 +77,9 @@ function buildKnob(panel, name) {
   label.htmlFor = input.id;
   output.htmlFor = input.id;
 
-  const knob = { root, data: null, onItsWay: null, waiting: null, timer: null };
+  // `resting`: the value a drag over the moves route left, for Streamlit once the knob rests.
+  const knob = { root, input, data: null, onItsWay: null, waiting: null, timer: null,
+    resting: null };
   const show = (value) => {
     const shown = text(value, knob.data.decimals);
     output.textContent = shown;
@@ -95,10 +102,17 @@ function buildKnob(panel, name) {
     knob.onItsWay = null;
     if (knob.waiting !== null) send(knob.waiting);
   };
+  knob.send = send;
   input.addEventListener('input', () => {
     const value = Number(input.value);
     show(value);
-    send(value);
+    if (!moveByRoute(panel)) {
+      send(value);
+      return;
+    }
+    knob.resting = value;
+    clearTimeout(panel.commitTimer);
+    panel.commitTimer = setTimeout(() => commit(panel), COMMIT_MS);
   });
   knob.update = (data) => {
     knob.data = data;
@@ -110,32 +124,113 @@ function buildKnob(panel, name) {
     low.textContent = text(data.low, data.decimals);
     high.textContent = text(data.high, data.decimals);
     if (data.value === knob.onItsWay) knob.taken();
-    if (knob.onItsWay === null && knob.waiting === null) {
+    if (knob.onItsWay === null && knob.waiting === null && knob.resting === null) {
       input.value = data.value;
       show(data.value);
     }
   };
   knob.remove = () => {
     clearTimeout(knob.timer);
+    knob.resting = null;
     root.remove();
   };
   return knob;
+}
+
+// The moves route (ui/moves_route.py): while a knob is dragged, its moves go over a websocket of
+// the server's, answered without a script run, and the reply is handed to the components it
+// names (charts, texts) by a window event. One move on its way; the newest waits.
+function openRoute(panel, route) {
+  const token = route && route.token;
+  if (panel.route && panel.route.token === token) return;
+  closeRoute(panel);
+  if (!token || panel.refused.has(token) || !('WebSocket' in window)) return;
+  const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+  const socket = new WebSocket(scheme + location.host + route.url);
+  const way = { socket, token, onItsWay: false, waiting: false, n: 0 };
+  socket.onmessage = (event) => {
+    let reply;
+    try {
+      reply = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    ROUTE.keys = new Set(Object.keys(reply.parts || {}));
+    window.dispatchEvent(new CustomEvent(MOVED, { detail: reply }));
+    way.onItsWay = false;
+    if (way.waiting) sendByRoute(panel);
+  };
+  socket.onclose = (event) => {
+    if (event.code === GONE) panel.refused.add(token);
+    if (panel.route !== way) return;
+    panel.route = null;
+    commit(panel);  // what the route showed goes to Streamlit, which answers from now on
+  };
+  panel.route = way;
+}
+
+function closeRoute(panel) {
+  const way = panel.route;
+  panel.route = null;
+  if (way) way.socket.close();
+}
+
+// Sends the knobs' values over the route, if it is open; false: send them to Streamlit.
+function moveByRoute(panel) {
+  if (!panel.route || panel.route.socket.readyState !== WebSocket.OPEN) return false;
+  sendByRoute(panel);
+  return true;
+}
+
+function sendByRoute(panel) {
+  const way = panel.route;
+  if (way.onItsWay) {
+    way.waiting = true;
+    return;
+  }
+  way.onItsWay = true;
+  way.waiting = false;
+  const point = panel.order.map((name) => Number(panel.knobs.get(name).input.value));
+  way.socket.send(JSON.stringify({ t: way.token, n: ++way.n, p: point }));
+  ROUTE.ahead = true;  // a script run's drawing of the route's components is older now
+}
+
+// The knob rests: its value goes to Streamlit (the URL, the session's state), one script run.
+function commit(panel) {
+  clearTimeout(panel.commitTimer);
+  if (![...panel.knobs.values()].some((knob) => knob.resting !== null)) return;
+  ROUTE.ahead = false;
+  for (const knob of panel.knobs.values()) {
+    if (knob.resting === null) continue;
+    const value = knob.resting;
+    knob.resting = null;
+    knob.send(value);
+  }
 }
 
 function build(parentElement, setStateValue) {
   const grid = document.createElement('div');
   grid.className = 'knobs-sliders';
   parentElement.appendChild(grid);
-  const panel = { grid, setStateValue, knobs: new Map(), sent: {} };
+  const panel = { grid, setStateValue, knobs: new Map(), sent: {}, order: [], route: null,
+    refused: new Set(), commitTimer: null };
   // The chart announces a drawing from inside its own render: the next move goes a task later.
   const drawn = () => setTimeout(() => {
     for (const knob of panel.knobs.values()) if (knob.onItsWay !== null) knob.taken();
   });
   window.addEventListener(DRAWN, drawn);
+  // Whatever else the learner does (a click, a key) sends a knob moved over the route to
+  // Streamlit first: a Reset or a new function comes after the knob's move, never before it.
+  const elsewhere = (event) => {
+    if (!grid.contains(event.target)) commit(panel);
+  };
+  document.addEventListener('pointerdown', elsewhere, true);
+  document.addEventListener('keydown', elsewhere, true);
   panel.update = (data) => {
     grid.style.setProperty('--knobs-primary', data.colour);
     grid.style.setProperty('--knobs-columns', data.columns);
-    const names = new Set(data.knobs.map((k) => k.key));
+    panel.order = data.knobs.map((k) => k.key);
+    const names = new Set(panel.order);
     for (const [name, knob] of panel.knobs) {
       if (!names.has(name)) {
         knob.remove();
@@ -154,10 +249,16 @@ function build(parentElement, setStateValue) {
       if (there !== knob.root) grid.insertBefore(knob.root, there);
       knob.update(knobData);
     });
+    openRoute(panel, data.route);
   };
   panel.cleanup = () => {
     if (parentElement.isConnected) return;  // still on the page
     window.removeEventListener(DRAWN, drawn);
+    document.removeEventListener('pointerdown', elsewhere, true);
+    document.removeEventListener('keydown', elsewhere, true);
+    clearTimeout(panel.commitTimer);
+    ROUTE.ahead = false;
+    closeRoute(panel);
     for (const knob of panel.knobs.values()) clearTimeout(knob.timer);
     panels.delete(parentElement);
   };
@@ -211,7 +312,11 @@ _CSS = """
 KNOB_SLIDERS = "knobs_knob_sliders"
 _component = LeanComponent(
     KNOB_SLIDERS,
-    js=_JS.replace("__DRAWN__", LIVE_CHART_DRAWN).replace("__RELEASE_MS__", str(RELEASE_MS)),
+    js=_JS.replace("__DRAWN__", LIVE_CHART_DRAWN)
+    .replace("__RELEASE_MS__", str(RELEASE_MS))
+    .replace("__COMMIT_MS__", str(COMMIT_MS))
+    .replace("__GONE__", str(UNKNOWN))
+    .replace("__ROUTE__", ROUTE_JS),
     css=_CSS,
     isolate_styles=False,
 )
@@ -335,9 +440,13 @@ def _tagged(fragment_id: str | None) -> Iterator[None]:
             ctx.enqueue = own  # type: ignore[method-assign]
 
 
-def knob_slider_panel(knobs: Sequence[SliderKnob], *, key: str, columns: int = 1) -> None:
+def knob_slider_panel(
+    knobs: Sequence[SliderKnob], *, key: str, columns: int = 1, route: str | None = None
+) -> None:
     """Draw a slider for each of ``knobs``, in ``columns`` columns (one on a narrow screen), as one
-    component keyed ``key``.
+    component keyed ``key``. ``route``: the page's moves-route token (``ui/moves_route.py``), with
+    which a drag goes over the route and the knob's resting value to Streamlit; None: every move
+    goes to Streamlit.
 
     Their moves are read with :func:`latest_moves` (the knobs do it in ``knob_values``), not in a
     callback: callbacks of one request run in no set order, and another widget's callback (a
@@ -346,10 +455,15 @@ def knob_slider_panel(knobs: Sequence[SliderKnob], *, key: str, columns: int = 1
     ('x₁').
     """
     with _tagged(_MOVES_RERUN.get()):
-        _draw(knobs, key, columns)
+        _draw(knobs, key, columns, route)
 
 
-def _draw(knobs: Sequence[SliderKnob], key: str, columns: int) -> None:
+def _route_url() -> str:
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}{MOVES_PATH}" if base else MOVES_PATH
+
+
+def _draw(knobs: Sequence[SliderKnob], key: str, columns: int, route: str | None) -> None:
     _component(
         key=key,
         data={
@@ -368,6 +482,7 @@ def _draw(knobs: Sequence[SliderKnob], key: str, columns: int) -> None:
                 for knob in knobs
             ],
             "columns": max(1, columns),
+            "route": None if route is None else {"url": _route_url(), "token": route},
             # The light theme's blue; the dark theme's comes from ui/page.py's CSS.
             "colour": st.get_option("theme.primaryColor")
             or st.get_option("theme.light.primaryColor")

@@ -10,15 +10,18 @@ The URL holds the values too (``k_{name}``, ranges in ``r_{name}``). Each knob's
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from calculus.export import look_alike_names, plain_symbol, symbol_latex
 from calculus.numbers import MAX_NUMBER_TEXT, NumberError, parse_number
+from ui import moves_route
 from ui.knob_slider import SliderKnob, knob_slider_panel, latest_moves
+from ui.moves_route import Parts
 from ui.quote import quote
 from ui.url_state import (
     MAX_URL_NUMBER,
@@ -145,8 +148,13 @@ def set_knobs(page: str, values: Mapping[str, float]) -> None:
     The sliders are drawn again to show it: a live panel is drawn by the page's full run, not by
     its own reruns (``ui.live``), so its next run is the whole page's.
     """
+    # A slider's move that arrives with this request (a drag's resting value, sent as the
+    # learner clicked) is older than what is set here: taken, so it does not undo it.
+    moves = latest_moves(sliders_key(page), list(values))
     for name, value in values.items():
         st.session_state[_knob_key(page, name)] = knob_range(page, name).clamp(value)
+        if name in moves:
+            st.session_state[_taken_key(page, name)] = moves[name].n
     st.session_state[knobs_set_key(page)] = True
 
 
@@ -237,12 +245,14 @@ def knob_sliders(
     title: str = "Knobs",
     controls: bool = True,
     point: Sequence[float] | None = None,
+    route: str | None = None,
 ) -> np.ndarray:
     """Render the knobs and return their values in ``variables`` order, shape (m,).
 
     With ``controls=False`` only the sliders are drawn; the caller renders
     :func:`knob_controls` elsewhere, outside a fragment. ``point``: the knobs' values as
     :func:`knob_values` read them earlier in this run (a live panel's state), not read again.
+    ``route``: the token :func:`knob_route` gave (a drag answered by the moves route).
     """
     if controls:
         knob_controls(page, variables, title=title)
@@ -254,8 +264,26 @@ def knob_sliders(
         rng = knob_range(page, name)
         taken = st.session_state.get(_taken_key(page, name))
         shown.append(SliderKnob(name, rng.low, rng.high, rng.step, float(value), taken))
-    knob_slider_panel(shown, key=sliders_key(page), columns=count)
+    knob_slider_panel(shown, key=sliders_key(page), columns=count, route=route)
     return point
+
+
+def knob_route(
+    page: str, variables: Sequence[str], parts: Callable[[np.ndarray], Parts] | None
+) -> str | None:
+    """Offer the page's knob moves to the moves route (``ui/moves_route.py``): ``parts(point)``
+    is what its route-fed components show with the knobs at ``point`` (``{key: data}``, the data
+    a script run gives them). The token for :func:`knob_sliders`; None where there is no route,
+    or ``parts`` is None (what the page shows now needs script runs: the offer is withdrawn).
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    if parts is None:
+        moves_route.withdraw(ctx.session_id, page)
+        return None
+    ranges = [(r.low, r.high) for r in (knob_range(page, name) for name in variables)]
+    return moves_route.offer(ctx.session_id, page, ranges, parts)
 
 
 def sliders_key(page: str) -> str:

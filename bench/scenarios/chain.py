@@ -14,7 +14,7 @@ from __future__ import annotations
 from bench.scenarios import knob_presses
 
 NAME = "chain rule"
-SCRIPT = "app.py"
+SCRIPT = "asgi.py"  # what scripts/start.sh serves: app.py and its moves route
 URL_PATH = "/Chain_rule"
 FLOOR_P50_MS = 150.0
 FLOOR_P95_MS = 300.0

@@ -12,7 +12,7 @@ from __future__ import annotations
 from bench.scenarios import knob_presses
 
 NAME = "knob machine"
-SCRIPT = "app.py"
+SCRIPT = "asgi.py"  # what scripts/start.sh serves: app.py and its moves route
 URL_PATH = "/"
 FLOOR_P50_MS = 80.0
 FLOOR_P95_MS = 150.0

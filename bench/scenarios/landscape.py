@@ -15,7 +15,7 @@ from __future__ import annotations
 from bench.scenarios import knob_presses
 
 NAME = "gradient landscape"
-SCRIPT = "app.py"
+SCRIPT = "asgi.py"  # what scripts/start.sh serves: app.py and its moves route
 URL_PATH = "/Gradient_landscape"
 FLOOR_P50_MS = 150.0
 

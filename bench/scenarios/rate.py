@@ -13,7 +13,7 @@ from __future__ import annotations
 from bench.scenarios import knob_presses
 
 NAME = "rate of change"
-SCRIPT = "app.py"
+SCRIPT = "asgi.py"  # what scripts/start.sh serves: app.py and its moves route
 URL_PATH = "/Rate_of_change"
 FLOOR_P50_MS = 100.0
 

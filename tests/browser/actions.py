@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page
 
 from calculus.export import plain_symbol
-from tests.browser.harness import knob_slider, wait_for_app_ready
+from tests.browser.harness import knob_slider, wait_for_app_ready, wait_for_knobs_at_rest
 
 #: A knob move reruns a fragment: well under a second, but a loaded CI machine is slow.
 UPDATE_TIMEOUT_MS = 30_000
@@ -62,7 +62,8 @@ def knob_value(page: Page, name: str) -> float:
 
 
 def turn(page: Page, name: str, presses: int) -> None:
-    """Press ArrowRight (presses > 0) or ArrowLeft on knob ``name``, one rerun at a time."""
+    """Press ArrowRight (presses > 0) or ArrowLeft on knob ``name``, one at a time, and wait
+    until the knob rests (its value in the URL)."""
     slider = knob(page, name)
     key = "ArrowRight" if presses > 0 else "ArrowLeft"
     for _ in range(abs(presses)):
@@ -75,6 +76,7 @@ def turn(page: Page, name: str, presses: int) -> None:
             timeout=UPDATE_TIMEOUT_MS,
         )
         wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=50)
+    wait_for_knobs_at_rest(page, timeout_ms=UPDATE_TIMEOUT_MS)
 
 
 def screenshot_whole_page(page: Page, path: Path, layout_ms: int = 0) -> None:

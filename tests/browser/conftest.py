@@ -5,9 +5,9 @@ Every test under ``tests/browser/`` is marked ``browser`` and runs after all oth
 
 Fixtures:
 
-- ``streamlit_server`` (session): a factory ``(script="app.py", extra_args=()) -> url``; each
+- ``streamlit_server`` (session): a factory ``(script=APP, extra_args=()) -> url``; each
   distinct script/arguments pair is served once per session, on its own free port.
-- ``streamlit_app`` (session): the base URL of ``app.py``, e.g. ``http://127.0.0.1:40123``.
+- ``streamlit_app`` (session): the base URL of the app (``asgi.py``), e.g. ``http://127.0.0.1:40123``.
 - ``browser`` (session): a Playwright ``Browser`` (sync API) running ``/usr/bin/chromium``.
 - ``page`` (function): a fresh context and page, viewport 1280x800; when the test fails, a
   screenshot of the page is saved to ``screenshot_dir`` as ``FAILED-<test>.png``.
@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.browser.harness import launch_chromium, start_streamlit
+from tests.browser.harness import APP, launch_chromium, start_streamlit
 
 BROWSER_DIR = Path(__file__).resolve().parent
 VIEWPORT = {"width": 1280, "height": 800}
@@ -76,11 +76,11 @@ def screenshot_dir(pytestconfig: pytest.Config) -> Path:
 
 @pytest.fixture(scope="session")
 def streamlit_server() -> Iterator[Callable[..., str]]:
-    """Factory ``(script="app.py", extra_args=()) -> base URL``; servers stop at session end."""
+    """Factory ``(script=APP, extra_args=()) -> base URL``; servers stop at session end."""
     urls: dict[tuple[str, tuple[str, ...]], str] = {}
     with ExitStack() as stack:
 
-        def serve(script: str = "app.py", extra_args: Sequence[str] = ()) -> str:
+        def serve(script: str = APP, extra_args: Sequence[str] = ()) -> str:
             key = (script, tuple(extra_args))
             if key not in urls:
                 url, _process = stack.enter_context(start_streamlit(script, key[1]))
@@ -93,7 +93,7 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
 @pytest.fixture(scope="session")
 def streamlit_app(streamlit_server: Callable[..., str]) -> str:
     """Base URL of the app's entry page ``app.py``."""
-    return streamlit_server("app.py")
+    return streamlit_server()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ Example::
 
     from playwright.sync_api import sync_playwright
 
-    with start_streamlit("app.py") as (url, _process), sync_playwright() as pw:
+    with start_streamlit(APP) as (url, _process), sync_playwright() as pw:
         browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(url)
@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+#: What ``scripts/start.sh`` serves: app.py with the moves route beside it (``asgi.py``).
+APP = "asgi.py"
 CHROMIUM_PATH = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -139,7 +141,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def start_streamlit(
-    script: str = "app.py",
+    script: str = APP,
     extra_args: Sequence[str] = (),
     *,
     port: int | None = None,
@@ -227,6 +229,20 @@ def wait_for_app_ready(
     page.wait_for_selector(RUNNING_SELECTOR, state="detached", timeout=timeout_ms)
 
 
+#: True once no knob waits to send the value a drag over the moves route left (ui/knob_slider.py).
+_KNOBS_AT_REST = "() => !(window.__knobsRoute && window.__knobsRoute.ahead)"
+
+
+def wait_for_knobs_at_rest(page: Any, timeout_ms: float = APP_READY_TIMEOUT_MS) -> None:
+    """Wait until the knobs moved last have sent their values to Streamlit and its run is done.
+
+    A knob's moves go over the moves route (no script run) while it moves; once it rests
+    (``ui.moves_route.COMMIT_MS``), one run writes it into the URL and the session's state.
+    """
+    page.wait_for_function(_KNOBS_AT_REST, timeout=timeout_ms)
+    wait_for_app_ready(page, timeout_ms=timeout_ms, settle_ms=100)
+
+
 def bursts_of_presses(
     page: Any, slider: Any, *, bursts: int = 6, timeout_ms: int = APP_READY_TIMEOUT_MS
 ) -> Iterator[int]:
@@ -240,5 +256,5 @@ def bursts_of_presses(
         slider.focus()
         for _ in range(2 + burst % 3):
             slider.press("PageUp" if burst % 2 == 0 else "PageDown")
-        wait_for_app_ready(page, timeout_ms=timeout_ms, settle_ms=300)
+        wait_for_knobs_at_rest(page, timeout_ms=timeout_ms)
         yield burst

@@ -51,7 +51,7 @@ def graph_nodes(page: Page) -> dict[str, tuple[float, float, str]]:
 def test_a_knob_press_updates_the_values_on_the_graph(page: Page, streamlit_server) -> None:
     """The R³ exercise opens at (1, 2, 2): x₁ → 1.01 shows u = 1.01² · 2² = 4.0804 on the
     graph (and y₂ = u v with it) while the nodes stay where they were; and back."""
-    page.goto(f"{streamlit_server('app.py')}/Chain_rule")
+    page.goto(f"{streamlit_server()}/Chain_rule")
     wait_for_app_ready(page)
     expect(page.locator(GRAPH)).to_be_visible(timeout=60_000)
     before = graph_nodes(page)
@@ -80,7 +80,7 @@ def choose_radio(page: Page, group: str, option: str) -> None:
 def test_r3_preset_has_two_paths_summing_to_the_jacobian_entry(
     page: Page, streamlit_server, screenshot_dir: Path
 ) -> None:
-    base = streamlit_server("app.py")
+    base = streamlit_server()
     page.goto(f"{base}/Chain_rule?mode=formula&f=x%5E2")  # start elsewhere: the preset must load
     wait_for_app_ready(page)
     expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
@@ -159,7 +159,7 @@ def test_r3_preset_has_two_paths_summing_to_the_jacobian_entry(
 def test_editing_the_steps_keeps_the_chosen_entry_visibly_selected(
     page: Page, streamlit_server, screenshot_dir: Path
 ) -> None:
-    page.goto(f"{streamlit_server('app.py')}/Chain_rule")
+    page.goto(f"{streamlit_server()}/Chain_rule")
     wait_for_app_ready(page)
     box = page.locator("textarea").first
     expect(box).to_have_value(re.compile(r"y3 = v\^2$"), timeout=60_000)  # the first run is done
@@ -187,7 +187,7 @@ HOSTILE_STEPS = (
 
 
 def test_hostile_steps_in_a_link_show_as_plain_text(page: Page, streamlit_server) -> None:
-    base = streamlit_server("app.py")
+    base = streamlit_server()
     page.goto(f"{base}/Chain_rule?mode=steps&steps={urllib.parse.quote(HOSTILE_STEPS)}")
     wait_for_app_ready(page)
     expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)

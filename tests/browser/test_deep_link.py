@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.harness import start_streamlit, wait_for_app_ready
+from tests.browser.harness import APP, start_streamlit, wait_for_app_ready
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def test_a_lesson_opened_first_on_a_fresh_server_is_inside_the_frame(
     browser: Browser, path: str
 ) -> None:
     # Its own server, started for this test: the shared one has long run app.py.
-    with start_streamlit("app.py") as (url, _process):
+    with start_streamlit(APP) as (url, _process):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         try:
             page.goto(f"{url.rstrip('/')}/{path}")

@@ -33,6 +33,7 @@ from tests.browser.actions import (
     turn,
 )
 from tests.browser.harness import EXCEPTION_SELECTOR, bursts_of_presses, wait_for_app_ready
+from ui.moves_route import COMMIT_MS, MOVES_PATH
 
 FUNCTION = "x^2 y, sin(x) + y^3"
 BAD_FUNCTION = "x^2 +* y"
@@ -207,6 +208,49 @@ def test_dragging_a_knob_moves_the_heatmap_before_the_mouse_is_let_go(app_page: 
     wait_for_app_ready(page, timeout_ms=UPDATE_TIMEOUT_MS, settle_ms=100)
     assert_heatmap_shows(page, FUNCTION, ["x", "y"])
     expect(page.locator(".knobs-slider output").first).to_have_text(f"{knob_value(page, 'x'):.2f}")
+
+
+def test_a_drag_is_answered_by_the_moves_route_and_one_run_once_the_knob_rests(
+    page: Page, streamlit_app: str
+) -> None:
+    """While a knob moves, the heatmap and outputs follow it without a script run (the moves
+    route, ui/moves_route.py); once it rests, one run writes the knob into the URL."""
+    sent = {"stream": 0, "route": 0}
+
+    def watch(socket: Any) -> None:
+        for name, path in (("stream", "/_stcore/stream"), ("route", MOVES_PATH)):
+            if socket.url.endswith(path):
+                socket.on(
+                    "framesent", lambda _frame, name=name: sent.update({name: sent[name] + 1})
+                )
+
+    page.on("websocket", watch)
+    open_app(page, f"{streamlit_app}/?f={urllib.parse.quote(FUNCTION)}")
+    outputs = page.locator('[class*="st-key-live_knob_outputs"]')
+    f = parse_function(FUNCTION)
+    slider = knob(page, "x")
+    slider.focus()
+    page.wait_for_timeout(COMMIT_MS + 200)  # whatever the page's opening sent has gone
+    before = dict(sent)
+    for _ in range(6):  # faster than the knob rests
+        slider.press("ArrowRight")
+        page.wait_for_timeout(80)
+    x = knob_value(page, "x")
+    assert x == pytest.approx(START + 6 * STEP, abs=1e-12)
+    assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+    y1 = f.value_at([x, START])[0]
+    expect(outputs).to_contain_text(f"y₁ = {format_number(y1)}", timeout=UPDATE_TIMEOUT_MS)
+    assert sent["route"] > before["route"], "the moves went over the route"
+    assert sent["stream"] == before["stream"], "no script run while the knob moves"
+    # At rest: one run sends the knob to Streamlit, which writes it into the URL.
+    page.wait_for_function(
+        "(x) => new URLSearchParams(location.search).get('k_x') === x",
+        arg=f"{x:g}",
+        timeout=UPDATE_TIMEOUT_MS,
+    )
+    assert sent["stream"] > before["stream"]
+    assert_heatmap_shows(page, FUNCTION, ["x", "y"])
+    expect(outputs).to_contain_text(f"y₁ = {format_number(y1)}")
 
 
 def test_a_new_function_brings_its_knobs_in_order_and_a_kept_knob_keeps_its_value(

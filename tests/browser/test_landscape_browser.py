@@ -76,7 +76,7 @@ def wait_for_arrow_at(page: Page, a: float, b: float) -> None:
 @pytest.fixture
 def landscape_page(page: Page, streamlit_server: Callable[..., str]) -> Iterator[Page]:
     """The page opened at x1 x2^2 on the contour map, idle, with its arrow drawn."""
-    yield open_lesson(page, f"{streamlit_server('app.py')}/Gradient_landscape", _ARROW)
+    yield open_lesson(page, f"{streamlit_server()}/Gradient_landscape", _ARROW)
     expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
 
 

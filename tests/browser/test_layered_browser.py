@@ -84,7 +84,7 @@ def navigate(page: Page, title: str) -> None:
 def test_the_tangent_and_its_curves_are_one_element_stacked_exactly(
     page: Page, streamlit_server: Callable[..., str]
 ) -> None:
-    open_page_at(page, f"{streamlit_server('app.py')}/Rate_of_change", TANGENT)
+    open_page_at(page, f"{streamlit_server()}/Rate_of_change", TANGENT)
     found = layers(page, TANGENT)
     assert_stacked(found, "f", "tangent")
     assert found["role"] == "figure", "one figure for screen readers, named by what it shows"
@@ -106,7 +106,7 @@ def test_a_base_the_browser_lost_is_sent_again(
 ) -> None:
     """Away and back within the session, with the window's bases dropped meanwhile: the
     session had sent the map, the browser no longer has it, asks, and draws it again."""
-    open_page_at(page, f"{streamlit_server('app.py')}/Gradient_landscape", MAP)
+    open_page_at(page, f"{streamlit_server()}/Gradient_landscape", MAP)
     assert_stacked(layers(page, MAP), "f", "gradient")
     navigate(page, "Rate of change")
     layers(page, TANGENT)
@@ -120,7 +120,7 @@ def test_two_tabs_and_a_reload_each_draw_their_base(
     browser: Browser, streamlit_server: Callable[..., str]
 ) -> None:
     """Each tab is a session of its own with a window of its own; a reload starts afresh."""
-    url = f"{streamlit_server('app.py')}/Rate_of_change"
+    url = f"{streamlit_server()}/Rate_of_change"
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         first, second = context.new_page(), context.new_page()
@@ -140,7 +140,7 @@ def test_two_tabs_and_a_reload_each_draw_their_base(
 def test_in_the_dark_theme_both_layers_sit_on_the_white_card(
     browser: Browser, streamlit_server: Callable[..., str]
 ) -> None:
-    app = streamlit_server("app.py")
+    app = streamlit_server()
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
     try:
         page = context.new_page()
@@ -181,7 +181,7 @@ def test_when_a_held_knob_changes_both_layers_the_overlay_is_drawn_first(
 ) -> None:
     """z is held (the map shows x and y): its move changes the contour map and the marks in one
     run. The marks are drawn at once, the map in a later frame, after they were painted."""
-    url = f"{streamlit_server('app.py')}/Gradient_landscape?f=x+y%5E2+z&k_z=0.5"
+    url = f"{streamlit_server()}/Gradient_landscape?f=x+y%5E2+z&k_z=0.5"
     open_page_at(page, url, MAP)
     page.evaluate(_RECORD_DRAWS)
     turn(page, "z", 1)

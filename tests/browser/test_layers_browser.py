@@ -80,7 +80,7 @@ def _type_into_cell(page: Page, name: str, row: int, column: int, columns: int, 
 def test_editing_one_entry_of_w_changes_that_cell_of_the_heatmap(
     page: Page, streamlit_server: Callable[..., str], screenshot_dir: Path
 ) -> None:
-    _open(page, streamlit_server("app.py"))
+    _open(page, streamlit_server())
     engine = _heatmap_z(page, "layers_heatmap_engine")
     assert engine == [[2, -1, 0.5], [-1, 3, 1]], f"the page opens with the default W: {engine}"
 
@@ -111,7 +111,7 @@ def test_sigmoid_layer_in_a_narrow_window(
     page: Page, streamlit_server: Callable[..., str], screenshot_dir: Path
 ) -> None:
     page.set_viewport_size({"width": 420, "height": 900})
-    page.goto(streamlit_server("app.py") + PAGE_PATH + "?layer=sigmoid&n=3&m=4")
+    page.goto(streamlit_server() + PAGE_PATH + "?layer=sigmoid&n=3&m=4")
     wait_for_app_ready(page, timeout_ms=FIRST_RUN_TIMEOUT_MS)
     page.wait_for_selector(".st-key-layers_heatmap_engine .js-plotly-plot", timeout=30_000)
     expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
@@ -128,7 +128,7 @@ def test_a_hostile_grid_in_a_link_shows_as_plain_text(
     page: Page, streamlit_server: Callable[..., str]
 ) -> None:
     payload = "![](/favicon.png)**Bold**[a](//h/x)\\"
-    page.goto(streamlit_server("app.py") + PAGE_PATH + "?g_W=" + urllib.parse.quote(payload))
+    page.goto(streamlit_server() + PAGE_PATH + "?g_W=" + urllib.parse.quote(payload))
     wait_for_app_ready(page, timeout_ms=FIRST_RUN_TIMEOUT_MS)
     expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
     warning = page.locator('[data-testid="stAlertContentWarning"]').first

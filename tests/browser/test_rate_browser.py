@@ -74,7 +74,7 @@ def slope_at(text: str, x: float) -> float:
 @pytest.fixture
 def rate_page(page: Page, streamlit_server: Callable[..., str]) -> Iterator[Page]:
     """The page opened at the loss, idle, with its tangent drawn at the knob."""
-    yield open_lesson(page, f"{streamlit_server('app.py')}/Rate_of_change", _TANGENT)
+    yield open_lesson(page, f"{streamlit_server()}/Rate_of_change", _TANGENT)
     expect(page.locator(EXCEPTION_SELECTOR)).to_have_count(0)
 
 
