@@ -2,7 +2,9 @@
 
 One run of the script serves every test here, in order: nginx answers the health check, two
 browsers (cookie jars) are spread over the replicas and each keeps its own, a websocket's answer
-pins its browser to the replica that holds the session, a real page works through nginx in
+pins its browser to the replica that holds the session, a knob's move over the moves route
+(``/knobs/moves``) reaches the replica that ran its page and is answered there (and refused by
+the other), a real page works through nginx in
 Chromium (its websocket included), learners dragging knobs on one replica see no error while the
 other is killed under them (a short ``bench/failover.py`` run), a page whose replica is killed
 moves to the other and keeps working, a killed replica is restarted by the supervisor while its
@@ -16,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import http.cookiejar
+import json
 import os
 import shutil
 import signal
@@ -23,12 +26,16 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bench.failover import FLOOR_ROUTED_S, Classroom, run_failover
+from bench.failover import FLOOR_ROUTED_S, Classroom, PinnedSession, run_failover
 from bench.failover import classroom as serve_sh
+from bench.load import LOAD_TIMEOUT_S, _open
 from tests.browser.harness import free_port
+from ui.knob_slider import KNOB_SLIDERS
+from ui.moves_route import UNKNOWN
 
 NGINX = Path("/usr/sbin/nginx")
 #: setup.sh, then two Streamlit starts (the first imports sympy): generous on a busy machine.
@@ -114,6 +121,90 @@ def test_a_websocket_answer_names_its_replica_and_pins_the_browser_there(
     replica, set_cookie = open_websocket("r9")  # a cookie naming no replica: any replica
     assert replica in classroom.replica_ports
     assert set_cookie.startswith(f"knobs_replica={replica};"), set_cookie
+
+
+class _RouteSession(PinnedSession):
+    """A ``load.py`` learner through nginx that keeps the moves route its page offers: the knob
+    sliders' data ``route``, ``{"url", "token"}`` (``ui/knob_slider.py``), for sockets of the
+    test's own."""
+
+    offered: dict[str, str] | None = None
+
+    def element(self, element: Any, fragment_id: str) -> None:
+        super().element(element, fragment_id)
+        if element.WhichOneof("type") == "bidi_component":
+            component = element.bidi_component
+            if component.component_name == KNOB_SLIDERS and component.json:
+                self.offered = json.loads(component.json).get("route")
+
+
+def test_a_move_over_the_moves_route_is_answered_by_the_replica_that_ran_the_page(
+    classroom: Classroom,
+) -> None:
+    """The route's token lives in the memory of the replica that ran the page: nginx must send
+    the route's websocket where the session's went (the knobs_replica cookie), upgraded."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
+
+    async def run() -> None:
+        session = _RouteSession(classroom.url, "", "", "route")  # the home page, its default f
+        reader = await _open(session, time.monotonic() + LOAD_TIMEOUT_S)
+        try:
+            assert session.stats.errors == []
+            replica = session.replica  # the one that answered Streamlit's websocket
+            assert replica in classroom.replica_ports
+            jar = session.jar
+            assert jar is not None and _cookie(jar) == replica
+            assert session.offered is not None, "the page offers no moves route (asgi.py?)"
+            url, token = session.offered["url"], session.offered["token"]
+            assert url == "/knobs/moves"
+            (page_version,) = session.versions.values()  # the heatmap's, at the default point
+            frame = json.dumps({"t": token, "n": 1, "p": [1.5, 1, 1]})
+
+            def cookies(pinned: str) -> dict[str, str]:
+                values = {c.name: c.value or "" for c in jar}
+                values["knobs_replica"] = pinned
+                header = "; ".join(f"{k}={v}" for k, v in values.items())
+                return {"Origin": classroom.url, "Cookie": header}
+
+            # The session's cookies: its replica answers the move.
+            async with connect(
+                f"ws{classroom.url[4:]}{url}", additional_headers=cookies(replica), open_timeout=30
+            ) as ws:
+                assert ws.response is not None
+                assert ws.response.headers.get("X-Knobs-Replica") == replica
+                assert ws.response.headers.get("Set-Cookie") is None, "no re-pinning"
+                await ws.send(frame)
+                reply = json.loads(await asyncio.wait_for(ws.recv(), timeout=30))
+            assert reply["n"] == 1
+            heatmap = reply["parts"]["knob_heatmap"]
+            text, _, at = heatmap["version"].rpartition("@")
+            assert text == page_version.rpartition("@")[0], "the page's function"
+            assert tuple(float(v) for v in at.split(",")) == (1.5, 1.0, 1.0)
+            checked = session.stats.checked
+            session.check(session.function(text), (1.5, 1.0, 1.0), heatmap["spec"])
+            assert session.stats.errors == [] and session.stats.checked == checked + 1, (
+                "the heatmap holds the exact Jacobian at the move"
+            )
+
+            # The same frame on the other replica (pinned there by its cookie): unknown token.
+            (other,) = set(classroom.replica_ports) - {replica}
+            async with connect(
+                f"ws{classroom.url[4:]}{url}", additional_headers=cookies(other), open_timeout=30
+            ) as ws:
+                assert ws.response is not None
+                assert ws.response.headers.get("X-Knobs-Replica") == other
+                await ws.send(frame)
+                with pytest.raises(ConnectionClosed) as closed:
+                    await asyncio.wait_for(ws.recv(), timeout=30)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == UNKNOWN
+        finally:
+            await session.close()
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+
+    asyncio.run(run())
 
 
 @pytest.mark.browser
