@@ -43,6 +43,7 @@ def main() -> None:
     predicting = predict_toggle()
     f = ui.function_box(PAGE, default=words.EXERCISE, examples=EXAMPLES)
     if predicting and not question_card(PAGE, function_quiz(f)):  # the answer hidden
+        ui.knob_route(PAGE, f.variables, None)  # nothing drawn from the knobs yet
         ui.knob_sliders(PAGE, f.variables)
         return
     # Outside the fragment: what does not move with the knobs is not re-sent on every move.

@@ -186,9 +186,13 @@ def leave_pages_folder_mode() -> None:
     its own: no setup_page, no look, no accessibility helper. Only app.py's ``st.navigation``
     ends that mode, and app.py does not run then. Called when ``ui`` is first imported (every
     lesson imports it): end the mode as ``st.navigation`` does, and run again, now through
-    app.py, which opens the same lesson from its URL.
+    app.py, which opens the same lesson from its URL. Imported outside a run (``asgi.py``
+    imports ``ui`` as the server starts, before any session), it ends the mode before it begins.
     """
-    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
+    if get_script_run_ctx() is None:
+        PagesManager.uses_pages_directory = False
+        return
+    if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
