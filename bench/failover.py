@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.load import (
+    DRAG,
     LOAD_TIMEOUT_S,
     MAX_SECONDS,
     MAX_SESSIONS,
@@ -354,7 +355,8 @@ async def _reconnect(
     if again.heatmap_at is not None:
         result.back_again_s.append(again.heatmap_at - killed_at)
     again.counting = True
-    await _learner(again, index, rate, until, seed=1000 + index)
+    again.choose_knob(index)
+    await _learner(again, rate, until, seed=1000 + index, drag=DRAG)
 
 
 async def _watch_restart(classroom: Room, name: str, old_pid: int, killed_at: float) -> float:
@@ -398,10 +400,13 @@ async def run_failover(
             result.groups.setdefault(session.replica, Group(session.replica))
             result.groups[session.replica].sessions.append(session)
             session.counting = True
+        for i, session in enumerate(learners):
+            session.choose_knob(i)
         start = time.perf_counter()
         until = start + seconds
         moving = [
-            asyncio.create_task(_learner(s, i, rate, until, seed=i)) for i, s in enumerate(learners)
+            asyncio.create_task(_learner(s, rate, until, seed=i, drag=DRAG))
+            for i, s in enumerate(learners)
         ]
         tasks += moving
         await asyncio.sleep(kill_after)

@@ -53,6 +53,7 @@ const DRAWN = '__DRAWN__';
 const RELEASE_MS = __RELEASE_MS__;
 const COMMIT_MS = __COMMIT_MS__;
 const GONE = __GONE__;  // the route's close code for a token it does not know
+const ROUTE_WAIT_MS = 2000;
 const panels = new WeakMap();
 // Tells moves (and sliders' ids) apart across page loads: the server compares state values.
 const LOAD = Math.random().toString(36).slice(2);
@@ -111,8 +112,9 @@ function buildKnob(panel, name) {
       return;
     }
     knob.resting = value;
+    panel.commitDue = false;
     clearTimeout(panel.commitTimer);
-    panel.commitTimer = setTimeout(() => commit(panel), COMMIT_MS);
+    panel.commitTimer = setTimeout(() => rested(panel), COMMIT_MS);
   });
   knob.update = (data) => {
     knob.data = data;
@@ -139,7 +141,8 @@ function buildKnob(panel, name) {
 
 // The moves route (ui/moves_route.py): while a knob is dragged, its moves go over a websocket of
 // the server's, answered without a script run, and the reply is handed to the components it
-// names (charts, texts) by a window event. One move on its way; the newest waits.
+// names (charts, texts) by a window event. One move on its way; the newest waits. A reply that
+// does not come within ROUTE_WAIT_MS closes the route: Streamlit answers from then on.
 function openRoute(panel, route) {
   const token = route && route.token;
   if (panel.route && panel.route.token === token) return;
@@ -147,20 +150,26 @@ function openRoute(panel, route) {
   if (!token || panel.refused.has(token) || !('WebSocket' in window)) return;
   const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
   const socket = new WebSocket(scheme + location.host + route.url);
-  const way = { socket, token, onItsWay: false, waiting: false, n: 0 };
+  // `old`: replies up to this move number came after the knobs went to Streamlit: not drawn.
+  const way = { socket, token, onItsWay: false, waiting: false, n: 0, old: 0, timer: null };
   socket.onmessage = (event) => {
+    clearTimeout(way.timer);
+    way.onItsWay = false;
     let reply;
     try {
       reply = JSON.parse(event.data);
     } catch {
       return;
     }
-    ROUTE.keys = new Set(Object.keys(reply.parts || {}));
-    window.dispatchEvent(new CustomEvent(MOVED, { detail: reply }));
-    way.onItsWay = false;
+    if (reply.n > way.old) {
+      ROUTE.keys = new Set(Object.keys(reply.parts || {}));
+      window.dispatchEvent(new CustomEvent(MOVED, { detail: reply }));
+    }
     if (way.waiting) sendByRoute(panel);
+    else if (panel.commitDue) commit(panel);
   };
   socket.onclose = (event) => {
+    clearTimeout(way.timer);
     if (event.code === GONE) panel.refused.add(token);
     if (panel.route !== way) return;
     panel.route = null;
@@ -172,7 +181,10 @@ function openRoute(panel, route) {
 function closeRoute(panel) {
   const way = panel.route;
   panel.route = null;
-  if (way) way.socket.close();
+  if (way) {
+    clearTimeout(way.timer);
+    way.socket.close();
+  }
 }
 
 // Sends the knobs' values over the route, if it is open; false: send them to Streamlit.
@@ -192,14 +204,29 @@ function sendByRoute(panel) {
   way.waiting = false;
   const point = panel.order.map((name) => Number(panel.knobs.get(name).input.value));
   way.socket.send(JSON.stringify({ t: way.token, n: ++way.n, p: point }));
+  way.timer = setTimeout(() => way.socket.close(), ROUTE_WAIT_MS);
   ROUTE.ahead = true;  // a script run's drawing of the route's components is older now
 }
 
-// The knob rests: its value goes to Streamlit (the URL, the session's state), one script run.
+// The knob rests (COMMIT_MS after its last move): once the route has nothing on its way, its
+// value goes to Streamlit.
+function rested(panel) {
+  const way = panel.route;
+  if (way && (way.onItsWay || way.waiting)) panel.commitDue = true;  // on the reply
+  else commit(panel);
+}
+
+// The knobs' values go to Streamlit (the URL, the session's state): one script run, which
+// draws what the route drew. A route reply still on its way is older: not drawn.
 function commit(panel) {
   clearTimeout(panel.commitTimer);
+  panel.commitDue = false;
   if (![...panel.knobs.values()].some((knob) => knob.resting !== null)) return;
   ROUTE.ahead = false;
+  if (panel.route) {
+    panel.route.waiting = false;
+    panel.route.old = panel.route.n;
+  }
   for (const knob of panel.knobs.values()) {
     if (knob.resting === null) continue;
     const value = knob.resting;
@@ -213,7 +240,7 @@ function build(parentElement, setStateValue) {
   grid.className = 'knobs-sliders';
   parentElement.appendChild(grid);
   const panel = { grid, setStateValue, knobs: new Map(), sent: {}, order: [], route: null,
-    refused: new Set(), commitTimer: null };
+    refused: new Set(), commitTimer: null, commitDue: false };
   // The chart announces a drawing from inside its own render: the next move goes a task later.
   const drawn = () => setTimeout(() => {
     for (const knob of panel.knobs.values()) if (knob.onItsWay !== null) knob.taken();
