@@ -100,7 +100,7 @@ def live_texts(at: AppTest) -> list[str]:
             continue
         data = json.loads(element.proto.json)
         lines = [f"**{data['heading']}**", ""] if data["heading"] else []
-        for line in data["lines"]:
+        for line in json.loads(data["lines"]):
             lines.append("- " + "".join(f"{_STYLE_MARKS[s]}{t}{_STYLE_MARKS[s]}" for t, s in line))
         texts.append("\n".join(lines))
     return texts

@@ -42,6 +42,14 @@ first.
 ``now`` is called once per run and its result passed to every callable: the knobs are read once,
 and every part of a run shows the same setting.
 
+Without a script run. A page whose moving parts are all live components built by pure
+functions (the home page: heatmap, outputs, readings) also offers them to the moves route
+(``ui/moves_route.py``): ``knob_route(page, variables, parts)`` gives the token its sliders take
+(``knob_sliders(..., route=token)``), and a drag is then answered by the route, each component
+redrawn in place from the same builder the panel's run uses; the panel's run follows once the
+knob rests (the URL, the session's state). A page with parts that need a run (a section of
+Streamlit elements) offers nothing, and every move is the panel's run, as above.
+
 Where it draws. The panel's own area is where ``live_panel`` is called: a page calls it inside
 the container its watched chart goes in, and the chart (and what follows it there) draws
 straight into it. Every other container a run writes into (the outputs' column, say) costs

@@ -10,6 +10,7 @@ sends its lines as data, never as markup. A line is a list of runs, ``(text, sty
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,12 +34,12 @@ function runs(line) {
 }
 
 function draw(text, data) {
-  const drawing = JSON.stringify([data.heading, data.lines]);
+  const drawing = (data.heading || '') + '\n' + data.lines;
   if (text.drawn === drawing) return;
   text.drawn = drawing;
   text.heading.hidden = !data.heading;
   text.heading.firstChild.textContent = data.heading || '';
-  text.list.replaceChildren(...data.lines.map((line) => {
+  text.list.replaceChildren(...JSON.parse(data.lines).map((line) => {
     const item = document.createElement('li');
     item.append(...runs(line));
     return item;
@@ -80,12 +81,13 @@ _component = LeanComponent(
 
 
 def text_data(lines: Sequence[Line], *, key: str, heading: str | None = None) -> dict[str, Any]:
-    """What the component ``key`` shows: an optional bold ``heading``, then ``lines`` as a list."""
-    return {
-        "key": key,
-        "heading": heading,
-        "lines": [[[text, style] for text, style in line] for line in lines],
-    }
+    """What the component ``key`` shows: an optional bold ``heading``, then ``lines`` as a list.
+
+    The lines travel as one JSON string: Streamlit looks for dataframes in every list or dict of a
+    component's data (about 0.5 ms a call on a knob move), never in a string.
+    """
+    runs = [[[text, style] for text, style in line] for line in lines]
+    return {"key": key, "heading": heading, "lines": json.dumps(runs, ensure_ascii=False)}
 
 
 def live_text(data: dict[str, Any]) -> None:
