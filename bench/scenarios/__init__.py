@@ -85,8 +85,10 @@ _WEBSOCKET_LOG = """
       this.addEventListener('message', (event) => {
         const now = performance.now();
         let carries = false;
-        if (log.marker !== null && event.data instanceof ArrayBuffer) {
-          const text = decoder.decode(event.data);
+        // Streamlit's messages are binary; the moves route's replies are text.
+        const text = typeof event.data === 'string' ? event.data
+          : event.data instanceof ArrayBuffer ? decoder.decode(event.data) : null;
+        if (log.marker !== null && text !== null) {
           carries = log.marker.some((marker) => text.includes(marker));
         }
         log.received.push([now, carries]);
