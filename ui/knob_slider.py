@@ -22,6 +22,13 @@ page as fast as the server answers, never queueing stale positions.
 
 The value the server holds is the one shown, except while the learner's own moves are on their
 way: a rerun that began before them cannot drag the slider back.
+
+With a moves route (``route=``, ``ui/moves_route.py``) a move goes there instead, paced the same
+way (one on its way, the newest waiting), and the reply is handed to the components it names;
+the knob's value goes to Streamlit as above once it rests (``COMMIT_MS`` after its last move,
+and once the route has nothing on its way), or at once when the learner clicks or presses a key
+elsewhere on the page (a Reset must come after the move, not before it). A route that closes or
+does not answer within 2 s leaves the sliders sending every move to Streamlit.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """A knob's drag answered without a script run: the moves route.
 
-Why. A knob move answered by a Streamlit script run costs the server about 8 ms of CPU with
+Why. A knob move answered by a Streamlit script run costs the server 8 to 11 ms of CPU with
 one learner (``bench/load.py``), most of it Streamlit's own (a bare fragment rerun costs 4.6
-ms), against the 3 ms that evaluating f and building the heatmap, outputs and readings take.
+ms); answered here, with the same heatmap, outputs and readings, it costs 2.5 ms (one commit's
+run a drag included: 3.5 to 4 ms a move).
 So while a knob is being dragged, the page's sliders send each move over a websocket of our
 own, ``MOVES_PATH``, mounted beside Streamlit's by ``asgi.py`` (``st.App(routes=...)``), and
 its reply carries exactly the data the page's components would be given by a script run; they
