@@ -34,7 +34,7 @@ function runs(line) {
 }
 
 function draw(text, data) {
-  const drawing = (data.heading || '') + '\n' + data.lines;
+  const drawing = (data.heading || '') + '\\n' + data.lines;
   if (text.drawn === drawing) return;
   text.drawn = drawing;
   text.heading.hidden = !data.heading;
