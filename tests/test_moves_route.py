@@ -273,3 +273,20 @@ def test_the_websocket_refuses_an_unknown_token_and_another_sites_page(
     assert asyncio.run(unknown()) == UNKNOWN
     with pytest.raises(Exception):  # noqa: B017 (refused at the handshake: 403 from the server)
         asyncio.run(cross_site())
+
+
+def test_the_sliders_reach_the_route_under_the_servers_base_path(
+    mounted: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Served at /class/a (``server.baseUrlPath``), the route is at /class/a/knobs/moves."""
+    import ui.chart_component as live
+
+    get_option = live.st.get_option
+    monkeypatch.setattr(
+        live.st,
+        "get_option",
+        lambda key: "/class/a/" if key == "server.baseUrlPath" else get_option(key),
+    )
+    at = open_page("app.py")
+    (sliders,) = [e for e in at.get("bidi_component") if e.proto.component_name == KNOB_SLIDERS]
+    assert json.loads(sliders.proto.json)["route"]["url"] == "/class/a/knobs/moves"

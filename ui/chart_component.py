@@ -353,9 +353,15 @@ def plotly_js_served() -> bool:
         return _plotly_js_served[folder]
 
 
-def _static_url(name: str) -> str:
+def served_url(path: str) -> str:
+    """``path`` ('app/static/x.js', '/knobs/moves') as the browser reaches it on this server:
+    under ``server.baseUrlPath``, if one is set."""
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return "/" + "/".join(part for part in (base, "app/static", name) if part)
+    return "/" + "/".join(part for part in (base, path.strip("/")) if part)
+
+
+def _static_url(name: str) -> str:
+    return served_url(f"app/static/{name}")
 
 
 def _plotly_js_url() -> str:

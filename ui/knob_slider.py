@@ -47,7 +47,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from calculus.export import plain_symbol
-from ui.chart_component import LIVE_CHART_DRAWN, ROUTE_JS, LeanComponent
+from ui.chart_component import LIVE_CHART_DRAWN, ROUTE_JS, LeanComponent, served_url
 from ui.moves_route import COMMIT_MS, MOVES_PATH, UNKNOWN
 
 #: How long a move may go unanswered before a waiting one is sent anyway (ms).
@@ -492,11 +492,6 @@ def knob_slider_panel(
         _draw(knobs, key, columns, route)
 
 
-def _route_url() -> str:
-    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}{MOVES_PATH}" if base else MOVES_PATH
-
-
 def _draw(knobs: Sequence[SliderKnob], key: str, columns: int, route: str | None) -> None:
     _component(
         key=key,
@@ -516,7 +511,7 @@ def _draw(knobs: Sequence[SliderKnob], key: str, columns: int, route: str | None
                 for knob in knobs
             ],
             "columns": max(1, columns),
-            "route": None if route is None else {"url": _route_url(), "token": route},
+            "route": None if route is None else {"url": served_url(MOVES_PATH), "token": route},
             # The light theme's blue; the dark theme's comes from ui/page.py's CSS.
             "colour": st.get_option("theme.primaryColor")
             or st.get_option("theme.light.primaryColor")

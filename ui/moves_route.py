@@ -129,10 +129,6 @@ def mount() -> None:
     _mounted = True
 
 
-def mounted() -> bool:
-    return _mounted
-
-
 @dataclass(frozen=True)
 class Move:
     """One move as a frame asks for it, checked: its number and the knobs' values, clamped."""
