@@ -61,9 +61,9 @@ def subscript(value: int | str) -> str:
 TIE_RTOL = 1e-9
 
 
-def word_list(words: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+def word_list(words: Sequence[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (or with ``last="or"``: 'a, b or c')."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
 def sensitivity_sentences(
@@ -82,8 +82,14 @@ def sensitivity_sentences(
         if top < 0:
             sentences.append(f"{output}: no derivative exists at this setting.")
             continue
-        if top <= ZERO:
+        if top <= ZERO and not undefined:
             sentence = f"{output} does not react to any knob here: all its derivatives are 0."
+        elif top <= ZERO:  # not "all": some do not exist
+            flat = [knob for knob, rate in zip(knobs, row, strict=True) if math.isfinite(rate)]
+            rates = f"its derivative by {flat[0]} is"
+            if len(flat) > 1:
+                rates = "its derivatives by them are"
+            sentence = f"{output} does not react to {word_list(flat, 'or')} here: {rates} 0."
         else:
             tied = [j for j in range(len(knobs)) if size[j] >= top * (1 - TIE_RTOL)]
             sentence = _most_sensitive(output, [knobs[j] for j in tied], [row[j] for j in tied])

@@ -24,6 +24,9 @@ KNOBS = ["x₁", "x₂", "x₃"]
         ([4.0, -4.0, 0.0], "y is equally sensitive to x₁ and x₂ (a tie) in size, not in direction: for a small step ε, turning x₁ up, it rises by about 4 ε; turning x₂ up, it falls by about 4 ε."),
         ([0.0, 0.0, 0.0], "y does not react to any knob here: all its derivatives are 0."),
         ([NAN, NAN, NAN], "y: no derivative exists at this setting."),
+        # Not "all its derivatives are 0": two of them do not exist.
+        ([0.0, NAN, NAN], "y does not react to x₁ here: its derivative by x₁ is 0. Its derivative by x₂ and x₃ does not exist here."),
+        ([0.0, 0.0, NAN], "y does not react to x₁ or x₂ here: its derivatives by them are 0. Its derivative by x₃ does not exist here."),
         ([NAN, 3.0, 3.0], "y is equally sensitive to x₂ and x₃ (a tie): turning either up by a small step ε, y rises by about 3 ε. Its derivative by x₁ does not exist here."),
         ([1.0 + 1e-6, 1.0, 0.0], "y is most sensitive to x₁: turning x₁ up by a small step ε, y rises by about 1 ε."),
     ],
